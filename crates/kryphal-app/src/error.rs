@@ -1,0 +1,89 @@
+//! The one error type that crosses to the user: a stable `code` the UI
+//! switches on, and a plain sentence.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What kind of failure, for the UI to choose its message by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A document, clause or finding does not exist.
+    NotFound,
+    /// The request itself is wrong (bad JSON, a value off the scale, an ambiguous reference).
+    InvalidInput,
+    /// The file's format is not one Kryphål reads.
+    UnsupportedFormat,
+    /// The file is empty or holds no clauses.
+    EmptyFile,
+    /// A file could not be read or written.
+    Io,
+    /// The library was written by a newer Kryphål.
+    LibraryNewer,
+    /// The library file is damaged or not a library.
+    LibraryCorrupt,
+    /// The library or its folder is not writable.
+    LibraryReadonly,
+    /// The same file is already in the library.
+    Duplicate,
+    /// Anything else: a bug.
+    Internal,
+}
+
+/// An error as the user sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        AppError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl From<kryphal_store::StoreError> for AppError {
+    fn from(e: kryphal_store::StoreError) -> Self {
+        use kryphal_store::StoreError as S;
+        let code = match &e {
+            S::NewerSchema { .. } => ErrorCode::LibraryNewer,
+            S::NotADatabase { .. } | S::Foreign { .. } | S::Data(_) => ErrorCode::LibraryCorrupt,
+            S::ReadOnly { .. } => ErrorCode::LibraryReadonly,
+            S::IsDirectory { .. } => ErrorCode::InvalidInput,
+            S::NotFound { .. } => ErrorCode::NotFound,
+            S::Sqlite(_) => ErrorCode::Internal,
+        };
+        let mut message = e.to_string();
+        capitalise(&mut message);
+        AppError::new(code, message)
+    }
+}
+
+impl From<kryphal_ingest::IngestError> for AppError {
+    fn from(e: kryphal_ingest::IngestError) -> Self {
+        use kryphal_ingest::IngestError as I;
+        let code = match &e {
+            I::Empty { .. } | I::NoClauses { .. } => ErrorCode::EmptyFile,
+            I::TooLarge { .. } | I::TooManyClauses { .. } => ErrorCode::InvalidInput,
+            I::Unsupported { .. } | I::NotText { .. } => ErrorCode::UnsupportedFormat,
+        };
+        AppError::new(code, e.to_string())
+    }
+}
+
+/// Sentences start with a capital letter, even when they start with a path's word.
+pub(crate) fn capitalise(s: &mut String) {
+    if let Some(first) = s.chars().next() {
+        if first.is_lowercase() {
+            let upper: String = first.to_uppercase().collect();
+            s.replace_range(..first.len_utf8(), &upper);
+        }
+    }
+}

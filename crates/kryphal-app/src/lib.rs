@@ -1,0 +1,525 @@
+//! # kryphal-app
+//!
+//! The use cases of Kryphål, written once and called by both the desktop
+//! shell (`src-tauri`) and the `kryphal` CLI: open a library, import a
+//! document, read its outline, write findings, export. Everything here is
+//! host-agnostic: no Tauri, no terminal.
+//!
+//! [`Library`] is the entry point. Every method returns [`AppError`] on
+//! failure — a stable [`ErrorCode`] plus one plain sentence — which the shell
+//! passes to the UI as `{code, message}` and the CLI prints on stderr.
+
+use std::path::{Path, PathBuf};
+
+use kryphal_domain::{
+    AuditEvent, Document, Finding, FindingInput, Outline, SourceFile,
+};
+use kryphal_ingest::Limits;
+use kryphal_rules::Rulebook;
+use kryphal_store::{Stamp, Store};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+mod error;
+pub mod sample;
+
+pub use error::{AppError, AppResult, ErrorCode};
+pub use kryphal_rules::Rulebook as RulebookData;
+
+/// Facts about the running app and its library, for the UI's header.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppInfo {
+    pub library_path: String,
+    pub user: String,
+    pub version: String,
+}
+
+/// A document as the library sidebar lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DocumentSummary {
+    pub id: String,
+    pub title: String,
+    pub doc_type: String,
+    pub owner: String,
+    pub dnr: String,
+    pub clause_count: u32,
+    pub finding_count: u32,
+    /// Clauses that have at least one finding.
+    pub reviewed_clause_count: u32,
+    /// The highest risk level id among the document's findings.
+    pub highest_risk: Option<String>,
+}
+
+/// A document with its outline and findings, as the document view shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DocumentView {
+    pub document: Document,
+    pub outline: Outline,
+    pub findings: Vec<Finding>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ImportReport {
+    pub document_id: String,
+    pub title: String,
+    pub file_name: String,
+    pub sections: u32,
+    pub clauses: u32,
+    pub warnings: Vec<String>,
+}
+
+/// Export formats of this version.
+pub const EXPORT_FORMATS: &[&str] = &["md"];
+
+/// An open library with the active rulebook and the acting user.
+pub struct Library {
+    store: Store,
+    rulebook: Rulebook,
+    user: String,
+    limits: Limits,
+}
+
+/// Where the library lives unless told otherwise: the OS data directory
+/// (`~/.local/share/kryphal/library.kryphal` on Linux).
+pub fn default_library_path() -> PathBuf {
+    directories::ProjectDirs::from("se", "Kryphal", "kryphal")
+        .map(|d| d.data_dir().join("library.kryphal"))
+        .unwrap_or_else(|| PathBuf::from("library.kryphal"))
+}
+
+/// The library path: the explicit one, else `KRYPHAL_LIBRARY`, else the default.
+pub fn resolve_library_path(explicit: Option<PathBuf>) -> PathBuf {
+    explicit
+        .or_else(|| {
+            std::env::var_os("KRYPHAL_LIBRARY")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(default_library_path)
+}
+
+/// The acting user's name: `KRYPHAL_USER`, else the OS user name.
+pub fn default_user() -> String {
+    std::env::var("KRYPHAL_USER")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .or_else(|| Some(whoami::username()).filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "okänd".to_string())
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("RFC 3339 formatting of the current time cannot fail")
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl Library {
+    /// Opens (or creates) the library at `path`, acting as `user`.
+    pub fn open(path: &Path, user: impl Into<String>) -> AppResult<Library> {
+        Ok(Library {
+            store: Store::open(path)?,
+            rulebook: Rulebook::builtin(),
+            user: user.into(),
+            limits: Limits::default(),
+        })
+    }
+
+    fn stamp(&self) -> Stamp {
+        Stamp {
+            actor: self.user.clone(),
+            at: now(),
+        }
+    }
+
+    pub fn info(&self) -> AppInfo {
+        AppInfo {
+            library_path: self.store.path().display().to_string(),
+            user: self.user.clone(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+
+    /// The active rulebook.
+    pub fn rulebook(&self) -> &Rulebook {
+        &self.rulebook
+    }
+
+    /// Reads the file at `path` and imports it.
+    pub fn import_file(&mut self, path: &Path) -> AppResult<ImportReport> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let meta = std::fs::metadata(path).map_err(|e| {
+            AppError::new(
+                ErrorCode::Io,
+                format!("Cannot read {}: {}.", path.display(), io_reason(&e)),
+            )
+        })?;
+        if meta.is_dir() {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!("{} is a folder; give the path of a document file.", path.display()),
+            ));
+        }
+        if meta.len() > self.limits.max_bytes {
+            return Err(kryphal_ingest::IngestError::TooLarge {
+                name,
+                size: meta.len(),
+                limit: self.limits.max_bytes,
+            }
+            .into());
+        }
+        let bytes = std::fs::read(path).map_err(|e| {
+            AppError::new(
+                ErrorCode::Io,
+                format!("Cannot read {}: {}.", path.display(), io_reason(&e)),
+            )
+        })?;
+        self.import_bytes(&name, &bytes)
+    }
+
+    /// Imports a document from its bytes; `name` is the file name (it decides the format).
+    pub fn import_bytes(&mut self, name: &str, bytes: &[u8]) -> AppResult<ImportReport> {
+        let sha256 = sha256_hex(bytes);
+        if let Some(existing) = self.store.document_by_sha256(&sha256)? {
+            let doc = self.store.document(&existing)?;
+            return Err(AppError::new(
+                ErrorCode::Duplicate,
+                format!(
+                    "{name} is already in the library as “{}” (id {}).",
+                    doc.meta.title, doc.id
+                ),
+            ));
+        }
+        let id = self.new_document_id(&sha256)?;
+        let imported = kryphal_ingest::import(name, bytes, &id, &self.limits)?;
+        let doc = Document {
+            id: id.clone(),
+            meta: imported.meta,
+            source: SourceFile {
+                name: name.to_string(),
+                sha256,
+                format: imported.format,
+                size: bytes.len() as u64,
+            },
+            imported_at: now(),
+            imported_by: self.user.clone(),
+            rulebook: self.rulebook.reference(),
+        };
+        let stamp = self.stamp();
+        self.store
+            .insert_document(&stamp, &doc, &id, bytes, &imported.outline)?;
+        Ok(ImportReport {
+            document_id: id,
+            title: doc.meta.title,
+            file_name: name.to_string(),
+            sections: imported.outline.sections.len() as u32,
+            clauses: imported.outline.clauses.len() as u32,
+            warnings: imported.warnings,
+        })
+    }
+
+    /// A short id from the file's hash, lengthened in the unlikely case it is taken.
+    fn new_document_id(&self, sha256: &str) -> AppResult<String> {
+        let taken: Vec<String> = self.store.documents()?.into_iter().map(|d| d.id).collect();
+        (10..=sha256.len())
+            .step_by(2)
+            .map(|n| sha256[..n].to_string())
+            .find(|id| !taken.contains(id))
+            .ok_or_else(|| AppError::new(ErrorCode::Internal, "No free document id."))
+    }
+
+    /// Finds a document by id, id prefix or unique title prefix (case-insensitive).
+    pub fn resolve_document(&self, reference: &str) -> AppResult<Document> {
+        let docs = self.store.documents()?;
+        let reference = reference.trim();
+        if let Some(d) = docs.iter().find(|d| d.id == reference) {
+            return Ok(d.clone());
+        }
+        let lower = reference.to_lowercase();
+        let matches: Vec<&Document> = docs
+            .iter()
+            .filter(|d| {
+                !lower.is_empty()
+                    && (d.id.starts_with(&lower) || d.meta.title.to_lowercase().starts_with(&lower))
+            })
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(AppError::new(
+                ErrorCode::NotFound,
+                format!("No document in the library has the id or a title starting with “{reference}”."),
+            )),
+            many => Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "“{reference}” matches {} documents ({}); give more of the title or the id.",
+                    many.len(),
+                    many.iter()
+                        .map(|d| format!("{} {}", d.id, d.meta.title))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            )),
+        }
+    }
+
+    /// All documents with their review progress.
+    pub fn documents(&self) -> AppResult<Vec<DocumentSummary>> {
+        self.store
+            .documents()?
+            .into_iter()
+            .map(|doc| {
+                let outline = self.store.outline(&doc.id)?;
+                let findings = self.with_risk(self.store.findings(&doc.id)?);
+                let mut reviewed: Vec<&str> = findings.iter().map(|f| f.clause_id.as_str()).collect();
+                reviewed.sort_unstable();
+                reviewed.dedup();
+                Ok(DocumentSummary {
+                    highest_risk: self.highest_level(&findings),
+                    id: doc.id,
+                    title: doc.meta.title,
+                    doc_type: doc.meta.doc_type,
+                    owner: doc.meta.owner,
+                    dnr: doc.meta.dnr,
+                    clause_count: outline.clauses.len() as u32,
+                    finding_count: findings.len() as u32,
+                    reviewed_clause_count: reviewed.len() as u32,
+                })
+            })
+            .collect()
+    }
+
+    fn highest_level(&self, findings: &[Finding]) -> Option<String> {
+        let levels = &self.rulebook.scale.levels;
+        findings
+            .iter()
+            .filter_map(|f| f.risk_level.as_deref())
+            .filter_map(|id| levels.iter().position(|l| l.id == id))
+            .max()
+            .map(|i| levels[i].id.clone())
+    }
+
+    fn with_risk(&self, mut findings: Vec<Finding>) -> Vec<Finding> {
+        for f in &mut findings {
+            self.fill_risk(f);
+        }
+        findings
+    }
+
+    fn fill_risk(&self, f: &mut Finding) {
+        f.risk_level = match (f.input.likelihood, f.input.impact) {
+            (Some(l), Some(i)) => self.rulebook.risk_level(l, i).map(|lvl| lvl.id.clone()),
+            _ => None,
+        };
+    }
+
+    /// A document with its outline and findings.
+    pub fn document(&self, reference: &str) -> AppResult<DocumentView> {
+        let document = self.resolve_document(reference)?;
+        Ok(DocumentView {
+            outline: self.store.outline(&document.id)?,
+            findings: self.with_risk(self.store.findings(&document.id)?),
+            document,
+        })
+    }
+
+    /// The findings of a document.
+    pub fn findings(&self, reference: &str) -> AppResult<Vec<Finding>> {
+        let document = self.resolve_document(reference)?;
+        Ok(self.with_risk(self.store.findings(&document.id)?))
+    }
+
+    /// One finding.
+    pub fn finding(&self, id: &str) -> AppResult<Finding> {
+        let mut f = self.store.finding(id)?;
+        self.fill_risk(&mut f);
+        Ok(f)
+    }
+
+    fn validate(&self, input: &FindingInput) -> AppResult<()> {
+        let scale = &self.rulebook.scale;
+        let check = |value: Option<u8>, steps: usize, what: &str| match value {
+            Some(v) if v == 0 || usize::from(v) > steps => Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!("{what} must be a step from 1 to {steps} of the rulebook's scale, not {v}."),
+            )),
+            _ => Ok(()),
+        };
+        check(input.likelihood, scale.likelihood.steps.len(), "Likelihood")?;
+        check(input.impact, scale.impact.steps.len(), "Impact")?;
+        for alt in &input.alternatives {
+            check(alt.residual_likelihood, scale.likelihood.steps.len(), "Residual likelihood")?;
+            check(alt.residual_impact, scale.impact.steps.len(), "Residual impact")?;
+        }
+        if let Some(unknown) = input
+            .crime_types
+            .iter()
+            .find(|c| self.rulebook.crime_type(c).is_none())
+        {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "Crime type “{unknown}” is not in the rulebook {}; known codes are {}.",
+                    self.rulebook.pack.id,
+                    self.rulebook
+                        .crime_types
+                        .iter()
+                        .map(|c| c.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Finds the clause a reference names: `CLAUSE_ID` or `DOC_ID/CLAUSE_ID`.
+    fn resolve_clause(&self, reference: &str) -> AppResult<(String, String)> {
+        if let Some((doc, clause)) = reference.split_once('/') {
+            let doc = self.resolve_document(doc)?;
+            self.store.clause(&doc.id, clause)?;
+            return Ok((doc.id, clause.to_string()));
+        }
+        let docs = self.store.clause_documents(reference)?;
+        match docs.as_slice() {
+            [one] => Ok((one.clone(), reference.to_string())),
+            [] => Err(AppError::new(
+                ErrorCode::NotFound,
+                format!("No clause with the id “{reference}” is in the library; `kryphal show DOC` lists the ids."),
+            )),
+            _ => Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!("The clause id “{reference}” occurs in several documents; write it as DOC_ID/{reference}."),
+            )),
+        }
+    }
+
+    /// Adds a finding to a clause (`CLAUSE_ID` or `DOC_ID/CLAUSE_ID`).
+    pub fn add_finding(&mut self, clause: &str, input: FindingInput) -> AppResult<Finding> {
+        self.validate(&input)?;
+        let (document_id, clause_id) = self.resolve_clause(clause)?;
+        let stamp = self.stamp();
+        let finding = Finding {
+            id: format!("f-{}", uuid::Uuid::new_v4().simple()),
+            document_id,
+            clause_id,
+            input,
+            risk_level: None,
+            comments: Vec::new(),
+            suggestion_id: None,
+            created_at: stamp.at.clone(),
+            created_by: stamp.actor.clone(),
+            updated_at: stamp.at.clone(),
+            updated_by: stamp.actor.clone(),
+        };
+        self.store.insert_finding(&stamp, &finding)?;
+        self.finding(&finding.id)
+    }
+
+    /// Replaces the answers of a finding.
+    pub fn update_finding(&mut self, id: &str, input: FindingInput) -> AppResult<Finding> {
+        self.validate(&input)?;
+        let stamp = self.stamp();
+        let mut f = self.store.update_finding(&stamp, id, &input)?;
+        self.fill_risk(&mut f);
+        Ok(f)
+    }
+
+    /// Deletes a finding (its history stays in the audit trail).
+    pub fn delete_finding(&mut self, id: &str) -> AppResult<()> {
+        let stamp = self.stamp();
+        Ok(self.store.delete_finding(&stamp, id)?)
+    }
+
+    /// Who changed what and when, for one entity or the whole library.
+    pub fn history(&self, entity_id: Option<&str>) -> AppResult<Vec<AuditEvent>> {
+        Ok(self.store.audit(entity_id)?)
+    }
+
+    /// Imports the built-in sample document when the library has never had
+    /// any document. Returns whether it did.
+    pub fn ensure_sample(&mut self) -> AppResult<bool> {
+        const KEY: &str = "sample_offered";
+        if self.store.setting(KEY)?.is_some() || !self.store.documents()?.is_empty() {
+            return Ok(false);
+        }
+        self.import_bytes(sample::FILE_NAME, sample::TEXT.as_bytes())?;
+        let stamp = self.stamp();
+        self.store.set_setting(&stamp, KEY, &stamp.at)?;
+        Ok(true)
+    }
+
+    /// Writes an export of a document to `out`. The file appears whole or not
+    /// at all: it is written beside the target and renamed into place.
+    pub fn export(&self, reference: &str, format: &str, out: &Path) -> AppResult<()> {
+        let view = self.document(reference)?;
+        let text = match format {
+            "md" => kryphal_export::markdown_memo(&kryphal_export::Memo {
+                document: &view.document,
+                outline: &view.outline,
+                findings: &view.findings,
+                rulebook: &self.rulebook,
+            }),
+            other => {
+                return Err(AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "Export format “{other}” is not available; choose one of: {}.",
+                        EXPORT_FORMATS.join(", ")
+                    ),
+                ));
+            }
+        };
+        write_atomically(out, text.as_bytes())
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "the file does not exist".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Writes `bytes` to a temporary file in `out`'s folder, then renames it over `out`.
+fn write_atomically(out: &Path, bytes: &[u8]) -> AppResult<()> {
+    let fail = |e: std::io::Error| {
+        AppError::new(
+            ErrorCode::Io,
+            format!("Cannot write {}: {}.", out.display(), io_reason(&e)),
+        )
+    };
+    if out.is_dir() {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!("{} is a folder; give the path of the file to write.", out.display()),
+        ));
+    }
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let result = (|| {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, out)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    Ok(())
+}

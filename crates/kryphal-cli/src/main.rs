@@ -1,0 +1,263 @@
+//! `kryphal`: the headless command line over the same core as the desktop
+//! app. Every command exits 0 on success; on failure it prints one plain
+//! sentence on stderr and exits 1 (2 for a malformed command line).
+//!
+//! `--json` output is documented in `docs/cli.md`.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kryphal_app::{AppError, ErrorCode, Library};
+use kryphal_domain::FindingInput;
+
+#[derive(Parser)]
+#[command(name = "kryphal", version, about = "Crime-proof governing documents: import, analyse, export.")]
+struct Cli {
+    /// The library file (default: $KRYPHAL_LIBRARY, else the OS data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    library: Option<PathBuf>,
+    /// Who is acting, for the audit trail (default: $KRYPHAL_USER, else the OS user name).
+    #[arg(long, global = true, value_name = "NAME")]
+    user: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import documents (Markdown, plain text) into the library.
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the documents in the library.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a document's outline: clause id, label and text.
+    Show {
+        /// Document id, id prefix or unique title prefix.
+        doc: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add, update or list findings.
+    Finding {
+        #[command(subcommand)]
+        command: FindingCommand,
+    },
+    /// Export a document's analysis.
+    Export {
+        doc: String,
+        /// Export format (this version: md).
+        #[arg(long, default_value = "md")]
+        format: String,
+        /// File to write.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+    /// Show the audit trail: who changed what, and when.
+    History {
+        /// Only the events of this document, clause or finding id.
+        entity: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum FindingCommand {
+    /// Add a finding to a clause (CLAUSE_ID or DOC_ID/CLAUSE_ID), read as JSON from FILE or - (stdin).
+    Add {
+        clause: String,
+        #[arg(long = "json", value_name = "FILE|-")]
+        input: String,
+    },
+    /// Replace a finding's answers with the JSON in FILE or - (stdin).
+    Update {
+        finding: String,
+        #[arg(long = "json", value_name = "FILE|-")]
+        input: String,
+    },
+    /// List the findings of a document.
+    List {
+        doc: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kryphal: {}", e.message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), AppError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn read_finding_input(source: &str) -> Result<FindingInput, AppError> {
+    let text = if source == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| AppError::new(ErrorCode::Io, format!("Cannot read standard input: {e}.")))?;
+        s
+    } else {
+        std::fs::read_to_string(source)
+            .map_err(|e| AppError::new(ErrorCode::Io, format!("Cannot read {source}: {e}.")))?
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        AppError::new(
+            ErrorCode::InvalidInput,
+            format!("The finding JSON in {source} is not valid: {e}."),
+        )
+    })
+}
+
+fn run(cli: Cli) -> Result<(), AppError> {
+    let path = kryphal_app::resolve_library_path(cli.library);
+    let user = cli.user.unwrap_or_else(kryphal_app::default_user);
+    let mut lib = Library::open(&path, user)?;
+    match cli.command {
+        Command::Import { files, json } => {
+            let mut results = Vec::new();
+            let mut failed = 0;
+            for file in &files {
+                match lib.import_file(file) {
+                    Ok(report) => {
+                        if !json {
+                            println!(
+                                "{}\t{}\t{} clauses, {} sections",
+                                report.document_id, report.title, report.clauses, report.sections
+                            );
+                            for w in &report.warnings {
+                                eprintln!("kryphal: warning: {}: {w}", file.display());
+                            }
+                        }
+                        results.push(serde_json::json!({"file": file, "ok": true, "report": report}));
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        if !json {
+                            eprintln!("kryphal: {}", e.message);
+                        }
+                        results.push(serde_json::json!({"file": file, "ok": false, "error": e}));
+                    }
+                }
+            }
+            if json {
+                print_json(&results)?;
+            }
+            if failed > 0 {
+                return Err(AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!("{failed} of {} files could not be imported.", files.len()),
+                ));
+            }
+        }
+        Command::List { json } => {
+            let docs = lib.documents()?;
+            if json {
+                print_json(&docs)?;
+            } else if docs.is_empty() {
+                println!("The library is empty. Import a document with `kryphal import FILE`.");
+            } else {
+                for d in docs {
+                    println!(
+                        "{}\t{}\t{} clauses\t{} findings",
+                        d.id, d.title, d.clause_count, d.finding_count
+                    );
+                }
+            }
+        }
+        Command::Show { doc, json } => {
+            let view = lib.document(&doc)?;
+            if json {
+                print_json(&view)?;
+            } else {
+                let m = &view.document.meta;
+                println!("{} ({})", m.title, view.document.id);
+                if !m.dnr.is_empty() {
+                    println!("Dnr {}", m.dnr);
+                }
+                let mut items: Vec<(u32, String)> = view
+                    .outline
+                    .sections
+                    .iter()
+                    .map(|s| {
+                        let indent = "  ".repeat(usize::from(s.level.saturating_sub(1)));
+                        (s.position, format!("\n{indent}{} {}", s.number, s.title).replace("\n ", "\n"))
+                    })
+                    .collect();
+                items.extend(
+                    view.outline
+                        .clauses
+                        .iter()
+                        .map(|c| (c.position, format!("{}\t{}\t{}", c.id, c.label, c.text))),
+                );
+                items.sort_by_key(|(p, _)| *p);
+                for (_, line) in items {
+                    println!("{line}");
+                }
+            }
+        }
+        Command::Finding { command } => match command {
+            FindingCommand::Add { clause, input } => {
+                let f = lib.add_finding(&clause, read_finding_input(&input)?)?;
+                print_json(&f)?;
+            }
+            FindingCommand::Update { finding, input } => {
+                let f = lib.update_finding(&finding, read_finding_input(&input)?)?;
+                print_json(&f)?;
+            }
+            FindingCommand::List { doc, json } => {
+                let findings = lib.findings(&doc)?;
+                if json {
+                    print_json(&findings)?;
+                } else {
+                    for f in findings {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            f.id,
+                            f.clause_id,
+                            f.input.status.as_str(),
+                            f.risk_level.as_deref().unwrap_or("-"),
+                            f.input.unintended_consequence
+                        );
+                    }
+                }
+            }
+        },
+        Command::Export { doc, format, out } => {
+            lib.export(&doc, &format, &out)?;
+            eprintln!("kryphal: wrote {}", out.display());
+        }
+        Command::History { entity, json } => {
+            let events = lib.history(entity.as_deref())?;
+            if json {
+                print_json(&events)?;
+            } else {
+                for e in events {
+                    println!("{}\t{}\t{}\t{}", e.at, e.actor, e.action, e.entity_id);
+                }
+            }
+        }
+    }
+    Ok(())
+}

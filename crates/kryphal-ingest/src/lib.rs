@@ -1,0 +1,237 @@
+//! # kryphal-ingest
+//!
+//! Turns the bytes of a governing document into Kryphål's [`Outline`]: the
+//! sections (headings) and clauses (the units an analyst comments on), in the
+//! document's own numbering, plus whatever metadata the document states about
+//! itself (title, Dnr, beslutsdatum, …).
+//!
+//! Import runs in two steps:
+//!
+//! 1. a *reader* per format turns bytes into a flat list of [`Block`]s
+//!    (headings, paragraphs, list items, table rows) — see [`markdown`] and
+//!    [`text`];
+//! 2. the *structurer* ([`structure`]) recognises Swedish numbering (`4.2`,
+//!    `3 §`, `2 kap.`, `punkt 16`, `a)`) and builds sections, clauses,
+//!    human labels (`Ekonomi och ledning › p. 4.2`) and stable ids.
+//!
+//! Clause ids are derived from the clause's normalised text and the document
+//! lineage, so re-importing the same text gives the same ids and a clause
+//! keeps its id when other clauses change or it is renumbered.
+//!
+//! This crate reads bytes and returns values; it never touches the library.
+
+use kryphal_domain::{DocumentMeta, Outline, SourceFormat};
+
+pub mod markdown;
+pub mod meta;
+pub mod structure;
+pub mod text;
+
+/// A block of a document as a reader sees it, before numbering is understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A heading; `level` 1 is the largest.
+    Heading { level: u8, text: String },
+    /// A paragraph of running text (it may start with its own number).
+    Paragraph { text: String },
+    /// An item of a list; `label` is what the reader sees (`1.`, `a)`, `•`).
+    ListItem {
+        depth: u8,
+        label: String,
+        text: String,
+    },
+    /// One row of a table, cell by cell.
+    TableRow { cells: Vec<String> },
+}
+
+/// What a reader produces: blocks, metadata it found, and warnings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawDocument {
+    pub blocks: Vec<Block>,
+    pub meta: DocumentMeta,
+    pub warnings: Vec<String>,
+}
+
+/// Limits that protect the importer from enormous or hostile input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file accepted, in bytes.
+    pub max_bytes: u64,
+    /// Most clauses one document may yield.
+    pub max_clauses: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 50 * 1024 * 1024,
+            max_clauses: 100_000,
+        }
+    }
+}
+
+/// Why a file could not be imported. Every message is a sentence a user can act on.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum IngestError {
+    /// The file has no bytes, or nothing but whitespace.
+    #[error("{name} is empty: there is no text to import.")]
+    Empty { name: String },
+    /// The file is larger than the configured limit.
+    #[error("{name} is {size} bytes, more than the limit of {limit} bytes; split the document or raise the limit.")]
+    TooLarge { name: String, size: u64, limit: u64 },
+    /// The format is not one Kryphål reads (yet).
+    #[error("{name} cannot be imported: {reason}")]
+    Unsupported { name: String, reason: String },
+    /// A text format whose bytes are not text.
+    #[error("{name} is not a text file: {reason}")]
+    NotText { name: String, reason: String },
+    /// The file was read but yielded no clause at all.
+    #[error("{name} contains no paragraphs or clauses that could be imported.")]
+    NoClauses { name: String },
+    /// The document has more clauses than the configured limit.
+    #[error("{name} yields more than {limit} clauses; it is too large to analyse as one document.")]
+    TooManyClauses { name: String, limit: usize },
+}
+
+/// A document read and structured, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    pub format: SourceFormat,
+    pub meta: DocumentMeta,
+    pub outline: Outline,
+    pub warnings: Vec<String>,
+}
+
+/// Decides the format from the file name and the first bytes.
+pub fn detect_format(name: &str, bytes: &[u8]) -> Result<SourceFormat, IngestError> {
+    let lower = name.to_lowercase();
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    let unsupported = |reason: &str| IngestError::Unsupported {
+        name: name.to_string(),
+        reason: reason.to_string(),
+    };
+    if bytes.starts_with(b"%PDF") || ext == "pdf" {
+        return Err(unsupported(
+            "PDF import is not available in this version; export the document as Markdown or plain text.",
+        ));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(unsupported(
+            "it is a zip-based file (DOCX/ODT), which this version does not read yet; save it as plain text.",
+        ));
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || ext == "doc" {
+        return Err(unsupported(
+            "it is a legacy Word .doc file; save it as DOCX or PDF in Word first.",
+        ));
+    }
+    match ext {
+        "md" | "markdown" => Ok(SourceFormat::Markdown),
+        "txt" | "text" | "" => Ok(SourceFormat::Text),
+        other => Err(unsupported(&format!(
+            "files ending in .{other} are not a supported format (Markdown .md or plain text .txt)."
+        ))),
+    }
+}
+
+/// Reads `bytes` (the file called `name`) into an outline. `lineage` prefixes
+/// every id so that ids are unique across the library.
+pub fn import(
+    name: &str,
+    bytes: &[u8],
+    lineage: &str,
+    limits: &Limits,
+) -> Result<Imported, IngestError> {
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(IngestError::TooLarge {
+            name: name.to_string(),
+            size: bytes.len() as u64,
+            limit: limits.max_bytes,
+        });
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(IngestError::Empty {
+            name: name.to_string(),
+        });
+    }
+    let format = detect_format(name, bytes)?;
+    let utf8 = text::decode(name, bytes)?;
+    let raw = match format {
+        SourceFormat::Markdown => markdown::read(&utf8),
+        _ => text::read(&utf8),
+    };
+    let mut meta = raw.meta.clone();
+    let outline = structure::build(&raw.blocks, &mut meta, lineage);
+    if outline.clauses.is_empty() {
+        return Err(IngestError::NoClauses {
+            name: name.to_string(),
+        });
+    }
+    if outline.clauses.len() > limits.max_clauses {
+        return Err(IngestError::TooManyClauses {
+            name: name.to_string(),
+            limit: limits.max_clauses,
+        });
+    }
+    if meta.title.trim().is_empty() {
+        meta.title = title_from_file_name(name);
+    }
+    Ok(Imported {
+        format,
+        meta,
+        outline,
+        warnings: raw.warnings,
+    })
+}
+
+/// `reglemente_kundval-2024.md` → `reglemente kundval-2024`.
+fn title_from_file_name(name: &str) -> String {
+    let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+    stem.replace('_', " ").trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_apart_by_extension_and_magic_bytes() {
+        assert_eq!(detect_format("a.md", b"# x"), Ok(SourceFormat::Markdown));
+        assert_eq!(detect_format("a.TXT", b"x"), Ok(SourceFormat::Text));
+        let pdf = detect_format("a.txt", b"%PDF-1.7").unwrap_err();
+        assert!(pdf.to_string().contains("PDF"), "{pdf}");
+        let doc = detect_format("old.doc", b"\xD0\xCF\x11\xE0rest").unwrap_err();
+        assert!(doc.to_string().contains("legacy Word"), "{doc}");
+        let png = detect_format("pic.png", b"\x89PNG").unwrap_err();
+        assert!(png.to_string().contains(".png"), "{png}");
+    }
+
+    #[test]
+    fn empty_and_whitespace_files_are_refused() {
+        let l = Limits::default();
+        assert!(matches!(import("a.md", b"", "d", &l), Err(IngestError::Empty { .. })));
+        assert!(matches!(import("a.md", b" \n\t\n", "d", &l), Err(IngestError::Empty { .. })));
+    }
+
+    #[test]
+    fn files_over_the_limit_are_refused_before_reading() {
+        let l = Limits {
+            max_bytes: 10,
+            ..Limits::default()
+        };
+        let err = import("a.txt", b"01234567890", "d", &l).unwrap_err();
+        assert!(err.to_string().contains("more than the limit of 10 bytes"), "{err}");
+    }
+
+    #[test]
+    fn a_file_of_only_headings_has_no_clauses() {
+        let err = import("a.md", b"# Titel\n\n## Rubrik\n", "d", &Limits::default()).unwrap_err();
+        assert!(matches!(err, IngestError::NoClauses { .. }));
+    }
+
+    #[test]
+    fn title_falls_back_to_the_file_name() {
+        let imp = import("min_policy.txt", b"Ett stycke text.", "d", &Limits::default()).unwrap();
+        assert_eq!(imp.meta.title, "min policy");
+    }
+}

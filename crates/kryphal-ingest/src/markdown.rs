@@ -1,0 +1,184 @@
+//! Markdown (CommonMark with tables) through `pulldown-cmark`.
+//!
+//! Inline markup is reduced to its text: emphasis, links and inline HTML
+//! become plain words (imported text is never rendered as markup).
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::text::join_wrapped;
+use crate::{Block, RawDocument, meta};
+
+enum Open {
+    Heading(u8),
+    Paragraph,
+    Item { depth: u8, label: String },
+    Cell,
+}
+
+/// Reads Markdown text into blocks.
+pub fn read(text: &str) -> RawDocument {
+    let mut doc = RawDocument::default();
+    let text = text.replace('\u{AD}', "");
+    let body = meta::split_front_matter(&text, &mut doc.meta);
+    let parser = Parser::new_ext(body, Options::ENABLE_TABLES);
+
+    // Ordered lists keep their next number; unordered ones hold None.
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
+    let mut buf = String::new();
+    let mut row: Vec<String> = Vec::new();
+
+    fn flush(buf: &mut String, open: &[Open], blocks: &mut Vec<Block>) {
+        let text = std::mem::take(buf).trim().to_string();
+        if text.is_empty() {
+            return;
+        }
+        let block = match open.iter().rev().find(|o| !matches!(o, Open::Paragraph)) {
+            Some(Open::Heading(level)) => Block::Heading { level: *level, text },
+            Some(Open::Item { depth, label }) => Block::ListItem {
+                depth: *depth,
+                label: label.clone(),
+                text,
+            },
+            _ => Block::Paragraph { text },
+        };
+        blocks.push(block);
+    }
+
+    for event in parser {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                flush(&mut buf, &open, &mut doc.blocks);
+                open.push(Open::Heading(heading_level(level)));
+            }
+            Event::Start(Tag::Paragraph) => {
+                if !matches!(open.last(), Some(Open::Item { .. })) {
+                    flush(&mut buf, &open, &mut doc.blocks);
+                }
+                open.push(Open::Paragraph);
+            }
+            Event::Start(Tag::List(start)) => {
+                flush(&mut buf, &open, &mut doc.blocks);
+                lists.push(start);
+            }
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut buf, &open, &mut doc.blocks);
+                let label = match lists.last_mut() {
+                    Some(Some(n)) => {
+                        let l = format!("{n}.");
+                        *n += 1;
+                        l
+                    }
+                    _ => "•".to_string(),
+                };
+                open.push(Open::Item {
+                    depth: lists.len().clamp(1, 255) as u8,
+                    label,
+                });
+            }
+            Event::Start(Tag::TableCell) => open.push(Open::Cell),
+            Event::End(TagEnd::TableCell) => {
+                open.pop();
+                row.push(std::mem::take(&mut buf).trim().to_string());
+            }
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                let cells = std::mem::take(&mut row);
+                if cells.iter().any(|c| !c.is_empty()) {
+                    doc.blocks.push(Block::TableRow { cells });
+                }
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Item) => {
+                flush(&mut buf, &open, &mut doc.blocks);
+                open.pop();
+            }
+            Event::End(TagEnd::Paragraph) => {
+                open.pop();
+                if matches!(open.last(), Some(Open::Item { .. })) {
+                    // A loose list item may hold several paragraphs: keep them together.
+                    buf.push(' ');
+                } else {
+                    flush(&mut buf, &open, &mut doc.blocks);
+                }
+            }
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
+                if buf.ends_with('\n') {
+                    buf.pop();
+                    join_wrapped(&mut buf, &t);
+                } else {
+                    buf.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => buf.push('\n'),
+            _ => {}
+        }
+    }
+    flush(&mut buf, &open, &mut doc.blocks);
+    // The single level-1 heading at the top is the document's title.
+    if let Some(Block::Heading { level: 1, text }) = doc.blocks.first() {
+        if doc.meta.title.is_empty() || doc.meta.title == *text {
+            doc.meta.title = text.clone();
+            doc.blocks.remove(0);
+        }
+    }
+    doc
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_paragraphs_lists_and_tables_become_blocks() {
+        let doc = read(
+            "---\ntitle: Inköpspolicy\n---\n# Inköpspolicy\n\n## 1. Syfte\n\nDen av nämnden an-\ntagna policyn *gäller*.\n\n1. första\n2. andra\n   - under\n\n| Belopp | Beslut |\n|---|---|\n| 100 | chef |\n",
+        );
+        assert_eq!(doc.meta.title, "Inköpspolicy");
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Heading { level: 2, text: "1. Syfte".into() },
+                Block::Paragraph { text: "Den av nämnden antagna policyn gäller.".into() },
+                Block::ListItem { depth: 1, label: "1.".into(), text: "första".into() },
+                Block::ListItem { depth: 1, label: "2.".into(), text: "andra".into() },
+                Block::ListItem { depth: 2, label: "•".into(), text: "under".into() },
+                Block::TableRow { cells: vec!["Belopp".into(), "Beslut".into()] },
+                Block::TableRow { cells: vec!["100".into(), "chef".into()] },
+            ]
+        );
+    }
+
+    #[test]
+    fn html_in_markdown_stays_inert_text() {
+        let doc = read("Text <script>alert(1)</script> efter.\n");
+        assert_eq!(
+            doc.blocks,
+            vec![Block::Paragraph { text: "Text <script>alert(1)</script> efter.".into() }]
+        );
+    }
+
+    #[test]
+    fn ordered_list_numbering_follows_the_start_number() {
+        let doc = read("16. sexton\n17. sjutton\n");
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::ListItem { depth: 1, label: "16.".into(), text: "sexton".into() },
+                Block::ListItem { depth: 1, label: "17.".into(), text: "sjutton".into() },
+            ]
+        );
+    }
+}

@@ -1,0 +1,127 @@
+//! Metadata a document states about itself: YAML-style front matter
+//! (`key: value` lines between `---`) and Swedish metadata lines such as
+//! `Diarienummer: KS 2024/113` or `Beslutsdatum: 2024-03-20`.
+
+use kryphal_domain::DocumentMeta;
+
+/// Sets the field of `meta` named by `key` (English front-matter keys or
+/// Swedish labels) to `value`. Returns false when the key means nothing to us.
+pub fn set_field(meta: &mut DocumentMeta, key: &str, value: &str) -> bool {
+    let value = value.trim().trim_matches('"').trim();
+    let key = key.trim().to_lowercase();
+    let key = key.trim_end_matches(':').trim();
+    let field = match key {
+        "title" | "titel" => &mut meta.title,
+        "doc_type" | "dokumenttyp" | "typ" => &mut meta.doc_type,
+        "owner" | "ägare" | "dokumentet gäller för" | "nämnd" => &mut meta.owner,
+        "dnr" | "diarienummer" | "dnr." => &mut meta.dnr,
+        "decided" | "beslutsdatum" | "beslutad" | "dokumentet beslutades den" | "fastställd" => {
+            &mut meta.decided
+        }
+        "decided_by" | "beslutad av" | "fastställd av" | "dokumentet är beslutat av" | "beslutsinstans" => {
+            &mut meta.decided_by
+        }
+        "responsible" | "dokumentansvarig" | "dokumentansvarig är" | "ansvarig" => &mut meta.responsible,
+        "valid_from" | "gäller från" | "giltig från" => &mut meta.valid_from,
+        "valid_to" | "gäller till" | "dokumentet gäller till den" | "giltig till" => &mut meta.valid_to,
+        "version_label" | "version" => &mut meta.version_label,
+        _ => return false,
+    };
+    if value.is_empty() || !field.is_empty() {
+        // Keep the first value found; an empty one says nothing.
+        return !value.is_empty();
+    }
+    *field = value.to_string();
+    true
+}
+
+/// Splits `--- … ---` front matter off the start of `text`, filling `meta`.
+/// Returns the rest of the text.
+pub fn split_front_matter<'a>(text: &'a str, meta: &mut DocumentMeta) -> &'a str {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return text;
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed == "---" || trimmed == "..." {
+            return &rest[offset..];
+        }
+        if let Some((k, v)) = trimmed.split_once(':') {
+            set_field(meta, k, v);
+        }
+    }
+    // No closing fence: not front matter after all.
+    text
+}
+
+/// Reads `Label: value` metadata lines among the first lines of a text
+/// document. Returns the index of the first line of the body (the metadata
+/// lines are not part of it when they form the document's head).
+pub fn read_leading_metadata(lines: &[&str], meta: &mut DocumentMeta) -> usize {
+    let mut last_meta_line = None;
+    for (i, line) in lines.iter().enumerate().take(40) {
+        if let Some((k, v)) = line.split_once(':') {
+            if k.chars().count() <= 40 && set_field(meta, k, v) {
+                last_meta_line = Some(i);
+            }
+        }
+    }
+    // Only a block at the very top is cut off; metadata lines further down
+    // stay in the text (they are read, but the body starts at the top).
+    match last_meta_line {
+        Some(i) if lines[..i].iter().all(|l| l.trim().is_empty() || l.contains(':') || l.chars().count() < 80) && i < 15 => i + 1,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_fills_fields_and_is_removed() {
+        let mut m = DocumentMeta::default();
+        let rest = split_front_matter("---\ntitle: \"Policy\"\ndnr: KS 2024/1\nunknown: x\n---\n# Body\n", &mut m);
+        assert_eq!(rest, "# Body\n");
+        assert_eq!(m.title, "Policy");
+        assert_eq!(m.dnr, "KS 2024/1");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_left_as_text() {
+        let mut m = DocumentMeta::default();
+        let text = "---\ntitle: x\n\nBody";
+        assert_eq!(split_front_matter(text, &mut m), text);
+    }
+
+    #[test]
+    fn swedish_metadata_lines_are_read() {
+        let mut m = DocumentMeta::default();
+        let lines = [
+            "Riktlinjer för handläggning",
+            "Diarienummer: VON/2022:00276",
+            "Dokumentet är beslutat av: Vård- och omsorgsnämnden",
+            "Dokumentansvarig är: Kvalitetschef",
+            "",
+            "1. Inledning",
+        ];
+        let start = read_leading_metadata(&lines, &mut m);
+        assert_eq!(m.dnr, "VON/2022:00276");
+        assert_eq!(m.decided_by, "Vård- och omsorgsnämnden");
+        assert_eq!(m.responsible, "Kvalitetschef");
+        assert_eq!(start, 4);
+    }
+
+    #[test]
+    fn a_colon_in_running_text_is_not_metadata() {
+        let mut m = DocumentMeta::default();
+        let lines = ["Syftet är följande: att ge stöd."];
+        assert_eq!(read_leading_metadata(&lines, &mut m), 0);
+        assert_eq!(m, DocumentMeta::default());
+    }
+}

@@ -1,0 +1,216 @@
+//! Plain text: decoding (UTF-8, or Windows-1252 when the bytes are not UTF-8)
+//! and the line-based reader.
+//!
+//! A plain-text governing document usually has one paragraph per line (text
+//! saved from Word) or paragraphs separated by blank lines with hard-wrapped
+//! lines (text from e-mail or PDF). The reader joins wrapped lines, rejoins
+//! words hyphenated at a line end (`an-` + `tagna` → `antagna`), recognises
+//! short numbered lines as headings and reads a metadata block at the top.
+
+use crate::{Block, IngestError, RawDocument, meta};
+
+/// Windows-1252's characters for the bytes 0x80–0x9F (Latin-1 leaves them as controls).
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+];
+
+/// Decodes a text file: UTF-8 (a BOM is dropped), else Windows-1252. Bytes
+/// that no text file has (NUL, most control characters) make it "not text".
+pub fn decode(name: &str, bytes: &[u8]) -> Result<String, IngestError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let controls = bytes
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
+        .count();
+    if bytes.contains(&0) || controls * 100 > bytes.len().max(1) {
+        return Err(IngestError::NotText {
+            name: name.to_string(),
+            reason: "it contains binary data (control bytes), so it is probably not a text document."
+                .into(),
+        });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(_) => Ok(bytes
+            .iter()
+            .map(|&b| match b {
+                0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)],
+                _ => char::from(b),
+            })
+            .collect()),
+    }
+}
+
+/// Joins two lines of one paragraph, rejoining a word hyphenated at the break.
+pub(crate) fn join_wrapped(acc: &mut String, next: &str) {
+    let next = next.trim_start();
+    if next.trim().is_empty() {
+        return;
+    }
+    if acc.is_empty() {
+        acc.push_str(next);
+        return;
+    }
+    let hyphenated = acc.ends_with('-')
+        && acc[..acc.len() - 1]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphabetic())
+        && next.chars().next().is_some_and(|c| c.is_lowercase());
+    if hyphenated {
+        acc.pop();
+    } else if acc.ends_with('\u{AD}') {
+        acc.pop();
+        return acc.push_str(next);
+    } else {
+        acc.push(' ');
+    }
+    acc.push_str(next);
+}
+
+/// Reads decoded text into blocks.
+pub fn read(text: &str) -> RawDocument {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\u{AD}', "");
+    let mut doc = RawDocument::default();
+    let lines: Vec<&str> = text.lines().collect();
+    let body_start = meta::read_leading_metadata(&lines, &mut doc.meta);
+    // Paragraphs: a blank line ends one; so does a line that starts a new
+    // numbered point, and a line that ends a sentence when the next begins
+    // with a capital (one-paragraph-per-line text).
+    let mut current = String::new();
+    let flush = |current: &mut String, blocks: &mut Vec<Block>| {
+        if !current.trim().is_empty() {
+            blocks.push(classify_line(current.trim()));
+        }
+        current.clear();
+    };
+    for line in &lines[body_start..] {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            flush(&mut current, &mut doc.blocks);
+            continue;
+        }
+        let starts_new = current.is_empty()
+            || crate::structure::leading_number(trimmed).is_some()
+            || looks_like_heading(trimmed)
+            || (looks_like_heading(current.trim()) && !starts_lower(trimmed))
+            || (ends_sentence(&current) && starts_upper(trimmed));
+        if starts_new {
+            flush(&mut current, &mut doc.blocks);
+        }
+        join_wrapped(&mut current, trimmed);
+    }
+    flush(&mut current, &mut doc.blocks);
+    if doc.meta.title.is_empty() {
+        // A first short line that is not a clause is the title.
+        if let Some(Block::Paragraph { text }) = doc.blocks.first() {
+            if text.chars().count() <= 120 && !ends_sentence(text) {
+                doc.meta.title = text.clone();
+                doc.blocks.remove(0);
+            }
+        }
+    }
+    doc
+}
+
+fn ends_sentence(s: &str) -> bool {
+    matches!(s.trim_end().chars().last(), Some('.' | ':' | ';' | '!' | '?'))
+}
+
+fn starts_lower(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_lowercase)
+}
+
+fn starts_upper(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// A short line with a decimal number and no closing full stop, such as
+/// `3. Ansökan om auktorisation` or `2.1 Ekonomi`, is a heading.
+fn looks_like_heading(line: &str) -> bool {
+    if line.chars().count() > 90 || ends_sentence(line) {
+        return false;
+    }
+    match crate::structure::leading_number(line) {
+        Some((crate::structure::Number::Decimal(_), rest)) => starts_upper(rest),
+        Some((crate::structure::Number::Chapter(_), rest)) => !rest.is_empty(),
+        _ => false,
+    }
+}
+
+fn classify_line(line: &str) -> Block {
+    if looks_like_heading(line) {
+        let level = match crate::structure::leading_number(line) {
+            Some((crate::structure::Number::Decimal(n), _)) => {
+                n.trim_end_matches('.').split('.').count().min(6) as u8
+            }
+            _ => 1,
+        };
+        return Block::Heading {
+            level,
+            text: line.to_string(),
+        };
+    }
+    Block::Paragraph {
+        text: line.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraphs(doc: &RawDocument) -> Vec<String> {
+        doc.blocks
+            .iter()
+            .map(|b| match b {
+                Block::Heading { level, text } => format!("H{level} {text}"),
+                Block::Paragraph { text } => text.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn windows_1252_is_detected_and_converted() {
+        let bytes = b"Leverant\xf6ren ska l\xe4mna \x93intyg\x94 \x96 senast";
+        assert_eq!(decode("a.txt", bytes).unwrap(), "Leverantören ska lämna “intyg” – senast");
+    }
+
+    #[test]
+    fn utf8_bom_is_dropped_and_binary_refused() {
+        assert_eq!(decode("a.txt", "\u{FEFF}Åtgärd".as_bytes()).unwrap(), "Åtgärd");
+        let err = decode("a.txt", b"PK\x03\x04\x00\x00binary").unwrap_err();
+        assert!(err.to_string().contains("not a text file"), "{err}");
+    }
+
+    #[test]
+    fn wrapped_lines_join_and_hyphenated_words_are_rejoined() {
+        let doc = read("Titel\n\nDen av fullmäktige an-\ntagna policyn gäller alla\nanställda.\n\nNytt stycke.");
+        assert_eq!(
+            paragraphs(&doc),
+            vec!["Den av fullmäktige antagna policyn gäller alla anställda.", "Nytt stycke."]
+        );
+        assert_eq!(doc.meta.title, "Titel");
+    }
+
+    #[test]
+    fn a_hyphen_before_a_capital_or_number_is_kept() {
+        let mut s = String::from("Vård-");
+        join_wrapped(&mut s, "Omsorg");
+        assert_eq!(s, "Vård- Omsorg");
+        let mut s = String::from("och-");
+        join_wrapped(&mut s, "eller");
+        assert_eq!(s, "ocheller");
+    }
+
+    #[test]
+    fn numbered_lines_become_headings_and_points() {
+        let doc = read("Policy\n\n3. Ansökan\n3.1 Sökanden ska lämna\nuppgifter.\n3.2 Nämnden prövar.\n");
+        assert_eq!(
+            paragraphs(&doc),
+            vec!["H1 3. Ansökan", "3.1 Sökanden ska lämna uppgifter.", "3.2 Nämnden prövar."]
+        );
+    }
+}

@@ -1,0 +1,723 @@
+//! # kryphal-store
+//!
+//! A Kryphål *library* is one SQLite file. This crate opens it (creating it
+//! when missing), applies the forward-only migrations in `migrations/`,
+//! refuses a file written by a newer Kryphål or a file that is not a Kryphål
+//! library at all — without writing a byte to it — and offers one function
+//! per change, each of which commits the change together with its audit
+//! event in a single transaction.
+//!
+//! Invariants:
+//! - Only this crate speaks SQL.
+//! - Every write goes through [`Store::write`], which records an
+//!   [`AuditEvent`](kryphal_domain::AuditEvent) in the same transaction.
+//! - The schema version is SQLite's `user_version`; the file is marked with
+//!   `application_id` so that other SQLite files are recognised as foreign.
+
+use std::path::{Path, PathBuf};
+
+use kryphal_domain::{
+    AuditEvent, Clause, ClauseKind, Comment, Document, DocumentMeta, Finding, FindingInput,
+    Outline, RulebookRef, Section, SourceFile, SourceFormat,
+};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+
+mod migrations;
+
+pub use migrations::LATEST_VERSION;
+
+/// `KRYP` in ASCII: marks a SQLite file as a Kryphål library.
+pub const APPLICATION_ID: i32 = 0x4B52_5950;
+
+/// Errors of the library file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The library was written by a newer version of Kryphål.
+    #[error(
+        "the library {path} was written by a newer version of Kryphål (schema {found}, this version knows {supported}); update Kryphål to open it. The file was not changed."
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    /// The file exists but is not an SQLite database, or is damaged.
+    #[error("{path} is not a Kryphål library: the file is damaged or is not a database. The file was not changed.")]
+    NotADatabase { path: PathBuf },
+    /// The file is an SQLite database of some other program.
+    #[error("{path} is a database of another program, not a Kryphål library. The file was not changed.")]
+    Foreign { path: PathBuf },
+    /// The library or its folder cannot be written.
+    #[error("the library {path} cannot be written: {reason}")]
+    ReadOnly { path: PathBuf, reason: String },
+    /// The path names a folder, not a file.
+    #[error("{path} is a folder; give the path of a library file instead.")]
+    IsDirectory { path: PathBuf },
+    /// A record that should exist does not.
+    #[error("{what} {id} was not found in the library.")]
+    NotFound { what: &'static str, id: String },
+    /// Stored JSON could not be read back.
+    #[error("the library holds data this version cannot read ({0}).")]
+    Data(#[from] serde_json::Error),
+    /// Any other SQLite failure.
+    #[error("the library could not be read or written: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Who makes a change, and when (RFC 3339 UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub actor: String,
+    pub at: String,
+}
+
+/// One event to record with a change.
+pub struct Audit<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub document_id: Option<&'a str>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// An open library file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn sqlite_code(e: &rusqlite::Error) -> Option<rusqlite::ErrorCode> {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+        _ => None,
+    }
+}
+
+impl Store {
+    /// Opens the library at `path`, creating it (and its folder) when missing.
+    pub fn open(path: &Path) -> Result<Store> {
+        let path = path.to_path_buf();
+        if path.is_dir() {
+            return Err(StoreError::IsDirectory { path });
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.exists() {
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::ReadOnly {
+                    path: path.clone(),
+                    reason: format!("its folder {} cannot be created ({e}).", parent.display()),
+                })?;
+            }
+        }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| match sqlite_code(&e) {
+            Some(rusqlite::ErrorCode::CannotOpen) => StoreError::ReadOnly {
+                path: path.clone(),
+                reason: "the file cannot be created or opened there (check that the folder exists and is writable).".into(),
+            },
+            _ => StoreError::Sqlite(e),
+        })?;
+        let classify = |e: rusqlite::Error, path: &Path| match sqlite_code(&e) {
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+                StoreError::NotADatabase {
+                    path: path.to_path_buf(),
+                }
+            }
+            _ => StoreError::Sqlite(e),
+        };
+        // Read-only look first: nothing below writes until the file is known to be ours.
+        let (app_id, version, tables): (i32, i64, i64) = (|| {
+            Ok((
+                conn.pragma_query_value(None, "application_id", |r| r.get(0))?,
+                conn.pragma_query_value(None, "user_version", |r| r.get(0))?,
+                conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?,
+            ))
+        })()
+        .map_err(|e| classify(e, &path))?;
+        let fresh = tables == 0 && version == 0;
+        if !fresh && app_id != APPLICATION_ID {
+            return Err(StoreError::Foreign { path });
+        }
+        if version > LATEST_VERSION {
+            return Err(StoreError::NewerSchema {
+                path,
+                found: version,
+                supported: LATEST_VERSION,
+            });
+        }
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(StoreError::ReadOnly {
+                path,
+                reason: "the file is read-only.".into(),
+            });
+        }
+        let setup = || -> rusqlite::Result<()> {
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            Ok(())
+        };
+        setup().map_err(|e| match sqlite_code(&e) {
+            Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) => {
+                StoreError::ReadOnly {
+                    path: path.clone(),
+                    reason: "the file or its folder is read-only.".into(),
+                }
+            }
+            _ => classify(e, &path),
+        })?;
+        let mut store = Store { conn, path };
+        migrations::migrate(&mut store.conn).map_err(|e| match sqlite_code(&e) {
+            Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly {
+                path: store.path.clone(),
+                reason: "the file or its folder is read-only.".into(),
+            },
+            _ => StoreError::Sqlite(e),
+        })?;
+        Ok(store)
+    }
+
+    /// The library file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in one transaction and records `audit` in it.
+    fn write<T>(
+        &mut self,
+        stamp: &Stamp,
+        audit: Audit<'_>,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let out = f(&tx)?;
+        tx.execute(
+            "INSERT INTO audit (at, actor, action, entity, entity_id, document_id, before, after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                stamp.at,
+                stamp.actor,
+                audit.action,
+                audit.entity,
+                audit.entity_id,
+                audit.document_id,
+                audit.before.map(|v| v.to_string()),
+                audit.after.map(|v| v.to_string()),
+            ],
+        )?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// A value from the library's own key/value table.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM library_meta WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Sets a value in the library's key/value table (audited).
+    pub fn set_setting(&mut self, stamp: &Stamp, key: &str, value: &str) -> Result<()> {
+        let before = self.setting(key)?;
+        self.write(
+            stamp,
+            Audit {
+                action: "library.setting",
+                entity: "library",
+                entity_id: key,
+                document_id: None,
+                before: before.map(serde_json::Value::String),
+                after: Some(serde_json::Value::String(value.to_string())),
+            },
+            |tx| {
+                tx.execute(
+                    "INSERT INTO library_meta (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![key, value],
+                )?;
+                Ok(())
+            },
+        )
+    }
+
+    /// Stores a newly imported document with its outline and original bytes.
+    pub fn insert_document(
+        &mut self,
+        stamp: &Stamp,
+        doc: &Document,
+        lineage: &str,
+        source_bytes: &[u8],
+        outline: &Outline,
+    ) -> Result<()> {
+        let after = serde_json::json!({
+            "meta": doc.meta,
+            "source": doc.source,
+            "sections": outline.sections.len(),
+            "clauses": outline.clauses.len(),
+        });
+        self.write(
+            stamp,
+            Audit {
+                action: "document.import",
+                entity: "document",
+                entity_id: &doc.id,
+                document_id: Some(&doc.id),
+                before: None,
+                after: Some(after),
+            },
+            |tx| {
+                tx.execute(
+                    "INSERT INTO documents (id, lineage, meta, source_name, source_sha256, source_format,
+                        source_size, source_bytes, imported_at, imported_by, rulebook_id, rulebook_version)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    params![
+                        doc.id,
+                        lineage,
+                        serde_json::to_string(&doc.meta)?,
+                        doc.source.name,
+                        doc.source.sha256,
+                        doc.source.format.as_str(),
+                        doc.source.size as i64,
+                        source_bytes,
+                        doc.imported_at,
+                        doc.imported_by,
+                        doc.rulebook.id,
+                        doc.rulebook.version,
+                    ],
+                )?;
+                let mut s = tx.prepare(
+                    "INSERT INTO sections (document_id, id, parent_id, level, number, title, position)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?;
+                for sec in &outline.sections {
+                    s.execute(params![
+                        doc.id,
+                        sec.id,
+                        sec.parent_id,
+                        sec.level,
+                        sec.number,
+                        sec.title,
+                        sec.position
+                    ])?;
+                }
+                let mut c = tx.prepare(
+                    "INSERT INTO clauses (document_id, id, section_id, number, label, kind, text, position)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?;
+                for cl in &outline.clauses {
+                    c.execute(params![
+                        doc.id,
+                        cl.id,
+                        cl.section_id,
+                        cl.number,
+                        cl.label,
+                        clause_kind_str(cl.kind),
+                        cl.text,
+                        cl.position
+                    ])?;
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// Replaces a document's metadata (audited with before and after).
+    pub fn update_document_meta(
+        &mut self,
+        stamp: &Stamp,
+        doc_id: &str,
+        meta: &DocumentMeta,
+    ) -> Result<()> {
+        let before = self.document(doc_id)?.meta;
+        self.write(
+            stamp,
+            Audit {
+                action: "document.meta",
+                entity: "document",
+                entity_id: doc_id,
+                document_id: Some(doc_id),
+                before: Some(serde_json::to_value(&before)?),
+                after: Some(serde_json::to_value(meta)?),
+            },
+            |tx| {
+                tx.execute(
+                    "UPDATE documents SET meta = ?2 WHERE id = ?1",
+                    params![doc_id, serde_json::to_string(meta)?],
+                )?;
+                Ok(())
+            },
+        )
+    }
+
+    const DOC_COLUMNS: &'static str = "id, meta, source_name, source_sha256, source_format, source_size,
+        imported_at, imported_by, rulebook_id, rulebook_version";
+
+    fn row_to_document(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Document, String)> {
+        let meta: String = r.get(1)?;
+        let format: String = r.get(4)?;
+        Ok((
+            Document {
+                id: r.get(0)?,
+                meta: DocumentMeta::default(),
+                source: SourceFile {
+                    name: r.get(2)?,
+                    sha256: r.get(3)?,
+                    format: SourceFormat::parse(&format).unwrap_or(SourceFormat::Text),
+                    size: r.get::<_, i64>(5)? as u64,
+                },
+                imported_at: r.get(6)?,
+                imported_by: r.get(7)?,
+                rulebook: RulebookRef {
+                    id: r.get(8)?,
+                    version: r.get(9)?,
+                },
+            },
+            meta,
+        ))
+    }
+
+    /// All documents, in import order.
+    pub fn documents(&self) -> Result<Vec<Document>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM documents ORDER BY imported_at, id",
+            Self::DOC_COLUMNS
+        ))?;
+        let rows = stmt.query_map([], Self::row_to_document)?;
+        rows.map(|row| {
+            let (mut doc, meta) = row?;
+            doc.meta = serde_json::from_str(&meta)?;
+            Ok(doc)
+        })
+        .collect()
+    }
+
+    /// One document by id.
+    pub fn document(&self, id: &str) -> Result<Document> {
+        let (mut doc, meta) = self
+            .conn
+            .query_row(
+                &format!("SELECT {} FROM documents WHERE id = ?1", Self::DOC_COLUMNS),
+                [id],
+                Self::row_to_document,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "Document",
+                id: id.to_string(),
+            })?;
+        doc.meta = serde_json::from_str(&meta)?;
+        Ok(doc)
+    }
+
+    /// The id of the document imported from a file with this SHA-256, if any.
+    pub fn document_by_sha256(&self, sha256: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM documents WHERE source_sha256 = ?1",
+                [sha256],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The original bytes of a document's source file.
+    pub fn source_bytes(&self, doc_id: &str) -> Result<Vec<u8>> {
+        self.conn
+            .query_row(
+                "SELECT source_bytes FROM documents WHERE id = ?1",
+                [doc_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "Document",
+                id: doc_id.to_string(),
+            })
+    }
+
+    /// A document's sections and clauses in document order.
+    pub fn outline(&self, doc_id: &str) -> Result<Outline> {
+        let mut s = self.conn.prepare(
+            "SELECT id, parent_id, level, number, title, position FROM sections
+             WHERE document_id = ?1 ORDER BY position",
+        )?;
+        let sections = s
+            .query_map([doc_id], |r| {
+                Ok(Section {
+                    id: r.get(0)?,
+                    parent_id: r.get(1)?,
+                    level: r.get(2)?,
+                    number: r.get(3)?,
+                    title: r.get(4)?,
+                    position: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut c = self.conn.prepare(
+            "SELECT id, section_id, number, label, kind, text, position FROM clauses
+             WHERE document_id = ?1 ORDER BY position",
+        )?;
+        let clauses = c
+            .query_map([doc_id], row_to_clause)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Outline { sections, clauses })
+    }
+
+    /// The documents that hold a clause with this id (normally one).
+    pub fn clause_documents(&self, clause_id: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT document_id FROM clauses WHERE id = ?1 ORDER BY document_id")?;
+        let ids = stmt
+            .query_map([clause_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    }
+
+    /// One clause.
+    pub fn clause(&self, doc_id: &str, clause_id: &str) -> Result<Clause> {
+        self.conn
+            .query_row(
+                "SELECT id, section_id, number, label, kind, text, position FROM clauses
+                 WHERE document_id = ?1 AND id = ?2",
+                [doc_id, clause_id],
+                row_to_clause,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "Clause",
+                id: clause_id.to_string(),
+            })
+    }
+
+    /// Stores a new finding.
+    pub fn insert_finding(&mut self, stamp: &Stamp, f: &Finding) -> Result<()> {
+        self.write(
+            stamp,
+            Audit {
+                action: "finding.create",
+                entity: "finding",
+                entity_id: &f.id,
+                document_id: Some(&f.document_id),
+                before: None,
+                after: Some(serde_json::to_value(&f.input)?),
+            },
+            |tx| {
+                tx.execute(
+                    "INSERT INTO findings (id, document_id, clause_id, body, comments, suggestion_id, status,
+                        created_at, created_by, updated_at, updated_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    params![
+                        f.id,
+                        f.document_id,
+                        f.clause_id,
+                        serde_json::to_string(&f.input)?,
+                        serde_json::to_string(&f.comments)?,
+                        f.suggestion_id,
+                        f.input.status.as_str(),
+                        f.created_at,
+                        f.created_by,
+                        f.updated_at,
+                        f.updated_by,
+                    ],
+                )?;
+                Ok(())
+            },
+        )
+    }
+
+    /// Replaces a finding's answers; the audit event holds before and after.
+    /// Returns the finding as stored afterwards.
+    pub fn update_finding(&mut self, stamp: &Stamp, id: &str, input: &FindingInput) -> Result<Finding> {
+        let before = self.finding(id)?;
+        if before.input == *input {
+            return Ok(before);
+        }
+        self.write(
+            stamp,
+            Audit {
+                action: "finding.update",
+                entity: "finding",
+                entity_id: id,
+                document_id: Some(&before.document_id),
+                before: Some(serde_json::to_value(&before.input)?),
+                after: Some(serde_json::to_value(input)?),
+            },
+            |tx| {
+                tx.execute(
+                    "UPDATE findings SET body = ?2, status = ?3, updated_at = ?4, updated_by = ?5 WHERE id = ?1",
+                    params![id, serde_json::to_string(input)?, input.status.as_str(), stamp.at, stamp.actor],
+                )?;
+                Ok(())
+            },
+        )?;
+        self.finding(id)
+    }
+
+    /// Deletes a finding; its last state stays in the audit trail.
+    pub fn delete_finding(&mut self, stamp: &Stamp, id: &str) -> Result<()> {
+        let before = self.finding(id)?;
+        self.write(
+            stamp,
+            Audit {
+                action: "finding.delete",
+                entity: "finding",
+                entity_id: id,
+                document_id: Some(&before.document_id),
+                before: Some(serde_json::to_value(&before)?),
+                after: None,
+            },
+            |tx| {
+                tx.execute("DELETE FROM findings WHERE id = ?1", [id])?;
+                Ok(())
+            },
+        )
+    }
+
+    const FINDING_COLUMNS: &'static str = "id, document_id, clause_id, body, comments, suggestion_id,
+        created_at, created_by, updated_at, updated_by";
+
+    fn row_to_finding(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Finding, String, String)> {
+        Ok((
+            Finding {
+                id: r.get(0)?,
+                document_id: r.get(1)?,
+                clause_id: r.get(2)?,
+                input: FindingInput::default(),
+                risk_level: None,
+                comments: Vec::new(),
+                suggestion_id: r.get(5)?,
+                created_at: r.get(6)?,
+                created_by: r.get(7)?,
+                updated_at: r.get(8)?,
+                updated_by: r.get(9)?,
+            },
+            r.get(3)?,
+            r.get(4)?,
+        ))
+    }
+
+    fn decode_finding(row: (Finding, String, String)) -> Result<Finding> {
+        let (mut f, body, comments) = row;
+        f.input = serde_json::from_str(&body)?;
+        f.comments = serde_json::from_str::<Vec<Comment>>(&comments)?;
+        Ok(f)
+    }
+
+    /// One finding by id. `risk_level` is left for the caller, who knows the rulebook.
+    pub fn finding(&self, id: &str) -> Result<Finding> {
+        let row = self
+            .conn
+            .query_row(
+                &format!("SELECT {} FROM findings WHERE id = ?1", Self::FINDING_COLUMNS),
+                [id],
+                Self::row_to_finding,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "Finding",
+                id: id.to_string(),
+            })?;
+        Self::decode_finding(row)
+    }
+
+    /// All findings of a document, in the order of their clauses, oldest first.
+    pub fn findings(&self, doc_id: &str) -> Result<Vec<Finding>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM findings f WHERE f.document_id = ?1
+             ORDER BY (SELECT position FROM clauses c WHERE c.document_id = f.document_id AND c.id = f.clause_id),
+                      f.created_at, f.id",
+            Self::FINDING_COLUMNS
+                .split(',')
+                .map(|c| format!("f.{}", c.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))?;
+        let rows = stmt
+            .query_map([doc_id], Self::row_to_finding)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().map(Self::decode_finding).collect()
+    }
+
+    /// The audit trail of one entity (or of everything when `entity_id` is None), oldest first.
+    pub fn audit(&self, entity_id: Option<&str>) -> Result<Vec<AuditEvent>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, at, actor, action, entity, entity_id, document_id, before, after FROM audit
+             WHERE ?1 IS NULL OR entity_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([entity_id], |r| {
+                Ok((
+                    AuditEvent {
+                        id: r.get(0)?,
+                        at: r.get(1)?,
+                        actor: r.get(2)?,
+                        action: r.get(3)?,
+                        entity: r.get(4)?,
+                        entity_id: r.get(5)?,
+                        document_id: r.get(6)?,
+                        before: None,
+                        after: None,
+                    },
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(mut e, before, after)| {
+                e.before = before.map(|s| serde_json::from_str(&s)).transpose()?;
+                e.after = after.map(|s| serde_json::from_str(&s)).transpose()?;
+                Ok(e)
+            })
+            .collect()
+    }
+
+    /// Runs SQLite's own consistency check; `Ok(())` when it reports "ok".
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+fn clause_kind_str(kind: ClauseKind) -> &'static str {
+    match kind {
+        ClauseKind::Paragraph => "paragraph",
+        ClauseKind::Numbered => "numbered",
+        ClauseKind::ListItem => "list_item",
+        ClauseKind::TableRow => "table_row",
+    }
+}
+
+fn row_to_clause(r: &rusqlite::Row<'_>) -> rusqlite::Result<Clause> {
+    let kind: String = r.get(4)?;
+    Ok(Clause {
+        id: r.get(0)?,
+        section_id: r.get(1)?,
+        number: r.get(2)?,
+        label: r.get(3)?,
+        kind: match kind.as_str() {
+            "numbered" => ClauseKind::Numbered,
+            "list_item" => ClauseKind::ListItem,
+            "table_row" => ClauseKind::TableRow,
+            _ => ClauseKind::Paragraph,
+        },
+        text: r.get(5)?,
+        position: r.get(6)?,
+    })
+}
