@@ -1,0 +1,134 @@
+//! The Kryphål desktop app: a thin Tauri 2 shell. Each command takes the
+//! shared state, calls `kryphal-app`, and returns its value or its
+//! `{code, message}` error. No business logic lives here.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+use kryphal_app::{
+    AppError, AppInfo, AppResult, DocumentSummary, DocumentView, ErrorCode, Library, RulebookData,
+};
+use kryphal_domain::{Finding, FindingInput};
+use tauri::State;
+
+/// The open library, or why it could not be opened (shown by the UI).
+struct AppState {
+    library: Mutex<AppResult<Library>>,
+    started: Instant,
+}
+
+impl AppState {
+    fn lock(&self) -> MutexGuard<'_, AppResult<Library>> {
+        // A panic in another command must not make the library unusable.
+        self.library.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Library) -> AppResult<T>) -> AppResult<T> {
+        match &mut *self.lock() {
+            Ok(lib) => f(lib),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
+#[tauri::command]
+fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
+    state.with(|lib| Ok(lib.info()))
+}
+
+#[tauri::command]
+fn rulebook(state: State<'_, AppState>) -> AppResult<RulebookData> {
+    state.with(|lib| Ok(lib.rulebook().clone()))
+}
+
+#[tauri::command]
+fn list_documents(state: State<'_, AppState>) -> AppResult<Vec<DocumentSummary>> {
+    state.with(|lib| lib.documents())
+}
+
+#[tauri::command]
+fn get_document(state: State<'_, AppState>, doc_id: String) -> AppResult<DocumentView> {
+    state.with(|lib| lib.document(&doc_id))
+}
+
+#[tauri::command]
+fn add_finding(
+    state: State<'_, AppState>,
+    clause_id: String,
+    input: FindingInput,
+) -> AppResult<Finding> {
+    state.with(|lib| lib.add_finding(&clause_id, input))
+}
+
+#[tauri::command]
+fn update_finding(
+    state: State<'_, AppState>,
+    finding_id: String,
+    input: FindingInput,
+) -> AppResult<Finding> {
+    state.with(|lib| lib.update_finding(&finding_id, input))
+}
+
+#[tauri::command]
+fn delete_finding(state: State<'_, AppState>, finding_id: String) -> AppResult<()> {
+    state.with(|lib| lib.delete_finding(&finding_id))
+}
+
+/// Called by the UI once the document list is painted; prints the time since
+/// start for `scripts/measure-startup.sh`.
+#[tauri::command]
+fn ui_ready(state: State<'_, AppState>) {
+    println!("KRYPHAL_READY {}", state.started.elapsed().as_millis());
+}
+
+/// `--library PATH` (or `--library=PATH`) from the command line.
+fn library_arg() -> AppResult<Option<PathBuf>> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        let arg = arg.to_string_lossy().into_owned();
+        if arg == "--library" {
+            return args.next().map(|p| Some(PathBuf::from(p))).ok_or_else(|| {
+                AppError::new(ErrorCode::InvalidInput, "--library needs a file path.")
+            });
+        }
+        if let Some(p) = arg.strip_prefix("--library=") {
+            return Ok(Some(PathBuf::from(p)));
+        }
+    }
+    Ok(None)
+}
+
+fn open_library() -> AppResult<Library> {
+    let path = kryphal_app::resolve_library_path(library_arg()?);
+    let mut lib = Library::open(&path, kryphal_app::default_user())?;
+    lib.ensure_sample()?;
+    Ok(lib)
+}
+
+fn main() {
+    let started = Instant::now();
+    let library = open_library();
+    if let Err(e) = &library {
+        eprintln!("kryphal-desktop: {}", e.message);
+    }
+    tauri::Builder::default()
+        .manage(AppState {
+            library: Mutex::new(library),
+            started,
+        })
+        .invoke_handler(tauri::generate_handler![
+            app_info,
+            rulebook,
+            list_documents,
+            get_document,
+            add_finding,
+            update_finding,
+            delete_finding,
+            ui_ready,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the Tauri runtime failed to start");
+}
