@@ -80,10 +80,10 @@ impl From<kryphal_ingest::IngestError> for AppError {
 
 /// Sentences start with a capital letter, even when they start with a path's word.
 pub(crate) fn capitalise(s: &mut String) {
-    if let Some(first) = s.chars().next() {
-        if first.is_lowercase() {
-            let upper: String = first.to_uppercase().collect();
-            s.replace_range(..first.len_utf8(), &upper);
-        }
+    if let Some(first) = s.chars().next()
+        && first.is_lowercase()
+    {
+        let upper: String = first.to_uppercase().collect();
+        s.replace_range(..first.len_utf8(), &upper);
     }
 }

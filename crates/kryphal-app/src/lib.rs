@@ -11,9 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use kryphal_domain::{
-    AuditEvent, Document, Finding, FindingInput, Outline, SourceFile,
-};
+use kryphal_domain::{AuditEvent, Document, Finding, FindingInput, Outline, SourceFile};
 use kryphal_ingest::Limits;
 use kryphal_rules::Rulebook;
 use kryphal_store::{Stamp, Store};
@@ -165,7 +163,10 @@ impl Library {
         if meta.is_dir() {
             return Err(AppError::new(
                 ErrorCode::InvalidInput,
-                format!("{} is a folder; give the path of a document file.", path.display()),
+                format!(
+                    "{} is a folder; give the path of a document file.",
+                    path.display()
+                ),
             ));
         }
         if meta.len() > self.limits.max_bytes {
@@ -255,7 +256,9 @@ impl Library {
             [one] => Ok((*one).clone()),
             [] => Err(AppError::new(
                 ErrorCode::NotFound,
-                format!("No document in the library has the id or a title starting with “{reference}”."),
+                format!(
+                    "No document in the library has the id or a title starting with “{reference}”."
+                ),
             )),
             many => Err(AppError::new(
                 ErrorCode::InvalidInput,
@@ -279,7 +282,8 @@ impl Library {
             .map(|doc| {
                 let outline = self.store.outline(&doc.id)?;
                 let findings = self.with_risk(self.store.findings(&doc.id)?);
-                let mut reviewed: Vec<&str> = findings.iter().map(|f| f.clause_id.as_str()).collect();
+                let mut reviewed: Vec<&str> =
+                    findings.iter().map(|f| f.clause_id.as_str()).collect();
                 reviewed.sort_unstable();
                 reviewed.dedup();
                 Ok(DocumentSummary {
@@ -349,15 +353,25 @@ impl Library {
         let check = |value: Option<u8>, steps: usize, what: &str| match value {
             Some(v) if v == 0 || usize::from(v) > steps => Err(AppError::new(
                 ErrorCode::InvalidInput,
-                format!("{what} must be a step from 1 to {steps} of the rulebook's scale, not {v}."),
+                format!(
+                    "{what} must be a step from 1 to {steps} of the rulebook's scale, not {v}."
+                ),
             )),
             _ => Ok(()),
         };
         check(input.likelihood, scale.likelihood.steps.len(), "Likelihood")?;
         check(input.impact, scale.impact.steps.len(), "Impact")?;
         for alt in &input.alternatives {
-            check(alt.residual_likelihood, scale.likelihood.steps.len(), "Residual likelihood")?;
-            check(alt.residual_impact, scale.impact.steps.len(), "Residual impact")?;
+            check(
+                alt.residual_likelihood,
+                scale.likelihood.steps.len(),
+                "Residual likelihood",
+            )?;
+            check(
+                alt.residual_impact,
+                scale.impact.steps.len(),
+                "Residual impact",
+            )?;
         }
         if let Some(unknown) = input
             .crime_types
@@ -393,11 +407,15 @@ impl Library {
             [one] => Ok((one.clone(), reference.to_string())),
             [] => Err(AppError::new(
                 ErrorCode::NotFound,
-                format!("No clause with the id “{reference}” is in the library; `kryphal show DOC` lists the ids."),
+                format!(
+                    "No clause with the id “{reference}” is in the library; `kryphal show DOC` lists the ids."
+                ),
             )),
             _ => Err(AppError::new(
                 ErrorCode::InvalidInput,
-                format!("The clause id “{reference}” occurs in several documents; write it as DOC_ID/{reference}."),
+                format!(
+                    "The clause id “{reference}” occurs in several documents; write it as DOC_ID/{reference}."
+                ),
             )),
         }
     }
@@ -501,14 +519,20 @@ fn write_atomically(out: &Path, bytes: &[u8]) -> AppResult<()> {
     if out.is_dir() {
         return Err(AppError::new(
             ErrorCode::InvalidInput,
-            format!("{} is a folder; give the path of the file to write.", out.display()),
+            format!(
+                "{} is a folder; give the path of the file to write.",
+                out.display()
+            ),
         ));
     }
     let dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
     let result = (|| {
         use std::io::Write;

@@ -41,7 +41,8 @@ fn read_dir(dir: &Path) -> BTreeMap<String, String> {
 
 #[test]
 fn typescript_bindings_are_up_to_date() {
-    let committed: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings");
+    let committed: PathBuf =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings");
     if std::env::var_os("KRYPHAL_UPDATE_BINDINGS").is_some() {
         for name in read_dir(&committed).keys() {
             std::fs::remove_file(committed.join(name)).unwrap();

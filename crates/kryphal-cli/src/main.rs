@@ -13,7 +13,11 @@ use kryphal_app::{AppError, ErrorCode, Library};
 use kryphal_domain::FindingInput;
 
 #[derive(Parser)]
-#[command(name = "kryphal", version, about = "Crime-proof governing documents: import, analyse, export.")]
+#[command(
+    name = "kryphal",
+    version,
+    about = "Crime-proof governing documents: import, analyse, export."
+)]
 struct Cli {
     /// The library file (default: $KRYPHAL_LIBRARY, else the OS data directory).
     #[arg(long, global = true, value_name = "PATH")]
@@ -114,9 +118,9 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), AppError> {
 fn read_finding_input(source: &str) -> Result<FindingInput, AppError> {
     let text = if source == "-" {
         let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| AppError::new(ErrorCode::Io, format!("Cannot read standard input: {e}.")))?;
+        std::io::stdin().read_to_string(&mut s).map_err(|e| {
+            AppError::new(ErrorCode::Io, format!("Cannot read standard input: {e}."))
+        })?;
         s
     } else {
         std::fs::read_to_string(source)
@@ -150,7 +154,8 @@ fn run(cli: Cli) -> Result<(), AppError> {
                                 eprintln!("kryphal: warning: {}: {w}", file.display());
                             }
                         }
-                        results.push(serde_json::json!({"file": file, "ok": true, "report": report}));
+                        results
+                            .push(serde_json::json!({"file": file, "ok": true, "report": report}));
                     }
                     Err(e) => {
                         failed += 1;
@@ -202,7 +207,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     .iter()
                     .map(|s| {
                         let indent = "  ".repeat(usize::from(s.level.saturating_sub(1)));
-                        (s.position, format!("\n{indent}{} {}", s.number, s.title).replace("\n ", "\n"))
+                        (
+                            s.position,
+                            format!("\n{indent}{} {}", s.number, s.title).replace("\n ", "\n"),
+                        )
                     })
                     .collect();
                 items.extend(

@@ -129,8 +129,14 @@ pub struct Span {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SuggestionState {
     Open,
-    Accepted { finding_id: String },
-    Dismissed { reason: String, by: String, at: String },
+    Accepted {
+        finding_id: String,
+    },
+    Dismissed {
+        reason: String,
+        by: String,
+        at: String,
+    },
 }
 
 /// What a screening rule proposes for a clause.

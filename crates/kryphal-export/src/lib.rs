@@ -85,7 +85,9 @@ pub fn markdown_memo(memo: &Memo<'_>) -> String {
     }
     let clause = |id: &str| -> Option<&Clause> { memo.outline.clauses.iter().find(|c| c.id == id) };
     for (i, f) in active.iter().enumerate() {
-        let Some(c) = clause(&f.clause_id) else { continue };
+        let Some(c) = clause(&f.clause_id) else {
+            continue;
+        };
         let _ = writeln!(out, "\n## {}. {}\n", i + 1, inline(&c.label));
         let _ = writeln!(out, "> {}\n", inline(&c.text));
         if !f.input.unintended_consequence.trim().is_empty() {
@@ -101,7 +103,9 @@ pub fn markdown_memo(memo: &Memo<'_>) -> String {
                 .crime_types
                 .iter()
                 .map(|code| match book.crime_type(code) {
-                    Some(ct) if !ct.reference.is_empty() => format!("{} ({})", ct.name, ct.reference),
+                    Some(ct) if !ct.reference.is_empty() => {
+                        format!("{} ({})", ct.name, ct.reference)
+                    }
                     Some(ct) => ct.name.clone(),
                     None => code.clone(),
                 })
@@ -115,7 +119,10 @@ pub fn markdown_memo(memo: &Memo<'_>) -> String {
                     .map(|s| s.label.clone())
                     .unwrap_or_default()
             };
-            let level = book.risk_level(l, k).map(|l| l.label.clone()).unwrap_or_default();
+            let level = book
+                .risk_level(l, k)
+                .map(|l| l.label.clone())
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "**Risk.** {} {l} ({}) × {} {k} ({}) = {level}\n",
@@ -160,7 +167,10 @@ mod tests {
             },
             imported_at: "2026-01-01T00:00:00Z".into(),
             imported_by: "a".into(),
-            rulebook: RulebookRef { id: "bra-mur-sv".into(), version: "0.1.0".into() },
+            rulebook: RulebookRef {
+                id: "bra-mur-sv".into(),
+                version: "0.1.0".into(),
+            },
         }
     }
 
@@ -199,13 +209,27 @@ mod tests {
             updated_by: String::new(),
         };
         let book = Rulebook::builtin();
-        let md = markdown_memo(&Memo { document: &doc(), outline: &outline, findings: &[finding], rulebook: &book });
+        let md = markdown_memo(&Memo {
+            document: &doc(),
+            outline: &outline,
+            findings: &[finding],
+            rulebook: &book,
+        });
         assert!(md.starts_with("# Brottssäkring av Reglemente\n"), "{md}");
         assert!(md.contains("- **Dnr:** VON 2024/1"), "{md}");
         assert!(md.contains("- Mycket hög: 1"), "{md}");
-        assert!(md.contains("**Brottstyper.** Bedrägeri (BrB 9 kap. 1 §)"), "{md}");
-        assert!(md.contains("Sannolikhet 3 (Stor) × Konsekvens 4 (Allvarlig) = Mycket hög"), "{md}");
-        assert!(md.contains("| Nuvarande lydelse | Föreslagen lydelse |"), "{md}");
+        assert!(
+            md.contains("**Brottstyper.** Bedrägeri (BrB 9 kap. 1 §)"),
+            "{md}"
+        );
+        assert!(
+            md.contains("Sannolikhet 3 (Stor) × Konsekvens 4 (Allvarlig) = Mycket hög"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| Nuvarande lydelse | Föreslagen lydelse |"),
+            "{md}"
+        );
         // User text cannot break the table or smuggle in HTML.
         assert!(md.contains("högst en månad gammalt \\| \\<b\\>"), "{md}");
     }
@@ -213,7 +237,12 @@ mod tests {
     #[test]
     fn memo_without_findings_says_so() {
         let book = Rulebook::builtin();
-        let md = markdown_memo(&Memo { document: &doc(), outline: &Outline::default(), findings: &[], rulebook: &book });
+        let md = markdown_memo(&Memo {
+            document: &doc(),
+            outline: &Outline::default(),
+            findings: &[],
+            rulebook: &book,
+        });
         assert!(md.contains("Inga iakttagelser har registrerats."), "{md}");
     }
 }

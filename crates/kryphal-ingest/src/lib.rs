@@ -77,7 +77,9 @@ pub enum IngestError {
     #[error("{name} is empty: there is no text to import.")]
     Empty { name: String },
     /// The file is larger than the configured limit.
-    #[error("{name} is {size} bytes, more than the limit of {limit} bytes; split the document or raise the limit.")]
+    #[error(
+        "{name} is {size} bytes, more than the limit of {limit} bytes; split the document or raise the limit."
+    )]
     TooLarge { name: String, size: u64, limit: u64 },
     /// The format is not one Kryphål reads (yet).
     #[error("{name} cannot be imported: {reason}")]
@@ -209,8 +211,14 @@ mod tests {
     #[test]
     fn empty_and_whitespace_files_are_refused() {
         let l = Limits::default();
-        assert!(matches!(import("a.md", b"", "d", &l), Err(IngestError::Empty { .. })));
-        assert!(matches!(import("a.md", b" \n\t\n", "d", &l), Err(IngestError::Empty { .. })));
+        assert!(matches!(
+            import("a.md", b"", "d", &l),
+            Err(IngestError::Empty { .. })
+        ));
+        assert!(matches!(
+            import("a.md", b" \n\t\n", "d", &l),
+            Err(IngestError::Empty { .. })
+        ));
     }
 
     #[test]
@@ -220,7 +228,10 @@ mod tests {
             ..Limits::default()
         };
         let err = import("a.txt", b"01234567890", "d", &l).unwrap_err();
-        assert!(err.to_string().contains("more than the limit of 10 bytes"), "{err}");
+        assert!(
+            err.to_string().contains("more than the limit of 10 bytes"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -231,7 +242,13 @@ mod tests {
 
     #[test]
     fn title_falls_back_to_the_file_name() {
-        let imp = import("min_policy.txt", b"Ett stycke text.", "d", &Limits::default()).unwrap();
+        let imp = import(
+            "min_policy.txt",
+            b"Ett stycke text.",
+            "d",
+            &Limits::default(),
+        )
+        .unwrap();
         assert_eq!(imp.meta.title, "min policy");
     }
 }

@@ -34,7 +34,10 @@ pub fn read(text: &str) -> RawDocument {
             return;
         }
         let block = match open.iter().rev().find(|o| !matches!(o, Open::Paragraph)) {
-            Some(Open::Heading(level)) => Block::Heading { level: *level, text },
+            Some(Open::Heading(level)) => Block::Heading {
+                level: *level,
+                text,
+            },
             Some(Open::Item { depth, label }) => Block::ListItem {
                 depth: *depth,
                 label: label.clone(),
@@ -117,11 +120,11 @@ pub fn read(text: &str) -> RawDocument {
     }
     flush(&mut buf, &open, &mut doc.blocks);
     // The single level-1 heading at the top is the document's title.
-    if let Some(Block::Heading { level: 1, text }) = doc.blocks.first() {
-        if doc.meta.title.is_empty() || doc.meta.title == *text {
-            doc.meta.title = text.clone();
-            doc.blocks.remove(0);
-        }
+    if let Some(Block::Heading { level: 1, text }) = doc.blocks.first()
+        && (doc.meta.title.is_empty() || doc.meta.title == *text)
+    {
+        doc.meta.title = text.clone();
+        doc.blocks.remove(0);
     }
     doc
 }
@@ -150,13 +153,34 @@ mod tests {
         assert_eq!(
             doc.blocks,
             vec![
-                Block::Heading { level: 2, text: "1. Syfte".into() },
-                Block::Paragraph { text: "Den av nämnden antagna policyn gäller.".into() },
-                Block::ListItem { depth: 1, label: "1.".into(), text: "första".into() },
-                Block::ListItem { depth: 1, label: "2.".into(), text: "andra".into() },
-                Block::ListItem { depth: 2, label: "•".into(), text: "under".into() },
-                Block::TableRow { cells: vec!["Belopp".into(), "Beslut".into()] },
-                Block::TableRow { cells: vec!["100".into(), "chef".into()] },
+                Block::Heading {
+                    level: 2,
+                    text: "1. Syfte".into()
+                },
+                Block::Paragraph {
+                    text: "Den av nämnden antagna policyn gäller.".into()
+                },
+                Block::ListItem {
+                    depth: 1,
+                    label: "1.".into(),
+                    text: "första".into()
+                },
+                Block::ListItem {
+                    depth: 1,
+                    label: "2.".into(),
+                    text: "andra".into()
+                },
+                Block::ListItem {
+                    depth: 2,
+                    label: "•".into(),
+                    text: "under".into()
+                },
+                Block::TableRow {
+                    cells: vec!["Belopp".into(), "Beslut".into()]
+                },
+                Block::TableRow {
+                    cells: vec!["100".into(), "chef".into()]
+                },
             ]
         );
     }
@@ -166,7 +190,9 @@ mod tests {
         let doc = read("Text <script>alert(1)</script> efter.\n");
         assert_eq!(
             doc.blocks,
-            vec![Block::Paragraph { text: "Text <script>alert(1)</script> efter.".into() }]
+            vec![Block::Paragraph {
+                text: "Text <script>alert(1)</script> efter.".into()
+            }]
         );
     }
 
@@ -176,8 +202,16 @@ mod tests {
         assert_eq!(
             doc.blocks,
             vec![
-                Block::ListItem { depth: 1, label: "16.".into(), text: "sexton".into() },
-                Block::ListItem { depth: 1, label: "17.".into(), text: "sjutton".into() },
+                Block::ListItem {
+                    depth: 1,
+                    label: "16.".into(),
+                    text: "sexton".into()
+                },
+                Block::ListItem {
+                    depth: 1,
+                    label: "17.".into(),
+                    text: "sjutton".into()
+                },
             ]
         );
     }

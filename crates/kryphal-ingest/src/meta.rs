@@ -18,12 +18,18 @@ pub fn set_field(meta: &mut DocumentMeta, key: &str, value: &str) -> bool {
         "decided" | "beslutsdatum" | "beslutad" | "dokumentet beslutades den" | "fastställd" => {
             &mut meta.decided
         }
-        "decided_by" | "beslutad av" | "fastställd av" | "dokumentet är beslutat av" | "beslutsinstans" => {
-            &mut meta.decided_by
+        "decided_by"
+        | "beslutad av"
+        | "fastställd av"
+        | "dokumentet är beslutat av"
+        | "beslutsinstans" => &mut meta.decided_by,
+        "responsible" | "dokumentansvarig" | "dokumentansvarig är" | "ansvarig" => {
+            &mut meta.responsible
         }
-        "responsible" | "dokumentansvarig" | "dokumentansvarig är" | "ansvarig" => &mut meta.responsible,
         "valid_from" | "gäller från" | "giltig från" => &mut meta.valid_from,
-        "valid_to" | "gäller till" | "dokumentet gäller till den" | "giltig till" => &mut meta.valid_to,
+        "valid_to" | "gäller till" | "dokumentet gäller till den" | "giltig till" => {
+            &mut meta.valid_to
+        }
         "version_label" | "version" => &mut meta.version_label,
         _ => return false,
     };
@@ -65,16 +71,24 @@ pub fn split_front_matter<'a>(text: &'a str, meta: &mut DocumentMeta) -> &'a str
 pub fn read_leading_metadata(lines: &[&str], meta: &mut DocumentMeta) -> usize {
     let mut last_meta_line = None;
     for (i, line) in lines.iter().enumerate().take(40) {
-        if let Some((k, v)) = line.split_once(':') {
-            if k.chars().count() <= 40 && set_field(meta, k, v) {
-                last_meta_line = Some(i);
-            }
+        if let Some((k, v)) = line.split_once(':')
+            && k.chars().count() <= 40
+            && set_field(meta, k, v)
+        {
+            last_meta_line = Some(i);
         }
     }
     // Only a block at the very top is cut off; metadata lines further down
     // stay in the text (they are read, but the body starts at the top).
     match last_meta_line {
-        Some(i) if lines[..i].iter().all(|l| l.trim().is_empty() || l.contains(':') || l.chars().count() < 80) && i < 15 => i + 1,
+        Some(i)
+            if lines[..i]
+                .iter()
+                .all(|l| l.trim().is_empty() || l.contains(':') || l.chars().count() < 80)
+                && i < 15 =>
+        {
+            i + 1
+        }
         _ => 0,
     }
 }
@@ -86,7 +100,10 @@ mod tests {
     #[test]
     fn front_matter_fills_fields_and_is_removed() {
         let mut m = DocumentMeta::default();
-        let rest = split_front_matter("---\ntitle: \"Policy\"\ndnr: KS 2024/1\nunknown: x\n---\n# Body\n", &mut m);
+        let rest = split_front_matter(
+            "---\ntitle: \"Policy\"\ndnr: KS 2024/1\nunknown: x\n---\n# Body\n",
+            &mut m,
+        );
         assert_eq!(rest, "# Body\n");
         assert_eq!(m.title, "Policy");
         assert_eq!(m.dnr, "KS 2024/1");

@@ -42,33 +42,44 @@ pub fn leading_number(line: &str) -> Option<(Number, &str)> {
         let after = &line[digits..];
         // `3 §`, `3§`, `3 a §`
         if let Some(rest) = after.strip_prefix(" §").or_else(|| after.strip_prefix('§')) {
-            return Some((Number::Paragraph(format!("{} §", &line[..digits])), rest.trim_start()));
+            return Some((
+                Number::Paragraph(format!("{} §", &line[..digits])),
+                rest.trim_start(),
+            ));
         }
         let mut chars = after.chars();
-        if let (Some(' '), Some(letter), Some(' ')) = (chars.next(), chars.next(), chars.next()) {
-            if let Some(rest) = chars.as_str().strip_prefix('§') {
-                if letter.is_ascii_lowercase() {
-                    return Some((
-                        Number::Paragraph(format!("{} {letter} §", &line[..digits])),
-                        rest.trim_start(),
-                    ));
-                }
-            }
+        if let (Some(' '), Some(letter), Some(' ')) = (chars.next(), chars.next(), chars.next())
+            && let Some(rest) = chars.as_str().strip_prefix('§')
+            && letter.is_ascii_lowercase()
+        {
+            return Some((
+                Number::Paragraph(format!("{} {letter} §", &line[..digits])),
+                rest.trim_start(),
+            ));
         }
         if let Some(rest) = after.strip_prefix(" kap.") {
-            return Some((Number::Chapter(format!("{} kap.", &line[..digits])), rest.trim_start()));
+            return Some((
+                Number::Chapter(format!("{} kap.", &line[..digits])),
+                rest.trim_start(),
+            ));
         }
-        if let Some(rest) = after.strip_prefix(')') {
-            if rest.starts_with(' ') {
-                return Some((Number::Letter(format!("{})", &line[..digits])), rest.trim_start()));
-            }
+        if let Some(rest) = after.strip_prefix(')')
+            && rest.starts_with(' ')
+        {
+            return Some((
+                Number::Letter(format!("{})", &line[..digits])),
+                rest.trim_start(),
+            ));
         }
         // Decimal: digits ( '.' digits )* '.'? followed by whitespace.
         let mut end = digits;
         let bytes = line.as_bytes();
         let mut groups = 1;
         while end < bytes.len() && bytes[end] == b'.' {
-            let more = bytes[end + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+            let more = bytes[end + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
             if more == 0 || more > 3 {
                 break;
             }
@@ -86,7 +97,10 @@ pub fn leading_number(line: &str) -> Option<(Number, &str)> {
         }
         return None;
     }
-    if let Some(rest) = line.strip_prefix("punkt ").or_else(|| line.strip_prefix("Punkt ")) {
+    if let Some(rest) = line
+        .strip_prefix("punkt ")
+        .or_else(|| line.strip_prefix("Punkt "))
+    {
         let n = rest.bytes().take_while(u8::is_ascii_digit).count();
         if n > 0 {
             let after = rest[n..].trim_start_matches(['.', ':']).trim_start();
@@ -94,11 +108,15 @@ pub fn leading_number(line: &str) -> Option<(Number, &str)> {
         }
     }
     let mut chars = line.chars();
-    if let (Some(c), Some(')'), Some(' ')) = (chars.next(), chars.next(), chars.next()) {
-        if c.is_lowercase() && c.is_alphabetic() {
-            let len = c.len_utf8() + 1;
-            return Some((Number::Letter(line[..len].to_string()), line[len..].trim_start()));
-        }
+    if let (Some(c), Some(')'), Some(' ')) = (chars.next(), chars.next(), chars.next())
+        && c.is_lowercase()
+        && c.is_alphabetic()
+    {
+        let len = c.len_utf8() + 1;
+        return Some((
+            Number::Letter(line[..len].to_string()),
+            line[len..].trim_start(),
+        ));
     }
     None
 }
@@ -163,7 +181,10 @@ pub fn build(blocks: &[Block], meta: &mut DocumentMeta, lineage: &str) -> Outlin
                     stack.pop();
                 }
                 let parent_id = stack.last().map(|&(_, i)| outline.sections[i].id.clone());
-                let id = ids.next(format!("{lineage}-s{}", short_hash(&format!("{number} {title}"))));
+                let id = ids.next(format!(
+                    "{lineage}-s{}",
+                    short_hash(&format!("{number} {title}"))
+                ));
                 outline.sections.push(Section {
                     id,
                     parent_id,
@@ -180,17 +201,21 @@ pub fn build(blocks: &[Block], meta: &mut DocumentMeta, lineage: &str) -> Outlin
                 continue;
             }
             Block::Paragraph { text } => {
-                if let Some((k, v)) = text.split_once(':') {
-                    if k.chars().count() <= 40 && !v.trim().is_empty() && v.len() < 120 {
-                        let mut probe = meta.clone();
-                        if crate::meta::set_field(&mut probe, k, v) && probe != *meta {
-                            *meta = probe;
-                            continue;
-                        }
+                if let Some((k, v)) = text.split_once(':')
+                    && k.chars().count() <= 40
+                    && !v.trim().is_empty()
+                    && v.len() < 120
+                {
+                    let mut probe = meta.clone();
+                    if crate::meta::set_field(&mut probe, k, v) && probe != *meta {
+                        *meta = probe;
+                        continue;
                     }
                 }
                 match leading_number(text) {
-                    Some((Number::Chapter(n), rest)) if rest.chars().count() < 80 && !rest.ends_with('.') => {
+                    Some((Number::Chapter(n), rest))
+                        if rest.chars().count() < 80 && !rest.ends_with('.') =>
+                    {
                         // A chapter line on its own is a heading.
                         let level = 1;
                         while stack.last().is_some_and(|&(l, _)| l >= level) {
@@ -221,12 +246,19 @@ pub fn build(blocks: &[Block], meta: &mut DocumentMeta, lineage: &str) -> Outlin
                         let printed = n.printed().to_string();
                         last_number = Some(printed.clone());
                         bullet_count = 0;
-                        (ClauseKind::Numbered, printed.clone(), rest.to_string(), point(&printed))
+                        (
+                            ClauseKind::Numbered,
+                            printed.clone(),
+                            rest.to_string(),
+                            point(&printed),
+                        )
                     }
                     None => {
                         paragraph_count += 1;
                         let tail = match &last_number {
-                            Some(parent) => format!("{} st. {}", point(parent), paragraph_count + 1),
+                            Some(parent) => {
+                                format!("{} st. {}", point(parent), paragraph_count + 1)
+                            }
                             None => format!("st. {paragraph_count}"),
                         };
                         (ClauseKind::Paragraph, String::new(), text.clone(), tail)
@@ -254,7 +286,12 @@ pub fn build(blocks: &[Block], meta: &mut DocumentMeta, lineage: &str) -> Outlin
             Block::TableRow { cells } => {
                 let text = cells.join(" | ");
                 paragraph_count += 1;
-                (ClauseKind::TableRow, String::new(), text, format!("rad {paragraph_count}"))
+                (
+                    ClauseKind::TableRow,
+                    String::new(),
+                    text,
+                    format!("rad {paragraph_count}"),
+                )
             }
         };
         if text.trim().is_empty() {
@@ -302,16 +339,34 @@ mod tests {
         let mut lines: Vec<(u32, String)> = outline
             .sections
             .iter()
-            .map(|s| (s.position, format!("{}# {} {}", " ".repeat(usize::from(s.level) - 1), s.number, s.title)))
+            .map(|s| {
+                (
+                    s.position,
+                    format!(
+                        "{}# {} {}",
+                        " ".repeat(usize::from(s.level) - 1),
+                        s.number,
+                        s.title
+                    ),
+                )
+            })
             .collect();
-        lines.extend(outline.clauses.iter().map(|c| (c.position, format!("[{}] {}", c.label, c.text))));
+        lines.extend(
+            outline
+                .clauses
+                .iter()
+                .map(|c| (c.position, format!("[{}] {}", c.label, c.text))),
+        );
         lines.sort();
         let got: Vec<String> = lines.into_iter().map(|(_, l)| l).collect();
         assert_eq!(got, expect);
     }
 
     fn h(level: u8, text: &str) -> Block {
-        Block::Heading { level, text: text.into() }
+        Block::Heading {
+            level,
+            text: text.into(),
+        }
     }
     fn p(text: &str) -> Block {
         Block::Paragraph { text: text.into() }
@@ -320,13 +375,22 @@ mod tests {
     #[test]
     fn numbers_are_recognised_and_references_are_not() {
         let n = |s: &str| leading_number(s).map(|(n, r)| (n.printed().to_string(), r.to_string()));
-        assert_eq!(n("4.2 Leverantören ska"), Some(("4.2".into(), "Leverantören ska".into())));
+        assert_eq!(
+            n("4.2 Leverantören ska"),
+            Some(("4.2".into(), "Leverantören ska".into()))
+        );
         assert_eq!(n("4. Krav"), Some(("4.".into(), "Krav".into())));
         assert_eq!(n("2.1.1 Ekonomi"), Some(("2.1.1".into(), "Ekonomi".into())));
         assert_eq!(n("3 § Den som"), Some(("3 §".into(), "Den som".into())));
         assert_eq!(n("3 a § Den som"), Some(("3 a §".into(), "Den som".into())));
-        assert_eq!(n("2 kap. Upphandling"), Some(("2 kap.".into(), "Upphandling".into())));
-        assert_eq!(n("punkt 16. Avgifter"), Some(("punkt 16".into(), "Avgifter".into())));
+        assert_eq!(
+            n("2 kap. Upphandling"),
+            Some(("2 kap.".into(), "Upphandling".into()))
+        );
+        assert_eq!(
+            n("punkt 16. Avgifter"),
+            Some(("punkt 16".into(), "Avgifter".into()))
+        );
         assert_eq!(n("a) första"), Some(("a)".into(), "första".into())));
         assert_eq!(n("1) första"), Some(("1)".into(), "första".into())));
         // Not numbers of the document's own: amounts, years, dates, running text.
@@ -372,7 +436,11 @@ mod tests {
                 p("2 kap. Ansökan"),
                 p("1 § En ansökan ska vara skriftlig."),
                 p("2 a § Nämnden prövar enligt 7 kap. 1 § ansökan."),
-                Block::ListItem { depth: 1, label: "1.".into(), text: "första".into() },
+                Block::ListItem {
+                    depth: 1,
+                    label: "1.".into(),
+                    text: "första".into(),
+                },
             ],
             &[
                 "# 2 kap. Ansökan",
@@ -385,7 +453,15 @@ mod tests {
 
     #[test]
     fn ids_are_stable_under_renumbering_and_unique_for_repeated_text() {
-        let a = build(&[p("16. Ersättning betalas månadsvis."), p("Samma."), p("Samma.")], &mut DocumentMeta::default(), "d");
+        let a = build(
+            &[
+                p("16. Ersättning betalas månadsvis."),
+                p("Samma."),
+                p("Samma."),
+            ],
+            &mut DocumentMeta::default(),
+            "d",
+        );
         let b = build(
             &[p("16. Ny punkt."), p("17. Ersättning betalas månadsvis.")],
             &mut DocumentMeta::default(),

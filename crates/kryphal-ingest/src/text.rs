@@ -26,8 +26,9 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, IngestError> {
     if bytes.contains(&0) || controls * 100 > bytes.len().max(1) {
         return Err(IngestError::NotText {
             name: name.to_string(),
-            reason: "it contains binary data (control bytes), so it is probably not a text document."
-                .into(),
+            reason:
+                "it contains binary data (control bytes), so it is probably not a text document."
+                    .into(),
         });
     }
     match std::str::from_utf8(bytes) {
@@ -71,7 +72,10 @@ pub(crate) fn join_wrapped(acc: &mut String, next: &str) {
 
 /// Reads decoded text into blocks.
 pub fn read(text: &str) -> RawDocument {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\u{AD}', "");
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\u{AD}', "");
     let mut doc = RawDocument::default();
     let lines: Vec<&str> = text.lines().collect();
     let body_start = meta::read_leading_metadata(&lines, &mut doc.meta);
@@ -104,18 +108,22 @@ pub fn read(text: &str) -> RawDocument {
     flush(&mut current, &mut doc.blocks);
     if doc.meta.title.is_empty() {
         // A first short line that is not a clause is the title.
-        if let Some(Block::Paragraph { text }) = doc.blocks.first() {
-            if text.chars().count() <= 120 && !ends_sentence(text) {
-                doc.meta.title = text.clone();
-                doc.blocks.remove(0);
-            }
+        if let Some(Block::Paragraph { text }) = doc.blocks.first()
+            && text.chars().count() <= 120
+            && !ends_sentence(text)
+        {
+            doc.meta.title = text.clone();
+            doc.blocks.remove(0);
         }
     }
     doc
 }
 
 fn ends_sentence(s: &str) -> bool {
-    matches!(s.trim_end().chars().last(), Some('.' | ':' | ';' | '!' | '?'))
+    matches!(
+        s.trim_end().chars().last(),
+        Some('.' | ':' | ';' | '!' | '?')
+    )
 }
 
 fn starts_lower(s: &str) -> bool {
@@ -123,7 +131,9 @@ fn starts_lower(s: &str) -> bool {
 }
 
 fn starts_upper(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// A short line with a decimal number and no closing full stop, such as
@@ -175,22 +185,33 @@ mod tests {
     #[test]
     fn windows_1252_is_detected_and_converted() {
         let bytes = b"Leverant\xf6ren ska l\xe4mna \x93intyg\x94 \x96 senast";
-        assert_eq!(decode("a.txt", bytes).unwrap(), "Leverantören ska lämna “intyg” – senast");
+        assert_eq!(
+            decode("a.txt", bytes).unwrap(),
+            "Leverantören ska lämna “intyg” – senast"
+        );
     }
 
     #[test]
     fn utf8_bom_is_dropped_and_binary_refused() {
-        assert_eq!(decode("a.txt", "\u{FEFF}Åtgärd".as_bytes()).unwrap(), "Åtgärd");
+        assert_eq!(
+            decode("a.txt", "\u{FEFF}Åtgärd".as_bytes()).unwrap(),
+            "Åtgärd"
+        );
         let err = decode("a.txt", b"PK\x03\x04\x00\x00binary").unwrap_err();
         assert!(err.to_string().contains("not a text file"), "{err}");
     }
 
     #[test]
     fn wrapped_lines_join_and_hyphenated_words_are_rejoined() {
-        let doc = read("Titel\n\nDen av fullmäktige an-\ntagna policyn gäller alla\nanställda.\n\nNytt stycke.");
+        let doc = read(
+            "Titel\n\nDen av fullmäktige an-\ntagna policyn gäller alla\nanställda.\n\nNytt stycke.",
+        );
         assert_eq!(
             paragraphs(&doc),
-            vec!["Den av fullmäktige antagna policyn gäller alla anställda.", "Nytt stycke."]
+            vec![
+                "Den av fullmäktige antagna policyn gäller alla anställda.",
+                "Nytt stycke."
+            ]
         );
         assert_eq!(doc.meta.title, "Titel");
     }
@@ -207,10 +228,15 @@ mod tests {
 
     #[test]
     fn numbered_lines_become_headings_and_points() {
-        let doc = read("Policy\n\n3. Ansökan\n3.1 Sökanden ska lämna\nuppgifter.\n3.2 Nämnden prövar.\n");
+        let doc =
+            read("Policy\n\n3. Ansökan\n3.1 Sökanden ska lämna\nuppgifter.\n3.2 Nämnden prövar.\n");
         assert_eq!(
             paragraphs(&doc),
-            vec!["H1 3. Ansökan", "3.1 Sökanden ska lämna uppgifter.", "3.2 Nämnden prövar."]
+            vec![
+                "H1 3. Ansökan",
+                "3.1 Sökanden ska lämna uppgifter.",
+                "3.2 Nämnden prövar."
+            ]
         );
     }
 }

@@ -222,7 +222,10 @@ impl Rulebook {
                 if !self.scale.levels.iter().any(|l| &l.id == cell) {
                     return Err(invalid(
                         "scale.toml",
-                        format!("[banding] matrix row {} names unknown level {cell:?}", r + 1),
+                        format!(
+                            "[banding] matrix row {} names unknown level {cell:?}",
+                            r + 1
+                        ),
                     ));
                 }
             }
@@ -299,7 +302,10 @@ mod tests {
         assert_eq!(Rulebook::load(&dir).unwrap(), Rulebook::builtin());
     }
 
-    fn write_pack(scale_edit: impl Fn(&str) -> String, pack_edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    fn write_pack(
+        scale_edit: impl Fn(&str) -> String,
+        pack_edit: impl Fn(&str) -> String,
+    ) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("pack.toml"), pack_edit(DEFAULT_PACK)).unwrap();
         std::fs::write(dir.path().join("scale.toml"), scale_edit(DEFAULT_SCALE)).unwrap();
@@ -319,7 +325,12 @@ mod tests {
     #[test]
     fn banding_with_a_missing_cell_is_refused() {
         let dir = write_pack(
-            |s| s.replace(r#"["low", "low", "low", "medium"],"#, r#"["low", "low", "low"],"#),
+            |s| {
+                s.replace(
+                    r#"["low", "low", "low", "medium"],"#,
+                    r#"["low", "low", "low"],"#,
+                )
+            },
             |p| p.to_string(),
         );
         let err = Rulebook::load(dir.path()).unwrap_err().to_string();
@@ -329,7 +340,10 @@ mod tests {
 
     #[test]
     fn banding_naming_an_unknown_level_is_refused() {
-        let dir = write_pack(|s| s.replacen("\"very_high\"]", "\"extreme\"]", 1), |p| p.to_string());
+        let dir = write_pack(
+            |s| s.replacen("\"very_high\"]", "\"extreme\"]", 1),
+            |p| p.to_string(),
+        );
         let err = Rulebook::load(dir.path()).unwrap_err().to_string();
         assert!(err.contains("unknown level \"extreme\""), "{err}");
     }

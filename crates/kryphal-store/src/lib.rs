@@ -42,10 +42,14 @@ pub enum StoreError {
         supported: i64,
     },
     /// The file exists but is not an SQLite database, or is damaged.
-    #[error("{path} is not a Kryphål library: the file is damaged or is not a database. The file was not changed.")]
+    #[error(
+        "{path} is not a Kryphål library: the file is damaged or is not a database. The file was not changed."
+    )]
     NotADatabase { path: PathBuf },
     /// The file is an SQLite database of some other program.
-    #[error("{path} is a database of another program, not a Kryphål library. The file was not changed.")]
+    #[error(
+        "{path} is a database of another program, not a Kryphål library. The file was not changed."
+    )]
     Foreign { path: PathBuf },
     /// The library or its folder cannot be written.
     #[error("the library {path} cannot be written: {reason}")]
@@ -103,13 +107,14 @@ impl Store {
         if path.is_dir() {
             return Err(StoreError::IsDirectory { path });
         }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !parent.exists() {
-                std::fs::create_dir_all(parent).map_err(|e| StoreError::ReadOnly {
-                    path: path.clone(),
-                    reason: format!("its folder {} cannot be created ({e}).", parent.display()),
-                })?;
-            }
+        if let Some(parent) = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty() && !p.exists())
+        {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::ReadOnly {
+                path: path.clone(),
+                reason: format!("its folder {} cannot be created ({e}).", parent.display()),
+            })?;
         }
         let conn = Connection::open_with_flags(
             &path,
@@ -362,7 +367,8 @@ impl Store {
         )
     }
 
-    const DOC_COLUMNS: &'static str = "id, meta, source_name, source_sha256, source_format, source_size,
+    const DOC_COLUMNS: &'static str =
+        "id, meta, source_name, source_sha256, source_format, source_size,
         imported_at, imported_by, rulebook_id, rulebook_version";
 
     fn row_to_document(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Document, String)> {
@@ -542,7 +548,12 @@ impl Store {
 
     /// Replaces a finding's answers; the audit event holds before and after.
     /// Returns the finding as stored afterwards.
-    pub fn update_finding(&mut self, stamp: &Stamp, id: &str, input: &FindingInput) -> Result<Finding> {
+    pub fn update_finding(
+        &mut self,
+        stamp: &Stamp,
+        id: &str,
+        input: &FindingInput,
+    ) -> Result<Finding> {
         let before = self.finding(id)?;
         if before.input == *input {
             return Ok(before);
@@ -588,7 +599,8 @@ impl Store {
         )
     }
 
-    const FINDING_COLUMNS: &'static str = "id, document_id, clause_id, body, comments, suggestion_id,
+    const FINDING_COLUMNS: &'static str =
+        "id, document_id, clause_id, body, comments, suggestion_id,
         created_at, created_by, updated_at, updated_by";
 
     fn row_to_finding(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Finding, String, String)> {
@@ -623,7 +635,10 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                &format!("SELECT {} FROM findings WHERE id = ?1", Self::FINDING_COLUMNS),
+                &format!(
+                    "SELECT {} FROM findings WHERE id = ?1",
+                    Self::FINDING_COLUMNS
+                ),
                 [id],
                 Self::row_to_finding,
             )

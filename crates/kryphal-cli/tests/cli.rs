@@ -1,0 +1,332 @@
+//! The `kryphal` binary, run as a user would, on a real library file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../kryphal-app/sample/reglemente-kundval-hemtjanst.md"
+);
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+    fn lib(&self) -> PathBuf {
+        self.dir.path().join("lib.kryphal")
+    }
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, None)
+    }
+    fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kryphal"))
+            .arg("--library")
+            .arg(self.lib())
+            .args(args)
+            .env("KRYPHAL_USER", "testare")
+            .env_remove("KRYPHAL_LIBRARY")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().unwrap()
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+    /// Fails with exit code 1 and one sentence on stderr; returns it.
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?} should fail: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.starts_with("kryphal: "), "{err}");
+        err
+    }
+}
+
+#[test]
+fn import_list_show_finding_and_export_round_trip() {
+    let env = Env::new();
+    let imported = env.json(&["import", SAMPLE, "--json"]);
+    assert_eq!(imported[0]["ok"], true);
+    let report = &imported[0]["report"];
+    assert_eq!(report["title"], "Reglemente för kundval inom hemtjänst");
+    assert!(report["clauses"].as_u64().unwrap() >= 40);
+    let doc_id = report["document_id"].as_str().unwrap().to_string();
+
+    let list = env.json(&["list", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["id"], doc_id.as_str());
+    assert_eq!(list[0]["dnr"], "VON 2024/0187");
+    assert_eq!(list[0]["finding_count"], 0);
+
+    // DOC by unique title prefix, case-insensitive.
+    let view = env.json(&["show", "reglemente för", "--json"]);
+    let clauses = view["outline"]["clauses"].as_array().unwrap();
+    let clause = clauses
+        .iter()
+        .find(|c| c["number"] == "4.5")
+        .expect("clause 4.5 is in the outline");
+    assert_eq!(clause["label"], "Ekonomi och ledning › p. 4.5");
+    assert!(
+        clause["text"]
+            .as_str()
+            .unwrap()
+            .contains("högst ett år gammalt")
+    );
+    let clause_id = clause["id"].as_str().unwrap();
+
+    let text = env.ok(&["show", &doc_id]);
+    assert!(
+        text.contains(&format!("{clause_id}\tEkonomi och ledning › p. 4.5\t")),
+        "{text}"
+    );
+
+    let finding = r#"{"unintended_consequence": "Ett inaktuellt utdrag godtas.",
+        "crime_types": ["BED", "URK"], "likelihood": 3, "impact": 4,
+        "proposed_wording": "Utdraget får vara högst en månad gammalt.", "status": "reviewed"}"#;
+    let out = env.run_with_stdin(&["finding", "add", clause_id, "--json", "-"], Some(finding));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(added["risk_level"], "very_high");
+    assert_eq!(added["created_by"], "testare");
+
+    let findings = env.json(&["finding", "list", &doc_id, "--json"]);
+    assert_eq!(findings.as_array().unwrap().len(), 1);
+    assert_eq!(findings[0]["clause_id"], clause_id);
+    assert_eq!(
+        findings[0]["crime_types"],
+        serde_json::json!(["BED", "URK"])
+    );
+    assert_eq!(findings[0]["status"], "reviewed");
+
+    let memo = env.dir.path().join("memo.md");
+    env.ok(&[
+        "export",
+        &doc_id,
+        "--format",
+        "md",
+        "--out",
+        memo.to_str().unwrap(),
+    ]);
+    let md = std::fs::read_to_string(&memo).unwrap();
+    assert!(
+        md.contains("| Nuvarande lydelse | Föreslagen lydelse |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Utdraget får vara högst en månad gammalt."),
+        "{md}"
+    );
+    assert!(md.contains("Ekonomi och ledning › p. 4.5"), "{md}");
+
+    let history = env.json(&["history", "--json"]);
+    let actions: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["document.import", "finding.create"]);
+}
+
+fn library_state(env: &Env) -> (serde_json::Value, serde_json::Value) {
+    (
+        env.json(&["list", "--json"]),
+        env.json(&["history", "--json"]),
+    )
+}
+
+#[test]
+fn bad_files_are_refused_with_a_sentence_and_the_library_is_untouched() {
+    let env = Env::new();
+    env.ok(&["import", SAMPLE]);
+    let before = library_state(&env);
+    let missing = env.dir.path().join("saknas.md");
+    let cases: Vec<(PathBuf, &str)> = vec![
+        (missing, "does not exist"),
+        (env.file("tom.md", b""), "is empty"),
+        (env.file("blank.txt", b"\n  \n"), "is empty"),
+        (env.dir.path().to_path_buf(), "is a folder"),
+        (
+            env.file("bild.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            "not a supported format",
+        ),
+        (
+            env.file("binar.txt", b"\0\x01\x02\x03binary\0"),
+            "not a text file",
+        ),
+        (
+            env.file("gammal.doc", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"),
+            "legacy Word",
+        ),
+        (
+            env.file("rubriker.md", b"# Bara en rubrik\n"),
+            "no paragraphs or clauses",
+        ),
+    ];
+    for (path, expected) in cases {
+        let err = env.fails(&["import", path.to_str().unwrap()]);
+        assert!(err.contains(expected), "{}: {err}", path.display());
+    }
+    // The same file twice is refused too.
+    let err = env.fails(&["import", SAMPLE]);
+    assert!(err.contains("already in the library"), "{err}");
+    assert_eq!(library_state(&env), before);
+}
+
+#[test]
+fn one_bad_file_among_good_ones_fails_the_command_but_keeps_the_good_imports() {
+    let env = Env::new();
+    let good = env.file(
+        "policy.txt",
+        "Inköpspolicy\n\n1.1 Inköp ska göras enligt LOU.\n".as_bytes(),
+    );
+    let bad = env.file("tom.txt", b"");
+    let out = env.run(&[
+        "import",
+        good.to_str().unwrap(),
+        bad.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let results: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(results[0]["ok"], true);
+    assert_eq!(results[1]["ok"], false);
+    assert_eq!(results[1]["error"]["code"], "empty_file");
+    assert_eq!(env.json(&["list", "--json"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn bad_findings_are_refused_and_nothing_is_stored() {
+    let env = Env::new();
+    env.ok(&["import", SAMPLE]);
+    let view = env.json(&["show", "Reglemente", "--json"]);
+    let clause_id = view["outline"]["clauses"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let before = library_state(&env);
+    let cases = [
+        (r#"{"likelihood": 5}"#, "from 1 to 4"),
+        (r#"{"impact": 0}"#, "from 1 to 4"),
+        (r#"{"crime_types": ["XYZ"]}"#, "XYZ"),
+        (r#"{"colour": "red"}"#, "unknown field"),
+        (r#"{"status": "done"}"#, "unknown variant"),
+        ("not json", "not valid"),
+    ];
+    for (json, expected) in cases {
+        let out = env.run_with_stdin(&["finding", "add", &clause_id, "--json", "-"], Some(json));
+        assert_eq!(out.status.code(), Some(1), "{json}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected), "{json}: {err}");
+    }
+    let err = env.fails(&["finding", "add", "no-such-clause", "--json", "/dev/null"]);
+    assert!(
+        err.contains("not valid") || err.contains("No clause"),
+        "{err}"
+    );
+    let out = env.run_with_stdin(
+        &["finding", "add", "no-such-clause", "--json", "-"],
+        Some("{}"),
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No clause with the id"));
+    assert_eq!(library_state(&env), before);
+}
+
+#[test]
+fn unknown_documents_and_formats_get_a_sentence() {
+    let env = Env::new();
+    env.ok(&["import", SAMPLE]);
+    assert!(
+        env.fails(&["show", "Inköpspolicy"])
+            .contains("No document in the library")
+    );
+    let out = env.dir.path().join("x.docx");
+    let err = env.fails(&[
+        "export",
+        "Reglemente",
+        "--format",
+        "docx",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(err.contains("not available"), "{err}");
+    assert!(!out.exists());
+    let err = env.fails(&["export", "Reglemente", "--out", "/proc/nope/memo.md"]);
+    assert!(err.contains("Cannot write"), "{err}");
+}
+
+#[test]
+fn a_corrupt_or_unwritable_library_is_refused_and_left_as_it_was() {
+    let env = Env::new();
+    let junk = b"this is not a database at all, just some bytes".repeat(100);
+    std::fs::write(env.lib(), &junk).unwrap();
+    let err = env.fails(&["list"]);
+    assert!(err.contains("not a Kryphål library"), "{err}");
+    assert_eq!(std::fs::read(env.lib()).unwrap(), junk);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_kryphal"))
+        .args(["--library", "/proc/kryphal/lib.kryphal", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be written"));
+}
+
+#[test]
+fn the_library_can_be_chosen_by_environment_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("env.kryphal");
+    let out = Command::new(env!("CARGO_BIN_EXE_kryphal"))
+        .args(["import", SAMPLE])
+        .env("KRYPHAL_LIBRARY", &lib)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(Path::new(&lib).exists());
+}

@@ -1,0 +1,304 @@
+//! The library file on a real SQLite database in a temporary folder.
+
+use std::path::Path;
+
+use kryphal_domain::*;
+use kryphal_store::{APPLICATION_ID, LATEST_VERSION, Stamp, Store, StoreError};
+
+fn stamp(at: &str) -> Stamp {
+    Stamp {
+        actor: "anna".into(),
+        at: at.into(),
+    }
+}
+
+fn document(id: &str) -> Document {
+    Document {
+        id: id.into(),
+        meta: DocumentMeta {
+            title: "Reglemente för kundval".into(),
+            dnr: "VON 2024/1".into(),
+            ..Default::default()
+        },
+        source: SourceFile {
+            name: "r.md".into(),
+            sha256: format!("{id}-sha"),
+            format: SourceFormat::Markdown,
+            size: 3,
+        },
+        imported_at: "2026-11-23T10:00:00Z".into(),
+        imported_by: "anna".into(),
+        rulebook: RulebookRef {
+            id: "bra-mur-sv".into(),
+            version: "0.1.0".into(),
+        },
+    }
+}
+
+fn outline() -> Outline {
+    Outline {
+        sections: vec![Section {
+            id: "s1".into(),
+            parent_id: None,
+            level: 1,
+            number: "4.".into(),
+            title: "Krav".into(),
+            position: 0,
+        }],
+        clauses: vec![
+            Clause {
+                id: "c1".into(),
+                section_id: Some("s1".into()),
+                number: "4.1".into(),
+                label: "Krav › p. 4.1".into(),
+                kind: ClauseKind::Numbered,
+                text: "Utdraget får vara högst ett år gammalt.".into(),
+                position: 1,
+            },
+            Clause {
+                id: "c2".into(),
+                section_id: Some("s1".into()),
+                number: "a)".into(),
+                label: "Krav › p. 4.1 a)".into(),
+                kind: ClauseKind::ListItem,
+                text: "första punkten".into(),
+                position: 2,
+            },
+        ],
+    }
+}
+
+fn finding(id: &str, clause: &str) -> Finding {
+    Finding {
+        id: id.into(),
+        document_id: "d1".into(),
+        clause_id: clause.into(),
+        input: FindingInput {
+            unintended_consequence: "Gamla utdrag godtas.".into(),
+            crime_types: vec!["BED".into()],
+            likelihood: Some(3),
+            impact: Some(2),
+            ..Default::default()
+        },
+        risk_level: None,
+        comments: vec![],
+        suggestion_id: None,
+        created_at: "2026-11-23T10:01:00Z".into(),
+        created_by: "anna".into(),
+        updated_at: "2026-11-23T10:01:00Z".into(),
+        updated_by: "anna".into(),
+    }
+}
+
+fn seeded(path: &Path) -> Store {
+    let mut store = Store::open(path).unwrap();
+    store
+        .insert_document(
+            &stamp("2026-11-23T10:00:00Z"),
+            &document("d1"),
+            "d1",
+            b"abc",
+            &outline(),
+        )
+        .unwrap();
+    store
+}
+
+#[test]
+fn a_new_library_is_created_with_its_folder_in_wal_mode_and_marked_as_ours() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep/er/lib.kryphal");
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    drop(store);
+    let conn = rusqlite_probe(&path);
+    assert_eq!(conn.0, APPLICATION_ID);
+    assert_eq!(conn.1, LATEST_VERSION);
+    assert_eq!(conn.2, "wal");
+}
+
+/// (application_id, user_version, journal_mode) read with a plain SQLite connection.
+fn rusqlite_probe(path: &Path) -> (i32, i64, String) {
+    let c = rusqlite::Connection::open(path).unwrap();
+    (
+        c.pragma_query_value(None, "application_id", |r| r.get(0))
+            .unwrap(),
+        c.pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap(),
+        c.pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap(),
+    )
+}
+
+#[test]
+fn documents_outlines_and_findings_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lib.kryphal");
+    {
+        let mut store = seeded(&path);
+        store
+            .insert_finding(&stamp("2026-11-23T10:01:00Z"), &finding("f1", "c1"))
+            .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let docs = store.documents().unwrap();
+    assert_eq!(docs, vec![document("d1")]);
+    assert_eq!(store.outline("d1").unwrap(), outline());
+    assert_eq!(store.source_bytes("d1").unwrap(), b"abc");
+    assert_eq!(
+        store.document_by_sha256("d1-sha").unwrap().as_deref(),
+        Some("d1")
+    );
+    let findings = store.findings("d1").unwrap();
+    assert_eq!(findings, vec![finding("f1", "c1")]);
+    assert_eq!(
+        store.clause_documents("c1").unwrap(),
+        vec!["d1".to_string()]
+    );
+}
+
+#[test]
+fn every_change_is_audited_with_before_and_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = seeded(&dir.path().join("lib.kryphal"));
+    store
+        .insert_finding(&stamp("2026-11-23T10:01:00Z"), &finding("f1", "c1"))
+        .unwrap();
+    let mut changed = finding("f1", "c1").input;
+    changed.likelihood = Some(4);
+    changed.status = FindingStatus::Reviewed;
+    let after = store
+        .update_finding(&stamp("2026-11-23T10:02:00Z"), "f1", &changed)
+        .unwrap();
+    assert_eq!(after.input, changed);
+    assert_eq!(after.updated_at, "2026-11-23T10:02:00Z");
+    // An update that changes nothing records nothing.
+    store
+        .update_finding(&stamp("2026-11-23T10:03:00Z"), "f1", &changed)
+        .unwrap();
+    store
+        .delete_finding(&stamp("2026-11-23T10:04:00Z"), "f1")
+        .unwrap();
+
+    let all = store.audit(None).unwrap();
+    let actions: Vec<&str> = all.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "document.import",
+            "finding.create",
+            "finding.update",
+            "finding.delete"
+        ]
+    );
+    let update = &store.audit(Some("f1")).unwrap()[1];
+    assert_eq!(update.actor, "anna");
+    assert_eq!(update.at, "2026-11-23T10:02:00Z");
+    assert_eq!(update.before.as_ref().unwrap()["likelihood"], 3);
+    assert_eq!(update.after.as_ref().unwrap()["likelihood"], 4);
+    assert_eq!(update.after.as_ref().unwrap()["status"], "reviewed");
+    assert!(matches!(
+        store.finding("f1"),
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn a_failed_change_leaves_no_trace_not_even_in_the_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = seeded(&dir.path().join("lib.kryphal"));
+    // The clause does not exist: the foreign key refuses the finding.
+    let err = store.insert_finding(&stamp("2026-11-23T10:01:00Z"), &finding("f9", "nope"));
+    assert!(err.is_err());
+    assert!(store.findings("d1").unwrap().is_empty());
+    assert_eq!(store.audit(None).unwrap().len(), 1);
+    // Importing the same document id twice fails whole: no duplicate sections or clauses.
+    let again = store.insert_document(&stamp("x"), &document("d1"), "d1", b"abc", &outline());
+    assert!(again.is_err());
+    assert_eq!(store.outline("d1").unwrap(), outline());
+}
+
+fn sha(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn a_library_from_a_newer_version_is_refused_and_not_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lib.kryphal");
+    drop(seeded(&path));
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", LATEST_VERSION + 1)
+            .unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let before = sha(&path);
+    let err = Store::open(&path)
+        .err()
+        .expect("a newer library must be refused");
+    assert!(matches!(err, StoreError::NewerSchema { .. }), "{err}");
+    assert!(
+        err.to_string().contains("newer version of Kryphål"),
+        "{err}"
+    );
+    assert_eq!(sha(&path), before, "the file was changed");
+    assert!(!dir.path().join("lib.kryphal-wal").exists());
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_not_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lib.kryphal");
+    let junk: Vec<u8> = (0..8192u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&path, &junk).unwrap();
+    let err = Store::open(&path).err().expect("junk must be refused");
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    assert!(err.to_string().contains("not a Kryphål library"), "{err}");
+    assert_eq!(sha(&path), junk);
+}
+
+#[test]
+fn another_programs_database_is_refused_and_not_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.sqlite");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+    }
+    let before = sha(&path);
+    let err = Store::open(&path)
+        .err()
+        .expect("a foreign database must be refused");
+    assert!(matches!(err, StoreError::Foreign { .. }), "{err}");
+    assert_eq!(sha(&path), before);
+}
+
+#[test]
+fn a_folder_or_an_unwritable_place_is_refused_with_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Store::open(dir.path()).err().unwrap();
+    assert!(matches!(err, StoreError::IsDirectory { .. }), "{err}");
+    // /proc refuses new files even for root.
+    let err = Store::open(Path::new("/proc/kryphal-test/lib.kryphal"))
+        .err()
+        .unwrap();
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
+    assert!(err.to_string().contains("cannot be written"), "{err}");
+}
+
+#[test]
+fn settings_are_kept_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("lib.kryphal")).unwrap();
+    assert_eq!(store.setting("k").unwrap(), None);
+    store.set_setting(&stamp("t1"), "k", "v1").unwrap();
+    store.set_setting(&stamp("t2"), "k", "v2").unwrap();
+    assert_eq!(store.setting("k").unwrap().as_deref(), Some("v2"));
+    let trail = store.audit(Some("k")).unwrap();
+    assert_eq!(trail.len(), 2);
+    assert_eq!(trail[1].before, Some(serde_json::json!("v1")));
+}
