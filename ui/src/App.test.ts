@@ -1,0 +1,131 @@
+// The whole UI against the fake backend, as the end-to-end tests will see it
+// through the data-testid contract.
+import { flushSync, mount, tick, unmount } from "svelte";
+import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import App from "./App.svelte";
+import { FakeBackend } from "./lib/backend/fake";
+import { sampleLibrary } from "./lib/backend/sample";
+import { i18n } from "./lib/i18n/index.svelte";
+import { AppState } from "./lib/state.svelte";
+
+let target: HTMLElement;
+let component: ReturnType<typeof mount>;
+let backend: FakeBackend;
+
+const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
+const one = (testid: string) => all(testid)[0] as HTMLElement;
+
+async function settle() {
+  for (let i = 0; i < 5; i++) {
+    await vi.advanceTimersByTimeAsync(0);
+    await tick();
+  }
+  flushSync();
+}
+
+beforeEach(async () => {
+  vi.useFakeTimers();
+  i18n.set("sv");
+  backend = new FakeBackend(sampleLibrary());
+  target = document.createElement("div");
+  document.body.appendChild(target);
+  component = mount(App, { target, props: { app: new AppState(backend) } });
+  await settle();
+});
+afterEach(() => {
+  unmount(component);
+  target.remove();
+  vi.useRealTimers();
+});
+
+test("the library lists documents with progress, findings and highest risk", () => {
+  const items = all("doc-item");
+  expect(items.map((i) => i.dataset.docId)).toEqual(["doc-kundval", "doc-forening"]);
+  const first = items[0] as HTMLElement;
+  expect(first.textContent).toContain("Reglemente för kundval inom hemtjänst");
+  expect(first.textContent).toContain("1 av 10 klausuler granskade");
+  expect(first.querySelector('[data-testid="doc-risk"]')?.textContent).toBe("Hög");
+  expect(one("doc-list").contains(first)).toBe(true);
+});
+
+test("the outline shows headings and clauses in document order, the first clause selected", () => {
+  expect(all("section-heading").map((h) => h.textContent?.replace(/\s+/g, " ").trim())).toEqual([
+    "1. Inledning",
+    "2. Krav på utföraren",
+    "2.1 Ekonomi och ledning",
+    "2.2 Personal",
+    "3. Uppföljning och sanktioner",
+  ]);
+  expect(all("clause-item")).toHaveLength(10);
+  expect(one("clause-item").getAttribute("aria-current")).toBe("true");
+  expect(one("clause-text").textContent).toBe(
+    "Reglementet gäller för kundval inom hemtjänst enligt lagen (2008:962) om valfrihetssystem i Ekviks kommun.",
+  );
+  // The clause with a finding carries a marker in its risk colour.
+  const marked = all("clause-item").find((c) => c.dataset.clauseId === "c-2-1-2");
+  expect(marked?.querySelector('[data-testid="clause-marker"]')?.getAttribute("data-level")).toBe("high");
+});
+
+test("j moves to the next clause; n creates a finding; typing autosaves", async () => {
+  window.dispatchEvent(new KeyboardEvent("keydown", { key: "j" }));
+  await settle();
+  expect(one("clause-label").textContent).toBe("Inledning › p. 1.2");
+
+  window.dispatchEvent(new KeyboardEvent("keydown", { key: "n" }));
+  await settle();
+  expect(all("finding-item")).toHaveLength(1);
+  expect(backend.callsOf("add_finding")[0]?.args.clauseId).toBe("c-1-2");
+
+  const textarea = one("finding-consequence") as HTMLTextAreaElement;
+  expect(document.activeElement).toBe(textarea);
+  textarea.value = "Nämnden kan tolka ansvaret olika.";
+  textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  flushSync();
+  expect(one("save-status").dataset.state).toBe("saving");
+  expect(one("save-status").textContent).toContain("Sparar…");
+
+  await vi.advanceTimersByTimeAsync(400);
+  await settle();
+  expect(one("save-status").dataset.state).toBe("saved");
+  expect(one("save-status").textContent).toContain("Sparat");
+  const id = one("finding-item").dataset.findingId as string;
+  expect(backend.storedFinding(id)?.unintended_consequence).toBe("Nämnden kan tolka ansvaret olika.");
+});
+
+test("a failed save says so in Swedish", async () => {
+  const clause = all("clause-item").find((c) => c.dataset.clauseId === "c-2-1-2") as HTMLElement;
+  clause.click();
+  await settle();
+  backend.failNext("update_finding", { code: "library_readonly", message: "attempt to write a readonly database" });
+  one("matrix-cell-1-1").click();
+  await vi.advanceTimersByTimeAsync(400);
+  await settle();
+  expect(one("save-status").dataset.state).toBe("error");
+  expect(one("save-status").textContent).toBe("Kunde inte spara: biblioteket är skrivskyddat");
+});
+
+test("the shell is told once that the document list is painted", async () => {
+  await vi.advanceTimersByTimeAsync(100);
+  expect(backend.callsOf("ui_ready")).toHaveLength(1);
+});
+
+test("a library that cannot be opened shows a sentence about the library and no document list", async () => {
+  unmount(component);
+  target.innerHTML = "";
+  backend = new FakeBackend(sampleLibrary());
+  backend.failNext("list_documents", { code: "library_corrupt", message: "file is not a database" });
+  component = mount(App, { target, props: { app: new AppState(backend) } });
+  await settle();
+  const fatal = one("fatal-error");
+  expect(fatal.textContent).toMatch(/bibliotek/i);
+  expect(fatal.textContent).toContain("biblioteksfilen är skadad");
+  expect(target.querySelector('[data-testid="doc-list"]')).toBeNull();
+});
+
+test("the language switch turns the interface English", async () => {
+  (target.querySelector('[data-testid="language-en"]') as HTMLButtonElement).click();
+  await settle();
+  expect(one("doc-item").textContent).toContain("1 of 10 clauses reviewed");
+  expect(one("new-finding").textContent).toContain("New finding");
+  expect(document.documentElement.lang).toBe("en");
+});

@@ -1,0 +1,68 @@
+// The one interface the UI talks to. `tauri.ts` implements it over IPC;
+// `fake.ts` implements it in memory for tests and for viewing the UI in a
+// plain browser. Nothing outside this folder imports @tauri-apps/api.
+import type { AppInfo } from "../bindings/AppInfo";
+import type { DocumentSummary } from "../bindings/DocumentSummary";
+import type { DocumentView } from "../bindings/DocumentView";
+import type { Finding } from "../bindings/Finding";
+import type { FindingInput } from "../bindings/FindingInput";
+import type { ErrorCode } from "../bindings/ErrorCode";
+import type { Rulebook } from "../bindings/Rulebook";
+
+export interface Backend {
+  /** `true` for the in-memory fake (the header says so). */
+  readonly isDemo: boolean;
+  appInfo(): Promise<AppInfo>;
+  rulebook(): Promise<Rulebook>;
+  listDocuments(): Promise<DocumentSummary[]>;
+  getDocument(docId: string): Promise<DocumentView>;
+  addFinding(clauseId: string, input: FindingInput): Promise<Finding>;
+  updateFinding(findingId: string, input: FindingInput): Promise<Finding>;
+  deleteFinding(findingId: string): Promise<void>;
+  /** Tells the shell the document list is painted (start-up time measurement). Never fails. */
+  uiReady(): Promise<void>;
+}
+
+export type { ErrorCode };
+
+/** The error codes the core sends across IPC (see CONTRACT-issue2.md). */
+export const ERROR_CODES = [
+  "not_found",
+  "invalid_input",
+  "unsupported_format",
+  "empty_file",
+  "io",
+  "library_newer",
+  "library_corrupt",
+  "library_readonly",
+  "duplicate",
+  "internal",
+] as const satisfies readonly ErrorCode[];
+
+// Fails to compile when the core adds an error code that is not listed above
+// (and so has no message in the catalogues).
+const everyCodeListed: [Exclude<ErrorCode, (typeof ERROR_CODES)[number]>] extends [never] ? true : never = true;
+void everyCodeListed;
+
+/** What a failed command rejects with. */
+export interface BackendError {
+  code: string;
+  message: string;
+}
+
+export function isKnownCode(code: string): code is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code);
+}
+
+/** Normalises whatever a rejected call produced into `{code, message}`. */
+export function toBackendError(e: unknown): BackendError {
+  if (typeof e === "object" && e !== null) {
+    const o = e as Record<string, unknown>;
+    if (typeof o.code === "string") {
+      return { code: o.code, message: typeof o.message === "string" ? o.message : "" };
+    }
+    if (e instanceof Error) return { code: "internal", message: e.message };
+  }
+  if (typeof e === "string") return { code: "internal", message: e };
+  return { code: "internal", message: String(e) };
+}

@@ -1,0 +1,263 @@
+// Sample data for the fake backend: the default rulebook (a copy of
+// rulebooks/bra-mur-sv) and two short, fictional governing documents.
+import type { Clause } from "../bindings/Clause";
+import type { ClauseKind } from "../bindings/ClauseKind";
+import type { Document } from "../bindings/Document";
+import type { Finding } from "../bindings/Finding";
+import type { Rulebook } from "../bindings/Rulebook";
+import type { Section } from "../bindings/Section";
+import { emptyFindingInput } from "../finding";
+import type { FakeDocument, FakeLibrary } from "./fake";
+
+export function sampleRulebook(): Rulebook {
+  return {
+    pack: {
+      id: "bra-mur-sv",
+      version: "0.1.0",
+      language: "sv",
+      name: "Brottssäkring enligt Brå/MUR",
+      description: "Frågor, skalor och brottstyper för att brottssäkra kommunala styrdokument.",
+    },
+    scale: {
+      likelihood: {
+        label: "Sannolikhet",
+        steps: [
+          { value: 1, label: "Mycket liten", description: "Svårt att utnyttja; kräver insikt, samverkan eller tur." },
+          { value: 2, label: "Liten", description: "Möjligt men kräver ansträngning eller särskild kunskap." },
+          { value: 3, label: "Stor", description: "Enkelt för den som vill; har förekommit på andra håll." },
+          { value: 4, label: "Mycket stor", description: "Öppet för vem som helst; sker troligen redan." },
+        ],
+      },
+      impact: {
+        label: "Konsekvens",
+        steps: [
+          { value: 1, label: "Begränsad", description: "Små belopp, snabbt upptäckt, liten skada för enskilda." },
+          { value: 2, label: "Måttlig", description: "Märkbara belopp eller skada som kan rättas till." },
+          { value: 3, label: "Betydande", description: "Stora belopp, skadat förtroende eller skada för brukare." },
+          { value: 4, label: "Allvarlig", description: "Mycket stora belopp, organiserad brottslighet får fäste." },
+        ],
+      },
+      levels: [
+        { id: "low", label: "Låg", color: "#2f7d32" },
+        { id: "medium", label: "Medel", color: "#b8860b" },
+        { id: "high", label: "Hög", color: "#d35400" },
+        { id: "very_high", label: "Mycket hög", color: "#b71c1c" },
+      ],
+      banding: {
+        matrix: [
+          ["low", "low", "low", "medium"],
+          ["low", "medium", "medium", "high"],
+          ["low", "medium", "high", "very_high"],
+          ["medium", "high", "very_high", "very_high"],
+        ],
+      },
+    },
+    crime_types: [
+      { code: "BID", name: "Bidragsbrott", reference: "Bidragsbrottslagen (2007:612) 2–3 §§", description: "" },
+      { code: "BED", name: "Bedrägeri", reference: "BrB 9 kap. 1 §", description: "" },
+      { code: "URK", name: "Urkundsförfalskning", reference: "BrB 14 kap. 1 §", description: "" },
+      { code: "OSI", name: "Osant intygande", reference: "BrB 15 kap.", description: "" },
+      { code: "MUT", name: "Tagande och givande av muta", reference: "BrB 10 kap. 5 a–e §§", description: "" },
+      { code: "TRO", name: "Trolöshet mot huvudman", reference: "BrB 10 kap. 5 §", description: "" },
+      { code: "SKA", name: "Skattebrott", reference: "Skattebrottslagen (1971:69) 2 §", description: "" },
+      { code: "ALK", name: "Arbetslivskriminalitet", reference: "", description: "" },
+      { code: "OVR", name: "Överutnyttjande", reference: "", description: "" },
+    ],
+  };
+}
+
+function doc(id: string, title: string, docType: string, owner: string, dnr: string): Document {
+  return {
+    id,
+    meta: {
+      title,
+      doc_type: docType,
+      owner,
+      dnr,
+      decided: "2024-03-20",
+      decided_by: owner,
+      responsible: "Kvalitetsstrateg",
+      valid_from: "2024-04-01",
+      valid_to: "",
+      version_label: "2024",
+    },
+    source: { name: `${id}.docx`, sha256: "0".repeat(64), format: "docx", size: 48213 },
+    imported_at: "2025-01-15T09:12:00Z",
+    imported_by: "demo",
+    rulebook: { id: "bra-mur-sv", version: "0.1.0" },
+  };
+}
+
+/** Builds an outline from rows in document order; positions are assigned here. */
+function outline(
+  rows: (
+    | { s: string; level: number; number: string; title: string }
+    | { c: string; number: string; text: string; kind?: ClauseKind }
+  )[],
+): { sections: Section[]; clauses: Clause[] } {
+  const sections: Section[] = [];
+  const clauses: Clause[] = [];
+  const stack: Section[] = [];
+  rows.forEach((row, position) => {
+    if ("s" in row) {
+      while (stack.length && (stack[stack.length - 1] as Section).level >= row.level) stack.pop();
+      const parent = stack[stack.length - 1];
+      const section: Section = {
+        id: row.s,
+        parent_id: parent?.id ?? null,
+        level: row.level,
+        number: row.number,
+        title: row.title,
+        position,
+      };
+      sections.push(section);
+      stack.push(section);
+    } else {
+      const section = stack[stack.length - 1];
+      const where = section?.title ?? "";
+      const nth = clauses.filter((c) => c.section_id === (section?.id ?? null)).length + 1;
+      const num = row.number ? `p. ${row.number.replace(/[.)]$/, "")}` : `stycke ${nth}`;
+      clauses.push({
+        id: row.c,
+        section_id: section?.id ?? null,
+        number: row.number,
+        label: where ? `${where} › ${num}` : num,
+        kind: row.kind ?? (row.number ? "numbered" : "paragraph"),
+        text: row.text,
+        position,
+      });
+    }
+  });
+  return { sections, clauses };
+}
+
+function kundval(): FakeDocument {
+  const document = doc(
+    "doc-kundval",
+    "Reglemente för kundval inom hemtjänst",
+    "Reglemente",
+    "Socialnämnden i Ekviks kommun",
+    "SN 2024/0142",
+  );
+  const o = outline([
+    { s: "s-1", level: 1, number: "1.", title: "Inledning" },
+    {
+      c: "c-1-1",
+      number: "1.1",
+      text: "Reglementet gäller för kundval inom hemtjänst enligt lagen (2008:962) om valfrihetssystem i Ekviks kommun.",
+    },
+    {
+      c: "c-1-2",
+      number: "1.2",
+      text: "Socialnämnden ansvarar för valfrihetssystemet och beslutar om auktorisation av utförare.",
+    },
+    { s: "s-2", level: 1, number: "2.", title: "Krav på utföraren" },
+    { s: "s-2-1", level: 2, number: "2.1", title: "Ekonomi och ledning" },
+    {
+      c: "c-2-1-1",
+      number: "1.",
+      kind: "list_item",
+      text: "Utföraren ska ha en stabil ekonomi och ha fullgjort sina skyldigheter när det gäller skatter och avgifter.",
+    },
+    {
+      c: "c-2-1-2",
+      number: "2.",
+      kind: "list_item",
+      text: "Ägare och personer i ledande ställning får inte vara dömda för brott som avser yrkesutövningen.\nKravet prövas när ansökan om auktorisation kommer in.",
+    },
+    {
+      c: "c-2-1-3",
+      number: "3.",
+      kind: "list_item",
+      text: "Utdrag ur belastningsregistret ska bifogas ansökan och får vara högst ett år gammalt.",
+    },
+    { s: "s-2-2", level: 2, number: "2.2", title: "Personal" },
+    {
+      c: "c-2-2-1",
+      number: "",
+      text: "Utföraren ska ha personal med den utbildning och erfarenhet som uppdraget kräver. Personalen ska kunna göra sig förstådd på svenska i kontakten med kunden och med kommunen.",
+    },
+    { s: "s-3", level: 1, number: "3.", title: "Uppföljning och sanktioner" },
+    { c: "c-3-1", number: "3.1", text: "Nämnden följer upp varje utförare minst en gång per år." },
+    {
+      c: "c-3-2",
+      number: "3.2",
+      text: "Vid brister som riskerar kvaliteten kan nämnden ge utföraren en skriftlig varning.",
+    },
+    {
+      c: "c-3-3",
+      number: "3.3",
+      text: "Bedöms det som osannolikt att bristerna rättas till inom skälig tid får nämnden återkalla auktorisationen.",
+    },
+    {
+      c: "c-3-4",
+      number: "3.4",
+      text: "Ersättning betalas ut månadsvis i efterskott för den tid utföraren har rapporterat som utförd.",
+    },
+  ]);
+  const finding: Finding = {
+    ...emptyFindingInput(),
+    id: "f-seed-1",
+    document_id: document.id,
+    clause_id: "c-2-1-2",
+    unintended_consequence:
+      "Kravet prövas bara vid ansökan. En ägare som döms under auktorisationstiden kan fortsätta, och det är oklart vilka brott som avser yrkesutövningen.",
+    exploitation: "En bulvan står som ägare vid ansökan; den verkliga ägaren tar över efteråt.",
+    crime_types: ["BED", "ALK"],
+    likelihood: 3,
+    impact: 3,
+    proposed_wording:
+      "Ägare och personer i ledande ställning får inte vara dömda för brott som är relevanta för uppdraget, till exempel ekonomisk brottslighet, bedrägeri, våld eller brott mot arbetsmiljö- och skattelagstiftningen. Kravet prövas vid ansökan och därefter minst en gång per år.",
+    status: "reviewed",
+    risk_level: "high",
+    comments: [],
+    suggestion_id: null,
+    created_at: "2025-01-15T09:30:00Z",
+    created_by: "demo",
+    updated_at: "2025-01-15T09:45:00Z",
+    updated_by: "demo",
+  };
+  return { document, outline: o, findings: [finding] };
+}
+
+function foreningsbidrag(): FakeDocument {
+  const document = doc(
+    "doc-forening",
+    "Riktlinjer för föreningsbidrag",
+    "Riktlinje",
+    "Kultur- och fritidsnämnden",
+    "KFN 2023/0088",
+  );
+  const o = outline([
+    { s: "f-1", level: 1, number: "1 §", title: "Vem kan få bidrag" },
+    {
+      c: "fc-1",
+      number: "",
+      text: "Bidrag kan lämnas till en ideell förening som har sitt säte i kommunen och har minst tio betalande medlemmar.",
+    },
+    { s: "f-2", level: 1, number: "2 §", title: "Aktivitetsbidrag" },
+    {
+      c: "fc-2",
+      number: "",
+      text: "Aktivitetsbidrag betalas ut per deltagartillfälle enligt föreningens närvarokort.",
+    },
+    {
+      c: "fc-3",
+      number: "",
+      text: "Närvarokorten ska på begäran kunna visas upp för förvaltningen.",
+    },
+  ]);
+  return { document, outline: o, findings: [] };
+}
+
+export function sampleLibrary(): FakeLibrary {
+  return {
+    appInfo: {
+      library_path: "(demo) ~/Kryphål/bibliotek.kryphal",
+      user: "demo",
+      version: "0.1.0",
+    },
+    rulebook: sampleRulebook(),
+    documents: [kundval(), foreningsbidrag()],
+  };
+}

@@ -1,0 +1,41 @@
+import { expect, test } from "vitest";
+import { isTypingTarget, shortcutFor } from "./keys";
+
+const key = (k: string, mods: Partial<KeyboardEvent> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  defaultPrevented: false,
+  ...mods,
+});
+const free = { typing: false, inOutline: false };
+const outline = { typing: false, inOutline: true };
+
+test("j/k/n work anywhere except while typing", () => {
+  expect(shortcutFor(key("j"), free)).toBe("next");
+  expect(shortcutFor(key("k"), free)).toBe("previous");
+  expect(shortcutFor(key("n"), free)).toBe("new-finding");
+  expect(shortcutFor(key("n"), { typing: true, inOutline: false })).toBeNull();
+  expect(shortcutFor(key("j", { ctrlKey: true }), free)).toBeNull();
+  expect(shortcutFor(key("J"), free)).toBeNull();
+});
+
+test("arrow keys move between clauses only from the outline", () => {
+  expect(shortcutFor(key("ArrowDown"), outline)).toBe("next");
+  expect(shortcutFor(key("ArrowUp"), outline)).toBe("previous");
+  expect(shortcutFor(key("ArrowDown"), free)).toBeNull();
+});
+
+test("text fields count as typing, checkboxes and buttons do not", () => {
+  const textarea = document.createElement("textarea");
+  const text = document.createElement("input");
+  const box = document.createElement("input");
+  box.type = "checkbox";
+  expect(isTypingTarget(textarea)).toBe(true);
+  expect(isTypingTarget(text)).toBe(true);
+  expect(isTypingTarget(document.createElement("select"))).toBe(true);
+  expect(isTypingTarget(box)).toBe(false);
+  expect(isTypingTarget(document.createElement("button"))).toBe(false);
+  expect(isTypingTarget(null)).toBe(false);
+});

@@ -1,0 +1,41 @@
+// Keyboard shortcuts of the document view, as a pure function so they can
+// be tested: j/ArrowDown next clause, k/ArrowUp previous clause, n new finding.
+export type Shortcut = "next" | "previous" | "new-finding";
+
+/** True when keys typed on `el` are text, not commands. */
+export function isTypingTarget(el: Element | null): boolean {
+  if (!el) return false;
+  if (el instanceof HTMLElement && el.isContentEditable) return true;
+  const tag = el.tagName;
+  if (tag === "TEXTAREA" || tag === "SELECT") return true;
+  if (tag === "INPUT") {
+    const type = (el as HTMLInputElement).type;
+    return !["checkbox", "radio", "button", "submit", "reset"].includes(type);
+  }
+  return false;
+}
+
+export function shortcutFor(
+  event: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "defaultPrevented">,
+  context: { typing: boolean; inOutline: boolean },
+): Shortcut | null {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || context.typing) {
+    return null;
+  }
+  switch (event.key) {
+    case "j":
+      return "next";
+    case "k":
+      return "previous";
+    case "n":
+      return "new-finding";
+    case "ArrowDown":
+      // Arrow keys belong to other widgets (matrix, scrolling panels) unless
+      // the focus is in the outline or nowhere in particular.
+      return context.inOutline ? "next" : null;
+    case "ArrowUp":
+      return context.inOutline ? "previous" : null;
+    default:
+      return null;
+  }
+}

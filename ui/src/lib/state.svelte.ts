@@ -1,0 +1,232 @@
+// The application's state: what is loaded, what is selected, and the
+// actions the views call. Business rules stay in the core; this only keeps
+// the screen in step with it.
+import type { AppInfo } from "./bindings/AppInfo";
+import type { Clause } from "./bindings/Clause";
+import type { DocumentSummary } from "./bindings/DocumentSummary";
+import type { DocumentView } from "./bindings/DocumentView";
+import type { Finding } from "./bindings/Finding";
+import type { FindingInput } from "./bindings/FindingInput";
+import type { Rulebook } from "./bindings/Rulebook";
+import { toBackendError, type Backend, type BackendError } from "./backend/backend";
+import { Autosaver, type SaveState } from "./autosave";
+import { emptyFindingInput, inputOf } from "./finding";
+import { clausesInOrder, mergeOutline, type OutlineRow } from "./outline";
+
+export class AppState {
+  readonly backend: Backend;
+  readonly autosaver: Autosaver;
+
+  appInfo: AppInfo | null = $state(null);
+  rulebook: Rulebook | null = $state(null);
+  documents: DocumentSummary[] = $state([]);
+  loading = $state(true);
+  loadError: BackendError | null = $state(null);
+
+  view: DocumentView | null = $state(null);
+  docLoading = $state(false);
+  docError: BackendError | null = $state(null);
+  selectedDocId: string | null = $state(null);
+  selectedClauseId: string | null = $state(null);
+  selectedFindingId: string | null = $state(null);
+
+  saveState: SaveState = $state("saved");
+  saveError: BackendError | null = $state(null);
+  actionError: BackendError | null = $state(null);
+
+  rows: OutlineRow[] = $derived(this.view ? mergeOutline(this.view.outline) : []);
+  clauses: Clause[] = $derived(this.view ? clausesInOrder(this.view.outline) : []);
+  selectedClause: Clause | null = $derived(
+    this.clauses.find((c) => c.id === this.selectedClauseId) ?? null,
+  );
+  findingsByClause: Map<string, Finding[]> = $derived.by(() => {
+    const map = new Map<string, Finding[]>();
+    for (const f of this.view?.findings ?? []) {
+      const list = map.get(f.clause_id);
+      if (list) list.push(f);
+      else map.set(f.clause_id, [f]);
+    }
+    return map;
+  });
+  clauseFindings: Finding[] = $derived(
+    this.selectedClauseId ? (this.findingsByClause.get(this.selectedClauseId) ?? []) : [],
+  );
+  selectedFinding: Finding | null = $derived(
+    this.clauseFindings.find((f) => f.id === this.selectedFindingId) ?? null,
+  );
+
+  private openToken = 0;
+
+  constructor(backend: Backend, autosaveDelayMs?: number) {
+    this.backend = backend;
+    this.autosaver = new Autosaver({
+      save: (id, input) => backend.updateFinding(id, input),
+      ...(autosaveDelayMs === undefined ? {} : { delayMs: autosaveDelayMs }),
+      onState: (state, error) => {
+        this.saveState = state;
+        this.saveError = error;
+      },
+      onSaved: (saved) => {
+        // Local edits are the truth for the fields the user types; take
+        // only what the core computes.
+        const local = this.view?.findings.find((f) => f.id === saved.id);
+        if (local) {
+          local.risk_level = saved.risk_level;
+          local.updated_at = saved.updated_at;
+          local.updated_by = saved.updated_by;
+        }
+        void this.refreshDocuments();
+      },
+    });
+  }
+
+  /** Loads app info, rulebook and the library; opens the first document. */
+  async init(): Promise<void> {
+    this.loading = true;
+    this.loadError = null;
+    try {
+      const [info, rulebook, documents] = await Promise.all([
+        this.backend.appInfo(),
+        this.backend.rulebook(),
+        this.backend.listDocuments(),
+      ]);
+      this.appInfo = info;
+      this.rulebook = rulebook;
+      this.documents = documents;
+    } catch (e) {
+      this.loadError = toBackendError(e);
+      return;
+    } finally {
+      this.loading = false;
+    }
+    this.notifyReady();
+    const first = this.documents[0];
+    if (first && this.selectedDocId === null) await this.openDocument(first.id);
+  }
+
+  private readySent = false;
+
+  /** Once, after the document list has been painted. */
+  private notifyReady(): void {
+    if (this.readySent) return;
+    this.readySent = true;
+    const send = () => void this.backend.uiReady();
+    if (typeof requestAnimationFrame === "function") {
+      // After the list is rendered and the next frame is painted.
+      requestAnimationFrame(() => setTimeout(send, 0));
+    } else {
+      setTimeout(send, 0);
+    }
+  }
+
+  async refreshDocuments(): Promise<void> {
+    try {
+      this.documents = await this.backend.listDocuments();
+    } catch (e) {
+      this.actionError = toBackendError(e);
+    }
+  }
+
+  async openDocument(docId: string): Promise<void> {
+    await this.autosaver.flush();
+    const token = ++this.openToken;
+    this.selectedDocId = docId;
+    this.docLoading = true;
+    this.docError = null;
+    try {
+      const view = await this.backend.getDocument(docId);
+      if (token !== this.openToken) return;
+      this.view = view;
+      const first = clausesInOrder(view.outline)[0];
+      this.selectedClauseId = null;
+      this.selectedFindingId = null;
+      if (first) this.selectClauseNow(first.id);
+    } catch (e) {
+      if (token !== this.openToken) return;
+      this.view = null;
+      this.docError = toBackendError(e);
+    } finally {
+      if (token === this.openToken) this.docLoading = false;
+    }
+  }
+
+  private selectClauseNow(clauseId: string): void {
+    this.selectedClauseId = clauseId;
+    this.selectedFindingId = this.findingsByClause.get(clauseId)?.[0]?.id ?? null;
+  }
+
+  /** Selects a clause (saving pending edits first) and its first finding. */
+  selectClause(clauseId: string): Promise<void> {
+    if (clauseId === this.selectedClauseId) return Promise.resolve();
+    const saved = this.autosaver.flush();
+    this.selectClauseNow(clauseId);
+    return saved;
+  }
+
+  /** Moves the selection `delta` clauses along the document; returns the new clause id. */
+  moveClause(delta: number): string | null {
+    const list = this.clauses;
+    if (list.length === 0) return null;
+    const at = list.findIndex((c) => c.id === this.selectedClauseId);
+    const next = at < 0 ? 0 : Math.max(0, Math.min(list.length - 1, at + delta));
+    const clause = list[next];
+    if (!clause) return null;
+    void this.selectClause(clause.id);
+    return clause.id;
+  }
+
+  selectFinding(findingId: string): Promise<void> {
+    if (findingId === this.selectedFindingId) return Promise.resolve();
+    const saved = this.autosaver.flush();
+    this.selectedFindingId = findingId;
+    return saved;
+  }
+
+  /** Creates an empty finding on the selected clause and selects it. */
+  async newFinding(): Promise<Finding | null> {
+    const clauseId = this.selectedClauseId;
+    const view = this.view;
+    if (!clauseId || !view) return null;
+    await this.autosaver.flush();
+    this.actionError = null;
+    try {
+      const finding = await this.backend.addFinding(clauseId, emptyFindingInput());
+      if (this.view !== view) return null;
+      view.findings.push(finding);
+      if (this.selectedClauseId === clauseId) this.selectedFindingId = finding.id;
+      void this.refreshDocuments();
+      return finding;
+    } catch (e) {
+      this.actionError = toBackendError(e);
+      return null;
+    }
+  }
+
+  /** Applies an edit to the selected finding at once and schedules its save. */
+  editFinding(patch: Partial<FindingInput>): void {
+    const f = this.selectedFinding;
+    if (!f) return;
+    Object.assign(f, patch);
+    this.autosaver.schedule(f.id, inputOf($state.snapshot(f) as Finding));
+  }
+
+  async deleteFinding(findingId: string): Promise<boolean> {
+    const view = this.view;
+    if (!view) return false;
+    this.autosaver.cancel(findingId);
+    this.actionError = null;
+    try {
+      await this.backend.deleteFinding(findingId);
+    } catch (e) {
+      this.actionError = toBackendError(e);
+      return false;
+    }
+    const index = view.findings.findIndex((f) => f.id === findingId);
+    if (index >= 0) view.findings.splice(index, 1);
+    if (this.selectedFindingId === findingId) {
+      this.selectedFindingId = this.clauseFindings[0]?.id ?? null;
+    }
+    void this.refreshDocuments();
+    return true;
+  }
+}

@@ -1,0 +1,16 @@
+import { mount } from "svelte";
+import "./app.css";
+import App from "./App.svelte";
+import { createBackend } from "./lib/backend";
+import { i18n } from "./lib/i18n/index.svelte";
+import { AppState } from "./lib/state.svelte";
+
+async function start(): Promise<void> {
+  document.documentElement.lang = i18n.locale;
+  const backend = await createBackend();
+  const target = document.getElementById("app");
+  if (!target) throw new Error("missing #app element");
+  mount(App, { target, props: { app: new AppState(backend) } });
+}
+
+void start();
