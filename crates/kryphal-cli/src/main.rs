@@ -97,6 +97,24 @@ enum FindingCommand {
     },
 }
 
+/// Prints a line on stdout. A reader that went away (`kryphal show X | head`)
+/// ends the program quietly instead of with a panic.
+fn emit(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("kryphal: cannot write the output: {e}.");
+        std::process::exit(1);
+    }
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => { emit(&format!($($arg)*)) };
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -111,7 +129,7 @@ fn main() -> ExitCode {
 fn print_json(value: &impl serde::Serialize) -> Result<(), AppError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 
@@ -146,7 +164,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 match lib.import_file(file) {
                     Ok(report) => {
                         if !json {
-                            println!(
+                            outln!(
                                 "{}\t{}\t{} clauses, {} sections",
                                 report.document_id, report.title, report.clauses, report.sections
                             );
@@ -181,10 +199,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
             if json {
                 print_json(&docs)?;
             } else if docs.is_empty() {
-                println!("The library is empty. Import a document with `kryphal import FILE`.");
+                outln!("The library is empty. Import a document with `kryphal import FILE`.");
             } else {
                 for d in docs {
-                    println!(
+                    outln!(
                         "{}\t{}\t{} clauses\t{} findings",
                         d.id, d.title, d.clause_count, d.finding_count
                     );
@@ -197,9 +215,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 print_json(&view)?;
             } else {
                 let m = &view.document.meta;
-                println!("{} ({})", m.title, view.document.id);
+                outln!("{} ({})", m.title, view.document.id);
                 if !m.dnr.is_empty() {
-                    println!("Dnr {}", m.dnr);
+                    outln!("Dnr {}", m.dnr);
                 }
                 let mut items: Vec<(u32, String)> = view
                     .outline
@@ -221,7 +239,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 );
                 items.sort_by_key(|(p, _)| *p);
                 for (_, line) in items {
-                    println!("{line}");
+                    outln!("{line}");
                 }
             }
         }
@@ -240,7 +258,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     print_json(&findings)?;
                 } else {
                     for f in findings {
-                        println!(
+                        outln!(
                             "{}\t{}\t{}\t{}\t{}",
                             f.id,
                             f.clause_id,
@@ -262,7 +280,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 print_json(&events)?;
             } else {
                 for e in events {
-                    println!("{}\t{}\t{}\t{}", e.at, e.actor, e.action, e.entity_id);
+                    outln!("{}\t{}\t{}\t{}", e.at, e.actor, e.action, e.entity_id);
                 }
             }
         }

@@ -330,3 +330,23 @@ fn the_library_can_be_chosen_by_environment_variable() {
     );
     assert!(Path::new(&lib).exists());
 }
+
+#[test]
+fn a_reader_that_stops_early_does_not_make_the_command_panic() {
+    let env = Env::new();
+    env.ok(&["import", SAMPLE]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kryphal"))
+        .args(["--library", env.lib().to_str().unwrap(), "show", "Reglemente"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then hang up, like `| head -1`.
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

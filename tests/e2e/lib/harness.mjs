@@ -1,0 +1,156 @@
+// Shared helpers for the end-to-end tests.
+//
+// The tests drive the real `kryphal-desktop` binary through tauri-driver (which spawns
+// WebKitWebDriver) under Xvfb. `run.sh` starts both and passes the connection details in
+// environment variables; the tests never start or stop them.
+//
+// Every session gets its own library file via `--library PATH` in `tauri:options.args`
+// (tauri-driver is started once, so a per-test environment variable would not reach the app).
+
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { remote } from 'webdriverio';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '..', '..', '..');
+
+export const APP = process.env.KRYPHAL_E2E_APP ?? join(repoRoot, 'target', 'debug', 'kryphal-desktop');
+export const DRIVER_PORT = Number(process.env.KRYPHAL_E2E_PORT ?? 4444);
+export const ARTIFACTS = process.env.KRYPHAL_E2E_ARTIFACTS ?? join(repoRoot, 'tests', 'e2e', 'artifacts');
+
+/** Default timeout for a UI condition to become true (the debug build on 2 cores is slow). */
+export const UI_TIMEOUT = Number(process.env.KRYPHAL_E2E_TIMEOUT_MS ?? 20_000);
+
+if (!isAbsolute(APP)) {
+  // tauri-driver fails with a relative application path.
+  throw new Error(`KRYPHAL_E2E_APP must be an absolute path, got ${APP}`);
+}
+
+/** A fresh temporary directory; removed by the returned cleanup function. */
+export function tempDir(prefix = 'kryphal-e2e-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Starts the app with the given library file and returns the WebdriverIO browser. */
+export async function startApp(libraryPath, extraArgs = []) {
+  return remote({
+    hostname: '127.0.0.1',
+    port: DRIVER_PORT,
+    logLevel: process.env.KRYPHAL_E2E_WDIO_LOG ?? 'warn',
+    connectionRetryCount: 0,
+    connectionRetryTimeout: Number(process.env.KRYPHAL_E2E_SESSION_TIMEOUT_MS ?? 90_000),
+    waitforTimeout: UI_TIMEOUT,
+    capabilities: {
+      browserName: 'wry',
+      'wdio:enforceWebDriverClassic': true,
+      'tauri:options': {
+        application: APP,
+        args: ['--library', libraryPath, ...extraArgs],
+      },
+    },
+  });
+}
+
+/** Ends the session, which closes the app. Never throws (used in `finally`). */
+export async function stopApp(browser) {
+  if (!browser) return;
+  try {
+    await browser.deleteSession();
+  } catch (err) {
+    console.error(`# deleteSession failed: ${err?.message ?? err}`);
+  }
+}
+
+/** CSS selector for a `data-testid`. */
+export const tid = (id) => `[data-testid="${id}"]`;
+
+/** Waits until the element with the test id is displayed and returns it. */
+export async function shown(browser, id, timeout = UI_TIMEOUT) {
+  const el = browser.$(tid(id));
+  await el.waitForDisplayed({ timeout, timeoutMsg: `data-testid="${id}" was not displayed within ${timeout} ms` });
+  return el;
+}
+
+/** Waits until `fn` returns a truthy value and returns that value. */
+export async function until(browser, fn, timeoutMsg, timeout = UI_TIMEOUT) {
+  let value;
+  await browser.waitUntil(
+    async () => {
+      value = await fn();
+      return value;
+    },
+    { timeout, interval: 100, timeoutMsg },
+  );
+  return value;
+}
+
+/**
+ * Waits until `save-status` has said `saved` without interruption for `stableMs`.
+ * The autosave is debounced (≤ 400 ms), so a `saved` right after a keystroke may still be
+ * the state from before it; a stable `saved` longer than the debounce is not.
+ */
+export async function waitSaved(browser, { stableMs = 1_000, timeout = UI_TIMEOUT } = {}) {
+  const status = browser.$(tid('save-status'));
+  let since = null;
+  let last = null;
+  await browser.waitUntil(
+    async () => {
+      last = (await status.isExisting()) ? await status.getAttribute('data-state') : '(missing)';
+      if (last === 'error') throw new Error('save-status reports data-state="error"');
+      if (last !== 'saved') {
+        since = null;
+        return false;
+      }
+      since ??= Date.now();
+      return Date.now() - since >= stableMs;
+    },
+    { timeout, interval: 100, timeoutMsg: `save-status did not settle on "saved" (last data-state: ${last})` },
+  );
+}
+
+/** Short settling pause before an X11 screenshot (the only sleep the tests use). */
+const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+
+// One numbered series per spec file (node --test runs each file in its own process).
+const shotPrefix = basename(process.argv[1] ?? 'e2e').replace(/\.test\.mjs$|\.mjs$/, '');
+let shotCounter = 0;
+/**
+ * X11 screenshot of the whole Xvfb screen into the artifacts folder. A WebDriver
+ * screenshot right after an action can show the old page; the X server shows what is painted.
+ * Never fails a test: a missing screenshot is reported, not fatal.
+ */
+export async function screenshot(name) {
+  const display = process.env.DISPLAY;
+  if (!display) return null;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await settle();
+  const file = join(ARTIFACTS, `${shotPrefix}--${String(++shotCounter).padStart(2, '0')}-${name}.png`);
+  try {
+    await promisify(execFile)('/usr/bin/import', ['-display', display, '-window', 'root', file], { timeout: 15_000 });
+    console.log(`# screenshot: ${file}`);
+    return file;
+  } catch (err) {
+    console.error(`# screenshot ${name} failed: ${err?.message ?? err}`);
+    return null;
+  }
+}
+
+/** Names of the top-level X11 windows (to check the native window title), or null without xwininfo. */
+export async function x11WindowNames() {
+  try {
+    const { stdout } = await promisify(execFile)('xwininfo', ['-root', '-tree'], { timeout: 10_000 });
+    return [...stdout.matchAll(/^\s+0x[0-9a-f]+ "((?:[^"\\]|\\.)*)"/gim)].map((m) => m[1]);
+  } catch {
+    return null;
+  }
+}
+
+export function sha256(file) {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
