@@ -119,7 +119,29 @@ test("a library that cannot be opened shows a sentence about the library and no 
   const fatal = one("fatal-error");
   expect(fatal.textContent).toMatch(/bibliotek/i);
   expect(fatal.textContent).toContain("biblioteksfilen är skadad");
+  expect(fatal.textContent).toContain("Filen har inte ändrats.");
+  expect(fatal.textContent).toContain("file is not a database");
+  // Retrying cannot mend a damaged file, and nothing is being saved.
+  expect(fatal.querySelector("button")).toBeNull();
+  expect(target.querySelector('[data-testid="save-status"]')).toBeNull();
   expect(target.querySelector('[data-testid="doc-list"]')).toBeNull();
+});
+
+test("a read-only library offers to try again", async () => {
+  unmount(component);
+  target.innerHTML = "";
+  backend = new FakeBackend(sampleLibrary());
+  backend.failNext("list_documents", { code: "library_readonly", message: "the folder is read-only" });
+  component = mount(App, { target, props: { app: new AppState(backend) } });
+  await settle();
+  const fatal = one("fatal-error");
+  expect(fatal.textContent).toContain("biblioteket är skrivskyddat");
+  const retry = fatal.querySelector("button") as HTMLButtonElement;
+  expect(retry.textContent).toBe("Försök igen");
+  retry.click();
+  await settle();
+  expect(target.querySelector('[data-testid="fatal-error"]')).toBeNull();
+  expect(one("doc-list")).toBeTruthy();
 });
 
 test("the language switch turns the interface English", async () => {

@@ -6,6 +6,10 @@ export const en: Record<MessageKey, string> = {
   "app.loading": "Loading the library…",
   "app.loadError": "The library could not be loaded: {reason}",
   "app.retry": "Try again",
+  "app.loadHelp.library_corrupt": "The file has not been changed. Restore it from a backup, or start Kryphål with --library and a new path to begin a new library.",
+  "app.loadHelp.library_newer": "The file has not been changed. Update Kryphål to open it.",
+  "app.loadHelp.library_readonly": "Choose a place you may write to with --library, or change the folder's permissions, and try again.",
+  "app.loadDetail": "Technical detail: {detail}",
   "app.keyboardHelp": "Keyboard: j or arrow down goes to the next clause, k or arrow up to the previous one, n creates a new finding.",
 
   "header.libraryPath": "Library: {path}",

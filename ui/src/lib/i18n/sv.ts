@@ -5,6 +5,10 @@ export const sv = {
   "app.loading": "Läser in biblioteket…",
   "app.loadError": "Biblioteket kunde inte läsas in: {reason}",
   "app.retry": "Försök igen",
+  "app.loadHelp.library_corrupt": "Filen har inte ändrats. Återställ den från en säkerhetskopia, eller starta Kryphål med --library och en ny sökväg för att börja ett nytt bibliotek.",
+  "app.loadHelp.library_newer": "Filen har inte ändrats. Uppdatera Kryphål för att kunna öppna den.",
+  "app.loadHelp.library_readonly": "Välj en plats där du får skriva med --library, eller ändra behörigheterna för mappen, och försök igen.",
+  "app.loadDetail": "Teknisk information: {detail}",
   "app.keyboardHelp": "Tangentbord: j eller pil ned går till nästa klausul, k eller pil upp till föregående, n skapar ett nytt fynd.",
 
   "header.libraryPath": "Bibliotek: {path}",
