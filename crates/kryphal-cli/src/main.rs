@@ -166,7 +166,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
                         if !json {
                             outln!(
                                 "{}\t{}\t{} clauses, {} sections",
-                                report.document_id, report.title, report.clauses, report.sections
+                                report.document_id,
+                                report.title,
+                                report.clauses,
+                                report.sections
                             );
                             for w in &report.warnings {
                                 eprintln!("kryphal: warning: {}: {w}", file.display());
@@ -204,7 +207,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 for d in docs {
                     outln!(
                         "{}\t{}\t{} clauses\t{} findings",
-                        d.id, d.title, d.clause_count, d.finding_count
+                        d.id,
+                        d.title,
+                        d.clause_count,
+                        d.finding_count
                     );
                 }
             }

@@ -336,7 +336,12 @@ fn a_reader_that_stops_early_does_not_make_the_command_panic() {
     let env = Env::new();
     env.ok(&["import", SAMPLE]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_kryphal"))
-        .args(["--library", env.lib().to_str().unwrap(), "show", "Reglemente"])
+        .args([
+            "--library",
+            env.lib().to_str().unwrap(),
+            "show",
+            "Reglemente",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
