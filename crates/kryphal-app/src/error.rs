@@ -26,6 +26,14 @@ pub enum ErrorCode {
     LibraryReadonly,
     /// The same file is already in the library.
     Duplicate,
+    /// The file is password-protected or encrypted.
+    Encrypted,
+    /// The file is a scan: pictures of pages with no text layer (needs OCR).
+    NoTextLayer,
+    /// The file is damaged or truncated.
+    DamagedFile,
+    /// The file looks built to harm the importer (zip bomb, entity expansion).
+    UnsafeFile,
     /// Anything else: a bug.
     Internal,
 }
@@ -73,6 +81,10 @@ impl From<kryphal_ingest::IngestError> for AppError {
             I::Empty { .. } | I::NoClauses { .. } => ErrorCode::EmptyFile,
             I::TooLarge { .. } | I::TooManyClauses { .. } => ErrorCode::InvalidInput,
             I::Unsupported { .. } | I::NotText { .. } => ErrorCode::UnsupportedFormat,
+            I::Encrypted { .. } => ErrorCode::Encrypted,
+            I::NoTextLayer { .. } => ErrorCode::NoTextLayer,
+            I::Damaged { .. } => ErrorCode::DamagedFile,
+            I::Unsafe { .. } => ErrorCode::UnsafeFile,
         };
         AppError::new(code, e.to_string())
     }

@@ -11,7 +11,10 @@
 
 use std::path::{Path, PathBuf};
 
-use kryphal_domain::{AuditEvent, Document, Finding, FindingInput, Outline, SourceFile};
+use kryphal_domain::{
+    AuditEvent, Clause, ClauseKind, Document, DocumentMeta, Finding, FindingInput, Outline,
+    SourceFile,
+};
 use kryphal_ingest::Limits;
 use kryphal_rules::Rulebook;
 use kryphal_store::{Stamp, Store};
@@ -460,6 +463,101 @@ impl Library {
     /// Who changed what and when, for one entity or the whole library.
     pub fn history(&self, entity_id: Option<&str>) -> AppResult<Vec<AuditEvent>> {
         Ok(self.store.audit(entity_id)?)
+    }
+
+    /// Corrects a document's metadata (title, type, owner, Dnr, dates, …).
+    pub fn update_metadata(&mut self, reference: &str, meta: DocumentMeta) -> AppResult<Document> {
+        let doc = self.resolve_document(reference)?;
+        if meta.title.trim().is_empty() {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "A document needs a title; the title cannot be empty.",
+            ));
+        }
+        let stamp = self.stamp();
+        self.store.update_document_meta(&stamp, &doc.id, &meta)?;
+        Ok(self.store.document(&doc.id)?)
+    }
+
+    /// The text of a clause (`CLAUSE_ID` or `DOC_ID/CLAUSE_ID`).
+    pub fn clause_text(&self, clause: &str) -> AppResult<String> {
+        let (doc_id, clause_id) = self.resolve_clause(clause)?;
+        Ok(self.store.clause(&doc_id, &clause_id)?.text)
+    }
+
+    /// Splits a clause in two at byte offset `at` of its text. The first part
+    /// keeps the clause's id and findings; the second becomes a new clause
+    /// right after it. Returns the new clause.
+    pub fn split_clause(&mut self, clause: &str, at: usize) -> AppResult<Clause> {
+        let (doc_id, clause_id) = self.resolve_clause(clause)?;
+        let current = self.store.clause(&doc_id, &clause_id)?;
+        let text = &current.text;
+        if !text.is_char_boundary(at) {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!("Position {at} is not between two characters of the clause's text."),
+            ));
+        }
+        let (first, second) = (text[..at].trim(), text[at..].trim());
+        if first.is_empty() || second.is_empty() {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "Both parts of a split clause must contain text; choose a point inside the text.",
+            ));
+        }
+        let lineage = self.store.lineage(&doc_id)?;
+        let taken: Vec<String> = self
+            .store
+            .outline(&doc_id)?
+            .clauses
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        let base = kryphal_ingest::structure::clause_id(&lineage, second);
+        let id = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}-{n}")))
+            .find(|id| !taken.contains(id))
+            .expect("an unused id exists");
+        let new = Clause {
+            id,
+            section_id: current.section_id.clone(),
+            number: String::new(),
+            label: format!("{} (forts.)", current.label),
+            kind: ClauseKind::Paragraph,
+            text: second.to_string(),
+            position: current.position + 1,
+        };
+        let stamp = self.stamp();
+        Ok(self
+            .store
+            .split_clause(&stamp, &doc_id, &clause_id, first, &new)?)
+    }
+
+    /// Merges a clause with the clause that follows it; the findings of both
+    /// end up on the merged clause, which keeps the first clause's id.
+    pub fn merge_with_next(&mut self, clause: &str) -> AppResult<Clause> {
+        let (doc_id, clause_id) = self.resolve_clause(clause)?;
+        let clauses = self.store.outline(&doc_id)?.clauses;
+        let i = clauses
+            .iter()
+            .position(|c| c.id == clause_id)
+            .ok_or_else(|| AppError::new(ErrorCode::NotFound, "The clause is gone."))?;
+        let Some(next) = clauses.get(i + 1) else {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "This is the document's last clause; there is no following clause to merge it with.",
+            ));
+        };
+        let first = &clauses[i];
+        let merged = if next.number.is_empty() {
+            format!("{} {}", first.text, next.text)
+        } else {
+            format!("{} {} {}", first.text, next.number, next.text)
+        };
+        let stamp = self.stamp();
+        self.store
+            .merge_clauses(&stamp, &doc_id, &first.id, &next.id, &merged)?;
+        Ok(self.store.clause(&doc_id, &clause_id)?)
     }
 
     /// Imports the built-in sample document when the library has never had

@@ -66,10 +66,51 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
+    /// Show or correct a document's metadata (title, Dnr, dates, …).
+    Meta {
+        doc: String,
+        /// Set a field: title, doc_type, owner, dnr, decided, decided_by,
+        /// responsible, valid_from, valid_to or version_label. Repeatable.
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Split or merge clauses where the import guessed wrong.
+    Clause {
+        #[command(subcommand)]
+        command: ClauseCommand,
+    },
     /// Show the audit trail: who changed what, and when.
     History {
         /// Only the events of this document, clause or finding id.
         entity: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClauseCommand {
+    /// Split a clause in two: before the first occurrence of --before TEXT, or at byte --at N.
+    /// The first part keeps the clause's id and findings.
+    Split {
+        clause: String,
+        #[arg(
+            long,
+            value_name = "TEXT",
+            conflicts_with = "at",
+            required_unless_present = "at"
+        )]
+        before: Option<String>,
+        #[arg(long, value_name = "BYTE")]
+        at: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge a clause with the clause that follows it; findings of both are kept.
+    Merge {
+        clause: String,
         #[arg(long)]
         json: bool,
     },
@@ -279,6 +320,79 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Export { doc, format, out } => {
             lib.export(&doc, &format, &out)?;
             eprintln!("kryphal: wrote {}", out.display());
+        }
+        Command::Meta { doc, set, json } => {
+            let mut meta = lib.resolve_document(&doc)?.meta;
+            if !set.is_empty() {
+                let mut value = serde_json::to_value(&meta)
+                    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+                for assignment in &set {
+                    let Some((field, text)) = assignment.split_once('=') else {
+                        return Err(AppError::new(
+                            ErrorCode::InvalidInput,
+                            format!("--set needs FIELD=VALUE, not “{assignment}”."),
+                        ));
+                    };
+                    let fields = value.as_object_mut().expect("metadata is an object");
+                    if !fields.contains_key(field) {
+                        let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+                        return Err(AppError::new(
+                            ErrorCode::InvalidInput,
+                            format!(
+                                "“{field}” is not a metadata field; use one of {}.",
+                                names.join(", ")
+                            ),
+                        ));
+                    }
+                    fields.insert(
+                        field.to_string(),
+                        serde_json::Value::String(text.to_string()),
+                    );
+                }
+                meta = serde_json::from_value(value)
+                    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+                meta = lib.update_metadata(&doc, meta)?.meta;
+            }
+            if json {
+                print_json(&meta)?;
+            } else {
+                let value = serde_json::to_value(&meta)
+                    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+                for (k, v) in value.as_object().expect("metadata is an object") {
+                    outln!("{k}\t{}", v.as_str().unwrap_or_default());
+                }
+            }
+        }
+        Command::Clause { command } => {
+            let (clause, json) = match command {
+                ClauseCommand::Split {
+                    clause,
+                    before,
+                    at,
+                    json,
+                } => {
+                    let at = match (at, before) {
+                        (Some(at), _) => at,
+                        (None, Some(marker)) => {
+                            let text = lib.clause_text(&clause)?;
+                            text.find(&marker).ok_or_else(|| {
+                                AppError::new(
+                                    ErrorCode::InvalidInput,
+                                    format!("The clause's text does not contain “{marker}”."),
+                                )
+                            })?
+                        }
+                        (None, None) => unreachable!("clap requires --at or --before"),
+                    };
+                    (lib.split_clause(&clause, at)?, json)
+                }
+                ClauseCommand::Merge { clause, json } => (lib.merge_with_next(&clause)?, json),
+            };
+            if json {
+                print_json(&clause)?;
+            } else {
+                outln!("{}\t{}\t{}", clause.id, clause.label, clause.text);
+            }
         }
         Command::History { entity, json } => {
             let events = lib.history(entity.as_deref())?;

@@ -355,3 +355,87 @@ fn a_reader_that_stops_early_does_not_make_the_command_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn metadata_can_be_corrected_and_bad_fields_are_named() {
+    let env = Env::new();
+    env.ok(&["import", SAMPLE]);
+    let meta = env.json(&["meta", "Reglemente", "--json"]);
+    assert_eq!(meta["dnr"], "VON 2024/0187");
+    let meta = env.json(&[
+        "meta",
+        "Reglemente",
+        "--set",
+        "dnr=VON 2025/0042",
+        "--set",
+        "owner=Socialnämnden",
+        "--json",
+    ]);
+    assert_eq!(meta["dnr"], "VON 2025/0042");
+    assert_eq!(meta["owner"], "Socialnämnden");
+    assert_eq!(env.json(&["list", "--json"])[0]["dnr"], "VON 2025/0042");
+    let err = env.fails(&["meta", "Reglemente", "--set", "colour=red"]);
+    assert!(err.contains("“colour” is not a metadata field"), "{err}");
+    let err = env.fails(&["meta", "Reglemente", "--set", "title="]);
+    assert!(err.contains("title cannot be empty"), "{err}");
+    let history = env.json(&["history", "--json"]);
+    let last = history.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "document.meta");
+    assert_eq!(last["before"]["dnr"], "VON 2024/0187");
+}
+
+#[test]
+fn splitting_and_merging_clauses_keeps_findings_attached() {
+    let env = Env::new();
+    env.ok(&["import", SAMPLE]);
+    let view = env.json(&["show", "Reglemente", "--json"]);
+    let clauses = view["outline"]["clauses"].as_array().unwrap();
+    let c45 = clauses.iter().find(|c| c["number"] == "4.5").unwrap();
+    let id = c45["id"].as_str().unwrap().to_string();
+    let count = clauses.len();
+    let out = env.run_with_stdin(
+        &["finding", "add", &id, "--json", "-"],
+        Some(r#"{"likelihood": 2, "impact": 2}"#),
+    );
+    assert!(out.status.success());
+
+    let part = env.json(&["clause", "split", &id, "--before", "Utdraget får", "--json"]);
+    assert_eq!(part["text"], "Utdraget får vara högst ett år gammalt.");
+    assert_eq!(part["label"], "Ekonomi och ledning › p. 4.5 (forts.)");
+    let view = env.json(&["show", "Reglemente", "--json"]);
+    let clauses = view["outline"]["clauses"].as_array().unwrap();
+    assert_eq!(clauses.len(), count + 1);
+    let i = clauses.iter().position(|c| c["id"] == id.as_str()).unwrap();
+    assert!(
+        clauses[i]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("inför avtalstecknande.")
+    );
+    assert_eq!(clauses[i + 1]["id"], part["id"]);
+    assert_eq!(view["findings"][0]["clause_id"], id.as_str());
+
+    // A finding on the second part moves to the first when they are merged again.
+    let second = part["id"].as_str().unwrap();
+    let out = env.run_with_stdin(&["finding", "add", second, "--json", "-"], Some("{}"));
+    assert!(out.status.success());
+    let merged = env.json(&["clause", "merge", &id, "--json"]);
+    assert_eq!(merged["text"], c45["text"]);
+    let view = env.json(&["show", "Reglemente", "--json"]);
+    assert_eq!(view["outline"]["clauses"].as_array().unwrap().len(), count);
+    let on: Vec<&str> = view["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["clause_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(on, [id.as_str(), id.as_str()]);
+
+    let err = env.fails(&["clause", "split", &id, "--before", "finns inte"]);
+    assert!(err.contains("does not contain"), "{err}");
+    let err = env.fails(&["clause", "split", &id, "--at", "0"]);
+    assert!(err.contains("Both parts"), "{err}");
+    let last = clauses.last().unwrap()["id"].as_str().unwrap().to_string();
+    let err = env.fails(&["clause", "merge", &last]);
+    assert!(err.contains("last clause"), "{err}");
+}

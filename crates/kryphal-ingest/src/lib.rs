@@ -22,10 +22,17 @@
 
 use kryphal_domain::{DocumentMeta, Outline, SourceFormat};
 
+pub mod docx;
+pub mod furniture;
+pub mod html;
 pub mod markdown;
 pub mod meta;
+pub mod odt;
+pub mod pdf;
 pub mod structure;
 pub mod text;
+mod xml;
+mod zipped;
 
 /// A block of a document as a reader sees it, before numbering is understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,12 +60,24 @@ pub struct RawDocument {
 }
 
 /// Limits that protect the importer from enormous or hostile input.
+///
+/// | field | default | guards against |
+/// |---|---|---|
+/// | `max_bytes` | 50 MiB | enormous files (checked before anything is read) |
+/// | `max_clauses` | 100 000 | documents too large to analyse |
+/// | `max_expansion_ratio` | 100 | zip bombs: a DOCX/ODT part may unpack to at most this many times the size of the whole file … |
+/// | `max_unpacked_bytes` | 256 MiB | … and never to more than this many bytes in all; the same bound caps a PDF page's decompressed content |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest file accepted, in bytes.
     pub max_bytes: u64,
     /// Most clauses one document may yield.
     pub max_clauses: usize,
+    /// How many times its own size a zipped file (DOCX, ODT) may unpack to.
+    /// Real documents are compressed 3–20 times; a zip bomb a million times.
+    pub max_expansion_ratio: u64,
+    /// The absolute ceiling on unpacked bytes, whatever the ratio allows.
+    pub max_unpacked_bytes: u64,
 }
 
 impl Default for Limits {
@@ -66,7 +85,19 @@ impl Default for Limits {
         Limits {
             max_bytes: 50 * 1024 * 1024,
             max_clauses: 100_000,
+            max_expansion_ratio: 100,
+            max_unpacked_bytes: 256 * 1024 * 1024,
         }
+    }
+}
+
+impl Limits {
+    /// How many bytes a zipped file of `packed` bytes may unpack to in all.
+    pub fn unpack_budget(&self, packed: u64) -> u64 {
+        packed
+            .max(64 * 1024)
+            .saturating_mul(self.max_expansion_ratio)
+            .min(self.max_unpacked_bytes)
     }
 }
 
@@ -93,6 +124,25 @@ pub enum IngestError {
     /// The document has more clauses than the configured limit.
     #[error("{name} yields more than {limit} clauses; it is too large to analyse as one document.")]
     TooManyClauses { name: String, limit: usize },
+    /// The file is protected by a password (encrypted DOCX/ODT/PDF).
+    #[error(
+        "{name} is protected by a password; save an unprotected copy in the program that made it and import that."
+    )]
+    Encrypted { name: String },
+    /// A PDF whose pages are images: there is no text to read.
+    #[error("{name} is a scanned PDF without a text layer; run OCR on it first.")]
+    NoTextLayer { name: String },
+    /// The file is truncated or corrupt. `reason` is a lower-case clause without a full stop.
+    #[error(
+        "{name} is damaged and cannot be read ({reason}); open it in the program that made it and save it again."
+    )]
+    Damaged { name: String, reason: String },
+    /// The file was refused as hostile: a zip bomb, XML entity declarations, a
+    /// parser crash. `reason` is a lower-case clause without a full stop.
+    #[error(
+        "{name} was refused because {reason}; if you trust the file, save it again as a new document and import that."
+    )]
+    Unsafe { name: String, reason: String },
 }
 
 /// A document read and structured, ready to be stored.
@@ -112,26 +162,55 @@ pub fn detect_format(name: &str, bytes: &[u8]) -> Result<SourceFormat, IngestErr
         name: name.to_string(),
         reason: reason.to_string(),
     };
-    if bytes.starts_with(b"%PDF") || ext == "pdf" {
-        return Err(unsupported(
-            "PDF import is not available in this version; export the document as Markdown or plain text.",
-        ));
+    if bytes.starts_with(b"%PDF") {
+        return Ok(SourceFormat::Pdf);
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        return Err(unsupported(
-            "it is a zip-based file (DOCX/ODT), which this version does not read yet; save it as plain text.",
-        ));
+        return match zipped::kind(bytes) {
+            Some(zipped::Kind::Docx) => Ok(SourceFormat::Docx),
+            Some(zipped::Kind::Odt) => Ok(SourceFormat::Odt),
+            None if matches!(ext, "docx" | "odt") => Err(IngestError::Damaged {
+                name: name.to_string(),
+                reason: "it is a zip archive without a Word or OpenDocument text part".into(),
+            }),
+            None => Err(unsupported(
+                "it is a zip archive, not a Word (DOCX) or OpenDocument (ODT) text document.",
+            )),
+        };
     }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || ext == "doc" {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        // An OLE compound file: a legacy .doc, or an encrypted OOXML package.
+        if zipped::is_encrypted_ooxml(bytes) {
+            return Err(IngestError::Encrypted {
+                name: name.to_string(),
+            });
+        }
         return Err(unsupported(
             "it is a legacy Word .doc file; save it as DOCX or PDF in Word first.",
         ));
     }
     match ext {
+        "pdf" => Err(IngestError::Damaged {
+            name: name.to_string(),
+            reason: "it does not start like a PDF file".into(),
+        }),
+        "docx" | "odt" | "docm" => Err(unsupported(&format!(
+            "it is named .{ext} but is not a zipped document; it may be another kind of file renamed."
+        ))),
+        "doc" => Err(unsupported(
+            "it is a legacy Word .doc file; save it as DOCX or PDF in Word first.",
+        )),
         "md" | "markdown" => Ok(SourceFormat::Markdown),
-        "txt" | "text" | "" => Ok(SourceFormat::Text),
+        "htm" | "html" | "xhtml" => Ok(SourceFormat::Html),
+        "txt" | "text" | "" => {
+            if html::looks_like_html(bytes) {
+                Ok(SourceFormat::Html)
+            } else {
+                Ok(SourceFormat::Text)
+            }
+        }
         other => Err(unsupported(&format!(
-            "files ending in .{other} are not a supported format (Markdown .md or plain text .txt)."
+            "files ending in .{other} are not a supported format (DOCX, PDF, ODT, HTML, Markdown or plain text)."
         ))),
     }
 }
@@ -157,10 +236,21 @@ pub fn import(
         });
     }
     let format = detect_format(name, bytes)?;
-    let utf8 = text::decode(name, bytes)?;
     let raw = match format {
-        SourceFormat::Markdown => markdown::read(&utf8),
-        _ => text::read(&utf8),
+        SourceFormat::Markdown => {
+            let decoded = text::decode(name, bytes)?;
+            if markdown::has_markdown_syntax(&decoded) {
+                markdown::read(&decoded)
+            } else {
+                // Plain text saved with a .md name (e.g. docx2txt output).
+                text::read(&decoded)
+            }
+        }
+        SourceFormat::Html => html::read(&text::decode(name, bytes)?),
+        SourceFormat::Docx => docx::read(name, bytes, limits)?,
+        SourceFormat::Odt => odt::read(name, bytes, limits)?,
+        SourceFormat::Pdf => pdf::read(name, bytes, limits)?,
+        SourceFormat::Text => text::read(&text::decode(name, bytes)?),
     };
     let mut meta = raw.meta.clone();
     let outline = structure::build(&raw.blocks, &mut meta, lineage);
@@ -200,8 +290,11 @@ mod tests {
     fn formats_are_told_apart_by_extension_and_magic_bytes() {
         assert_eq!(detect_format("a.md", b"# x"), Ok(SourceFormat::Markdown));
         assert_eq!(detect_format("a.TXT", b"x"), Ok(SourceFormat::Text));
-        let pdf = detect_format("a.txt", b"%PDF-1.7").unwrap_err();
-        assert!(pdf.to_string().contains("PDF"), "{pdf}");
+        assert_eq!(detect_format("a.txt", b"%PDF-1.7"), Ok(SourceFormat::Pdf));
+        assert_eq!(
+            detect_format("lag.html", b"<html></html>"),
+            Ok(SourceFormat::Html)
+        );
         let doc = detect_format("old.doc", b"\xD0\xCF\x11\xE0rest").unwrap_err();
         assert!(doc.to_string().contains("legacy Word"), "{doc}");
         let png = detect_format("pic.png", b"\x89PNG").unwrap_err();

@@ -15,12 +15,46 @@ enum Open {
     Cell,
 }
 
+/// True when the text uses Markdown at all: headings, front matter, lists,
+/// tables, emphasis or links. Plain text named `.md` is read as plain text.
+pub fn has_markdown_syntax(text: &str) -> bool {
+    text.starts_with("---")
+        || text.lines().take(5000).any(|l| {
+            let t = l.trim_start();
+            (t.starts_with('#') && t.trim_start_matches('#').starts_with(' '))
+                || t.starts_with("- ")
+                || t.starts_with("* ")
+                || t.starts_with('|')
+                || t.starts_with("> ")
+                || t.contains("**")
+                || t.contains("](")
+        })
+}
+
 /// Reads Markdown text into blocks.
 pub fn read(text: &str) -> RawDocument {
     let mut doc = RawDocument::default();
     let text = text.replace('\u{AD}', "");
     let body = meta::split_front_matter(&text, &mut doc.meta);
-    let parser = Parser::new_ext(body, Options::ENABLE_TABLES);
+    // Text converted from a PDF: page furniture, cover checklists and cover
+    // metadata lines are taken out before parsing.
+    let all: Vec<&str> = body.lines().collect();
+    let mut lines = crate::text::clean_lines(&all, &mut doc.meta);
+    let mut i = 0;
+    lines.retain(|l| {
+        i += 1;
+        let t = l.trim();
+        let metadata = i <= 60
+            && !t.starts_with('#')
+            && t.split_once(':').is_some_and(|(k, v)| {
+                k.chars().count() <= 40
+                    && !v.trim().is_empty()
+                    && meta::set_field(&mut doc.meta, k, v)
+            });
+        !crate::furniture::is_toc_line(t) && !metadata
+    });
+    let body = lines.join("\n");
+    let parser = Parser::new_ext(&body, Options::ENABLE_TABLES);
 
     // Ordered lists keep their next number; unordered ones hold None.
     let mut lists: Vec<Option<u64>> = Vec::new();
@@ -29,7 +63,16 @@ pub fn read(text: &str) -> RawDocument {
     let mut row: Vec<String> = Vec::new();
 
     fn flush(buf: &mut String, open: &[Open], blocks: &mut Vec<Block>) {
-        let text = std::mem::take(buf).trim().to_string();
+        let raw = std::mem::take(buf);
+        let is_paragraph = !open
+            .iter()
+            .any(|o| matches!(o, Open::Heading(_) | Open::Item { .. } | Open::Cell));
+        let pieces = split_soft_paragraphs(&raw);
+        if is_paragraph && pieces.len() > 1 {
+            blocks.extend(pieces.into_iter().map(|text| Block::Paragraph { text }));
+            return;
+        }
+        let text = pieces.join(" ").trim().to_string();
         if text.is_empty() {
             return;
         }
@@ -107,12 +150,7 @@ pub fn read(text: &str) -> RawDocument {
                 }
             }
             Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
-                if buf.ends_with('\n') {
-                    buf.pop();
-                    join_wrapped(&mut buf, &t);
-                } else {
-                    buf.push_str(&t);
-                }
+                buf.push_str(&t);
             }
             Event::SoftBreak | Event::HardBreak => buf.push('\n'),
             _ => {}
@@ -127,6 +165,37 @@ pub fn read(text: &str) -> RawDocument {
         doc.blocks.remove(0);
     }
     doc
+}
+
+/// Joins the soft-wrapped lines of a paragraph, splitting it where a line
+/// ends a sentence well short of the wrap width: text converted from a PDF
+/// often has no blank line between its paragraphs.
+fn split_soft_paragraphs(raw: &str) -> Vec<String> {
+    let lines: Vec<&str> = raw
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let max = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let wrapped = lines.len() >= 3 && max >= 40;
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        join_wrapped(&mut current, line);
+        let short = line.chars().count() * 100 < max * 85;
+        let ends = matches!(line.chars().last(), Some('.' | '!' | '?' | ':'));
+        let next_upper = lines
+            .get(i + 1)
+            .and_then(|n| n.chars().next())
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        if wrapped && short && ends && next_upper {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {

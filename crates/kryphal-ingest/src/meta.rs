@@ -14,10 +14,19 @@ pub fn set_field(meta: &mut DocumentMeta, key: &str, value: &str) -> bool {
         "title" | "titel" => &mut meta.title,
         "doc_type" | "dokumenttyp" | "typ" => &mut meta.doc_type,
         "owner" | "ägare" | "dokumentet gäller för" | "nämnd" => &mut meta.owner,
-        "dnr" | "diarienummer" | "dnr." => &mut meta.dnr,
-        "decided" | "beslutsdatum" | "beslutad" | "dokumentet beslutades den" | "fastställd" => {
-            &mut meta.decided
-        }
+        "dnr" | "diarienummer" | "dnr." | "ärendenummer" => &mut meta.dnr,
+        "decided"
+        | "beslutsdatum"
+        | "beslutad"
+        | "dokumentet beslutades den"
+        | "fastställd"
+        | "beslutad den"
+        | "antagen"
+        | "antagen den"
+        | "fastställd den"
+        | "utfärdad"
+        | "utfardad_datum"
+        | "avgörandedatum" => &mut meta.decided,
         "decided_by"
         | "beslutad av"
         | "fastställd av"
@@ -26,19 +35,84 @@ pub fn set_field(meta: &mut DocumentMeta, key: &str, value: &str) -> bool {
         "responsible" | "dokumentansvarig" | "dokumentansvarig är" | "ansvarig" => {
             &mut meta.responsible
         }
-        "valid_from" | "gäller från" | "giltig från" => &mut meta.valid_from,
+        "valid_from"
+        | "gäller från"
+        | "giltig från"
+        | "gäller fr.o.m."
+        | "ikraft"
+        | "ikraft_datum"
+        | "träder i kraft"
+        | "dokumentet gäller från" => &mut meta.valid_from,
         "valid_to" | "gäller till" | "dokumentet gäller till den" | "giltig till" => {
             &mut meta.valid_to
         }
         "version_label" | "version" => &mut meta.version_label,
         _ => return false,
     };
+    if is_placeholder(value) {
+        // A template's unfilled prompt ("skriv nummer exempelvis KS/xxx:xx"):
+        // a metadata line, but no value.
+        return true;
+    }
     if value.is_empty() || !field.is_empty() {
         // Keep the first value found; an empty one says nothing.
         return !value.is_empty();
     }
     *field = value.to_string();
     true
+}
+
+/// An unfilled template field: `skriv datum så här xx månad 20xx`.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.to_lowercase();
+    v.starts_with("skriv ")
+        || v.starts_with("ange ")
+        || v.contains("xxx")
+        || v.contains("20xx")
+        || v.contains("åååå")
+        || v.contains("yyyy")
+}
+
+/// Reads metadata printed on a cover page without a colon: `Dnr` on one line
+/// and the number on the next (`KS/2013:635`), and a lone date near the top
+/// (the document's date). Returns the indices of the lines it consumed.
+pub fn read_cover_lines(lines: &[&str], meta: &mut DocumentMeta) -> Vec<usize> {
+    let clean = |s: &str| s.trim().trim_start_matches('#').trim().to_string();
+    let mut used = Vec::new();
+    for i in 0..lines.len().min(40) {
+        let l = clean(lines[i]);
+        let lower = l.to_lowercase();
+        if matches!(
+            lower.as_str(),
+            "dnr" | "dnr:" | "dnr." | "diarienummer" | "diarienummer:"
+        ) && meta.dnr.is_empty()
+            && let Some(j) = (i + 1..lines.len().min(i + 4)).find(|&j| !clean(lines[j]).is_empty())
+        {
+            let v = clean(lines[j]);
+            if v.chars().any(|c| c.is_ascii_digit())
+                && v.chars().count() <= 30
+                && !is_placeholder(&v)
+            {
+                meta.dnr = v;
+                used.extend([i, j]);
+            }
+        }
+        if i < 15 && meta.decided.is_empty() && is_iso_date(&l) {
+            meta.decided = l;
+        }
+    }
+    used
+}
+
+/// `2013-12-13`.
+pub fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// Splits `--- … ---` front matter off the start of `text`, filling `meta`.
@@ -70,7 +144,7 @@ pub fn split_front_matter<'a>(text: &'a str, meta: &mut DocumentMeta) -> &'a str
 /// lines are not part of it when they form the document's head).
 pub fn read_leading_metadata(lines: &[&str], meta: &mut DocumentMeta) -> usize {
     let mut last_meta_line = None;
-    for (i, line) in lines.iter().enumerate().take(40) {
+    for (i, line) in lines.iter().enumerate().take(60) {
         if let Some((k, v)) = line.split_once(':')
             && k.chars().count() <= 40
             && set_field(meta, k, v)
@@ -85,7 +159,7 @@ pub fn read_leading_metadata(lines: &[&str], meta: &mut DocumentMeta) -> usize {
             if lines[..i]
                 .iter()
                 .all(|l| l.trim().is_empty() || l.contains(':') || l.chars().count() < 80)
-                && i < 15 =>
+                && i < 40 =>
         {
             i + 1
         }
@@ -132,6 +206,39 @@ mod tests {
         assert_eq!(m.decided_by, "Vård- och omsorgsnämnden");
         assert_eq!(m.responsible, "Kvalitetschef");
         assert_eq!(start, 4);
+    }
+
+    #[test]
+    fn template_placeholders_are_not_values() {
+        let mut m = DocumentMeta::default();
+        assert!(set_field(
+            &mut m,
+            "Diarienummer",
+            "skriv nummer exempelvis KS/xxx:xx"
+        ));
+        assert!(set_field(
+            &mut m,
+            "Dokumentet beslutades den",
+            "skriv datum så här xx månad 20xx"
+        ));
+        assert_eq!(m, DocumentMeta::default());
+    }
+
+    #[test]
+    fn cover_page_dnr_and_date_without_colons() {
+        let mut m = DocumentMeta::default();
+        let lines = [
+            "# RIKTLINJER",
+            "2013-12-13",
+            "1 [8]",
+            "Dnr",
+            "## KS/2013:635",
+            "Text",
+        ];
+        let used = read_cover_lines(&lines, &mut m);
+        assert_eq!(m.dnr, "KS/2013:635");
+        assert_eq!(m.decided, "2013-12-13");
+        assert_eq!(used, vec![3, 4]);
     }
 
     #[test]

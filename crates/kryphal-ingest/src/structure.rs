@@ -40,8 +40,12 @@ pub fn leading_number(line: &str) -> Option<(Number, &str)> {
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
     if digits > 0 && digits <= 3 {
         let after = &line[digits..];
-        // `3 §`, `3§`, `3 a §`
+        // `3 §`, `3§`, `3 a §` — but `8 § första stycket …` at the start of a
+        // line is a reference: a paragraph's own text starts with a capital.
         if let Some(rest) = after.strip_prefix(" §").or_else(|| after.strip_prefix('§')) {
+            if rest.starts_with('§') || !starts_own_text(rest) {
+                return None;
+            }
             return Some((
                 Number::Paragraph(format!("{} §", &line[..digits])),
                 rest.trim_start(),
@@ -51,6 +55,7 @@ pub fn leading_number(line: &str) -> Option<(Number, &str)> {
         if let (Some(' '), Some(letter), Some(' ')) = (chars.next(), chars.next(), chars.next())
             && let Some(rest) = chars.as_str().strip_prefix('§')
             && letter.is_ascii_lowercase()
+            && starts_own_text(rest)
         {
             return Some((
                 Number::Paragraph(format!("{} {letter} §", &line[..digits])),
@@ -58,6 +63,13 @@ pub fn leading_number(line: &str) -> Option<(Number, &str)> {
             ));
         }
         if let Some(rest) = after.strip_prefix(" kap.") {
+            // `7 kap. 1 §.` is a reference, not a chapter heading.
+            let r = rest.trim_start();
+            if r.starts_with(|c: char| {
+                c.is_ascii_digit() || c.is_lowercase() || c == '.' || c == ','
+            }) {
+                return None;
+            }
             return Some((
                 Number::Chapter(format!("{} kap.", &line[..digits])),
                 rest.trim_start(),
@@ -121,6 +133,63 @@ pub fn leading_number(line: &str) -> Option<(Number, &str)> {
     None
 }
 
+/// The text after a paragraph number starts the paragraph's own text: it is
+/// empty (a `#### 3 §` heading) or starts with a capital, digit or quote.
+fn starts_own_text(rest: &str) -> bool {
+    let r = rest.trim_start();
+    match r.chars().next() {
+        None => true,
+        Some(c) => {
+            (c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '”' | '“' | '('))
+                && (rest.is_empty() || rest.starts_with([' ', '\t', '\u{a0}']))
+        }
+    }
+}
+
+/// `Till 7 §`, `Till 7 och 8 §§`, `Till 3 a §`: headings of general advice
+/// (allmänna råd) that refer to a paragraph; they are not clauses.
+pub fn is_advice_heading(text: &str) -> bool {
+    let t = text.trim();
+    let Some(rest) = t.strip_prefix("Till ") else {
+        return false;
+    };
+    t.chars().count() <= 40
+        && (rest.ends_with(" §") || rest.ends_with(" §§") || rest.ends_with("kap."))
+        && rest.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Splits a run-in advice heading off its text: `Till 7 § Papperslim …`
+/// → (`Till 7 §`, `Papperslim …`).
+fn split_advice(text: &str) -> Option<(&str, &str)> {
+    let t = text.trim();
+    let rest = t.strip_prefix("Till ")?;
+    let end = rest.find("§ ")? + "§".len();
+    let head = &t[..5 + end];
+    let body = t[5 + end..].trim_start();
+    (is_advice_heading(head) && body.starts_with(char::is_uppercase)).then_some((head, body))
+}
+
+/// A heading that is only a paragraph number (`#### 3 §`, `#### 3 a §`),
+/// also when a conversion left debris before it (`#### /24/ 11 §`).
+pub fn paragraph_heading(text: &str) -> Option<String> {
+    let t = text.trim();
+    let body = t.strip_suffix('§')?.trim_end();
+    let mut words: Vec<&str> = body.rsplit(' ').take(2).collect();
+    words.reverse();
+    let (n, letter) = match words.as_slice() {
+        [n, l] if l.len() == 1 && l.chars().all(|c| c.is_ascii_lowercase()) => (*n, Some(*l)),
+        [.., n] => (*n, None),
+        _ => return None,
+    };
+    if n.is_empty() || n.len() > 3 || !n.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(match letter {
+        Some(l) => format!("{n} {l} §"),
+        None => format!("{n} §"),
+    })
+}
+
 /// Lower-case, single-spaced text: what a clause id is derived from.
 fn normalise(text: &str) -> String {
     text.split_whitespace()
@@ -132,6 +201,13 @@ fn normalise(text: &str) -> String {
 fn short_hash(text: &str) -> String {
     let digest = Sha256::digest(normalise(text).as_bytes());
     hex::encode(&digest[..4])
+}
+
+/// The id a clause with `text` gets in a document of `lineage` (before the
+/// `-2`, `-3` … that tell repeated texts apart). Used when the user splits a
+/// clause, so that a split part has the id an import of its text would give.
+pub fn clause_id(lineage: &str, text: &str) -> String {
+    format!("{lineage}-{}", short_hash(text))
 }
 
 /// Hands out ids, adding `-2`, `-3` … when the same text occurs again.
@@ -149,58 +225,120 @@ impl Ids {
 /// Builds the outline of `blocks`; ids are prefixed with `lineage`. Metadata
 /// lines found in the body fill empty fields of `meta`.
 pub fn build(blocks: &[Block], meta: &mut DocumentMeta, lineage: &str) -> Outline {
-    let mut outline = Outline::default();
-    let mut ids = Ids::default();
-    let mut position = 0u32;
-    // (level, section index) from the outermost heading inward.
-    let mut stack: Vec<(u8, usize)> = Vec::new();
-    // The last numbered clause in the current section: letters and list items hang under it.
-    let mut last_number: Option<String> = None;
-    let mut paragraph_count = 0u32;
-    let mut bullet_count = 0u32;
-
+    let mut b = Builder {
+        lineage,
+        outline: Outline::default(),
+        ids: Ids::default(),
+        position: 0,
+        stack: Vec::new(),
+        last_number: None,
+        chapter: None,
+        pending: None,
+        paragraph_count: 0,
+        bullet_count: 0,
+        row_count: 0,
+    };
     for block in blocks {
-        let section_title = |stack: &Vec<(u8, usize)>, outline: &Outline| {
-            stack
-                .last()
-                .map(|&(_, i)| {
-                    let s: &Section = &outline.sections[i];
-                    s.title.clone()
-                })
-                .unwrap_or_default()
-        };
+        b.block(block, meta);
+    }
+    b.outline
+}
+
+struct Builder<'a> {
+    lineage: &'a str,
+    outline: Outline,
+    ids: Ids,
+    position: u32,
+    /// (heading level, section index) from the outermost heading inward.
+    stack: Vec<(u8, usize)>,
+    /// The last numbered clause in the current section: letters and list items hang under it.
+    last_number: Option<String>,
+    /// The current chapter (`2 kap.`) and the heading level it was given.
+    chapter: Option<(String, u8)>,
+    /// A paragraph number given by a heading of its own (`#### 3 §`).
+    pending: Option<String>,
+    paragraph_count: u32,
+    bullet_count: u32,
+    row_count: u32,
+}
+
+impl Builder<'_> {
+    fn section(&mut self, level: u8, number: String, title: String) {
+        while self.stack.last().is_some_and(|&(l, _)| l >= level) {
+            self.stack.pop();
+        }
+        if self.chapter.as_ref().is_some_and(|(_, l)| *l >= level) {
+            self.chapter = None;
+        }
+        if number.ends_with("kap.") {
+            self.chapter = Some((number.clone(), level));
+        }
+        let parent_id = self
+            .stack
+            .last()
+            .map(|&(_, i)| self.outline.sections[i].id.clone());
+        let id = self.ids.next(format!(
+            "{}-s{}",
+            self.lineage,
+            short_hash(&format!("{number} {title}"))
+        ));
+        self.outline.sections.push(Section {
+            id,
+            parent_id,
+            level: (self.stack.len() + 1).min(255) as u8,
+            number,
+            title,
+            position: self.position,
+        });
+        self.position += 1;
+        self.stack.push((level, self.outline.sections.len() - 1));
+        self.last_number = None;
+        self.pending = None;
+        self.paragraph_count = 0;
+        self.bullet_count = 0;
+        self.row_count = 0;
+    }
+
+    /// How a paragraph number reads in a label: `2 kap. 3 §` inside a chapter.
+    fn point(&self, number: &str) -> String {
+        match &self.chapter {
+            Some((chapter, _)) if number.ends_with('§') => format!("{chapter} {number}"),
+            _ => point(number),
+        }
+    }
+
+    /// The level for an advice heading: just below the current section, or
+    /// beside the previous advice heading.
+    fn advice_level(&self) -> u8 {
+        match self.stack.last() {
+            Some(&(l, i)) if is_advice_heading(&self.outline.sections[i].title) => l,
+            Some(&(l, _)) => l.saturating_add(1).min(9),
+            None => 1,
+        }
+    }
+
+    fn block(&mut self, block: &Block, meta: &mut DocumentMeta) {
         let (kind, number, text, label_tail) = match block {
             Block::Heading { level, text } => {
+                if let Some(n) = paragraph_heading(text) {
+                    // `#### 3 §`: the paragraph's text follows as its clauses.
+                    self.pending = Some(n);
+                    self.paragraph_count = 0;
+                    return;
+                }
                 let (number, title) = match leading_number(text) {
                     Some((n @ (Number::Decimal(_) | Number::Chapter(_)), rest)) => {
                         (n.printed().to_string(), rest.to_string())
                     }
                     _ => (String::new(), text.clone()),
                 };
-                while stack.last().is_some_and(|&(l, _)| l >= *level) {
-                    stack.pop();
-                }
-                let parent_id = stack.last().map(|&(_, i)| outline.sections[i].id.clone());
-                let id = ids.next(format!(
-                    "{lineage}-s{}",
-                    short_hash(&format!("{number} {title}"))
-                ));
-                outline.sections.push(Section {
-                    id,
-                    parent_id,
-                    level: (stack.len() + 1).min(255) as u8,
-                    number,
-                    title,
-                    position,
-                });
-                position += 1;
-                stack.push((*level, outline.sections.len() - 1));
-                last_number = None;
-                paragraph_count = 0;
-                bullet_count = 0;
-                continue;
+                self.section(*level, number, title);
+                return;
             }
             Block::Paragraph { text } => {
+                if crate::furniture::is_toc_line(text) {
+                    return;
+                }
                 if let Some((k, v)) = text.split_once(':')
                     && k.chars().count() <= 40
                     && !v.trim().is_empty()
@@ -209,116 +347,165 @@ pub fn build(blocks: &[Block], meta: &mut DocumentMeta, lineage: &str) -> Outlin
                     let mut probe = meta.clone();
                     if crate::meta::set_field(&mut probe, k, v) && probe != *meta {
                         *meta = probe;
-                        continue;
+                        return;
                     }
                 }
-                match leading_number(text) {
-                    Some((Number::Chapter(n), rest))
-                        if rest.chars().count() < 80 && !rest.ends_with('.') =>
-                    {
-                        // A chapter line on its own is a heading.
-                        let level = 1;
-                        while stack.last().is_some_and(|&(l, _)| l >= level) {
-                            stack.pop();
+                if let Some((head, rest)) = split_advice(text) {
+                    // A run-in advice heading: `Till 7 § Papperslim som …`.
+                    let level = self.advice_level();
+                    self.section(level, String::new(), head.to_string());
+                    return self.block(
+                        &Block::Paragraph {
+                            text: rest.to_string(),
+                        },
+                        meta,
+                    );
+                }
+                if is_advice_heading(text) {
+                    let level = self.advice_level();
+                    self.section(level, String::new(), text.trim().to_string());
+                    return;
+                }
+                if let Some(n) = self.pending.take() {
+                    self.last_number = Some(n.clone());
+                    self.paragraph_count = 0;
+                    self.bullet_count = 0;
+                    let tail = self.point(&n);
+                    (ClauseKind::Numbered, n, text.clone(), tail)
+                } else {
+                    match leading_number(text) {
+                        Some((Number::Chapter(n), rest))
+                            if rest.chars().count() < 80
+                                && (!rest.ends_with('.')
+                                    || rest.split_whitespace().count() <= 4) =>
+                        {
+                            // A chapter line on its own is a heading.
+                            self.section(1, n, rest.to_string());
+                            return;
                         }
-                        let id = ids.next(format!("{lineage}-s{}", short_hash(text)));
-                        outline.sections.push(Section {
-                            id,
-                            parent_id: None,
-                            level: 1,
-                            number: n,
-                            title: rest.to_string(),
-                            position,
-                        });
-                        position += 1;
-                        stack.push((level, outline.sections.len() - 1));
-                        last_number = None;
-                        continue;
-                    }
-                    Some((Number::Letter(l), rest)) => {
-                        let tail = match &last_number {
-                            Some(parent) => format!("{} {l}", point(parent)),
-                            None => format!("punkt {l}"),
-                        };
-                        (ClauseKind::ListItem, l, rest.to_string(), tail)
-                    }
-                    Some((n, rest)) => {
-                        let printed = n.printed().to_string();
-                        last_number = Some(printed.clone());
-                        bullet_count = 0;
-                        (
-                            ClauseKind::Numbered,
-                            printed.clone(),
-                            rest.to_string(),
-                            point(&printed),
-                        )
-                    }
-                    None => {
-                        paragraph_count += 1;
-                        let tail = match &last_number {
-                            Some(parent) => {
-                                format!("{} st. {}", point(parent), paragraph_count + 1)
-                            }
-                            None => format!("st. {paragraph_count}"),
-                        };
-                        (ClauseKind::Paragraph, String::new(), text.clone(), tail)
+                        Some((Number::Letter(l), rest)) => {
+                            let tail = match &self.last_number {
+                                Some(parent) => format!("{} {l}", self.point(parent)),
+                                None => format!("punkt {l}"),
+                            };
+                            (ClauseKind::ListItem, l, rest.to_string(), tail)
+                        }
+                        // `1.` under a paragraph (§) or point is one of its items.
+                        Some((Number::Decimal(d), rest))
+                            if !d.trim_end_matches('.').contains('.')
+                                && self.last_number.as_ref().is_some_and(|p| {
+                                    p.ends_with('§') || p.starts_with("punkt")
+                                }) =>
+                        {
+                            let parent = self.last_number.clone().unwrap_or_default();
+                            let tail = format!(
+                                "{} punkt {}",
+                                self.point(&parent),
+                                d.trim_end_matches('.')
+                            );
+                            (ClauseKind::ListItem, d, rest.to_string(), tail)
+                        }
+                        Some((n, rest)) => {
+                            let printed = n.printed().to_string();
+                            self.last_number = Some(printed.clone());
+                            self.bullet_count = 0;
+                            let tail = self.point(&printed);
+                            (ClauseKind::Numbered, printed, rest.to_string(), tail)
+                        }
+                        None => {
+                            self.paragraph_count += 1;
+                            let tail = match &self.last_number {
+                                Some(parent) => {
+                                    format!(
+                                        "{} st. {}",
+                                        self.point(parent),
+                                        self.paragraph_count + 1
+                                    )
+                                }
+                                None => format!("st. {}", self.paragraph_count),
+                            };
+                            (ClauseKind::Paragraph, String::new(), text.clone(), tail)
+                        }
                     }
                 }
             }
             Block::ListItem { label, text, .. } => {
-                let (number, body) = if label == "•" {
-                    bullet_count += 1;
+                let (number, body) = if label == "•" || label.is_empty() {
+                    self.bullet_count += 1;
                     (String::new(), text.clone())
                 } else {
                     (label.clone(), text.clone())
                 };
                 let own = if number.is_empty() {
-                    format!("strecksats {bullet_count}")
+                    format!("strecksats {}", self.bullet_count)
                 } else {
                     format!("punkt {}", number.trim_end_matches('.'))
                 };
-                let tail = match &last_number {
-                    Some(parent) => format!("{} {own}", point(parent)),
+                let tail = match &self.last_number {
+                    Some(parent) => format!("{} {own}", self.point(parent)),
                     None => own,
                 };
                 (ClauseKind::ListItem, number, body, tail)
             }
             Block::TableRow { cells } => {
-                let text = cells.join(" | ");
-                paragraph_count += 1;
+                let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
+                if let [k, v] = filled.as_slice()
+                    && k.trim_end().ends_with(':')
+                    && k.chars().count() <= 40
+                {
+                    let mut probe = meta.clone();
+                    if crate::meta::set_field(&mut probe, k, v) && probe != *meta {
+                        *meta = probe;
+                        return;
+                    }
+                }
+                let text = filled
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                self.row_count += 1;
                 (
                     ClauseKind::TableRow,
                     String::new(),
                     text,
-                    format!("rad {paragraph_count}"),
+                    format!("rad {}", self.row_count),
                 )
             }
         };
         if text.trim().is_empty() {
-            continue;
+            return;
         }
-        let title = section_title(&stack, &outline);
+        let title = self
+            .stack
+            .last()
+            .map(|&(_, i)| self.outline.sections[i].title.clone())
+            .unwrap_or_default();
         let label = if title.is_empty() {
             label_tail
         } else {
             format!("{title} › {label_tail}")
         };
-        let id = ids.next(format!("{lineage}-{}", short_hash(&text)));
-        outline.clauses.push(Clause {
+        let id = self
+            .ids
+            .next(format!("{}-{}", self.lineage, short_hash(&text)));
+        self.outline.clauses.push(Clause {
             id,
-            section_id: stack.last().map(|&(_, i)| outline.sections[i].id.clone()),
+            section_id: self
+                .stack
+                .last()
+                .map(|&(_, i)| self.outline.sections[i].id.clone()),
             number,
             label,
             kind,
             text,
-            position,
+            position: self.position,
         });
-        position += 1;
+        self.position += 1;
         if matches!(kind, ClauseKind::Numbered) {
-            paragraph_count = 0;
+            self.paragraph_count = 0;
         }
     }
-    outline
 }
 
 /// How a clause number reads in a label: `p. 4.2`, `3 §`, `punkt 16`.
@@ -444,9 +631,52 @@ mod tests {
             ],
             &[
                 "# 2 kap. Ansökan",
-                "[Ansökan › 1 §] En ansökan ska vara skriftlig.",
-                "[Ansökan › 2 a §] Nämnden prövar enligt 7 kap. 1 § ansökan.",
-                "[Ansökan › 2 a § punkt 1] första",
+                "[Ansökan › 2 kap. 1 §] En ansökan ska vara skriftlig.",
+                "[Ansökan › 2 kap. 2 a §] Nämnden prövar enligt 7 kap. 1 § ansökan.",
+                "[Ansökan › 2 kap. 2 a § punkt 1] första",
+            ],
+        );
+    }
+
+    #[test]
+    fn references_advice_headings_and_paragraph_headings_are_not_clauses() {
+        let n = |s: &str| leading_number(s).map(|(n, _)| n.printed().to_string());
+        assert_eq!(n("7 kap. 1 §."), None);
+        assert_eq!(n("8 § första stycket gäller"), None);
+        assert_eq!(n("3 a § Den som"), Some("3 a §".into()));
+        assert_eq!(paragraph_heading("/24/ 11 §"), Some("11 §".into()));
+        assert_eq!(paragraph_heading("3 a §"), Some("3 a §".into()));
+        assert_eq!(paragraph_heading("Ansökan"), None);
+        check(
+            &[
+                p("1 kap. Allmänna bestämmelser"),
+                h(4, "1 §"),
+                p("Lagen gäller kommuner."),
+                p("Den gäller också regioner."),
+                p("Till 1 §"),
+                p("Med kommun avses också kommunalförbund."),
+                p("Till 2 § Med region avses landsting."),
+                p("Innehåll"),
+                p("Syfte\t4"),
+                p("2 § Nämnden ska"),
+                p("1. pröva ansökan,"),
+                p("2. fatta beslut."),
+                p("10 kap. Rättsmedel m.m."),
+                p("punkt 16 Avgifter tas ut."),
+            ],
+            &[
+                "# 1 kap. Allmänna bestämmelser",
+                "[Allmänna bestämmelser › 1 kap. 1 §] Lagen gäller kommuner.",
+                "[Allmänna bestämmelser › 1 kap. 1 § st. 2] Den gäller också regioner.",
+                " #  Till 1 §",
+                "[Till 1 § › st. 1] Med kommun avses också kommunalförbund.",
+                " #  Till 2 §",
+                "[Till 2 § › st. 1] Med region avses landsting.",
+                "[Till 2 § › 1 kap. 2 §] Nämnden ska",
+                "[Till 2 § › 1 kap. 2 § punkt 1] pröva ansökan,",
+                "[Till 2 § › 1 kap. 2 § punkt 2] fatta beslut.",
+                "# 10 kap. Rättsmedel m.m.",
+                "[Rättsmedel m.m. › punkt 16] Avgifter tas ut.",
             ],
         );
     }

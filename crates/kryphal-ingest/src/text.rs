@@ -53,12 +53,19 @@ pub(crate) fn join_wrapped(acc: &mut String, next: &str) {
         acc.push_str(next);
         return;
     }
+    // `vård-` + `och omsorg` keeps its hyphen: a compound shortened before a conjunction.
+    let first_word = next.split_whitespace().next().unwrap_or("");
+    let conjunction = matches!(
+        first_word.trim_end_matches([',', '.']),
+        "och" | "eller" | "samt" | "respektive" | "resp." | "till" | "som"
+    );
     let hyphenated = acc.ends_with('-')
         && acc[..acc.len() - 1]
             .chars()
             .next_back()
             .is_some_and(|c| c.is_alphabetic())
-        && next.chars().next().is_some_and(|c| c.is_lowercase());
+        && next.chars().next().is_some_and(|c| c.is_lowercase())
+        && !conjunction;
     if hyphenated {
         acc.pop();
     } else if acc.ends_with('\u{AD}') {
@@ -75,10 +82,25 @@ pub fn read(text: &str) -> RawDocument {
     let text = text
         .replace("\r\n", "\n")
         .replace('\r', "\n")
-        .replace('\u{AD}', "");
+        .replace('\u{AD}', "")
+        // docx2txt writes footnote markers as `[footnoteRef:2]`.
+        .replace("[footnoteRef:", "[");
     let mut doc = RawDocument::default();
-    let lines: Vec<&str> = text.lines().collect();
+    let all: Vec<&str> = text.lines().collect();
+    let first_line = all
+        .iter()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.trim().to_string());
+    let lines = clean_lines(&all, &mut doc.meta);
     let body_start = meta::read_leading_metadata(&lines, &mut doc.meta);
+    if body_start > 0
+        && doc.meta.title.is_empty()
+        && let Some(first) = first_line
+        && first.chars().count() <= 120
+    {
+        doc.meta.title = first;
+    }
+    let wrapped = is_hard_wrapped(&lines[body_start..]);
     // Paragraphs: a blank line ends one; so does a line that starts a new
     // numbered point, and a line that ends a sentence when the next begins
     // with a capital (one-paragraph-per-line text).
@@ -89,17 +111,28 @@ pub fn read(text: &str) -> RawDocument {
         }
         current.clear();
     };
+    let wrapped_width = wrapped.unwrap_or(0);
+    let wrapped = wrapped.is_some();
+    let mut last_len = 0usize;
     for line in &lines[body_start..] {
         let trimmed = line.trim();
         if trimmed.is_empty() {
             flush(&mut current, &mut doc.blocks);
             continue;
         }
+        if crate::furniture::is_toc_line(trimmed) {
+            flush(&mut current, &mut doc.blocks);
+            continue;
+        }
+        let sentence_break = ends_sentence(&current)
+            && starts_upper(trimmed)
+            && (!wrapped || last_len * 100 < wrapped_width * 85);
         let starts_new = current.is_empty()
             || crate::structure::leading_number(trimmed).is_some()
             || looks_like_heading(trimmed)
             || (looks_like_heading(current.trim()) && !starts_lower(trimmed))
-            || (ends_sentence(&current) && starts_upper(trimmed));
+            || sentence_break;
+        last_len = trimmed.chars().count();
         if starts_new {
             flush(&mut current, &mut doc.blocks);
         }
@@ -117,6 +150,59 @@ pub fn read(text: &str) -> RawDocument {
         }
     }
     doc
+}
+
+/// Lines of a text converted from a PDF, with page furniture, template
+/// checklists and colon-less cover metadata (`Dnr` / `KS/2013:635`) taken out.
+pub(crate) fn clean_lines<'a>(lines: &[&'a str], meta: &mut crate::DocumentMeta) -> Vec<&'a str> {
+    let used = meta::read_cover_lines(lines, meta);
+    let furniture = crate::furniture::running_text_lines(lines);
+    // The checklist of document kinds on a municipal cover sheet.
+    const KINDS: [&str; 9] = [
+        "Strategi",
+        "Program",
+        "Plan",
+        "Policy",
+        "Riktlinjer",
+        "Riktlinje",
+        "Regler",
+        "Handlingsplan",
+        "Instruktion",
+    ];
+    let mut kind_run = vec![false; lines.len()];
+    let mut i = 0;
+    while i < lines.len() {
+        let mut j = i;
+        while j < lines.len() && KINDS.contains(&lines[j].trim()) {
+            j += 1;
+        }
+        if j - i >= 4 {
+            kind_run[i..j].iter_mut().for_each(|k| *k = true);
+        }
+        i = j.max(i + 1);
+    }
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !furniture[*i] && !kind_run[*i] && !used.contains(i))
+        .map(|(_, l)| *l)
+        .collect()
+}
+
+/// Text hard-wrapped at a fixed width (from a PDF or e-mail): many lines are
+/// almost as long as the longest. Returns that width.
+fn is_hard_wrapped(lines: &[&str]) -> Option<usize> {
+    let lens: Vec<usize> = lines
+        .iter()
+        .map(|l| l.trim().chars().count())
+        .filter(|n| *n > 0)
+        .collect();
+    let max = lens.iter().copied().max()?;
+    if lens.len() < 8 || !(40..=140).contains(&max) {
+        return None;
+    }
+    let near = lens.iter().filter(|n| **n * 100 >= max * 80).count();
+    (near * 10 >= lens.len() * 4).then_some(max)
 }
 
 fn ends_sentence(s: &str) -> bool {
@@ -221,9 +307,12 @@ mod tests {
         let mut s = String::from("Vård-");
         join_wrapped(&mut s, "Omsorg");
         assert_eq!(s, "Vård- Omsorg");
-        let mut s = String::from("och-");
-        join_wrapped(&mut s, "eller");
-        assert_eq!(s, "ocheller");
+        let mut s = String::from("Vård-");
+        join_wrapped(&mut s, "och omsorgsnämnden");
+        assert_eq!(s, "Vård- och omsorgsnämnden");
+        let mut s = String::from("tjänsteut-");
+        join_wrapped(&mut s, "övning");
+        assert_eq!(s, "tjänsteutövning");
     }
 
     #[test]

@@ -339,6 +339,111 @@ impl Store {
         )
     }
 
+    /// Splits a clause in two. The clause keeps its id, its findings and
+    /// `first_text`; `second` is inserted right after it (its `position` is
+    /// set here) and every later section and clause moves down one place.
+    pub fn split_clause(
+        &mut self,
+        stamp: &Stamp,
+        doc_id: &str,
+        clause_id: &str,
+        first_text: &str,
+        second: &Clause,
+    ) -> Result<Clause> {
+        let before = self.clause(doc_id, clause_id)?;
+        let mut second = second.clone();
+        second.position = before.position + 1;
+        second.section_id = before.section_id.clone();
+        let after = serde_json::json!({"first": first_text, "second": &second});
+        self.write(
+            stamp,
+            Audit {
+                action: "clause.split",
+                entity: "clause",
+                entity_id: clause_id,
+                document_id: Some(doc_id),
+                before: Some(serde_json::to_value(&before)?),
+                after: Some(after),
+            },
+            |tx| {
+                for table in ["sections", "clauses"] {
+                    tx.execute(
+                        &format!(
+                            "UPDATE {table} SET position = position + 1
+                             WHERE document_id = ?1 AND position > ?2"
+                        ),
+                        params![doc_id, before.position],
+                    )?;
+                }
+                tx.execute(
+                    "UPDATE clauses SET text = ?3 WHERE document_id = ?1 AND id = ?2",
+                    params![doc_id, clause_id, first_text],
+                )?;
+                tx.execute(
+                    "INSERT INTO clauses (document_id, id, section_id, number, label, kind, text, position)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        doc_id,
+                        second.id,
+                        second.section_id,
+                        second.number,
+                        second.label,
+                        clause_kind_str(second.kind),
+                        second.text,
+                        second.position
+                    ],
+                )?;
+                Ok(())
+            },
+        )?;
+        Ok(second)
+    }
+
+    /// Merges clause `second_id` into `first_id`, which gets `merged_text`.
+    /// The findings and suggestions of the second clause move to the first;
+    /// then the second clause is removed. Nothing of the analysis is lost.
+    pub fn merge_clauses(
+        &mut self,
+        stamp: &Stamp,
+        doc_id: &str,
+        first_id: &str,
+        second_id: &str,
+        merged_text: &str,
+    ) -> Result<()> {
+        let first = self.clause(doc_id, first_id)?;
+        let second = self.clause(doc_id, second_id)?;
+        self.write(
+            stamp,
+            Audit {
+                action: "clause.merge",
+                entity: "clause",
+                entity_id: first_id,
+                document_id: Some(doc_id),
+                before: Some(serde_json::json!({"first": first, "second": second})),
+                after: Some(serde_json::json!({"text": merged_text})),
+            },
+            |tx| {
+                tx.execute(
+                    "UPDATE clauses SET text = ?3 WHERE document_id = ?1 AND id = ?2",
+                    params![doc_id, first_id, merged_text],
+                )?;
+                for table in ["findings", "suggestions"] {
+                    tx.execute(
+                        &format!(
+                            "UPDATE {table} SET clause_id = ?2 WHERE document_id = ?1 AND clause_id = ?3"
+                        ),
+                        params![doc_id, first_id, second_id],
+                    )?;
+                }
+                tx.execute(
+                    "DELETE FROM clauses WHERE document_id = ?1 AND id = ?2",
+                    params![doc_id, second_id],
+                )?;
+                Ok(())
+            },
+        )
+    }
+
     /// Replaces a document's metadata (audited with before and after).
     pub fn update_document_meta(
         &mut self,
@@ -438,6 +543,19 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// The lineage a document's clause ids are prefixed with.
+    pub fn lineage(&self, doc_id: &str) -> Result<String> {
+        self.conn
+            .query_row("SELECT lineage FROM documents WHERE id = ?1", [doc_id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "Document",
+                id: doc_id.to_string(),
+            })
     }
 
     /// The original bytes of a document's source file.

@@ -302,3 +302,70 @@ fn settings_are_kept_and_audited() {
     assert_eq!(trail.len(), 2);
     assert_eq!(trail[1].before, Some(serde_json::json!("v1")));
 }
+
+#[test]
+fn splitting_a_clause_keeps_its_findings_and_shifts_what_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = seeded(&dir.path().join("lib.kryphal"));
+    store.insert_finding(&stamp("t1"), &finding("f1", "c1")).unwrap();
+    let second = Clause {
+        id: "c1b".into(),
+        section_id: None,
+        number: String::new(),
+        label: "Krav › p. 4.1 st. 2".into(),
+        kind: ClauseKind::Paragraph,
+        text: "ett år gammalt.".into(),
+        position: 0,
+    };
+    let inserted = store
+        .split_clause(&stamp("t2"), "d1", "c1", "Utdraget får vara högst", &second)
+        .unwrap();
+    assert_eq!(inserted.position, 2);
+    assert_eq!(inserted.section_id.as_deref(), Some("s1"));
+    let o = store.outline("d1").unwrap();
+    let order: Vec<(&str, u32, &str)> = o
+        .clauses
+        .iter()
+        .map(|c| (c.id.as_str(), c.position, c.text.as_str()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("c1", 1, "Utdraget får vara högst"),
+            ("c1b", 2, "ett år gammalt."),
+            ("c2", 3, "första punkten")
+        ]
+    );
+    assert_eq!(store.finding("f1").unwrap().clause_id, "c1");
+    let ev = store.audit(Some("c1")).unwrap();
+    assert_eq!(ev.last().unwrap().action, "clause.split");
+    assert_eq!(
+        ev.last().unwrap().before.as_ref().unwrap()["text"],
+        "Utdraget får vara högst ett år gammalt."
+    );
+}
+
+#[test]
+fn merging_clauses_moves_the_findings_of_the_second_to_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = seeded(&dir.path().join("lib.kryphal"));
+    store.insert_finding(&stamp("t1"), &finding("f1", "c1")).unwrap();
+    store.insert_finding(&stamp("t1"), &finding("f2", "c2")).unwrap();
+    store
+        .merge_clauses(&stamp("t2"), "d1", "c1", "c2", "Utdraget … första punkten")
+        .unwrap();
+    let o = store.outline("d1").unwrap();
+    assert_eq!(o.clauses.len(), 1);
+    assert_eq!(o.clauses[0].text, "Utdraget … första punkten");
+    let on_first: Vec<String> = store
+        .findings("d1")
+        .unwrap()
+        .into_iter()
+        .map(|f| format!("{}@{}", f.id, f.clause_id))
+        .collect();
+    assert_eq!(on_first, ["f1@c1", "f2@c1"]);
+    assert!(matches!(
+        store.merge_clauses(&stamp("t3"), "d1", "c1", "c2", "x"),
+        Err(StoreError::NotFound { .. })
+    ));
+}

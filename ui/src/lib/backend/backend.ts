@@ -36,6 +36,10 @@ export const ERROR_CODES = [
   "library_corrupt",
   "library_readonly",
   "duplicate",
+  "encrypted",
+  "no_text_layer",
+  "damaged_file",
+  "unsafe_file",
   "internal",
 ] as const satisfies readonly ErrorCode[];
 

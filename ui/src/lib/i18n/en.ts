@@ -89,6 +89,10 @@ export const en: Record<MessageKey, string> = {
   "error.library_corrupt": "the library file is damaged",
   "error.library_readonly": "the library is read-only",
   "error.duplicate": "it already exists",
+  "error.encrypted": "the file is password-protected or encrypted; save a copy without a password and try again",
+  "error.no_text_layer": "the file is a scanned image without text; run text recognition (OCR) on it first",
+  "error.damaged_file": "the file is damaged or incomplete",
+  "error.unsafe_file": "the file looks built to harm programs that read it and was not imported",
   "error.internal": "an internal error occurred in the program",
   "error.unknown": "an unexpected error occurred",
 };

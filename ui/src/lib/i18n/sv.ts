@@ -88,6 +88,10 @@ export const sv = {
   "error.library_corrupt": "biblioteksfilen är skadad",
   "error.library_readonly": "biblioteket är skrivskyddat",
   "error.duplicate": "det finns redan",
+  "error.encrypted": "filen är lösenordsskyddad eller krypterad; spara en kopia utan lösenord och försök igen",
+  "error.no_text_layer": "filen är en inskannad bild utan text; kör textigenkänning (OCR) på den först",
+  "error.damaged_file": "filen är skadad eller ofullständig",
+  "error.unsafe_file": "filen ser ut att vara konstruerad för att skada program som läser den och har inte lästs in",
   "error.internal": "ett internt fel uppstod i programmet",
   "error.unknown": "ett oväntat fel uppstod",
 } as const;
