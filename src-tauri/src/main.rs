@@ -8,10 +8,11 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
+use kryphal_app::ImportReport;
 use kryphal_app::{
     AppError, AppInfo, AppResult, DocumentSummary, DocumentView, ErrorCode, Library, RulebookData,
 };
-use kryphal_domain::{Finding, FindingInput};
+use kryphal_domain::{AuditEvent, Clause, Document, DocumentMeta, Finding, FindingInput};
 use tauri::State;
 
 /// The open library, or why it could not be opened (shown by the UI).
@@ -77,6 +78,66 @@ fn delete_finding(state: State<'_, AppState>, finding_id: String) -> AppResult<(
     state.with(|lib| lib.delete_finding(&finding_id))
 }
 
+/// Imports one file whose bytes are the raw request body; the file name is
+/// in the `x-kryphal-file-name` header (percent-encoded). The UI reads files
+/// only through the file dialog or a drop, so the shell never opens paths
+/// the UI names.
+#[tauri::command]
+async fn import_file(
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> AppResult<ImportReport> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            "The file's contents did not arrive as bytes.",
+        ));
+    };
+    let name = request
+        .headers()
+        .get("x-kryphal-file-name")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            percent_encoding::percent_decode_str(v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| AppError::new(ErrorCode::InvalidInput, "The file's name is missing."))?;
+    state.with(|lib| lib.import_bytes(&name, bytes))
+}
+
+#[tauri::command]
+async fn update_metadata(
+    state: State<'_, AppState>,
+    doc_id: String,
+    meta: DocumentMeta,
+) -> AppResult<Document> {
+    state.with(|lib| lib.update_metadata(&doc_id, meta))
+}
+
+#[tauri::command]
+async fn split_clause(
+    state: State<'_, AppState>,
+    clause_id: String,
+    at: usize,
+) -> AppResult<Clause> {
+    state.with(|lib| lib.split_clause(&clause_id, at))
+}
+
+#[tauri::command]
+async fn merge_with_next(state: State<'_, AppState>, clause_id: String) -> AppResult<Clause> {
+    state.with(|lib| lib.merge_with_next(&clause_id))
+}
+
+#[tauri::command]
+async fn history(
+    state: State<'_, AppState>,
+    entity_id: Option<String>,
+) -> AppResult<Vec<AuditEvent>> {
+    state.with(|lib| lib.history(entity_id.as_deref()))
+}
+
 /// Called by the UI once the document list is painted; prints the time since
 /// start for `scripts/measure-startup.sh`.
 #[tauri::command]
@@ -128,6 +189,11 @@ fn main() {
             update_finding,
             delete_finding,
             ui_ready,
+            import_file,
+            update_metadata,
+            split_clause,
+            merge_with_next,
+            history,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
