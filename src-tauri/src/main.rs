@@ -8,11 +8,13 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
-use kryphal_app::ImportReport;
 use kryphal_app::{
     AppError, AppInfo, AppResult, DocumentSummary, DocumentView, ErrorCode, Library, RulebookData,
 };
-use kryphal_domain::{AuditEvent, Clause, Document, DocumentMeta, Finding, FindingInput};
+use kryphal_app::{ImportReport, ScreenReport};
+use kryphal_domain::{
+    AuditEvent, Clause, Document, DocumentMeta, Finding, FindingInput, Suggestion,
+};
 use tauri::State;
 
 /// The open library, or why it could not be opened (shown by the UI).
@@ -138,6 +140,36 @@ async fn history(
     state.with(|lib| lib.history(entity_id.as_deref()))
 }
 
+#[tauri::command]
+async fn screen_document(state: State<'_, AppState>, doc_id: String) -> AppResult<ScreenReport> {
+    state.with(|lib| lib.screen(&doc_id))
+}
+
+#[tauri::command]
+async fn accept_suggestion(
+    state: State<'_, AppState>,
+    suggestion_id: String,
+) -> AppResult<Finding> {
+    state.with(|lib| lib.accept_suggestion(&suggestion_id))
+}
+
+#[tauri::command]
+async fn dismiss_suggestion(
+    state: State<'_, AppState>,
+    suggestion_id: String,
+    reason: String,
+) -> AppResult<Suggestion> {
+    state.with(|lib| lib.dismiss_suggestion(&suggestion_id, &reason))
+}
+
+#[tauri::command]
+async fn reopen_suggestion(
+    state: State<'_, AppState>,
+    suggestion_id: String,
+) -> AppResult<Suggestion> {
+    state.with(|lib| lib.reopen_suggestion(&suggestion_id))
+}
+
 /// Called by the UI once the document list is painted; prints the time since
 /// start for `scripts/measure-startup.sh`.
 #[tauri::command]
@@ -145,17 +177,18 @@ fn ui_ready(state: State<'_, AppState>) {
     println!("KRYPHAL_READY {}", state.started.elapsed().as_millis());
 }
 
-/// `--library PATH` (or `--library=PATH`) from the command line.
-fn library_arg() -> AppResult<Option<PathBuf>> {
+/// `--NAME PATH` (or `--NAME=PATH`) from the command line.
+fn path_arg(name: &str) -> AppResult<Option<PathBuf>> {
     let mut args = std::env::args_os().skip(1);
+    let flag = format!("--{name}");
     while let Some(arg) = args.next() {
         let arg = arg.to_string_lossy().into_owned();
-        if arg == "--library" {
+        if arg == flag {
             return args.next().map(|p| Some(PathBuf::from(p))).ok_or_else(|| {
-                AppError::new(ErrorCode::InvalidInput, "--library needs a file path.")
+                AppError::new(ErrorCode::InvalidInput, format!("{flag} needs a path."))
             });
         }
-        if let Some(p) = arg.strip_prefix("--library=") {
+        if let Some(p) = arg.strip_prefix(&format!("{flag}=")) {
             return Ok(Some(PathBuf::from(p)));
         }
     }
@@ -163,8 +196,13 @@ fn library_arg() -> AppResult<Option<PathBuf>> {
 }
 
 fn open_library() -> AppResult<Library> {
-    let path = kryphal_app::resolve_library_path(library_arg()?);
+    let path = kryphal_app::resolve_library_path(path_arg("library")?);
     let mut lib = Library::open(&path, kryphal_app::default_user())?;
+    if let Some(dir) = kryphal_app::resolve_rulebook_dir(path_arg("rulebook")?)
+        && let Some(warning) = lib.use_rulebook_dir(&dir)
+    {
+        eprintln!("kryphal-desktop: {warning}");
+    }
     lib.ensure_sample()?;
     Ok(lib)
 }
@@ -194,6 +232,10 @@ fn main() {
             split_clause,
             merge_with_next,
             history,
+            screen_document,
+            accept_suggestion,
+            dismiss_suggestion,
+            reopen_suggestion,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use kryphal_domain::{
     AuditEvent, Clause, ClauseKind, Document, DocumentMeta, Finding, FindingInput, Outline,
-    SourceFile,
+    SourceFile, Suggestion, SuggestionState,
 };
 use kryphal_ingest::Limits;
 use kryphal_rules::Rulebook;
@@ -34,6 +34,11 @@ pub struct AppInfo {
     pub library_path: String,
     pub user: String,
     pub version: String,
+    /// The active rulebook pack.
+    pub rulebook: kryphal_domain::RulebookRef,
+    /// Set when the chosen rulebook could not be used and the built-in one
+    /// stands in: why, in one sentence.
+    pub rulebook_warning: Option<String>,
 }
 
 /// A document as the library sidebar lists it.
@@ -52,12 +57,25 @@ pub struct DocumentSummary {
     pub highest_risk: Option<String>,
 }
 
-/// A document with its outline and findings, as the document view shows it.
+/// A document with its outline, findings and screening suggestions, as the
+/// document view shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct DocumentView {
     pub document: Document,
     pub outline: Outline,
     pub findings: Vec<Finding>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// What screening a document found.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ScreenReport {
+    pub document_id: String,
+    pub rulebook: kryphal_domain::RulebookRef,
+    /// Suggestions still waiting for the analyst.
+    pub open: u32,
+    /// Every suggestion of the document, open or decided.
+    pub suggestions: Vec<Suggestion>,
 }
 
 /// What an import did.
@@ -78,6 +96,7 @@ pub const EXPORT_FORMATS: &[&str] = &["md"];
 pub struct Library {
     store: Store,
     rulebook: Rulebook,
+    rulebook_warning: Option<String>,
     user: String,
     limits: Limits,
 }
@@ -99,6 +118,16 @@ pub fn resolve_library_path(explicit: Option<PathBuf>) -> PathBuf {
                 .map(PathBuf::from)
         })
         .unwrap_or_else(default_library_path)
+}
+
+/// The rulebook folder: the explicit one, else `KRYPHAL_RULEBOOK`; `None`
+/// means the built-in default pack.
+pub fn resolve_rulebook_dir(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    explicit.or_else(|| {
+        std::env::var_os("KRYPHAL_RULEBOOK")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
 }
 
 /// The acting user's name: `KRYPHAL_USER`, else the OS user name.
@@ -126,9 +155,32 @@ impl Library {
         Ok(Library {
             store: Store::open(path)?,
             rulebook: Rulebook::builtin(),
+            rulebook_warning: None,
             user: user.into(),
             limits: Limits::default(),
         })
+    }
+
+    /// Makes the pack in `dir` the active rulebook. A pack that does not
+    /// load leaves the built-in pack active; the reason is kept in
+    /// [`AppInfo::rulebook_warning`] and returned.
+    pub fn use_rulebook_dir(&mut self, dir: &Path) -> Option<String> {
+        match Rulebook::load(dir) {
+            Ok(book) => {
+                self.rulebook = book;
+                self.rulebook_warning = None;
+            }
+            Err(e) => {
+                self.rulebook = Rulebook::builtin();
+                self.rulebook_warning = Some(format!(
+                    "The rulebook in {} could not be used, so the built-in pack {} {} is active: {e}",
+                    dir.display(),
+                    self.rulebook.pack.id,
+                    self.rulebook.pack.version
+                ));
+            }
+        }
+        self.rulebook_warning.clone()
     }
 
     fn stamp(&self) -> Stamp {
@@ -143,6 +195,8 @@ impl Library {
             library_path: self.store.path().display().to_string(),
             user: self.user.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            rulebook: self.rulebook.reference(),
+            rulebook_warning: self.rulebook_warning.clone(),
         }
     }
 
@@ -220,6 +274,7 @@ impl Library {
         let stamp = self.stamp();
         self.store
             .insert_document(&stamp, &doc, &id, bytes, &imported.outline)?;
+        self.screen(&id)?;
         Ok(ImportReport {
             document_id: id,
             title: doc.meta.title,
@@ -334,6 +389,7 @@ impl Library {
         Ok(DocumentView {
             outline: self.store.outline(&document.id)?,
             findings: self.with_risk(self.store.findings(&document.id)?),
+            suggestions: self.store.suggestions(&document.id)?,
             document,
         })
     }
@@ -463,6 +519,104 @@ impl Library {
     /// Who changed what and when, for one entity or the whole library.
     pub fn history(&self, entity_id: Option<&str>) -> AppResult<Vec<AuditEvent>> {
         Ok(self.store.audit(entity_id)?)
+    }
+
+    /// Screens every clause of a document with the active rulebook. Open
+    /// suggestions are replaced; accepted and dismissed ones stay decided.
+    pub fn screen(&mut self, reference: &str) -> AppResult<ScreenReport> {
+        let document = self.resolve_document(reference)?;
+        let outline = self.store.outline(&document.id)?;
+        let fresh: Vec<Suggestion> = kryphal_rules::screen_outline(&self.rulebook, &outline)
+            .into_iter()
+            .map(|hit| Suggestion {
+                id: format!("s-{}-{}", hit.clause_id, hit.rule_id),
+                document_id: document.id.clone(),
+                clause_id: hit.clause_id,
+                rule_id: hit.rule_id,
+                category: hit.category,
+                message: hit.message,
+                rationale: hit.rationale,
+                crime_types: hit.crime_types,
+                spans: hit.spans,
+                state: SuggestionState::Open,
+            })
+            .collect();
+        let stamp = self.stamp();
+        let rulebook = self.rulebook.reference();
+        let open = self
+            .store
+            .replace_open_suggestions(&stamp, &document.id, &rulebook, &fresh)?;
+        Ok(ScreenReport {
+            document_id: document.id.clone(),
+            rulebook,
+            open: open as u32,
+            suggestions: self.store.suggestions(&document.id)?,
+        })
+    }
+
+    /// Accepts a suggestion: a draft finding on its clause, prefilled from the
+    /// rule (its rationale as the consequence to examine, its crime types).
+    pub fn accept_suggestion(&mut self, id: &str) -> AppResult<Finding> {
+        let suggestion = self.store.suggestion(id)?;
+        if let SuggestionState::Accepted { finding_id } = &suggestion.state {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!("This suggestion was already accepted as finding {finding_id}."),
+            ));
+        }
+        let stamp = self.stamp();
+        let input = FindingInput {
+            unintended_consequence: format!("{} {}", suggestion.message, suggestion.rationale)
+                .trim()
+                .to_string(),
+            crime_types: suggestion
+                .crime_types
+                .iter()
+                .filter(|c| self.rulebook.crime_type(c).is_some())
+                .cloned()
+                .collect(),
+            ..FindingInput::default()
+        };
+        let finding = Finding {
+            id: format!("f-{}", uuid::Uuid::new_v4().simple()),
+            document_id: suggestion.document_id.clone(),
+            clause_id: suggestion.clause_id.clone(),
+            input,
+            risk_level: None,
+            comments: Vec::new(),
+            suggestion_id: Some(suggestion.id.clone()),
+            created_at: stamp.at.clone(),
+            created_by: stamp.actor.clone(),
+            updated_at: stamp.at.clone(),
+            updated_by: stamp.actor.clone(),
+        };
+        self.store.accept_suggestion(&stamp, id, &finding)?;
+        self.finding(&finding.id)
+    }
+
+    /// Dismisses a suggestion with the analyst's reason, which is remembered.
+    pub fn dismiss_suggestion(&mut self, id: &str, reason: &str) -> AppResult<Suggestion> {
+        if reason.trim().is_empty() {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "Say why the suggestion is dismissed; the reason is kept for whoever reviews the analysis.",
+            ));
+        }
+        let stamp = self.stamp();
+        let state = SuggestionState::Dismissed {
+            reason: reason.trim().to_string(),
+            by: stamp.actor.clone(),
+            at: stamp.at.clone(),
+        };
+        Ok(self.store.set_suggestion_state(&stamp, id, state)?)
+    }
+
+    /// Puts a dismissed suggestion back among the open ones.
+    pub fn reopen_suggestion(&mut self, id: &str) -> AppResult<Suggestion> {
+        let stamp = self.stamp();
+        Ok(self
+            .store
+            .set_suggestion_state(&stamp, id, SuggestionState::Open)?)
     }
 
     /// Corrects a document's metadata (title, type, owner, Dnr, dates, …).

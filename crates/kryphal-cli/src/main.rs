@@ -22,6 +22,9 @@ struct Cli {
     /// The library file (default: $KRYPHAL_LIBRARY, else the OS data directory).
     #[arg(long, global = true, value_name = "PATH")]
     library: Option<PathBuf>,
+    /// A rulebook pack folder to use instead of the built-in one (default: $KRYPHAL_RULEBOOK).
+    #[arg(long, global = true, value_name = "DIR")]
+    rulebook: Option<PathBuf>,
     /// Who is acting, for the audit trail (default: $KRYPHAL_USER, else the OS user name).
     #[arg(long, global = true, value_name = "NAME")]
     user: Option<String>,
@@ -66,6 +69,22 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
+    /// Screen a document with the active rulebook and list its suggestions.
+    Screen {
+        doc: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept or dismiss a screening suggestion.
+    Suggestion {
+        #[command(subcommand)]
+        command: SuggestionCommand,
+    },
+    /// Work with rulebook packs.
+    Rulebook {
+        #[command(subcommand)]
+        command: RulebookCommand,
+    },
     /// Show or correct a document's metadata (title, Dnr, dates, …).
     Meta {
         doc: String,
@@ -88,6 +107,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum SuggestionCommand {
+    /// Accept a suggestion: a draft finding prefilled from its rule. Prints the finding.
+    Accept { id: String },
+    /// Dismiss a suggestion; the reason is remembered.
+    Dismiss {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Put a dismissed suggestion back among the open ones.
+    Reopen { id: String },
+}
+
+#[derive(Subcommand)]
+enum RulebookCommand {
+    /// Validate a pack folder and run every screening rule's hit and near-miss examples.
+    Check { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -194,9 +233,21 @@ fn read_finding_input(source: &str) -> Result<FindingInput, AppError> {
 }
 
 fn run(cli: Cli) -> Result<(), AppError> {
+    // Checking a rulebook needs no library.
+    if let Command::Rulebook {
+        command: RulebookCommand::Check { dir },
+    } = &cli.command
+    {
+        return check_rulebook(dir);
+    }
     let path = kryphal_app::resolve_library_path(cli.library);
     let user = cli.user.unwrap_or_else(kryphal_app::default_user);
     let mut lib = Library::open(&path, user)?;
+    if let Some(dir) = kryphal_app::resolve_rulebook_dir(cli.rulebook)
+        && let Some(warning) = lib.use_rulebook_dir(&dir)
+    {
+        eprintln!("kryphal: warning: {warning}");
+    }
     match cli.command {
         Command::Import { files, json } => {
             let mut results = Vec::new();
@@ -321,6 +372,41 @@ fn run(cli: Cli) -> Result<(), AppError> {
             lib.export(&doc, &format, &out)?;
             eprintln!("kryphal: wrote {}", out.display());
         }
+        Command::Rulebook { .. } => unreachable!("handled before the library is opened"),
+        Command::Screen { doc, json } => {
+            let report = lib.screen(&doc)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                let view = lib.document(&doc)?;
+                for s in &report.suggestions {
+                    let label = view
+                        .outline
+                        .clauses
+                        .iter()
+                        .find(|c| c.id == s.clause_id)
+                        .map(|c| c.label.as_str())
+                        .unwrap_or("?");
+                    let state = match &s.state {
+                        kryphal_domain::SuggestionState::Open => "open",
+                        kryphal_domain::SuggestionState::Accepted { .. } => "accepted",
+                        kryphal_domain::SuggestionState::Dismissed { .. } => "dismissed",
+                    };
+                    outln!("{}\t{state}\t{label}\t{}", s.id, s.message);
+                }
+                eprintln!(
+                    "kryphal: {} open suggestions ({} {})",
+                    report.open, report.rulebook.id, report.rulebook.version
+                );
+            }
+        }
+        Command::Suggestion { command } => match command {
+            SuggestionCommand::Accept { id } => print_json(&lib.accept_suggestion(&id)?)?,
+            SuggestionCommand::Dismiss { id, reason } => {
+                print_json(&lib.dismiss_suggestion(&id, &reason)?)?
+            }
+            SuggestionCommand::Reopen { id } => print_json(&lib.reopen_suggestion(&id)?)?,
+        },
         Command::Meta { doc, set, json } => {
             let mut meta = lib.resolve_document(&doc)?.meta;
             if !set.is_empty() {
@@ -406,4 +492,19 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
     }
     Ok(())
+}
+
+/// `kryphal rulebook check DIR`: every problem on its own line, exit 1 if any.
+fn check_rulebook(dir: &std::path::Path) -> Result<(), AppError> {
+    let report = kryphal_rules::check_pack(dir)
+        .map_err(|e| AppError::new(ErrorCode::InvalidInput, e.to_string()))?;
+    outln!("{report}");
+    if report.passed() {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!("the rulebook in {} has examples that fail.", dir.display()),
+        ))
+    }
 }

@@ -167,7 +167,10 @@ fn import_list_show_finding_and_export_round_trip() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["document.import", "finding.create"]);
+    assert_eq!(
+        actions,
+        ["document.import", "document.screen", "finding.create"]
+    );
 }
 
 fn library_state(env: &Env) -> (serde_json::Value, serde_json::Value) {
@@ -438,4 +441,150 @@ fn splitting_and_merging_clauses_keeps_findings_attached() {
     let last = clauses.last().unwrap()["id"].as_str().unwrap().to_string();
     let err = env.fails(&["clause", "merge", &last]);
     assert!(err.contains("last clause"), "{err}");
+}
+
+#[test]
+fn screening_points_at_weak_wording_and_remembers_decisions() {
+    let env = Env::new();
+    env.ok(&["import", SAMPLE]);
+    let report = env.json(&["screen", "Reglemente", "--json"]);
+    assert_eq!(report["rulebook"]["id"], "bra-mur-sv");
+    let view = env.json(&["show", "Reglemente", "--json"]);
+    let clause = |number: &str| {
+        view["outline"]["clauses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["number"] == number)
+            .unwrap()
+            .clone()
+    };
+    let suggestions = report["suggestions"].as_array().unwrap();
+    let on = |number: &str| -> Vec<serde_json::Value> {
+        let id = clause(number)["id"].clone();
+        suggestions
+            .iter()
+            .filter(|s| s["clause_id"] == id)
+            .cloned()
+            .collect()
+    };
+    // 4.5: the extract "may be at most one year old" — stale evidence, with the words highlighted.
+    let c45 = clause("4.5");
+    let stale = on("4.5")
+        .into_iter()
+        .find(|s| s["category"] == "inaktuellt-underlag")
+        .expect("4.5 is flagged as stale evidence");
+    let text = c45["text"].as_str().unwrap();
+    let span = &stale["spans"][0];
+    let (a, b) = (
+        span["start"].as_u64().unwrap() as usize,
+        span["end"].as_u64().unwrap() as usize,
+    );
+    assert!(text[a..b].contains("ett år gammalt"), "{}", &text[a..b]);
+    // Missing follow-up is flagged somewhere in the document, but not on 7.2
+    // (unannounced visits), which is sound.
+    assert!(
+        suggestions
+            .iter()
+            .any(|s| s["category"] == "uppfoljning-saknas")
+    );
+    assert!(
+        on("7.2")
+            .iter()
+            .all(|s| s["category"] != "uppfoljning-saknas"),
+        "{:?}",
+        on("7.2")
+    );
+
+    let id = stale["id"].as_str().unwrap();
+    let finding = env.json(&["suggestion", "accept", id]);
+    assert_eq!(finding["suggestion_id"], id);
+    assert_eq!(finding["clause_id"], c45["id"]);
+    assert_eq!(finding["status"], "draft");
+    let err = env.fails(&["suggestion", "accept", id]);
+    assert!(err.contains("already accepted"), "{err}");
+
+    let other = on("4.4")[0]["id"].as_str().unwrap().to_string();
+    let err = env.fails(&["suggestion", "dismiss", &other, "--reason", "  "]);
+    assert!(err.contains("Say why"), "{err}");
+    let dismissed = env.json(&["suggestion", "dismiss", &other, "--reason", "Täcks av 4.7"]);
+    assert_eq!(dismissed["state"]["state"], "dismissed");
+    assert_eq!(dismissed["state"]["reason"], "Täcks av 4.7");
+
+    // Screening again keeps both decisions.
+    let again = env.json(&["screen", "Reglemente", "--json"]);
+    let state_of = |id: &str| {
+        again["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()["state"]["state"]
+            .clone()
+    };
+    assert_eq!(state_of(id), "accepted");
+    assert_eq!(state_of(&other), "dismissed");
+    assert_eq!(
+        again["open"].as_u64().unwrap() + 2,
+        again["suggestions"].as_array().unwrap().len() as u64
+    );
+}
+
+#[test]
+fn rulebook_check_passes_the_default_packs_and_names_a_broken_file() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rulebooks");
+    for pack in ["bra-mur-sv", "marc-en"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_kryphal"))
+            .args(["rulebook", "check", &format!("{root}/{pack}")])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{pack}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("0 failed"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(format!("{root}/bra-mur-sv")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(dir.path().join("pack.toml"), "id = \"x\"\nversion = \"1\"\nlanguage = \"sv\"\nname = \"x\"\ndescription = \"x\"\nfärg = 1\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kryphal"))
+        .args(["rulebook", "check", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pack.toml") && err.contains("färg"), "{err}");
+}
+
+#[test]
+fn another_pack_can_be_chosen_and_a_broken_one_falls_back_with_a_warning() {
+    let env = Env::new();
+    env.ok(&["import", SAMPLE]);
+    let marc = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rulebooks/marc-en");
+    let report = env.json(&["--rulebook", marc, "screen", "Reglemente", "--json"]);
+    assert_eq!(report["rulebook"]["id"], "marc-en");
+
+    let broken = env.dir.path().join("broken-pack");
+    std::fs::create_dir(&broken).unwrap();
+    let out = env.run(&[
+        "--rulebook",
+        broken.to_str().unwrap(),
+        "screen",
+        "Reglemente",
+        "--json",
+    ]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning") && err.contains("built-in pack bra-mur-sv"),
+        "{err}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["rulebook"]["id"], "bra-mur-sv");
 }

@@ -14,6 +14,11 @@ fn main() {
         let mut meta = raw.meta.clone();
         let outline = kryphal_ingest::structure::build(&raw.blocks, &mut meta, "d");
         let t3 = t.elapsed();
-        println!("decode {t1:?} read {:?} build {:?} ({} clauses)", t2 - t1, t3 - t2, outline.clauses.len());
+        println!(
+            "decode {t1:?} read {:?} build {:?} ({} clauses)",
+            t2 - t1,
+            t3 - t2,
+            outline.clauses.len()
+        );
     }
 }

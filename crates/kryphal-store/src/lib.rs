@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use kryphal_domain::{
     AuditEvent, Clause, ClauseKind, Comment, Document, DocumentMeta, Finding, FindingInput,
-    Outline, RulebookRef, Section, SourceFile, SourceFormat,
+    Outline, RulebookRef, Section, SourceFile, SourceFormat, Suggestion, SuggestionState,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
@@ -548,9 +548,11 @@ impl Store {
     /// The lineage a document's clause ids are prefixed with.
     pub fn lineage(&self, doc_id: &str) -> Result<String> {
         self.conn
-            .query_row("SELECT lineage FROM documents WHERE id = ?1", [doc_id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT lineage FROM documents WHERE id = ?1",
+                [doc_id],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
                 what: "Document",
@@ -640,27 +642,7 @@ impl Store {
                 before: None,
                 after: Some(serde_json::to_value(&f.input)?),
             },
-            |tx| {
-                tx.execute(
-                    "INSERT INTO findings (id, document_id, clause_id, body, comments, suggestion_id, status,
-                        created_at, created_by, updated_at, updated_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                    params![
-                        f.id,
-                        f.document_id,
-                        f.clause_id,
-                        serde_json::to_string(&f.input)?,
-                        serde_json::to_string(&f.comments)?,
-                        f.suggestion_id,
-                        f.input.status.as_str(),
-                        f.created_at,
-                        f.created_by,
-                        f.updated_at,
-                        f.updated_by,
-                    ],
-                )?;
-                Ok(())
-            },
+            |tx| insert_finding_row(tx, f),
         )
     }
 
@@ -786,6 +768,153 @@ impl Store {
         rows.into_iter().map(Self::decode_finding).collect()
     }
 
+    /// Stores the result of screening a document: open suggestions are
+    /// replaced by `fresh`; a suggestion the analyst already accepted or
+    /// dismissed (same id: same clause, same rule) keeps its state.
+    /// Returns how many suggestions are open afterwards.
+    pub fn replace_open_suggestions(
+        &mut self,
+        stamp: &Stamp,
+        doc_id: &str,
+        rulebook: &RulebookRef,
+        fresh: &[Suggestion],
+    ) -> Result<usize> {
+        let decided: std::collections::HashSet<String> = self
+            .suggestions(doc_id)?
+            .into_iter()
+            .filter(|s| s.state != SuggestionState::Open)
+            .map(|s| s.id)
+            .collect();
+        let open: Vec<&Suggestion> = fresh.iter().filter(|s| !decided.contains(&s.id)).collect();
+        let count = open.len();
+        self.write(
+            stamp,
+            Audit {
+                action: "document.screen",
+                entity: "document",
+                entity_id: doc_id,
+                document_id: Some(doc_id),
+                before: None,
+                after: Some(serde_json::json!({
+                    "rulebook": rulebook,
+                    "open_suggestions": count,
+                })),
+            },
+            |tx| {
+                let all: Vec<(String, String)> = {
+                    let mut stmt = tx.prepare("SELECT id, body FROM suggestions WHERE document_id = ?1")?;
+                    stmt.query_map([doc_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect::<rusqlite::Result<_>>()?
+                };
+                for (id, body) in all {
+                    let s: Suggestion = serde_json::from_str(&body)?;
+                    if s.state == SuggestionState::Open {
+                        tx.execute("DELETE FROM suggestions WHERE id = ?1", [id])?;
+                    }
+                }
+                let mut insert = tx.prepare(
+                    "INSERT INTO suggestions (id, document_id, clause_id, rule_id, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?;
+                for s in &open {
+                    insert.execute(params![s.id, s.document_id, s.clause_id, s.rule_id, serde_json::to_string(s)?])?;
+                }
+                Ok(count)
+            },
+        )
+    }
+
+    /// The suggestions of a document, in the order of their clauses.
+    pub fn suggestions(&self, doc_id: &str) -> Result<Vec<Suggestion>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.body FROM suggestions s
+             LEFT JOIN clauses c ON c.document_id = s.document_id AND c.id = s.clause_id
+             WHERE s.document_id = ?1 ORDER BY c.position, s.rule_id",
+        )?;
+        let rows = stmt
+            .query_map([doc_id], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.iter().map(|b| Ok(serde_json::from_str(b)?)).collect()
+    }
+
+    /// One suggestion.
+    pub fn suggestion(&self, id: &str) -> Result<Suggestion> {
+        let body: String = self
+            .conn
+            .query_row("SELECT body FROM suggestions WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "Suggestion",
+                id: id.to_string(),
+            })?;
+        Ok(serde_json::from_str(&body)?)
+    }
+
+    /// Records that a suggestion was dismissed (with the reason) or reopened.
+    pub fn set_suggestion_state(
+        &mut self,
+        stamp: &Stamp,
+        id: &str,
+        state: SuggestionState,
+    ) -> Result<Suggestion> {
+        let before = self.suggestion(id)?;
+        let mut after = before.clone();
+        after.state = state;
+        let action = match after.state {
+            SuggestionState::Dismissed { .. } => "suggestion.dismiss",
+            SuggestionState::Accepted { .. } => "suggestion.accept",
+            SuggestionState::Open => "suggestion.reopen",
+        };
+        self.write(
+            stamp,
+            Audit {
+                action,
+                entity: "suggestion",
+                entity_id: id,
+                document_id: Some(&before.document_id),
+                before: Some(serde_json::to_value(&before.state)?),
+                after: Some(serde_json::to_value(&after.state)?),
+            },
+            |tx| {
+                tx.execute(
+                    "UPDATE suggestions SET body = ?2 WHERE id = ?1",
+                    params![id, serde_json::to_string(&after)?],
+                )?;
+                Ok(())
+            },
+        )?;
+        Ok(after)
+    }
+
+    /// Accepts a suggestion: stores `finding` (made from it) and marks the
+    /// suggestion accepted, in one transaction.
+    pub fn accept_suggestion(&mut self, stamp: &Stamp, id: &str, finding: &Finding) -> Result<()> {
+        let mut s = self.suggestion(id)?;
+        s.state = SuggestionState::Accepted {
+            finding_id: finding.id.clone(),
+        };
+        self.write(
+            stamp,
+            Audit {
+                action: "suggestion.accept",
+                entity: "suggestion",
+                entity_id: id,
+                document_id: Some(&s.document_id),
+                before: None,
+                after: Some(serde_json::to_value(&finding.input)?),
+            },
+            |tx| {
+                insert_finding_row(tx, finding)?;
+                tx.execute(
+                    "UPDATE suggestions SET body = ?2 WHERE id = ?1",
+                    params![id, serde_json::to_string(&s)?],
+                )?;
+                Ok(())
+            },
+        )
+    }
+
     /// The audit trail of one entity (or of everything when `entity_id` is None), oldest first.
     pub fn audit(&self, entity_id: Option<&str>) -> Result<Vec<AuditEvent>> {
         let mut stmt = self.conn.prepare(
@@ -826,6 +955,28 @@ impl Store {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
+}
+
+fn insert_finding_row(tx: &Transaction<'_>, f: &Finding) -> Result<()> {
+    tx.execute(
+        "INSERT INTO findings (id, document_id, clause_id, body, comments, suggestion_id, status,
+            created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            f.id,
+            f.document_id,
+            f.clause_id,
+            serde_json::to_string(&f.input)?,
+            serde_json::to_string(&f.comments)?,
+            f.suggestion_id,
+            f.input.status.as_str(),
+            f.created_at,
+            f.created_by,
+            f.updated_at,
+            f.updated_by,
+        ],
+    )?;
+    Ok(())
 }
 
 fn clause_kind_str(kind: ClauseKind) -> &'static str {

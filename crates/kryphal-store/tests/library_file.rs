@@ -307,7 +307,9 @@ fn settings_are_kept_and_audited() {
 fn splitting_a_clause_keeps_its_findings_and_shifts_what_follows() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = seeded(&dir.path().join("lib.kryphal"));
-    store.insert_finding(&stamp("t1"), &finding("f1", "c1")).unwrap();
+    store
+        .insert_finding(&stamp("t1"), &finding("f1", "c1"))
+        .unwrap();
     let second = Clause {
         id: "c1b".into(),
         section_id: None,
@@ -349,8 +351,12 @@ fn splitting_a_clause_keeps_its_findings_and_shifts_what_follows() {
 fn merging_clauses_moves_the_findings_of_the_second_to_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = seeded(&dir.path().join("lib.kryphal"));
-    store.insert_finding(&stamp("t1"), &finding("f1", "c1")).unwrap();
-    store.insert_finding(&stamp("t1"), &finding("f2", "c2")).unwrap();
+    store
+        .insert_finding(&stamp("t1"), &finding("f1", "c1"))
+        .unwrap();
+    store
+        .insert_finding(&stamp("t1"), &finding("f2", "c2"))
+        .unwrap();
     store
         .merge_clauses(&stamp("t2"), "d1", "c1", "c2", "Utdraget … första punkten")
         .unwrap();

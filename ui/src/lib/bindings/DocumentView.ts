@@ -2,8 +2,10 @@
 import type { Document } from "./Document";
 import type { Finding } from "./Finding";
 import type { Outline } from "./Outline";
+import type { Suggestion } from "./Suggestion";
 
 /**
- * A document with its outline and findings, as the document view shows it.
+ * A document with its outline, findings and screening suggestions, as the
+ * document view shows it.
  */
-export type DocumentView = { document: Document, outline: Outline, findings: Array<Finding>, };
+export type DocumentView = { document: Document, outline: Outline, findings: Array<Finding>, suggestions: Array<Suggestion>, };
