@@ -3,15 +3,38 @@
 // the screen in step with it.
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Clause } from "./bindings/Clause";
+import type { DocumentMeta } from "./bindings/DocumentMeta";
 import type { DocumentSummary } from "./bindings/DocumentSummary";
 import type { DocumentView } from "./bindings/DocumentView";
 import type { Finding } from "./bindings/Finding";
 import type { FindingInput } from "./bindings/FindingInput";
+import type { ImportReport } from "./bindings/ImportReport";
 import type { Rulebook } from "./bindings/Rulebook";
 import { toBackendError, type Backend, type BackendError } from "./backend/backend";
 import { Autosaver, type SaveState } from "./autosave";
 import { emptyFindingInput, inputOf } from "./finding";
 import { clausesInOrder, mergeOutline, type OutlineRow } from "./outline";
+
+/** What became of one file of an import. */
+export type ImportResult =
+  | { fileName: string; status: "ok"; report: ImportReport }
+  | { fileName: string; status: "failed"; error: BackendError }
+  | { fileName: string; status: "skipped" };
+
+/** An import of one or more files, read one after another. */
+export interface ImportRun {
+  /** Files in this run (grows when more are dropped while it runs). */
+  total: number;
+  /** 1-based number of the file being read now. */
+  current: number;
+  /** Name of the file being read now. */
+  currentName: string;
+  /** All files are through (the summary is shown). */
+  done: boolean;
+  /** The user asked to stop after the current file. */
+  stopping: boolean;
+  results: ImportResult[];
+}
 
 export class AppState {
   readonly backend: Backend;
@@ -54,6 +77,13 @@ export class AppState {
   selectedFinding: Finding | null = $derived(
     this.clauseFindings.find((f) => f.id === this.selectedFindingId) ?? null,
   );
+
+  /** The import in progress or its summary; null when none is shown. */
+  importRun: ImportRun | null = $state(null);
+  private importQueue: File[] = [];
+
+  /** A split or merge is running. */
+  clauseBusy = $state(false);
 
   private openToken = 0;
 
@@ -150,6 +180,34 @@ export class AppState {
     }
   }
 
+  /**
+   * Fetches the open document again (after its outline changed) and keeps
+   * the selection on `keepClauseId` and, when still there, on the selected finding.
+   */
+  async reloadDocument(keepClauseId: string | null = this.selectedClauseId): Promise<void> {
+    const docId = this.selectedDocId;
+    if (!docId) return;
+    const token = ++this.openToken;
+    const keepFinding = this.selectedFindingId;
+    try {
+      const view = await this.backend.getDocument(docId);
+      if (token !== this.openToken) return;
+      this.view = view;
+      const clauses = clausesInOrder(view.outline);
+      const clause = clauses.find((c) => c.id === keepClauseId) ?? clauses[0];
+      this.selectedClauseId = null;
+      this.selectedFindingId = null;
+      if (!clause) return;
+      this.selectClauseNow(clause.id);
+      if (keepFinding && this.clauseFindings.some((f) => f.id === keepFinding)) {
+        this.selectedFindingId = keepFinding;
+      }
+    } catch (e) {
+      if (token !== this.openToken) return;
+      this.docError = toBackendError(e);
+    }
+  }
+
   private selectClauseNow(clauseId: string): void {
     this.selectedClauseId = clauseId;
     this.selectedFindingId = this.findingsByClause.get(clauseId)?.[0]?.id ?? null;
@@ -228,5 +286,104 @@ export class AppState {
     }
     void this.refreshDocuments();
     return true;
+  }
+
+  /**
+   * Imports files one after another; the progress and then the summary are
+   * in `importRun`. Files given while an import runs join it. Afterwards the
+   * library is refreshed and the first imported document is opened.
+   */
+  async importFiles(files: readonly File[]): Promise<void> {
+    if (files.length === 0) return;
+    const run = this.importRun;
+    if (run && !run.done) {
+      this.importQueue.push(...files);
+      run.total += files.length;
+      return;
+    }
+    this.importQueue = [...files];
+    this.importRun = {
+      total: files.length,
+      current: 0,
+      currentName: "",
+      done: false,
+      stopping: false,
+      results: [],
+    };
+    const active = this.importRun;
+    await this.autosaver.flush();
+    let file: File | undefined;
+    while ((file = this.importQueue.shift())) {
+      if (active.stopping) {
+        active.results.push({ fileName: file.name, status: "skipped" });
+        continue;
+      }
+      active.current = active.results.length + 1;
+      active.currentName = file.name;
+      try {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const report = await this.backend.importFile(file.name, bytes);
+        active.results.push({ fileName: file.name, status: "ok", report });
+        void this.refreshDocuments();
+      } catch (e) {
+        active.results.push({ fileName: file.name, status: "failed", error: toBackendError(e) });
+      }
+    }
+    active.done = true;
+    await this.refreshDocuments();
+    const first = active.results.find((r) => r.status === "ok");
+    if (first) await this.openDocument(first.report.document_id);
+  }
+
+  /** Stops an import after the file being read now; the rest are listed as not imported. */
+  stopImport(): void {
+    if (this.importRun && !this.importRun.done) this.importRun.stopping = true;
+  }
+
+  /** Closes the import summary. */
+  closeImport(): void {
+    if (this.importRun?.done) this.importRun = null;
+  }
+
+  /** Saves the open document's metadata; returns the error, or null when saved. */
+  async saveMetadata(meta: DocumentMeta): Promise<BackendError | null> {
+    const view = this.view;
+    if (!view) return { code: "not_found", message: "no document is open" };
+    try {
+      const doc = await this.backend.updateMetadata(view.document.id, meta);
+      if (this.view === view) view.document = doc;
+    } catch (e) {
+      return toBackendError(e);
+    }
+    await this.refreshDocuments();
+    return null;
+  }
+
+  /** Splits a clause at UTF-8 byte offset `at`; the selection stays on its first part. */
+  splitClause(clauseId: string, at: number): Promise<BackendError | null> {
+    return this.changeOutline(clauseId, () => this.backend.splitClause(clauseId, at));
+  }
+
+  /** Merges a clause with the next; the selection stays on the merged clause. */
+  mergeWithNext(clauseId: string): Promise<BackendError | null> {
+    return this.changeOutline(clauseId, () => this.backend.mergeWithNext(clauseId));
+  }
+
+  private async changeOutline(clauseId: string, change: () => Promise<unknown>): Promise<BackendError | null> {
+    if (this.clauseBusy) return null;
+    this.clauseBusy = true;
+    try {
+      await this.autosaver.flush();
+      try {
+        await change();
+      } catch (e) {
+        return toBackendError(e);
+      }
+      await this.reloadDocument(clauseId);
+      void this.refreshDocuments();
+      return null;
+    } finally {
+      this.clauseBusy = false;
+    }
   }
 }

@@ -2,10 +2,15 @@
 // `fake.ts` implements it in memory for tests and for viewing the UI in a
 // plain browser. Nothing outside this folder imports @tauri-apps/api.
 import type { AppInfo } from "../bindings/AppInfo";
+import type { AuditEvent } from "../bindings/AuditEvent";
+import type { Clause } from "../bindings/Clause";
+import type { Document } from "../bindings/Document";
+import type { DocumentMeta } from "../bindings/DocumentMeta";
 import type { DocumentSummary } from "../bindings/DocumentSummary";
 import type { DocumentView } from "../bindings/DocumentView";
 import type { Finding } from "../bindings/Finding";
 import type { FindingInput } from "../bindings/FindingInput";
+import type { ImportReport } from "../bindings/ImportReport";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { Rulebook } from "../bindings/Rulebook";
 
@@ -19,6 +24,19 @@ export interface Backend {
   addFinding(clauseId: string, input: FindingInput): Promise<Finding>;
   updateFinding(findingId: string, input: FindingInput): Promise<Finding>;
   deleteFinding(findingId: string): Promise<void>;
+  /** Imports one file (its name, with extension, and its bytes) as a new document. */
+  importFile(fileName: string, bytes: Uint8Array): Promise<ImportReport>;
+  /** Replaces a document's metadata; an empty title is refused (`invalid_input`). */
+  updateMetadata(docId: string, meta: DocumentMeta): Promise<Document>;
+  /**
+   * Splits a clause at `at`, a UTF-8 byte offset into its text. The clause keeps
+   * its id, findings and the first part; the new second clause is returned.
+   */
+  splitClause(clauseId: string, at: number): Promise<Clause>;
+  /** Merges a clause with the following one; returns the merged clause (the first's id). */
+  mergeWithNext(clauseId: string): Promise<Clause>;
+  /** The audit trail of one entity (a finding, clause or document id), or of everything; oldest first. */
+  history(entityId: string | null): Promise<AuditEvent[]>;
   /** Tells the shell the document list is painted (start-up time measurement). Never fails. */
   uiReady(): Promise<void>;
 }

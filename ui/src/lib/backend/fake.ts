@@ -1,14 +1,20 @@
 // An in-memory Backend: used by the unit tests, and by the UI when it runs
 // in a plain browser (no Tauri), so the interface can be viewed and tried.
 import type { AppInfo } from "../bindings/AppInfo";
+import type { AuditEvent } from "../bindings/AuditEvent";
+import type { Clause } from "../bindings/Clause";
 import type { Document } from "../bindings/Document";
+import type { DocumentMeta } from "../bindings/DocumentMeta";
 import type { DocumentSummary } from "../bindings/DocumentSummary";
 import type { DocumentView } from "../bindings/DocumentView";
 import type { Finding } from "../bindings/Finding";
 import type { FindingInput } from "../bindings/FindingInput";
+import type { ImportReport } from "../bindings/ImportReport";
 import type { Outline } from "../bindings/Outline";
 import type { Rulebook } from "../bindings/Rulebook";
 import type { Backend, BackendError, ErrorCode } from "./backend";
+import { inputOf } from "../finding";
+import { fakeImport, fingerprint } from "./fake-import";
 
 export interface FakeDocument {
   document: Document;
@@ -48,6 +54,8 @@ export class FakeBackend implements Backend {
   private now: () => string;
   private nextId = 1;
   private failures = new Map<string, BackendError[]>();
+  private audit: AuditEvent[] = [];
+  private fingerprints = new Map<string, string>();
 
   constructor(seed: FakeLibrary, options: FakeOptions = {}) {
     this.lib = clone(seed);
@@ -61,6 +69,18 @@ export class FakeBackend implements Backend {
     list.push(error);
     this.failures.set(command, list);
   }
+
+  /** Makes every call of `command` wait until the returned function is called. */
+  hold(command: string): () => void {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    this.gates.set(command, gate);
+    return () => {
+      this.gates.delete(command);
+      release();
+    };
+  }
+  private gates = new Map<string, Promise<void>>();
 
   /** Calls of one command. */
   callsOf(command: string): FakeCall[] {
@@ -78,12 +98,35 @@ export class FakeBackend implements Backend {
 
   private async answer<T>(command: string, args: Record<string, unknown>, body: () => T): Promise<T> {
     this.calls.push({ command, args: clone(args) });
+    const gate = this.gates.get(command);
+    if (gate) await gate;
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     else await Promise.resolve();
     const queued = this.failures.get(command);
     const error = queued?.shift();
     if (error) throw error;
     return clone(body());
+  }
+
+  private record(
+    action: string,
+    entity: string,
+    entityId: string,
+    documentId: string | null,
+    before: unknown,
+    after: unknown,
+  ): void {
+    this.audit.push({
+      id: this.audit.length + 1,
+      at: this.now(),
+      actor: this.lib.appInfo.user,
+      action,
+      entity,
+      entity_id: entityId,
+      document_id: documentId,
+      before: before === undefined ? null : clone(before),
+      after: after === undefined ? null : clone(after),
+    });
   }
 
   private findClause(clauseId: string): FakeDocument {
@@ -159,7 +202,8 @@ export class FakeBackend implements Backend {
     return this.answer("get_document", { docId }, () => {
       const d = this.lib.documents.find((x) => x.document.id === docId);
       if (!d) throw fail("not_found", `no document ${docId}`);
-      return { document: d.document, outline: d.outline, findings: d.findings };
+      // The fake does not screen documents: no suggestions.
+      return { document: d.document, outline: d.outline, findings: d.findings, suggestions: [] };
     });
   }
 
@@ -183,6 +227,7 @@ export class FakeBackend implements Backend {
         updated_by: user,
       };
       doc.findings.push(finding);
+      this.record("finding.create", "finding", finding.id, doc.document.id, null, input);
       return finding;
     });
   }
@@ -200,6 +245,7 @@ export class FakeBackend implements Backend {
         updated_by: this.lib.appInfo.user,
       };
       doc.findings[index] = updated;
+      this.record("finding.update", "finding", findingId, doc.document.id, inputOf(old), input);
       return updated;
     });
   }
@@ -211,8 +257,132 @@ export class FakeBackend implements Backend {
   async deleteFinding(findingId: string): Promise<void> {
     await this.answer("delete_finding", { findingId }, () => {
       const { doc, index } = this.findFinding(findingId);
-      doc.findings.splice(index, 1);
+      const [gone] = doc.findings.splice(index, 1);
+      this.record("finding.delete", "finding", findingId, doc.document.id, gone, null);
       return null;
     });
   }
+
+  importFile(fileName: string, bytes: Uint8Array): Promise<ImportReport> {
+    const size = bytes.length;
+    return this.answer("import_file", { fileName, size }, () => {
+      const print = fingerprint(bytes);
+      const existing = this.fingerprints.get(print);
+      const same = this.lib.documents.find((d) => d.document.id === existing);
+      if (same) {
+        throw fail("duplicate", `${fileName} is already in the library as “${same.document.meta.title}” (id ${same.document.id}).`);
+      }
+      const id = `doc-${this.nextId++}`;
+      const imported = fakeImport(fileName, bytes, id);
+      const document: Document = {
+        id,
+        meta: imported.meta,
+        source: { name: fileName, sha256: print.padStart(64, "0"), format: imported.format, size },
+        imported_at: this.now(),
+        imported_by: this.lib.appInfo.user,
+        rulebook: { id: this.lib.rulebook.pack.id, version: this.lib.rulebook.pack.version },
+      };
+      this.lib.documents.push({ document, outline: imported.outline, findings: [] });
+      this.fingerprints.set(print, id);
+      this.record("document.import", "document", id, id, null, document.meta);
+      return {
+        document_id: id,
+        title: document.meta.title,
+        file_name: fileName,
+        sections: imported.outline.sections.length,
+        clauses: imported.outline.clauses.length,
+        warnings: imported.warnings,
+      };
+    });
+  }
+
+  updateMetadata(docId: string, meta: DocumentMeta): Promise<Document> {
+    return this.answer("update_metadata", { docId, meta }, () => {
+      const d = this.lib.documents.find((x) => x.document.id === docId);
+      if (!d) throw fail("not_found", `no document ${docId}`);
+      if (meta.title.trim() === "") {
+        throw fail("invalid_input", "A document needs a title; the title cannot be empty.");
+      }
+      const before = d.document.meta;
+      d.document.meta = clone(meta);
+      this.record("document.meta", "document", docId, docId, before, meta);
+      return d.document;
+    });
+  }
+
+  splitClause(clauseId: string, at: number): Promise<Clause> {
+    return this.answer("split_clause", { clauseId, at }, () => {
+      const doc = this.findClause(clauseId);
+      const clause = doc.outline.clauses.find((c) => c.id === clauseId) as Clause;
+      const bytes = new TextEncoder().encode(clause.text);
+      if (!Number.isInteger(at) || at < 0 || at > bytes.length || !isCharBoundary(bytes, at)) {
+        throw fail("invalid_input", `Position ${at} is not between two characters of the clause's text.`);
+      }
+      const decoder = new TextDecoder();
+      const first = decoder.decode(bytes.slice(0, at)).trim();
+      const second = decoder.decode(bytes.slice(at)).trim();
+      if (first === "" || second === "") {
+        throw fail("invalid_input", "Both parts of a split clause must contain text; choose a point inside the text.");
+      }
+      const before = clone(clause);
+      const taken = new Set(doc.outline.clauses.map((c) => c.id));
+      let id = `${clauseId}-d${this.nextId++}`;
+      while (taken.has(id)) id = `${clauseId}-d${this.nextId++}`;
+      for (const row of [...doc.outline.sections, ...doc.outline.clauses]) {
+        if (row.position > clause.position) row.position += 1;
+      }
+      clause.text = first;
+      const added: Clause = {
+        id,
+        section_id: clause.section_id,
+        number: "",
+        label: `${clause.label} (forts.)`,
+        kind: "paragraph",
+        text: second,
+        position: clause.position + 1,
+      };
+      doc.outline.clauses.push(added);
+      doc.outline.clauses.sort((a, b) => a.position - b.position);
+      this.record("clause.split", "clause", clauseId, doc.document.id, before, { first, second: added });
+      return added;
+    });
+  }
+
+  mergeWithNext(clauseId: string): Promise<Clause> {
+    return this.answer("merge_with_next", { clauseId }, () => {
+      const doc = this.findClause(clauseId);
+      const clauses = doc.outline.clauses;
+      const i = clauses.findIndex((c) => c.id === clauseId);
+      const first = clauses[i] as Clause;
+      const next = clauses[i + 1];
+      if (!next) {
+        throw fail(
+          "invalid_input",
+          "This is the document's last clause; there is no following clause to merge it with.",
+        );
+      }
+      const before = { first: clone(first), second: clone(next) };
+      first.text = next.number ? `${first.text} ${next.number} ${next.text}` : `${first.text} ${next.text}`;
+      for (const f of doc.findings) if (f.clause_id === next.id) f.clause_id = first.id;
+      clauses.splice(i + 1, 1);
+      for (const row of [...doc.outline.sections, ...clauses]) {
+        if (row.position > next.position) row.position -= 1;
+      }
+      this.record("clause.merge", "clause", clauseId, doc.document.id, before, { text: first.text });
+      return first;
+    });
+  }
+
+  history(entityId: string | null): Promise<AuditEvent[]> {
+    return this.answer("history", { entityId }, () =>
+      this.audit.filter((e) => entityId === null || e.entity_id === entityId),
+    );
+  }
+}
+
+/** True when byte `at` does not fall inside a multi-byte UTF-8 sequence. */
+function isCharBoundary(bytes: Uint8Array, at: number): boolean {
+  if (at === 0 || at === bytes.length) return true;
+  const b = bytes[at] as number;
+  return (b & 0xc0) !== 0x80;
 }

@@ -63,6 +63,50 @@ export function sampleRulebook(): Rulebook {
       { code: "ALK", name: "Arbetslivskriminalitet", reference: "", description: "" },
       { code: "OVR", name: "Överutnyttjande", reference: "", description: "" },
     ],
+    // The fake has no finding-form questions or screening rules; a few
+    // actors, countermeasure groups and categories from the pack.
+    questions: [],
+    actors: [
+      {
+        id: "leverantor",
+        label: "Leverantör eller utförare",
+        description: "Företag eller förening som utför tjänster åt kommunen och får ersättning.",
+      },
+      { id: "sokande", label: "Sökande", description: "Den som ansöker om auktorisation, bidrag eller tillstånd." },
+      {
+        id: "anstalld_kommun",
+        label: "Anställd eller förtroendevald i kommunen",
+        description: "Den som handlägger, beslutar, attesterar eller följer upp.",
+      },
+    ],
+    countermeasure_groups: [
+      {
+        id: "verifiering",
+        label: "Verifiera mot register och källor",
+        description:
+          "Uppgifter kontrolleras mot Bolagsverket, Skatteverket, belastningsregistret eller andra källor i stället för att godtas på sökandens ord.",
+        examples: ["Kontroll av verklig huvudman"],
+      },
+      {
+        id: "lopande_kontroll",
+        label: "Löpande kontroll och uppföljning",
+        description: "Kraven kontrolleras under hela avtals- eller bidragsperioden, inte bara vid ansökan.",
+        examples: ["Stickprov", "Oanmälda besök"],
+      },
+    ],
+    categories: [
+      {
+        id: "vaga-begrepp",
+        label: "Vaga begrepp",
+        description: "Ord som inte går att tillämpa lika från fall till fall: väsentligt, skälig, vid behov, normalt, bör.",
+      },
+      {
+        id: "engangskontroll",
+        label: "Engångskontroll",
+        description: "Kraven prövas vid ansökan eller auktorisation men aldrig igen under perioden.",
+      },
+    ],
+    rules: [],
   };
 }
 
@@ -256,6 +300,8 @@ export function sampleLibrary(): FakeLibrary {
       library_path: "(demo) ~/Kryphål/bibliotek.kryphal",
       user: "demo",
       version: "0.1.0",
+      rulebook: { id: "bra-mur-sv", version: "0.1.0" },
+      rulebook_warning: null,
     },
     rulebook: sampleRulebook(),
     documents: [kundval(), foreningsbidrag()],

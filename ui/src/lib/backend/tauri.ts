@@ -1,18 +1,23 @@
 // The Backend over Tauri IPC. Argument keys are camelCase (Tauri's default);
 // payload objects (FindingInput) keep the snake_case keys of the Rust types.
-import { invoke } from "@tauri-apps/api/core";
+import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 
 import type { AppInfo } from "../bindings/AppInfo";
+import type { AuditEvent } from "../bindings/AuditEvent";
+import type { Clause } from "../bindings/Clause";
+import type { Document } from "../bindings/Document";
+import type { DocumentMeta } from "../bindings/DocumentMeta";
 import type { DocumentSummary } from "../bindings/DocumentSummary";
 import type { DocumentView } from "../bindings/DocumentView";
 import type { Finding } from "../bindings/Finding";
 import type { FindingInput } from "../bindings/FindingInput";
+import type { ImportReport } from "../bindings/ImportReport";
 import type { Rulebook } from "../bindings/Rulebook";
 import { toBackendError, type Backend } from "./backend";
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<T>(command, args, options);
   } catch (e) {
     throw toBackendError(e);
   }
@@ -41,6 +46,25 @@ export class TauriBackend implements Backend {
   }
   async deleteFinding(findingId: string): Promise<void> {
     await call<null>("delete_finding", { findingId });
+  }
+  importFile(fileName: string, bytes: Uint8Array): Promise<ImportReport> {
+    // The bytes travel as the raw request body (no JSON array of numbers);
+    // the name goes in a header, percent-encoded so that åäö survive.
+    return call("import_file", bytes, {
+      headers: { "x-kryphal-file-name": encodeURIComponent(fileName) },
+    });
+  }
+  updateMetadata(docId: string, meta: DocumentMeta): Promise<Document> {
+    return call("update_metadata", { docId, meta });
+  }
+  splitClause(clauseId: string, at: number): Promise<Clause> {
+    return call("split_clause", { clauseId, at });
+  }
+  mergeWithNext(clauseId: string): Promise<Clause> {
+    return call("merge_with_next", { clauseId });
+  }
+  history(entityId: string | null): Promise<AuditEvent[]> {
+    return call("history", { entityId });
   }
   async uiReady(): Promise<void> {
     try {
