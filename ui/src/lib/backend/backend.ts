@@ -43,7 +43,7 @@ export interface Backend {
 
 export type { ErrorCode };
 
-/** The error codes the core sends across IPC (see CONTRACT-issue2.md). */
+/** The error codes the core sends across IPC (`ErrorCode` in crates/kryphal-app/src/error.rs). */
 export const ERROR_CODES = [
   "not_found",
   "invalid_input",
