@@ -588,3 +588,17 @@ fn another_pack_can_be_chosen_and_a_broken_one_falls_back_with_a_warning() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["rulebook"]["id"], "bra-mur-sv");
 }
+
+#[test]
+fn a_200_mb_file_is_refused_before_it_is_read() {
+    let env = Env::new();
+    let big = env.dir.path().join("enorm.md");
+    // A sparse file: 200 MB long without using the disk space.
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(200 * 1024 * 1024)
+        .unwrap();
+    let err = env.fails(&["import", big.to_str().unwrap()]);
+    assert!(err.contains("more than the limit"), "{err}");
+    assert_eq!(env.json(&["list", "--json"]), serde_json::json!([]));
+}
