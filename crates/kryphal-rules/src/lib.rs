@@ -54,7 +54,7 @@ pub use questions::{
 pub use rule::{
     Examples, MAX_PATTERN_LEN, MAX_TERMS, PATTERN_SIZE_LIMIT, Rule, RuleKind, RuleLevel, Scope,
 };
-pub use schema::rule_file_schema;
+pub use schema::{pack_file_schemas, rule_file_schema};
 pub use screen::{Hit, ScreenClause, ScreenInput, screen, screen_many, screen_outline};
 
 use error::{line_of, syntax};
@@ -62,7 +62,7 @@ use questions::{ActorsFile, CategoriesFile, CountermeasuresFile, QuestionsFile};
 use screen::Engine;
 
 /// The pack's identity, from `pack.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pack {
     pub id: String,
@@ -73,7 +73,7 @@ pub struct Pack {
 }
 
 /// One step of a scale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub value: u8,
@@ -83,7 +83,7 @@ pub struct Step {
 }
 
 /// An ordinal scale (likelihood or consequence).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Axis {
     pub label: String,
@@ -91,7 +91,7 @@ pub struct Axis {
 }
 
 /// A named risk level with the colour used for it everywhere.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Level {
     pub id: String,
@@ -101,7 +101,7 @@ pub struct Level {
 }
 
 /// The risk level of every likelihood × consequence cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Banding {
     /// `matrix[likelihood - 1][impact - 1]` is a level id.
@@ -109,7 +109,7 @@ pub struct Banding {
 }
 
 /// `scale.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scale {
     pub likelihood: Axis,
@@ -119,7 +119,7 @@ pub struct Scale {
 }
 
 /// A crime type an analyst can name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CrimeType {
     pub code: String,
@@ -130,7 +130,7 @@ pub struct CrimeType {
     pub description: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CrimeTypesFile {
     crime_types: Vec<CrimeType>,

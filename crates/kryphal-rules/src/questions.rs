@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// How a question is answered, which decides the form control the app shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionKind {
     /// Free text.
@@ -25,7 +25,9 @@ pub enum QuestionKind {
 /// The fixed field of a finding (`kryphal_domain::FindingInput`) that a
 /// question fills. A question with no field is stored under its id in the
 /// finding's `answers`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingField {
     UnintendedConsequence,
@@ -82,7 +84,7 @@ impl FindingField {
 }
 
 /// A list of the pack that a choice question takes its options from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OptionSource {
     CrimeTypes,
@@ -91,7 +93,7 @@ pub enum OptionSource {
 }
 
 /// Which axis of the scale a `scale` question uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ScaleAxis {
     Likelihood,
@@ -99,7 +101,7 @@ pub enum ScaleAxis {
 }
 
 /// One option of a choice question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: String,
@@ -109,7 +111,7 @@ pub struct Choice {
 }
 
 /// A question of the finding form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub id: String,
@@ -135,7 +137,7 @@ pub struct Question {
 }
 
 /// A type of actor who could exploit a weakness.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
     pub id: String,
@@ -145,7 +147,7 @@ pub struct Actor {
 }
 
 /// A group of countermeasures (e.g. Clarke's "increase the effort").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CountermeasureGroup {
     pub id: String,
@@ -158,7 +160,7 @@ pub struct CountermeasureGroup {
 }
 
 /// A vulnerability family that screening rules belong to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Category {
     pub id: String,
@@ -167,25 +169,25 @@ pub struct Category {
     pub description: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct QuestionsFile {
     pub questions: Vec<Question>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ActorsFile {
     pub actors: Vec<Actor>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CountermeasuresFile {
     pub groups: Vec<CountermeasureGroup>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CategoriesFile {
     pub categories: Vec<Category>,

@@ -75,6 +75,37 @@ fn marc_pack_groups_countermeasures_by_clarkes_five_aims() {
 
 /// `KRYPHAL_UPDATE_SCHEMA=1 cargo test -p kryphal-rules --test packs` rewrites it.
 #[test]
+fn published_pack_file_schemas_are_up_to_date_and_name_every_file() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rulebooks/schema");
+    for (stem, schema) in kryphal_rules::pack_file_schemas() {
+        let path = dir.join(format!("{stem}.schema.json"));
+        let fresh = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+        if std::env::var_os("KRYPHAL_UPDATE_SCHEMA").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(
+            committed,
+            fresh,
+            "{} is stale; run KRYPHAL_UPDATE_SCHEMA=1 cargo test -p kryphal-rules --test packs",
+            path.display()
+        );
+        // Unknown keys are refused by the loader, so the schema must say so too.
+        assert_eq!(schema["additionalProperties"], false, "{stem}");
+        // Every pack file points editors at its schema.
+        for pack in ["bra-mur-sv", "marc-en"] {
+            let text =
+                std::fs::read_to_string(pack_dir(pack).join(format!("{stem}.toml"))).unwrap();
+            let directive = format!("#:schema ../schema/{stem}.schema.json");
+            assert!(
+                text.starts_with(&directive),
+                "{pack}/{stem}.toml lacks `{directive}` on its first line"
+            );
+        }
+    }
+}
+
+#[test]
 fn published_rule_schema_is_up_to_date() {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rulebooks/schema/rule.schema.json");
