@@ -96,6 +96,26 @@ pub fn rule_file_schema() -> Value {
     })
 }
 
+/// The JSON Schemas of a pack's other files, by file stem (`pack`, `scale`,
+/// `crime-types`, `questions`, `actors`, `countermeasures`, `categories`),
+/// derived from the very types the loader deserialises into, so they cannot
+/// drift from what the loader accepts. Committed under `rulebooks/schema/`.
+pub fn pack_file_schemas() -> Vec<(&'static str, Value)> {
+    use crate::questions::{ActorsFile, CategoriesFile, CountermeasuresFile, QuestionsFile};
+    fn of<T: schemars::JsonSchema>() -> Value {
+        serde_json::to_value(schemars::schema_for!(T)).expect("a schema is JSON")
+    }
+    vec![
+        ("pack", of::<crate::Pack>()),
+        ("scale", of::<crate::Scale>()),
+        ("crime-types", of::<crate::CrimeTypesFile>()),
+        ("questions", of::<QuestionsFile>()),
+        ("actors", of::<ActorsFile>()),
+        ("countermeasures", of::<CountermeasuresFile>()),
+        ("categories", of::<CategoriesFile>()),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,24 +147,4 @@ mod tests {
         assert_eq!(existence["then"]["required"], json!(["terms"]));
         assert_eq!(s["additionalProperties"], Value::Bool(false));
     }
-}
-
-/// The JSON Schemas of a pack's other files, by file stem (`pack`, `scale`,
-/// `crime-types`, `questions`, `actors`, `countermeasures`, `categories`),
-/// derived from the very types the loader deserialises into, so they cannot
-/// drift from what the loader accepts. Committed under `rulebooks/schema/`.
-pub fn pack_file_schemas() -> Vec<(&'static str, Value)> {
-    use crate::questions::{ActorsFile, CategoriesFile, CountermeasuresFile, QuestionsFile};
-    fn of<T: schemars::JsonSchema>() -> Value {
-        serde_json::to_value(schemars::schema_for!(T)).expect("a schema is JSON")
-    }
-    vec![
-        ("pack", of::<crate::Pack>()),
-        ("scale", of::<crate::Scale>()),
-        ("crime-types", of::<crate::CrimeTypesFile>()),
-        ("questions", of::<QuestionsFile>()),
-        ("actors", of::<ActorsFile>()),
-        ("countermeasures", of::<CountermeasuresFile>()),
-        ("categories", of::<CategoriesFile>()),
-    ]
 }

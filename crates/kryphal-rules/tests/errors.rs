@@ -80,7 +80,8 @@ fn unknown_key_in_pack_toml_names_file_line_and_key() {
         t.replace("language = \"sv\"", "language = \"sv\"\ncolour = \"red\"")
     });
     let err = load_err(dir.path());
-    assert_located(&err, "pack.toml", 5, "colour");
+    // Line 6: the `#:schema` directive, a comment, id, version, language, then the bad key.
+    assert_located(&err, "pack.toml", 6, "colour");
 }
 
 #[test]
