@@ -11,7 +11,7 @@ use std::time::Instant;
 use kryphal_app::{
     AppError, AppInfo, AppResult, DocumentSummary, DocumentView, ErrorCode, Library, RulebookData,
 };
-use kryphal_app::{ImportReport, ScreenReport};
+use kryphal_app::{ImportReport, ScreenReport, UndoReport};
 use kryphal_domain::{
     AuditEvent, Clause, Document, DocumentMeta, Finding, FindingInput, Suggestion,
 };
@@ -170,6 +170,18 @@ async fn reopen_suggestion(
     state.with(|lib| lib.reopen_suggestion(&suggestion_id))
 }
 
+/// Takes back the latest edit of this session (null when there is none).
+#[tauri::command]
+async fn undo(state: State<'_, AppState>) -> AppResult<Option<UndoReport>> {
+    state.with(|lib| lib.undo())
+}
+
+/// Makes again the edit undone last (null when there is none).
+#[tauri::command]
+async fn redo(state: State<'_, AppState>) -> AppResult<Option<UndoReport>> {
+    state.with(|lib| lib.redo())
+}
+
 /// Called by the UI once the document list is painted; prints the time since
 /// start for `scripts/measure-startup.sh`.
 #[tauri::command]
@@ -236,6 +248,8 @@ fn main() {
             accept_suggestion,
             dismiss_suggestion,
             reopen_suggestion,
+            undo,
+            redo,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

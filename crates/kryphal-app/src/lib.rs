@@ -24,9 +24,12 @@ use ts_rs::TS;
 
 mod error;
 pub mod sample;
+mod undo;
 
 pub use error::{AppError, AppResult, ErrorCode};
 pub use kryphal_rules::Rulebook as RulebookData;
+use undo::Edit;
+pub use undo::UndoReport;
 
 /// Facts about the running app and its library, for the UI's header.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -99,6 +102,8 @@ pub struct Library {
     rulebook_warning: Option<String>,
     user: String,
     limits: Limits,
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
 }
 
 /// Where the library lives unless told otherwise: the OS data directory
@@ -158,6 +163,8 @@ impl Library {
             rulebook_warning: None,
             user: user.into(),
             limits: Limits::default(),
+            undo: Vec::new(),
+            redo: Vec::new(),
         })
     }
 
@@ -498,22 +505,35 @@ impl Library {
             updated_by: stamp.actor.clone(),
         };
         self.store.insert_finding(&stamp, &finding)?;
+        self.record(Edit::FindingCreated(finding.clone()));
         self.finding(&finding.id)
     }
 
     /// Replaces the answers of a finding.
     pub fn update_finding(&mut self, id: &str, input: FindingInput) -> AppResult<Finding> {
         self.validate(&input)?;
+        let before = self.store.finding(id)?;
         let stamp = self.stamp();
         let mut f = self.store.update_finding(&stamp, id, &input)?;
+        if before.input != input {
+            self.record(Edit::FindingChanged {
+                id: id.to_string(),
+                document_id: before.document_id.clone(),
+                before: before.input,
+                after: input,
+            });
+        }
         self.fill_risk(&mut f);
         Ok(f)
     }
 
     /// Deletes a finding (its history stays in the audit trail).
     pub fn delete_finding(&mut self, id: &str) -> AppResult<()> {
+        let before = self.store.finding(id)?;
         let stamp = self.stamp();
-        Ok(self.store.delete_finding(&stamp, id)?)
+        self.store.delete_finding(&stamp, id)?;
+        self.record(Edit::FindingDeleted(before));
+        Ok(())
     }
 
     /// Who changed what and when, for one entity or the whole library.
@@ -591,6 +611,10 @@ impl Library {
             updated_by: stamp.actor.clone(),
         };
         self.store.accept_suggestion(&stamp, id, &finding)?;
+        self.record(Edit::SuggestionAccepted {
+            suggestion_id: id.to_string(),
+            finding: finding.clone(),
+        });
         self.finding(&finding.id)
     }
 
@@ -608,15 +632,12 @@ impl Library {
             by: stamp.actor.clone(),
             at: stamp.at.clone(),
         };
-        Ok(self.store.set_suggestion_state(&stamp, id, state)?)
+        self.change_suggestion(id, state)
     }
 
     /// Puts a dismissed suggestion back among the open ones.
     pub fn reopen_suggestion(&mut self, id: &str) -> AppResult<Suggestion> {
-        let stamp = self.stamp();
-        Ok(self
-            .store
-            .set_suggestion_state(&stamp, id, SuggestionState::Open)?)
+        self.change_suggestion(id, SuggestionState::Open)
     }
 
     /// Corrects a document's metadata (title, type, owner, Dnr, dates, …).
@@ -630,6 +651,13 @@ impl Library {
         }
         let stamp = self.stamp();
         self.store.update_document_meta(&stamp, &doc.id, &meta)?;
+        if doc.meta != meta {
+            self.record(Edit::MetaChanged {
+                document_id: doc.id.clone(),
+                before: doc.meta,
+                after: meta,
+            });
+        }
         Ok(self.store.document(&doc.id)?)
     }
 
@@ -682,9 +710,17 @@ impl Library {
             position: current.position + 1,
         };
         let stamp = self.stamp();
-        Ok(self
+        let second = self
             .store
-            .split_clause(&stamp, &doc_id, &clause_id, first, &new)?)
+            .split_clause(&stamp, &doc_id, &clause_id, first, &new)?;
+        self.record(Edit::ClauseSplit {
+            document_id: doc_id,
+            first_id: clause_id,
+            text_before: text.clone(),
+            first_text: first.to_string(),
+            second: second.clone(),
+        });
+        Ok(second)
     }
 
     /// Merges a clause with the clause that follows it; the findings of both
@@ -711,7 +747,166 @@ impl Library {
         let stamp = self.stamp();
         self.store
             .merge_clauses(&stamp, &doc_id, &first.id, &next.id, &merged)?;
+        // A merge cannot be undone (yet); undoing past it would act on a
+        // clause that no longer exists, so the session's history ends here.
+        self.undo.clear();
+        self.redo.clear();
         Ok(self.store.clause(&doc_id, &clause_id)?)
+    }
+
+    fn change_suggestion(&mut self, id: &str, state: SuggestionState) -> AppResult<Suggestion> {
+        let before = self.store.suggestion(id)?;
+        if let SuggestionState::Accepted { .. } = before.state {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "This suggestion became a finding; change or delete the finding instead.",
+            ));
+        }
+        let stamp = self.stamp();
+        let after = self.store.set_suggestion_state(&stamp, id, state.clone())?;
+        self.record(Edit::SuggestionChanged {
+            id: id.to_string(),
+            document_id: before.document_id,
+            before: before.state,
+            after: state,
+        });
+        Ok(after)
+    }
+
+    /// Remembers an edit for undo; a new edit ends what could be redone.
+    fn record(&mut self, edit: Edit) {
+        self.redo.clear();
+        self.undo.push(edit);
+        if self.undo.len() > undo::LIMIT {
+            self.undo.remove(0);
+        }
+    }
+
+    /// Takes back the latest edit of this session. `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> AppResult<Option<UndoReport>> {
+        let Some(edit) = self.undo.pop() else {
+            return Ok(None);
+        };
+        if let Err(e) = self.apply(&edit, true) {
+            self.undo.push(edit);
+            return Err(e);
+        }
+        let report = self.report(&edit, "undo");
+        self.redo.push(edit);
+        Ok(Some(UndoReport {
+            redo_left: self.redo.len() as u32,
+            ..report
+        }))
+    }
+
+    /// Makes again the edit undone last. `None` when there is nothing to redo.
+    pub fn redo(&mut self) -> AppResult<Option<UndoReport>> {
+        let Some(edit) = self.redo.pop() else {
+            return Ok(None);
+        };
+        if let Err(e) = self.apply(&edit, false) {
+            self.redo.push(edit);
+            return Err(e);
+        }
+        self.undo.push(edit.clone());
+        Ok(Some(self.report(&edit, "redo")))
+    }
+
+    fn report(&self, edit: &Edit, direction: &str) -> UndoReport {
+        let (document_id, entity_id) = edit.target();
+        UndoReport {
+            direction: direction.to_string(),
+            edit: edit.kind().to_string(),
+            document_id,
+            entity_id,
+            undo_left: self.undo.len() as u32,
+            redo_left: self.redo.len() as u32,
+        }
+    }
+
+    /// Applies the state before (`back`) or after an edit.
+    fn apply(&mut self, edit: &Edit, back: bool) -> AppResult<()> {
+        let stamp = self.stamp();
+        match (edit, back) {
+            (Edit::FindingCreated(f), true) | (Edit::FindingDeleted(f), false) => {
+                self.store.delete_finding(&stamp, &f.id)?
+            }
+            (Edit::FindingCreated(f), false) | (Edit::FindingDeleted(f), true) => {
+                self.store.insert_finding(&stamp, f)?
+            }
+            (
+                Edit::FindingChanged {
+                    id, before, after, ..
+                },
+                back,
+            ) => {
+                self.store
+                    .update_finding(&stamp, id, if back { before } else { after })?;
+            }
+            (
+                Edit::MetaChanged {
+                    document_id,
+                    before,
+                    after,
+                },
+                back,
+            ) => self.store.update_document_meta(
+                &stamp,
+                document_id,
+                if back { before } else { after },
+            )?,
+            (
+                Edit::SuggestionChanged {
+                    id, before, after, ..
+                },
+                back,
+            ) => {
+                self.store.set_suggestion_state(
+                    &stamp,
+                    id,
+                    if back { before } else { after }.clone(),
+                )?;
+            }
+            (Edit::SuggestionAccepted { suggestion_id, .. }, true) => {
+                self.store.unaccept_suggestion(&stamp, suggestion_id)?
+            }
+            (
+                Edit::SuggestionAccepted {
+                    suggestion_id,
+                    finding,
+                },
+                false,
+            ) => self
+                .store
+                .accept_suggestion(&stamp, suggestion_id, finding)?,
+            (
+                Edit::ClauseSplit {
+                    document_id,
+                    first_id,
+                    text_before,
+                    second,
+                    ..
+                },
+                true,
+            ) => {
+                self.store
+                    .merge_clauses(&stamp, document_id, first_id, &second.id, text_before)?
+            }
+            (
+                Edit::ClauseSplit {
+                    document_id,
+                    first_id,
+                    first_text,
+                    second,
+                    ..
+                },
+                false,
+            ) => {
+                self.store
+                    .split_clause(&stamp, document_id, first_id, first_text, second)?;
+            }
+        }
+        Ok(())
     }
 
     /// Imports the built-in sample document when the library has never had

@@ -915,6 +915,36 @@ impl Store {
         )
     }
 
+    /// Takes back the acceptance of a suggestion: the finding made from it is
+    /// deleted and the suggestion is open again, in one transaction.
+    pub fn unaccept_suggestion(&mut self, stamp: &Stamp, id: &str) -> Result<()> {
+        let mut s = self.suggestion(id)?;
+        let SuggestionState::Accepted { finding_id } = s.state.clone() else {
+            return Ok(());
+        };
+        let finding = self.finding(&finding_id)?;
+        s.state = SuggestionState::Open;
+        self.write(
+            stamp,
+            Audit {
+                action: "suggestion.unaccept",
+                entity: "suggestion",
+                entity_id: id,
+                document_id: Some(&s.document_id),
+                before: Some(serde_json::to_value(&finding)?),
+                after: None,
+            },
+            |tx| {
+                tx.execute("DELETE FROM findings WHERE id = ?1", [&finding_id])?;
+                tx.execute(
+                    "UPDATE suggestions SET body = ?2 WHERE id = ?1",
+                    params![id, serde_json::to_string(&s)?],
+                )?;
+                Ok(())
+            },
+        )
+    }
+
     /// The audit trail of one entity (or of everything when `entity_id` is None), oldest first.
     pub fn audit(&self, entity_id: Option<&str>) -> Result<Vec<AuditEvent>> {
         let mut stmt = self.conn.prepare(
