@@ -11,7 +11,7 @@ use std::time::Instant;
 use kryphal_app::{
     AppError, AppInfo, AppResult, DocumentSummary, DocumentView, ErrorCode, Library, RulebookData,
 };
-use kryphal_app::{ImportReport, ScreenReport, UndoReport};
+use kryphal_app::{ImportReport, Preferences, ScreenReport, UndoReport};
 use kryphal_domain::{
     AuditEvent, Clause, Document, DocumentMeta, Finding, FindingInput, Suggestion,
 };
@@ -170,6 +170,22 @@ async fn reopen_suggestion(
     state.with(|lib| lib.reopen_suggestion(&suggestion_id))
 }
 
+#[tauri::command]
+async fn preferences() -> Preferences {
+    Preferences::load()
+}
+
+/// Saves the preferences; a new user name applies to the next change at once.
+#[tauri::command]
+async fn set_preferences(state: State<'_, AppState>, prefs: Preferences) -> AppResult<Preferences> {
+    prefs.save()?;
+    let user = prefs.effective_user();
+    if let Ok(lib) = &mut *state.lock() {
+        lib.set_user(user);
+    }
+    Ok(prefs)
+}
+
 /// Takes back the latest edit of this session (null when there is none).
 #[tauri::command]
 async fn undo(state: State<'_, AppState>) -> AppResult<Option<UndoReport>> {
@@ -209,7 +225,7 @@ fn path_arg(name: &str) -> AppResult<Option<PathBuf>> {
 
 fn open_library() -> AppResult<Library> {
     let path = kryphal_app::resolve_library_path(path_arg("library")?);
-    let mut lib = Library::open(&path, kryphal_app::default_user())?;
+    let mut lib = Library::open(&path, Preferences::load().effective_user())?;
     if let Some(dir) = kryphal_app::resolve_rulebook_dir(path_arg("rulebook")?)
         && let Some(warning) = lib.use_rulebook_dir(&dir)
     {
@@ -250,6 +266,8 @@ fn main() {
             reopen_suggestion,
             undo,
             redo,
+            preferences,
+            set_preferences,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

@@ -32,6 +32,10 @@ done
 [[ -x /usr/bin/import ]] || echo "e2e: /usr/bin/import missing (package imagemagick): no screenshots" >&2
 
 mkdir -p "$artifacts"
+# The app keeps preferences (user name, language) outside any library; the tests must
+# neither read the developer's nor leave theirs behind.
+KRYPHAL_CONFIG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kryphal-e2e-config.XXXXXX")
+export KRYPHAL_CONFIG_DIR
 rm -f "$artifacts"/*.png "$artifacts"/*.log
 
 cleanup() {
@@ -44,6 +48,7 @@ cleanup() {
   stop_tree "$DRIVER_PID"
   stop_tree "$XVFB_PID"
   [[ -n $OWN_XDG_DIR ]] && rm -rf "$OWN_XDG_DIR"
+  rm -rf "$KRYPHAL_CONFIG_DIR"
   if (( status != 0 )); then
     echo "e2e: FAILED (exit $status). Logs and screenshots: $artifacts" >&2
     if [[ -s $artifacts/tauri-driver.log ]]; then

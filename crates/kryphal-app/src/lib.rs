@@ -23,11 +23,13 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 mod error;
+mod prefs;
 pub mod sample;
 mod undo;
 
 pub use error::{AppError, AppResult, ErrorCode};
 pub use kryphal_rules::Rulebook as RulebookData;
+pub use prefs::Preferences;
 use undo::Edit;
 pub use undo::UndoReport;
 
@@ -188,6 +190,11 @@ impl Library {
             }
         }
         self.rulebook_warning.clone()
+    }
+
+    /// Acts as `user` from now on (after the user changed their name in the preferences).
+    pub fn set_user(&mut self, user: impl Into<String>) {
+        self.user = user.into();
     }
 
     fn stamp(&self) -> Stamp {

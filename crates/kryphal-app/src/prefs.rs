@@ -1,0 +1,83 @@
+//! The user's preferences: set once, kept outside any library (in the OS
+//! config directory, `~/.config/kryphal/preferences.json` on Linux, or the
+//! folder named by `KRYPHAL_CONFIG_DIR`). Written whole through a temporary
+//! file, so a crash never leaves half a file.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{AppError, AppResult, ErrorCode};
+
+/// What the user chose once and expects to be remembered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct Preferences {
+    /// The name recorded in the audit trail; empty means the OS user name.
+    pub user_name: String,
+    /// Interface language, `sv` or `en`; empty means Swedish.
+    pub language: String,
+}
+
+fn dir() -> PathBuf {
+    std::env::var_os("KRYPHAL_CONFIG_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            directories::ProjectDirs::from("se", "Kryphal", "kryphal")
+                .map(|d| d.config_dir().to_path_buf())
+        })
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+impl Preferences {
+    /// The saved preferences; defaults when none are saved or the file is unreadable.
+    pub fn load() -> Preferences {
+        std::fs::read_to_string(dir().join("preferences.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
+    }
+
+    /// Checks and saves the preferences.
+    pub fn save(&self) -> AppResult<()> {
+        if !matches!(self.language.as_str(), "" | "sv" | "en") {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "Language “{}” is not available; choose sv or en.",
+                    self.language
+                ),
+            ));
+        }
+        if self.user_name.chars().count() > 200 || self.user_name.contains(['\n', '\r']) {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "The user name must be one line of at most 200 characters.",
+            ));
+        }
+        let dir = dir();
+        let fail = |e: std::io::Error| {
+            AppError::new(
+                ErrorCode::Io,
+                format!("Cannot save the preferences in {}: {e}.", dir.display()),
+            )
+        };
+        std::fs::create_dir_all(&dir).map_err(fail)?;
+        let text = serde_json::to_string_pretty(self).expect("preferences are JSON");
+        let tmp = dir.join("preferences.json.tmp");
+        std::fs::write(&tmp, text).map_err(fail)?;
+        std::fs::rename(&tmp, dir.join("preferences.json")).map_err(fail)
+    }
+
+    /// The name to act as: the saved one, else `KRYPHAL_USER`, else the OS user name.
+    pub fn effective_user(&self) -> String {
+        let name = self.user_name.trim();
+        if name.is_empty() {
+            crate::default_user()
+        } else {
+            name.to_string()
+        }
+    }
+}
