@@ -39,3 +39,10 @@ test("text fields count as typing, checkboxes and buttons do not", () => {
   expect(isTypingTarget(document.createElement("button"))).toBe(false);
   expect(isTypingTarget(null)).toBe(false);
 });
+
+test("a and d act on suggestions, but not from inside the finding form or while typing", () => {
+  expect(shortcutFor(key("a"), free)).toBe("accept-suggestion");
+  expect(shortcutFor(key("d"), outline)).toBe("dismiss-suggestion");
+  expect(shortcutFor(key("a"), { ...free, inForm: true })).toBeNull();
+  expect(shortcutFor(key("d"), { typing: true, inOutline: false })).toBeNull();
+});

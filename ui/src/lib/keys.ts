@@ -1,6 +1,7 @@
 // Keyboard shortcuts of the document view, as a pure function so they can
-// be tested: j/ArrowDown next clause, k/ArrowUp previous clause, n new finding.
-export type Shortcut = "next" | "previous" | "new-finding";
+// be tested: j/ArrowDown next clause, k/ArrowUp previous clause, n new finding,
+// a accept the clause's first open suggestion, d dismiss it (asks for the reason).
+export type Shortcut = "next" | "previous" | "new-finding" | "accept-suggestion" | "dismiss-suggestion";
 
 /** True when keys typed on `el` are text, not commands. */
 export function isTypingTarget(el: Element | null): boolean {
@@ -17,7 +18,7 @@ export function isTypingTarget(el: Element | null): boolean {
 
 export function shortcutFor(
   event: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "defaultPrevented">,
-  context: { typing: boolean; inOutline: boolean },
+  context: { typing: boolean; inOutline: boolean; inForm?: boolean },
 ): Shortcut | null {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || context.typing) {
     return null;
@@ -29,6 +30,12 @@ export function shortcutFor(
       return "previous";
     case "n":
       return "new-finding";
+    // Not from inside the finding form, where a and d next to a checkbox or
+    // radio button would too easily act on the wrong thing.
+    case "a":
+      return context.inForm ? null : "accept-suggestion";
+    case "d":
+      return context.inForm ? null : "dismiss-suggestion";
     case "ArrowDown":
       // Arrow keys belong to other widgets (matrix, scrolling panels) unless
       // the focus is in the outline or nowhere in particular.

@@ -10,6 +10,7 @@ import type { Finding } from "./bindings/Finding";
 import type { FindingInput } from "./bindings/FindingInput";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { Rulebook } from "./bindings/Rulebook";
+import type { Suggestion } from "./bindings/Suggestion";
 import { toBackendError, type Backend, type BackendError } from "./backend/backend";
 import { Autosaver, type SaveState } from "./autosave";
 import { emptyFindingInput, inputOf } from "./finding";
@@ -77,6 +78,40 @@ export class AppState {
   selectedFinding: Finding | null = $derived(
     this.clauseFindings.find((f) => f.id === this.selectedFindingId) ?? null,
   );
+
+  /** Suggestions of the open document by clause, in the core's order. */
+  suggestionsByClause: Map<string, Suggestion[]> = $derived.by(() => {
+    const map = new Map<string, Suggestion[]>();
+    for (const s of this.view?.suggestions ?? []) {
+      const list = map.get(s.clause_id);
+      if (list) list.push(s);
+      else map.set(s.clause_id, [s]);
+    }
+    return map;
+  });
+  /** Open suggestions per clause id (only clauses that have some). */
+  openSuggestionCounts: Map<string, number> = $derived.by(() => {
+    const map = new Map<string, number>();
+    for (const s of this.view?.suggestions ?? []) {
+      if (s.state.state === "open") map.set(s.clause_id, (map.get(s.clause_id) ?? 0) + 1);
+    }
+    return map;
+  });
+  /** Open suggestions in the whole open document. */
+  openSuggestionTotal: number = $derived(
+    (this.view?.suggestions ?? []).filter((s) => s.state.state === "open").length,
+  );
+  clauseSuggestions: Suggestion[] = $derived(
+    this.selectedClauseId ? (this.suggestionsByClause.get(this.selectedClauseId) ?? []) : [],
+  );
+  /** The suggestion whose reason field is open (dismissing), if any. */
+  dismissingId: string | null = $state(null);
+  /** The suggestion pointed at in the list (its words are emphasised in the text). */
+  activeSuggestionId: string | null = $state(null);
+  /** A screening action (accept, dismiss, reopen, re-screen) is running. */
+  suggestionBusy = $state(false);
+  /** The last re-screening's result, for the header's status line. */
+  rescreenNotice: { open: number } | null = $state(null);
 
   /** The import in progress or its summary; null when none is shown. */
   importRun: ImportRun | null = $state(null);
@@ -167,6 +202,7 @@ export class AppState {
       const view = await this.backend.getDocument(docId);
       if (token !== this.openToken) return;
       this.view = view;
+      this.rescreenNotice = null;
       const first = clausesInOrder(view.outline)[0];
       this.selectedClauseId = null;
       this.selectedFindingId = null;
@@ -209,6 +245,10 @@ export class AppState {
   }
 
   private selectClauseNow(clauseId: string): void {
+    if (this.selectedClauseId !== clauseId) {
+      this.dismissingId = null;
+      this.activeSuggestionId = null;
+    }
     this.selectedClauseId = clauseId;
     this.selectedFindingId = this.findingsByClause.get(clauseId)?.[0]?.id ?? null;
   }
@@ -286,6 +326,98 @@ export class AppState {
     }
     void this.refreshDocuments();
     return true;
+  }
+
+  /** Replaces a suggestion of the open document with the core's copy. */
+  private putSuggestion(updated: Suggestion): void {
+    const list = this.view?.suggestions;
+    if (!list) return;
+    const i = list.findIndex((s) => s.id === updated.id);
+    if (i >= 0) list[i] = updated;
+  }
+
+  /**
+   * Accepts a suggestion: the core makes a draft finding of it on its clause,
+   * which is then selected. Returns the finding, or null on failure.
+   */
+  async acceptSuggestion(suggestionId: string): Promise<Finding | null> {
+    const view = this.view;
+    if (!view || this.suggestionBusy) return null;
+    this.suggestionBusy = true;
+    this.actionError = null;
+    try {
+      await this.autosaver.flush();
+      const finding = await this.backend.acceptSuggestion(suggestionId);
+      if (this.view !== view) return null;
+      view.findings.push(finding);
+      const s = view.suggestions.find((x) => x.id === suggestionId);
+      if (s) this.putSuggestion({ ...s, state: { state: "accepted", finding_id: finding.id } });
+      if (this.dismissingId === suggestionId) this.dismissingId = null;
+      if (this.selectedClauseId !== finding.clause_id) this.selectClauseNow(finding.clause_id);
+      this.selectedFindingId = finding.id;
+      void this.refreshDocuments();
+      return finding;
+    } catch (e) {
+      this.actionError = toBackendError(e);
+      return null;
+    } finally {
+      this.suggestionBusy = false;
+    }
+  }
+
+  /** Dismisses a suggestion with a reason; returns the error, or null when done. */
+  async dismissSuggestion(suggestionId: string, reason: string): Promise<BackendError | null> {
+    const view = this.view;
+    if (!view) return { code: "not_found", message: "no document is open" };
+    if (reason.trim() === "") return { code: "invalid_input", message: "" };
+    this.suggestionBusy = true;
+    try {
+      const updated = await this.backend.dismissSuggestion(suggestionId, reason.trim());
+      if (this.view === view) this.putSuggestion(updated);
+      if (this.dismissingId === suggestionId) this.dismissingId = null;
+      return null;
+    } catch (e) {
+      return toBackendError(e);
+    } finally {
+      this.suggestionBusy = false;
+    }
+  }
+
+  /** Puts a dismissed suggestion back among the open ones. */
+  async reopenSuggestion(suggestionId: string): Promise<boolean> {
+    const view = this.view;
+    if (!view) return false;
+    this.suggestionBusy = true;
+    this.actionError = null;
+    try {
+      const updated = await this.backend.reopenSuggestion(suggestionId);
+      if (this.view === view) this.putSuggestion(updated);
+      return true;
+    } catch (e) {
+      this.actionError = toBackendError(e);
+      return false;
+    } finally {
+      this.suggestionBusy = false;
+    }
+  }
+
+  /** Screens the open document again and reloads it; the selection stays. */
+  async rescreen(): Promise<BackendError | null> {
+    const docId = this.selectedDocId;
+    if (!docId || this.suggestionBusy) return null;
+    this.suggestionBusy = true;
+    this.rescreenNotice = null;
+    try {
+      await this.autosaver.flush();
+      const report = await this.backend.screenDocument(docId);
+      await this.reloadDocument();
+      this.rescreenNotice = { open: report.open };
+      return null;
+    } catch (e) {
+      return toBackendError(e);
+    } finally {
+      this.suggestionBusy = false;
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { sampleRulebook } from "../../lib/backend/sample";
 import type { Finding } from "../../lib/bindings/Finding";
 import type { FindingInput } from "../../lib/bindings/FindingInput";
+import type { Rulebook } from "../../lib/bindings/Rulebook";
 import { emptyFindingInput } from "../../lib/finding";
 import { i18n } from "../../lib/i18n/index.svelte";
 import FindingForm from "./FindingForm.svelte";
@@ -29,14 +30,14 @@ function finding(over: Partial<Finding> = {}): Finding {
 let target: HTMLElement;
 let component: ReturnType<typeof mount> | null = null;
 
-function render(f: Finding) {
+function render(f: Finding, rb: Rulebook = rulebook) {
   const edits: Partial<FindingInput>[] = [];
   const onflush = vi.fn();
   component = mount(FindingForm, {
     target,
     props: {
       finding: f,
-      rulebook,
+      rulebook: rb,
       clauseText: "Utdrag ur belastningsregistret får vara högst ett år gammalt.",
       onedit: (p: Partial<FindingInput>) => edits.push(p),
       onflush,
@@ -117,14 +118,14 @@ describe("FindingForm", () => {
     expect(label?.textContent).toContain("BrB 9 kap. 1 §");
   });
 
-  test("status select offers the four statuses with Swedish labels and reports a change", () => {
+  test("status select offers the four statuses with the pack's labels and reports a change", () => {
     const { edits } = render(finding({ status: "reviewed" }));
     const select = q<HTMLSelectElement>("finding-status") as HTMLSelectElement;
     expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([
       ["draft", "Utkast"],
       ["reviewed", "Granskad"],
-      ["agreed", "Överenskommen"],
-      ["rejected", "Avvisad"],
+      ["agreed", "Beslutad"],
+      ["rejected", "Avförd"],
     ]);
     expect(select.value).toBe("reviewed");
     select.value = "agreed";
@@ -150,13 +151,133 @@ describe("FindingForm", () => {
     }
   });
 
-  test("switching to English relabels the form", () => {
+  test("switching to English relabels the app's words; the pack's questions keep the pack's language", () => {
     render(finding());
     i18n.set("en");
     flushSync();
     expect(q("finding-risk")?.textContent?.trim()).toBe("Not assessed");
-    expect([...(q<HTMLSelectElement>("finding-status") as HTMLSelectElement).options][0]?.textContent).toBe(
-      "Draft",
+    expect(q("question-oavsiktlig_konsekvens")?.textContent).toContain("Oavsiktlig konsekvens");
+  });
+
+  test("a pack without questions gets the built-in form, labelled by the catalogue", () => {
+    render(finding(), { ...rulebook, questions: [] });
+    for (const id of ["finding-consequence", "finding-exploitation", "finding-proposed", "finding-status"]) {
+      expect(q(id), id).toBeTruthy();
+    }
+    expect(target.querySelectorAll('[data-testid^="matrix-cell-"]')).toHaveLength(16);
+    const select = q<HTMLSelectElement>("finding-status") as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual(["Utkast", "Granskad", "Överenskommen", "Avvisad"]);
+    i18n.set("en");
+    flushSync();
+    expect([...select.options][0]?.textContent).toBe("Draft");
+  });
+
+  test("the form follows the pack's questions in order, one wrapper per question", () => {
+    render(finding());
+    const ids = [...target.querySelectorAll<HTMLElement>('[data-testid^="question-"]')].map((e) => e.dataset.testid);
+    // The impact question sits inside the likelihood question's matrix.
+    expect(ids).toEqual(rulebook.questions.map((x) => `question-${x.id}`));
+    expect(q("question-oavsiktlig_konsekvens")?.contains(q("finding-consequence"))).toBe(true);
+    expect(q("question-tillvagagangssatt")?.contains(q("finding-exploitation"))).toBe(true);
+    expect(q("question-sannolikhet")?.contains(q("matrix-cell-2-2"))).toBe(true);
+  });
+
+  test("sensitive questions carry the tag", () => {
+    render(finding());
+    const tags = [...target.querySelectorAll('[data-testid="sensitive-tag"]')];
+    expect(tags).toHaveLength(1);
+    expect(q("question-tillvagagangssatt")?.textContent).toContain(
+      "Känslig – lämnas ute ur den offentliga promemorian",
     );
+  });
+
+  test("a free question (no field) writes to answers under its id, keeping other answers", () => {
+    const { edits } = render(finding({ answers: { intygsgivare: "Revisorn" } }));
+    const field = q<HTMLTextAreaElement>("answer-skyddsfaktorer") as HTMLTextAreaElement;
+    expect(q<HTMLTextAreaElement>("answer-intygsgivare")?.value).toBe("Revisorn");
+    field.value = "Stickprov varje kvartal.";
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    expect(edits).toEqual([{ answers: { intygsgivare: "Revisorn", skyddsfaktorer: "Stickprov varje kvartal." } }]);
+  });
+
+  test("a free choice question in another pack stores its value in answers", () => {
+    const pack: Rulebook = {
+      ...rulebook,
+      questions: [
+        {
+          id: "kalla",
+          label: "Källa",
+          help: "",
+          kind: "single_choice",
+          options: [
+            { value: "register", label: "Register", help: "" },
+            { value: "intyg", label: "Intyg", help: "" },
+          ],
+          options_from: null,
+          scale: null,
+          sensitive: false,
+          field: null,
+        },
+      ],
+    };
+    const { edits } = render(finding(), pack);
+    (q<HTMLInputElement>("answer-kalla-intyg") as HTMLInputElement).click();
+    expect(edits).toEqual([{ answers: { kalla: "intyg" } }]);
+  });
+
+  test("single choices map to the fixed fields: confidence, act on (yes/no), measure type, countermeasure group", () => {
+    const { edits } = render(finding());
+    (q<HTMLInputElement>("answer-sakerhet-medium") as HTMLInputElement).click();
+    (q<HTMLInputElement>("answer-atgarda-no") as HTMLInputElement).click();
+    (q<HTMLInputElement>("answer-atgardstyp-control") as HTMLInputElement).click();
+    (q<HTMLInputElement>("answer-motatgardsgrupp-verifiering") as HTMLInputElement).click();
+    (q<HTMLInputElement>("answer-aktorer-sokande") as HTMLInputElement).click();
+    expect(edits).toEqual([
+      { confidence: "medium" },
+      { act_on: false },
+      { measure_type: "control" },
+      { countermeasure_group: "verifiering" },
+      { actors: ["sokande"] },
+    ]);
+  });
+
+  test("the proposed wording shows a word diff against the current text", () => {
+    render(finding({ proposed_wording: "Utdrag ur belastningsregistret får vara högst tre månader gammalt." }));
+    const diff = q("finding-diff") as HTMLElement;
+    expect([...diff.querySelectorAll("[data-testid=diff-del]")].map((d) => d.textContent)).toEqual(["[borttaget: ett år]"]);
+    expect([...diff.querySelectorAll("[data-testid=diff-ins]")].map((d) => d.textContent)).toEqual(["[tillagt: tre månader]"]);
+    expect(diff.textContent).toContain("2 ord borttagna, 2 ord tillagda.");
+  });
+
+  test("alternatives can be added, edited and removed", () => {
+    const alt = { wording: "A", pros: "", cons: "", residual_likelihood: null, residual_impact: null };
+    const { edits } = render(finding({ alternatives: [alt, { ...alt, wording: "B" }] }));
+    expect(target.querySelectorAll('[data-testid="alternative-item"]')).toHaveLength(2);
+    q<HTMLButtonElement>("add-alternative")?.click();
+    const pros = target.querySelectorAll<HTMLTextAreaElement>('[data-testid="alternative-pros"]')[1] as HTMLTextAreaElement;
+    pros.value = "Billigt";
+    pros.dispatchEvent(new Event("input", { bubbles: true }));
+    const lik = target.querySelectorAll<HTMLSelectElement>('[data-testid="alternative-likelihood"]')[0] as HTMLSelectElement;
+    lik.value = "2";
+    lik.dispatchEvent(new Event("change", { bubbles: true }));
+    (target.querySelectorAll<HTMLButtonElement>('[data-testid="alternative-remove"]')[0] as HTMLButtonElement).click();
+    expect(edits).toEqual([
+      { alternatives: [alt, { ...alt, wording: "B" }, { ...alt, wording: "" }] },
+      { alternatives: [alt, { ...alt, wording: "B", pros: "Billigt" }] },
+      { alternatives: [{ ...alt, residual_likelihood: 2 }, { ...alt, wording: "B" }] },
+      { alternatives: [{ ...alt, wording: "B" }] },
+    ]);
+  });
+
+  test("the crime-type list can be filtered; ticked types stay listed", () => {
+    render(finding({ crime_types: ["URK"] }));
+    const filter = q<HTMLInputElement>("crime-type-filter") as HTMLInputElement;
+    filter.value = "bidrag";
+    filter.dispatchEvent(new Event("input", { bubbles: true }));
+    flushSync();
+    const shown = [...target.querySelectorAll<HTMLElement>('[data-testid^="crime-type-"][type="checkbox"]')].map(
+      (e) => e.dataset.testid,
+    );
+    expect(shown).toEqual(["crime-type-BID", "crime-type-URK"]);
   });
 });

@@ -13,6 +13,8 @@ import type { FindingInput } from "../bindings/FindingInput";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { Rulebook } from "../bindings/Rulebook";
+import type { ScreenReport } from "../bindings/ScreenReport";
+import type { Suggestion } from "../bindings/Suggestion";
 
 export interface Backend {
   /** `true` for the in-memory fake (the header says so). */
@@ -35,6 +37,14 @@ export interface Backend {
   splitClause(clauseId: string, at: number): Promise<Clause>;
   /** Merges a clause with the following one; returns the merged clause (the first's id). */
   mergeWithNext(clauseId: string): Promise<Clause>;
+  /** Screens a document again with the active rulebook; decisions on earlier suggestions are kept. */
+  screenDocument(docId: string): Promise<ScreenReport>;
+  /** Turns a suggestion into a draft finding on its clause, prefilled from the rule. */
+  acceptSuggestion(suggestionId: string): Promise<Finding>;
+  /** Dismisses a suggestion; the reason is required (`invalid_input` when blank). */
+  dismissSuggestion(suggestionId: string, reason: string): Promise<Suggestion>;
+  /** Puts a dismissed suggestion back among the open ones. */
+  reopenSuggestion(suggestionId: string): Promise<Suggestion>;
   /** The audit trail of one entity (a finding, clause or document id), or of everything; oldest first. */
   history(entityId: string | null): Promise<AuditEvent[]>;
   /** Tells the shell the document list is painted (start-up time measurement). Never fails. */

@@ -12,9 +12,13 @@ import type { FindingInput } from "../bindings/FindingInput";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { Outline } from "../bindings/Outline";
 import type { Rulebook } from "../bindings/Rulebook";
+import type { ScreenReport } from "../bindings/ScreenReport";
+import type { Suggestion } from "../bindings/Suggestion";
+import type { SuggestionState } from "../bindings/SuggestionState";
 import type { Backend, BackendError, ErrorCode } from "./backend";
-import { inputOf } from "../finding";
+import { emptyFindingInput as emptyInput, inputOf } from "../finding";
 import { fakeImport, fingerprint } from "./fake-import";
+import { fakeScreen, type FakeRule } from "./fake-screen";
 
 export interface FakeDocument {
   document: Document;
@@ -26,6 +30,8 @@ export interface FakeLibrary {
   appInfo: AppInfo;
   rulebook: Rulebook;
   documents: FakeDocument[];
+  /** Screening rules of the fake (the core's come from the rulebook pack). */
+  screening?: FakeRule[];
 }
 
 export interface FakeOptions {
@@ -56,6 +62,8 @@ export class FakeBackend implements Backend {
   private failures = new Map<string, BackendError[]>();
   private audit: AuditEvent[] = [];
   private fingerprints = new Map<string, string>();
+  /** What the analyst decided about suggestions, by suggestion id (kept across re-screening). */
+  private decisions = new Map<string, SuggestionState>();
 
   constructor(seed: FakeLibrary, options: FakeOptions = {}) {
     this.lib = clone(seed);
@@ -202,8 +210,7 @@ export class FakeBackend implements Backend {
     return this.answer("get_document", { docId }, () => {
       const d = this.lib.documents.find((x) => x.document.id === docId);
       if (!d) throw fail("not_found", `no document ${docId}`);
-      // The fake does not screen documents: no suggestions.
-      return { document: d.document, outline: d.outline, findings: d.findings, suggestions: [] };
+      return { document: d.document, outline: d.outline, findings: d.findings, suggestions: this.screen(d) };
     });
   }
 
@@ -370,6 +377,97 @@ export class FakeBackend implements Backend {
       }
       this.record("clause.merge", "clause", clauseId, doc.document.id, before, { text: first.text });
       return first;
+    });
+  }
+
+  private screen(d: FakeDocument): Suggestion[] {
+    return fakeScreen(d.document.id, d.outline.clauses, this.lib.screening ?? [], this.decisions);
+  }
+
+  private findSuggestion(suggestionId: string): { doc: FakeDocument; suggestion: Suggestion } {
+    for (const doc of this.lib.documents) {
+      const suggestion = this.screen(doc).find((s) => s.id === suggestionId);
+      if (suggestion) return { doc, suggestion };
+    }
+    throw fail("not_found", `no suggestion ${suggestionId}`);
+  }
+
+  screenDocument(docId: string): Promise<ScreenReport> {
+    return this.answer("screen_document", { docId }, () => {
+      const d = this.lib.documents.find((x) => x.document.id === docId);
+      if (!d) throw fail("not_found", `no document ${docId}`);
+      const suggestions = this.screen(d);
+      return {
+        document_id: docId,
+        rulebook: { id: this.lib.rulebook.pack.id, version: this.lib.rulebook.pack.version },
+        open: suggestions.filter((s) => s.state.state === "open").length,
+        suggestions,
+      };
+    });
+  }
+
+  acceptSuggestion(suggestionId: string): Promise<Finding> {
+    return this.answer("accept_suggestion", { suggestionId }, () => {
+      const { doc, suggestion } = this.findSuggestion(suggestionId);
+      if (suggestion.state.state === "accepted") {
+        throw fail("invalid_input", `This suggestion was already accepted as finding ${suggestion.state.finding_id}.`);
+      }
+      const known = new Set(this.lib.rulebook.crime_types.map((c) => c.code));
+      const at = this.now();
+      const user = this.lib.appInfo.user;
+      const finding: Finding = {
+        ...emptyInput(),
+        unintended_consequence: `${suggestion.message} ${suggestion.rationale}`.trim(),
+        crime_types: suggestion.crime_types.filter((c) => known.has(c)),
+        id: `f-${this.nextId++}`,
+        document_id: doc.document.id,
+        clause_id: suggestion.clause_id,
+        risk_level: null,
+        comments: [],
+        suggestion_id: suggestion.id,
+        created_at: at,
+        created_by: user,
+        updated_at: at,
+        updated_by: user,
+      };
+      doc.findings.push(finding);
+      this.decisions.set(suggestion.id, { state: "accepted", finding_id: finding.id });
+      this.record("suggestion.accept", "suggestion", suggestion.id, doc.document.id, suggestion.state, {
+        finding_id: finding.id,
+      });
+      return finding;
+    });
+  }
+
+  dismissSuggestion(suggestionId: string, reason: string): Promise<Suggestion> {
+    return this.answer("dismiss_suggestion", { suggestionId, reason }, () => {
+      if (reason.trim() === "") {
+        throw fail(
+          "invalid_input",
+          "Say why the suggestion is dismissed; the reason is kept for whoever reviews the analysis.",
+        );
+      }
+      const { doc, suggestion } = this.findSuggestion(suggestionId);
+      const state: SuggestionState = {
+        state: "dismissed",
+        reason: reason.trim(),
+        by: this.lib.appInfo.user,
+        at: this.now(),
+      };
+      this.decisions.set(suggestionId, state);
+      this.record("suggestion.dismiss", "suggestion", suggestionId, doc.document.id, suggestion.state, state);
+      return { ...suggestion, state };
+    });
+  }
+
+  reopenSuggestion(suggestionId: string): Promise<Suggestion> {
+    return this.answer("reopen_suggestion", { suggestionId }, () => {
+      const { doc, suggestion } = this.findSuggestion(suggestionId);
+      this.decisions.delete(suggestionId);
+      this.record("suggestion.reopen", "suggestion", suggestionId, doc.document.id, suggestion.state, {
+        state: "open",
+      });
+      return { ...suggestion, state: { state: "open" } };
     });
   }
 

@@ -4,10 +4,12 @@ import type { Clause } from "../bindings/Clause";
 import type { ClauseKind } from "../bindings/ClauseKind";
 import type { Document } from "../bindings/Document";
 import type { Finding } from "../bindings/Finding";
+import type { Question } from "../bindings/Question";
 import type { Rulebook } from "../bindings/Rulebook";
 import type { Section } from "../bindings/Section";
 import { emptyFindingInput } from "../finding";
 import type { FakeDocument, FakeLibrary } from "./fake";
+import type { FakeRule } from "./fake-screen";
 
 export function sampleRulebook(): Rulebook {
   return {
@@ -63,9 +65,10 @@ export function sampleRulebook(): Rulebook {
       { code: "ALK", name: "Arbetslivskriminalitet", reference: "", description: "" },
       { code: "OVR", name: "Överutnyttjande", reference: "", description: "" },
     ],
-    // The fake has no finding-form questions or screening rules; a few
-    // actors, countermeasure groups and categories from the pack.
-    questions: [],
+    // The finding-form questions of the pack (rulebooks/bra-mur-sv/questions.toml);
+    // a few actors, countermeasure groups and categories. The fake screens with
+    // `sampleScreening()` instead of the pack's rules.
+    questions: sampleQuestions(),
     actors: [
       {
         id: "leverantor",
@@ -105,9 +108,125 @@ export function sampleRulebook(): Rulebook {
         label: "Engångskontroll",
         description: "Kraven prövas vid ansökan eller auktorisation men aldrig igen under perioden.",
       },
+      {
+        id: "inaktuellt-underlag",
+        label: "Inaktuellt underlag",
+        description: "Underlag som får vara gammalt när det lämnas in: registerutdrag, årsredovisningar.",
+      },
     ],
     rules: [],
   };
+}
+
+function q(
+  id: string,
+  label: string,
+  kind: Question["kind"],
+  field: Question["field"],
+  more: Partial<Question> = {},
+): Question {
+  return { id, label, help: "", kind, options: [], options_from: null, scale: null, sensitive: false, field, ...more };
+}
+
+/** The questions of rulebooks/bra-mur-sv/questions.toml, in order. */
+export function sampleQuestions(): Question[] {
+  const opt = (value: string, label: string, help = "") => ({ value, label, help });
+  return [
+    q("oavsiktlig_konsekvens", "Oavsiktlig konsekvens", "text", "unintended_consequence", {
+      help: "Vad kan lydelsen leda till som regelgivaren inte avsåg? Tänk på överutnyttjande och brott, även risker som redan var kända när regeln skrevs.",
+    }),
+    q("aktorer", "Vem skulle kunna utnyttja det?", "multiple_choice", "actors", {
+      help: "Välj de aktörstyper som har både motiv och möjlighet.",
+      options_from: "actors",
+    }),
+    q("tillvagagangssatt", "Hur skulle det kunna gå till?", "text", "exploitation", {
+      help: "Beskriv konkret hur luckan kan utnyttjas. Svaret lämnas bort ur offentliga versioner av rapporten.",
+      sensitive: true,
+    }),
+    q("brottstyper", "Vilka brott handlar det om?", "multiple_choice", "crime_types", {
+      help: "Välj en eller flera brottstyper. Överutnyttjande som inte är brott har en egen kod.",
+      options_from: "crime_types",
+    }),
+    q("sannolikhet", "Sannolikhet", "scale", "likelihood", {
+      help: "Hur troligt är det att luckan utnyttjas under regelns giltighetstid?",
+      scale: "likelihood",
+    }),
+    q("konsekvens", "Konsekvens", "scale", "impact", {
+      help: "Hur stor blir skadan om det sker: belopp, skada för brukare, förtroende?",
+      scale: "impact",
+    }),
+    q("sakerhet", "Hur säker är bedömningen?", "single_choice", "confidence", {
+      help: "Bygger bedömningen på kända fall och data, eller på antaganden?",
+      options: [
+        opt("low", "Osäker", "Mest antaganden."),
+        opt("medium", "Ganska säker", "Stöd i erfarenhet från andra kommuner eller myndigheter."),
+        opt("high", "Säker", "Kända fall eller egna data."),
+      ],
+    }),
+    q("atgarda", "Är risken allvarlig nog att åtgärda?", "single_choice", "act_on", {
+      options: [opt("yes", "Ja"), opt("no", "Nej")],
+    }),
+    q("motivering", "Varför (eller varför inte)?", "text", "act_on_reason", {
+      help: "Väg risken mot kostnaden och mot regelns syfte, t.ex. brukarnas rätt till insatser.",
+    }),
+    q("alternativ", "Regleringsalternativ", "wording", "alternatives", {
+      help: "Ett eller flera sätt att skriva om regeln, vart och ett med för- och nackdelar ur brottsförebyggande synvinkel och den risk som återstår (sannolikhet × konsekvens).",
+    }),
+    q("foreslagen_lydelse", "Föreslagen lydelse", "wording", "proposed_wording", {
+      help: "Den lydelse som föreslås i stället för den nuvarande. Visas som ändringar mot nuvarande text.",
+    }),
+    q("atgardstyp", "Typ av åtgärd", "single_choice", "measure_type", {
+      options: [opt("rule_change", "Ändrad regel"), opt("control", "Stärkt kontroll"), opt("both", "Både och")],
+    }),
+    q("motatgardsgrupp", "Typ av motåtgärd", "single_choice", "countermeasure_group", {
+      options_from: "countermeasure_groups",
+    }),
+    q("ansvarig", "Ansvarig", "text", "responsible_body", {
+      help: "Nämnd, förvaltning eller funktion som ansvarar för att åtgärden genomförs.",
+    }),
+    q("status", "Status", "single_choice", "status", {
+      options: [opt("draft", "Utkast"), opt("reviewed", "Granskad"), opt("agreed", "Beslutad"), opt("rejected", "Avförd")],
+    }),
+    q("skyddsfaktorer", "Skyddsfaktorer", "text", null, {
+      help: "Vad i regelverket eller i arbetssättet gör redan systemet motståndskraftigt (registerkontroller, uppföljning, informationsutbyte)?",
+    }),
+    q("intygsgivare", "Intygsgivare", "text", null, {
+      help: "Vilka intyg eller uppgifter från andra (läkare, arbetsgivare, revisor, sökanden själv) förlitar sig regeln på, och kan uppgiften i stället hämtas ur ett register?",
+    }),
+  ];
+}
+
+/** Screening rules of the fake backend, after rules of the bra-mur-sv pack. */
+export function sampleScreening(): FakeRule[] {
+  return [
+    {
+      id: "inaktuellt-hogst-gammalt",
+      category: "inaktuellt-underlag",
+      pattern: "högst\\s+(?:ett|två|tre|sex|\\d+)\\s+(?:år|månader)\\s+gammal[a-z]*",
+      message: "Underlaget får vara gammalt: ”{match}”",
+      rationale:
+        "Ett utdrag eller intyg som får vara ett halvår eller äldre kan beskriva en situation som inte längre gäller. En dom eller en skuld från de senaste månaderna syns inte.",
+      crime_types: ["BED", "URK"],
+    },
+    {
+      id: "vaga-bedomningsord",
+      category: "vaga-begrepp",
+      pattern: "(?<![\\p{L}])(?:osannolik[a-z]*|skälig[a-z]*|väsentlig[a-z]*|normalt|vid behov)(?![\\p{L}])",
+      message: "Vagt begrepp: ”{match}”",
+      rationale:
+        "Ett bedömningsord utan gräns går inte att tillämpa lika från fall till fall, och den som vill utnyttja regeln kan alltid hävda att villkoret är uppfyllt.",
+      crime_types: ["OVR", "BED"],
+    },
+    {
+      id: "engang-vid-ansokan",
+      category: "engangskontroll",
+      pattern: "(?:när ansökan[^.]{0,40}kommer in|vid ansökan|inför avtalstecknande)",
+      message: "Kontroll bara vid ett tillfälle: ”{match}”",
+      rationale:
+        "Ett krav som bara prövas vid ansökan eller före avtal säger inget om hur det ser ut ett eller tre år senare.",
+      crime_types: ["BED", "ALK"],
+    },
+  ];
 }
 
 function doc(id: string, title: string, docType: string, owner: string, dnr: string): Document {
@@ -305,5 +424,6 @@ export function sampleLibrary(): FakeLibrary {
     },
     rulebook: sampleRulebook(),
     documents: [kundval(), foreningsbidrag()],
+    screening: sampleScreening(),
   };
 }

@@ -13,6 +13,8 @@ import type { Finding } from "../bindings/Finding";
 import type { FindingInput } from "../bindings/FindingInput";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { Rulebook } from "../bindings/Rulebook";
+import type { ScreenReport } from "../bindings/ScreenReport";
+import type { Suggestion } from "../bindings/Suggestion";
 import { toBackendError, type Backend } from "./backend";
 
 async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
@@ -62,6 +64,18 @@ export class TauriBackend implements Backend {
   }
   mergeWithNext(clauseId: string): Promise<Clause> {
     return call("merge_with_next", { clauseId });
+  }
+  screenDocument(docId: string): Promise<ScreenReport> {
+    return call("screen_document", { docId });
+  }
+  acceptSuggestion(suggestionId: string): Promise<Finding> {
+    return call("accept_suggestion", { suggestionId });
+  }
+  dismissSuggestion(suggestionId: string, reason: string): Promise<Suggestion> {
+    return call("dismiss_suggestion", { suggestionId, reason });
+  }
+  reopenSuggestion(suggestionId: string): Promise<Suggestion> {
+    return call("reopen_suggestion", { suggestionId });
   }
   history(entityId: string | null): Promise<AuditEvent[]> {
     return call("history", { entityId });
