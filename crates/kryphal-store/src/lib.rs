@@ -545,11 +545,15 @@ impl Store {
             .optional()?)
     }
 
-    /// The lineage a document's clause ids are prefixed with.
-    pub fn lineage(&self, doc_id: &str) -> Result<String> {
+    /// One column of a document's row; `NotFound` when there is no such document.
+    fn document_column<T: rusqlite::types::FromSql>(
+        &self,
+        doc_id: &str,
+        column: &str,
+    ) -> Result<T> {
         self.conn
             .query_row(
-                "SELECT lineage FROM documents WHERE id = ?1",
+                &format!("SELECT {column} FROM documents WHERE id = ?1"),
                 [doc_id],
                 |r| r.get(0),
             )
@@ -560,19 +564,14 @@ impl Store {
             })
     }
 
+    /// The lineage a document's clause ids are prefixed with.
+    pub fn lineage(&self, doc_id: &str) -> Result<String> {
+        self.document_column(doc_id, "lineage")
+    }
+
     /// The original bytes of a document's source file.
     pub fn source_bytes(&self, doc_id: &str) -> Result<Vec<u8>> {
-        self.conn
-            .query_row(
-                "SELECT source_bytes FROM documents WHERE id = ?1",
-                [doc_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "Document",
-                id: doc_id.to_string(),
-            })
+        self.document_column(doc_id, "source_bytes")
     }
 
     /// A document's sections and clauses in document order.
