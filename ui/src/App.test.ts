@@ -151,3 +151,79 @@ test("the language switch turns the interface English", async () => {
   expect(one("new-finding").textContent).toContain("New finding");
   expect(document.documentElement.lang).toBe("en");
 });
+
+test("Ctrl+Z outside text fields undoes the typed consequence; Ctrl+Shift+Z redoes it", async () => {
+  expect((one("undo") as HTMLButtonElement).disabled).toBe(true);
+  expect((one("redo") as HTMLButtonElement).disabled).toBe(true);
+  window.dispatchEvent(new KeyboardEvent("keydown", { key: "n" }));
+  await settle();
+  const textarea = one("finding-consequence") as HTMLTextAreaElement;
+  textarea.value = "Ersättning utan prestation.";
+  textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  flushSync();
+  // In the text field Ctrl+Z is the field's own (nothing happens here).
+  textarea.dispatchEvent(new KeyboardEvent("keydown", { key: "z", ctrlKey: true, bubbles: true }));
+  await settle();
+  expect(backend.callsOf("undo")).toHaveLength(0);
+  textarea.blur();
+  window.dispatchEvent(new KeyboardEvent("keydown", { key: "z", ctrlKey: true }));
+  await vi.advanceTimersByTimeAsync(400);
+  await settle();
+  expect(backend.callsOf("undo")).toHaveLength(1);
+  const id = one("finding-item").dataset.findingId as string;
+  expect(backend.storedFinding(id)?.unintended_consequence).toBe("");
+  expect((one("finding-consequence") as HTMLTextAreaElement).value).toBe("");
+  expect(one("undo-status").textContent).toBe("Ångrade: ändring av fynd");
+  expect((one("redo") as HTMLButtonElement).disabled).toBe(false);
+
+  window.dispatchEvent(new KeyboardEvent("keydown", { key: "Z", ctrlKey: true, shiftKey: true }));
+  await settle();
+  expect((one("finding-consequence") as HTMLTextAreaElement).value).toBe("Ersättning utan prestation.");
+  expect(one("undo-status").textContent).toBe("Gjorde om: ändring av fynd");
+
+  one("undo").click();
+  await settle();
+  expect((one("finding-consequence") as HTMLTextAreaElement).value).toBe("");
+});
+
+test("? opens the keyboard help, Escape closes it", async () => {
+  window.dispatchEvent(new KeyboardEvent("keydown", { key: "?", shiftKey: true }));
+  await settle();
+  const overlay = one("help-overlay");
+  expect(overlay).toBeTruthy();
+  expect(all("help-row").length).toBeGreaterThanOrEqual(9);
+  expect(overlay.contains(document.activeElement)).toBe(true);
+  overlay.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+  await settle();
+  expect(all("help-overlay")).toHaveLength(0);
+});
+
+test("preferences: the name and language are saved; the language switch saves too", async () => {
+  one("open-preferences").click();
+  await settle();
+  const name = one("pref-user-name") as HTMLInputElement;
+  name.value = "Anna Berg";
+  name.dispatchEvent(new Event("input", { bubbles: true }));
+  const lang = one("pref-language") as HTMLSelectElement;
+  lang.selectedIndex = [...lang.options].findIndex((o) => o.value === "en");
+  lang.dispatchEvent(new Event("change", { bubbles: true }));
+  flushSync();
+  one("pref-save").click();
+  await settle();
+  const saved = backend.callsOf("set_preferences").at(-1)?.args as { prefs: { user_name: string; language: string } };
+  expect(saved.prefs.language).toBe("en");
+  expect(saved.prefs.user_name).toBe("Anna Berg");
+  expect(i18n.locale).toBe("en");
+  expect(all("preferences-form")).toHaveLength(0);
+
+  one("language-sv").click();
+  await settle();
+  expect(backend.callsOf("set_preferences").at(-1)?.args).toEqual({ prefs: { user_name: "Anna Berg", language: "sv" } });
+});
+
+test("the library is grouped by document type and owner", () => {
+  const groups = all("doc-group");
+  expect(groups.length).toBeGreaterThan(0);
+  expect(groups[0]?.querySelector("h3")?.textContent).toBeTruthy();
+  expect(groups[0]?.querySelector("h4")?.textContent).toBeTruthy();
+});

@@ -46,3 +46,18 @@ test("a and d act on suggestions, but not from inside the finding form or while 
   expect(shortcutFor(key("a"), { ...free, inForm: true })).toBeNull();
   expect(shortcutFor(key("d"), { typing: true, inOutline: false })).toBeNull();
 });
+
+test("Ctrl+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo, but not while typing", () => {
+  expect(shortcutFor(key("z", { ctrlKey: true }), free)).toBe("undo");
+  expect(shortcutFor(key("Z", { ctrlKey: true, shiftKey: true }), free)).toBe("redo");
+  expect(shortcutFor(key("y", { ctrlKey: true }), free)).toBe("redo");
+  expect(shortcutFor(key("z", { metaKey: true }), free)).toBe("undo");
+  expect(shortcutFor(key("z", { ctrlKey: true }), { typing: true, inOutline: false })).toBeNull();
+  expect(shortcutFor(key("z"), free)).toBeNull();
+  expect(shortcutFor(key("z", { ctrlKey: true, altKey: true }), free)).toBeNull();
+});
+
+test("? opens the help", () => {
+  expect(shortcutFor(key("?", { shiftKey: true }), free)).toBe("help");
+  expect(shortcutFor(key("?"), { typing: true, inOutline: false })).toBeNull();
+});

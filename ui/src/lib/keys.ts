@@ -1,7 +1,17 @@
 // Keyboard shortcuts of the document view, as a pure function so they can
 // be tested: j/ArrowDown next clause, k/ArrowUp previous clause, n new finding,
-// a accept the clause's first open suggestion, d dismiss it (asks for the reason).
-export type Shortcut = "next" | "previous" | "new-finding" | "accept-suggestion" | "dismiss-suggestion";
+// a accept the clause's first open suggestion, d dismiss it (asks for the reason),
+// Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo (outside text fields, where the
+// browser's own text undo applies), ? the help overlay.
+export type Shortcut =
+  | "next"
+  | "previous"
+  | "new-finding"
+  | "accept-suggestion"
+  | "dismiss-suggestion"
+  | "undo"
+  | "redo"
+  | "help";
 
 /** True when keys typed on `el` are text, not commands. */
 export function isTypingTarget(el: Element | null): boolean {
@@ -17,13 +27,21 @@ export function isTypingTarget(el: Element | null): boolean {
 }
 
 export function shortcutFor(
-  event: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "defaultPrevented">,
+  event: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "defaultPrevented"> & {
+    shiftKey?: boolean;
+  },
   context: { typing: boolean; inOutline: boolean; inForm?: boolean },
 ): Shortcut | null {
-  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || context.typing) {
+  if (event.defaultPrevented || event.altKey || context.typing) return null;
+  if (event.ctrlKey || event.metaKey) {
+    const key = event.key.toLowerCase();
+    if (key === "z") return event.shiftKey ? "redo" : "undo";
+    if (key === "y" && !event.shiftKey) return "redo";
     return null;
   }
   switch (event.key) {
+    case "?":
+      return "help";
     case "j":
       return "next";
     case "k":

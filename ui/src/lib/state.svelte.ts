@@ -10,9 +10,12 @@ import type { Finding } from "./bindings/Finding";
 import type { FindingInput } from "./bindings/FindingInput";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { Rulebook } from "./bindings/Rulebook";
+import type { Preferences } from "./bindings/Preferences";
 import type { Suggestion } from "./bindings/Suggestion";
+import type { UndoReport } from "./bindings/UndoReport";
 import { toBackendError, type Backend, type BackendError } from "./backend/backend";
 import { Autosaver, type SaveState } from "./autosave";
+import { i18n } from "./i18n/index.svelte";
 import { emptyFindingInput, inputOf } from "./finding";
 import { clausesInOrder, mergeOutline, type OutlineRow } from "./outline";
 
@@ -120,6 +123,17 @@ export class AppState {
   /** A split or merge is running. */
   clauseBusy = $state(false);
 
+  /** Edits of this session that can be undone / redone (the core's counts, tracked). */
+  undoLeft = $state(0);
+  redoLeft = $state(0);
+  /** An undo or redo is running. */
+  undoBusy = $state(false);
+  /** What the last undo or redo did, for the live region. */
+  lastUndo: UndoReport | null = $state(null);
+
+  /** The user's preferences, once loaded. */
+  preferences: Preferences | null = $state(null);
+
   private openToken = 0;
 
   constructor(backend: Backend, autosaveDelayMs?: number) {
@@ -140,6 +154,7 @@ export class AppState {
           local.updated_at = saved.updated_at;
           local.updated_by = saved.updated_by;
         }
+        this.noteEdit();
         void this.refreshDocuments();
       },
     });
@@ -150,11 +165,17 @@ export class AppState {
     this.loading = true;
     this.loadError = null;
     try {
-      const [info, rulebook, documents] = await Promise.all([
+      const [info, rulebook, documents, prefs] = await Promise.all([
         this.backend.appInfo(),
         this.backend.rulebook(),
         this.backend.listDocuments(),
+        // Preferences are a comfort: without them the app still works.
+        this.backend.preferences().catch(() => null),
       ]);
+      if (prefs) {
+        this.preferences = prefs;
+        if (prefs.language === "sv" || prefs.language === "en") i18n.set(prefs.language);
+      }
       this.appInfo = info;
       this.rulebook = rulebook;
       this.documents = documents;
@@ -289,6 +310,7 @@ export class AppState {
     this.actionError = null;
     try {
       const finding = await this.backend.addFinding(clauseId, emptyFindingInput());
+      this.noteEdit();
       if (this.view !== view) return null;
       view.findings.push(finding);
       if (this.selectedClauseId === clauseId) this.selectedFindingId = finding.id;
@@ -315,6 +337,7 @@ export class AppState {
     this.actionError = null;
     try {
       await this.backend.deleteFinding(findingId);
+      this.noteEdit();
     } catch (e) {
       this.actionError = toBackendError(e);
       return false;
@@ -348,6 +371,7 @@ export class AppState {
     try {
       await this.autosaver.flush();
       const finding = await this.backend.acceptSuggestion(suggestionId);
+      this.noteEdit();
       if (this.view !== view) return null;
       view.findings.push(finding);
       const s = view.suggestions.find((x) => x.id === suggestionId);
@@ -373,6 +397,7 @@ export class AppState {
     this.suggestionBusy = true;
     try {
       const updated = await this.backend.dismissSuggestion(suggestionId, reason.trim());
+      this.noteEdit();
       if (this.view === view) this.putSuggestion(updated);
       if (this.dismissingId === suggestionId) this.dismissingId = null;
       return null;
@@ -391,6 +416,7 @@ export class AppState {
     this.actionError = null;
     try {
       const updated = await this.backend.reopenSuggestion(suggestionId);
+      this.noteEdit();
       if (this.view === view) this.putSuggestion(updated);
       return true;
     } catch (e) {
@@ -483,6 +509,7 @@ export class AppState {
     if (!view) return { code: "not_found", message: "no document is open" };
     try {
       const doc = await this.backend.updateMetadata(view.document.id, meta);
+      this.noteEdit();
       if (this.view === view) view.document = doc;
     } catch (e) {
       return toBackendError(e);
@@ -493,12 +520,20 @@ export class AppState {
 
   /** Splits a clause at UTF-8 byte offset `at`; the selection stays on its first part. */
   splitClause(clauseId: string, at: number): Promise<BackendError | null> {
-    return this.changeOutline(clauseId, () => this.backend.splitClause(clauseId, at));
+    return this.changeOutline(clauseId, async () => {
+      await this.backend.splitClause(clauseId, at);
+      this.noteEdit();
+    });
   }
 
   /** Merges a clause with the next; the selection stays on the merged clause. */
   mergeWithNext(clauseId: string): Promise<BackendError | null> {
-    return this.changeOutline(clauseId, () => this.backend.mergeWithNext(clauseId));
+    return this.changeOutline(clauseId, async () => {
+      await this.backend.mergeWithNext(clauseId);
+      // The core cannot undo a merge; the session's history ends there.
+      this.undoLeft = 0;
+      this.redoLeft = 0;
+    });
   }
 
   private async changeOutline(clauseId: string, change: () => Promise<unknown>): Promise<BackendError | null> {
@@ -517,5 +552,94 @@ export class AppState {
     } finally {
       this.clauseBusy = false;
     }
+  }
+
+  /** An edit reached the core: it can be undone, and nothing can be redone any more. */
+  private noteEdit(): void {
+    this.undoLeft += 1;
+    this.redoLeft = 0;
+    this.lastUndo = null;
+  }
+
+  /** Takes back the session's latest edit (pending edits are saved first). */
+  undo(): Promise<UndoReport | null> {
+    return this.step("undo");
+  }
+
+  /** Makes again the edit undone last. */
+  redo(): Promise<UndoReport | null> {
+    return this.step("redo");
+  }
+
+  private async step(direction: "undo" | "redo"): Promise<UndoReport | null> {
+    if (this.undoBusy) return null;
+    this.undoBusy = true;
+    this.actionError = null;
+    try {
+      // The undo must act on the latest edit, so what is typed is saved first.
+      await this.autosaver.flush();
+      const report = direction === "undo" ? await this.backend.undo() : await this.backend.redo();
+      if (!report) {
+        if (direction === "undo") this.undoLeft = 0;
+        else this.redoLeft = 0;
+        return null;
+      }
+      this.undoLeft = report.undo_left;
+      this.redoLeft = report.redo_left;
+      this.lastUndo = report;
+      await this.showChanged(report);
+      return report;
+    } catch (e) {
+      this.actionError = toBackendError(e);
+      return null;
+    } finally {
+      this.undoBusy = false;
+    }
+  }
+
+  /** Reloads what an undo or redo changed and selects it when it still exists. */
+  private async showChanged(report: UndoReport): Promise<void> {
+    await this.refreshDocuments();
+    if (report.document_id !== this.selectedDocId) {
+      if (!this.documents.some((d) => d.id === report.document_id)) return;
+      await this.openDocument(report.document_id);
+    } else {
+      await this.reloadDocument();
+    }
+    const view = this.view;
+    if (!view || view.document.id !== report.document_id) return;
+    const finding = view.findings.find((f) => f.id === report.entity_id);
+    const suggestion = view.suggestions.find((s) => s.id === report.entity_id);
+    const clause = this.clauses.find((c) => c.id === report.entity_id);
+    if (finding) {
+      this.selectClauseNow(finding.clause_id);
+      this.selectedFindingId = finding.id;
+    } else if (suggestion) {
+      const accepted = suggestion.state.state === "accepted" ? suggestion.state.finding_id : null;
+      this.selectClauseNow(suggestion.clause_id);
+      if (accepted && view.findings.some((f) => f.id === accepted)) this.selectedFindingId = accepted;
+    } else if (clause) {
+      this.selectClauseNow(clause.id);
+    }
+  }
+
+  /** Saves the preferences; returns the error, or null when saved. */
+  async savePreferences(prefs: Preferences): Promise<BackendError | null> {
+    try {
+      this.preferences = await this.backend.setPreferences(prefs);
+      // The name applies to the next change; the header shows the current one.
+      const info = await this.backend.appInfo().catch(() => null);
+      if (info) this.appInfo = info;
+      return null;
+    } catch (e) {
+      return toBackendError(e);
+    }
+  }
+
+  /** Remembers the interface language in the preferences (the switch calls this). */
+  async saveLanguage(language: string): Promise<void> {
+    const current = this.preferences ?? { user_name: "", language: "" };
+    if (current.language === language) return;
+    await this.savePreferences({ ...current, language });
   }
 }

@@ -99,3 +99,52 @@ describe("AppState", () => {
     expect(app.clauseFindings).toHaveLength(0);
   });
 });
+
+describe("undo and redo", () => {
+  test("undo saves pending typing first, then takes it back; redo brings it again", async () => {
+    await app.selectClause("c-3-3");
+    const f = await app.newFinding();
+    expect(app.undoLeft).toBe(1);
+    app.editFinding({ unintended_consequence: "Något kan gå fel." });
+    // Not yet saved: undo must flush first and act on that save.
+    const undone = await app.undo();
+    expect(undone).toMatchObject({ direction: "undo", edit: "finding.update", entity_id: f?.id });
+    expect(backend.storedFinding(f!.id)?.unintended_consequence).toBe("");
+    expect(app.selectedFinding?.unintended_consequence).toBe("");
+    expect(app.selectedFindingId).toBe(f?.id);
+    expect(app.undoLeft).toBe(1);
+    expect(app.redoLeft).toBe(1);
+    expect(app.autosaver.busy).toBe(false);
+
+    const redone = await app.redo();
+    expect(redone).toMatchObject({ direction: "redo", edit: "finding.update" });
+    expect(app.selectedFinding?.unintended_consequence).toBe("Något kan gå fel.");
+    expect(app.redoLeft).toBe(0);
+
+    // Undo twice: the consequence, then the finding itself.
+    await app.undo();
+    await app.undo();
+    expect(app.clauseFindings).toHaveLength(0);
+    expect(app.undoLeft).toBe(0);
+    expect(await app.undo()).toBeNull();
+  });
+
+  test("a new edit ends what could be redone; a merge ends the history", async () => {
+    await app.selectClause("c-3-3");
+    await app.newFinding();
+    await app.undo();
+    expect(app.redoLeft).toBe(1);
+    await app.newFinding();
+    expect(app.redoLeft).toBe(0);
+    expect(app.undoLeft).toBe(1);
+    await app.mergeWithNext("c-3-3");
+    expect(app.undoLeft).toBe(0);
+  });
+
+  test("preferences are loaded at start and saved", async () => {
+    expect(app.preferences).toEqual({ user_name: "", language: "" });
+    expect(await app.savePreferences({ user_name: "Anna Berg", language: "sv" })).toBeNull();
+    expect(app.preferences?.user_name).toBe("Anna Berg");
+    expect(app.appInfo?.user).toBe("Anna Berg");
+  });
+});

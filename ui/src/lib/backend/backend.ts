@@ -12,6 +12,8 @@ import type { Finding } from "../bindings/Finding";
 import type { FindingInput } from "../bindings/FindingInput";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { ErrorCode } from "../bindings/ErrorCode";
+import type { Preferences } from "../bindings/Preferences";
+import type { UndoReport } from "../bindings/UndoReport";
 import type { Rulebook } from "../bindings/Rulebook";
 import type { ScreenReport } from "../bindings/ScreenReport";
 import type { Suggestion } from "../bindings/Suggestion";
@@ -47,6 +49,14 @@ export interface Backend {
   reopenSuggestion(suggestionId: string): Promise<Suggestion>;
   /** The audit trail of one entity (a finding, clause or document id), or of everything; oldest first. */
   history(entityId: string | null): Promise<AuditEvent[]>;
+  /** Takes back the latest edit of this session; null when there is none. */
+  undo(): Promise<UndoReport | null>;
+  /** Makes again the edit undone last; null when there is none. */
+  redo(): Promise<UndoReport | null>;
+  /** The user's preferences (name for the audit trail, language). */
+  preferences(): Promise<Preferences>;
+  /** Saves the preferences; returns what was stored. */
+  setPreferences(prefs: Preferences): Promise<Preferences>;
   /** Tells the shell the document list is painted (start-up time measurement). Never fails. */
   uiReady(): Promise<void>;
 }

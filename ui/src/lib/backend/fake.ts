@@ -11,10 +11,12 @@ import type { Finding } from "../bindings/Finding";
 import type { FindingInput } from "../bindings/FindingInput";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { Outline } from "../bindings/Outline";
+import type { Preferences } from "../bindings/Preferences";
 import type { Rulebook } from "../bindings/Rulebook";
 import type { ScreenReport } from "../bindings/ScreenReport";
 import type { Suggestion } from "../bindings/Suggestion";
 import type { SuggestionState } from "../bindings/SuggestionState";
+import type { UndoReport } from "../bindings/UndoReport";
 import type { Backend, BackendError, ErrorCode } from "./backend";
 import { emptyFindingInput as emptyInput, inputOf } from "../finding";
 import { fakeImport, fingerprint } from "./fake-import";
@@ -43,6 +45,33 @@ export interface FakeOptions {
 
 export type FakeCall = { command: string; args: Record<string, unknown> };
 
+/** One document's stored state, as the fake's undo restores it. */
+interface DocShot {
+  doc: FakeDocument;
+  decisions: [string, SuggestionState][];
+}
+
+/** An undoable edit of the fake: the document before and after. */
+interface FakeEdit {
+  kind: string;
+  documentId: string;
+  entityId: string;
+  before: DocShot;
+  after: DocShot;
+}
+
+/** Audit actions that the core's undo covers, by the kind its report names. */
+const UNDO_KINDS: Record<string, string> = {
+  "finding.create": "finding.create",
+  "finding.update": "finding.update",
+  "finding.delete": "finding.delete",
+  "document.meta": "document.meta",
+  "suggestion.accept": "suggestion.accept",
+  "suggestion.dismiss": "suggestion.state",
+  "suggestion.reopen": "suggestion.state",
+  "clause.split": "clause.split",
+};
+
 function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
@@ -64,6 +93,11 @@ export class FakeBackend implements Backend {
   private fingerprints = new Map<string, string>();
   /** What the analyst decided about suggestions, by suggestion id (kept across re-screening). */
   private decisions = new Map<string, SuggestionState>();
+  private undoStack: FakeEdit[] = [];
+  private redoStack: FakeEdit[] = [];
+  /** The undoable edit recorded by the call being answered. */
+  private pending: { kind: string; documentId: string; entityId: string } | null = null;
+  private prefs: Preferences = { user_name: "", language: "" };
 
   constructor(seed: FakeLibrary, options: FakeOptions = {}) {
     this.lib = clone(seed);
@@ -113,7 +147,42 @@ export class FakeBackend implements Backend {
     const queued = this.failures.get(command);
     const error = queued?.shift();
     if (error) throw error;
-    return clone(body());
+    this.pending = null;
+    const shots = new Map(this.lib.documents.map((d) => [d.document.id, this.shot(d)]));
+    const result = clone(body());
+    const edit = this.pending as { kind: string; documentId: string; entityId: string } | null;
+    this.pending = null;
+    if (edit) {
+      const before = shots.get(edit.documentId);
+      const doc = this.lib.documents.find((d) => d.document.id === edit.documentId);
+      if (before && doc) {
+        this.redoStack = [];
+        this.undoStack.push({ ...edit, before, after: this.shot(doc) });
+      }
+    }
+    return result;
+  }
+
+  private shot(d: FakeDocument): DocShot {
+    return { doc: clone(d), decisions: clone([...this.decisions]) };
+  }
+
+  private restore(documentId: string, shot: DocShot): void {
+    const i = this.lib.documents.findIndex((d) => d.document.id === documentId);
+    if (i < 0) throw fail("not_found", `no document ${documentId}`);
+    this.lib.documents[i] = clone(shot.doc);
+    this.decisions = new Map(clone(shot.decisions));
+  }
+
+  private report(edit: FakeEdit, direction: string): UndoReport {
+    return {
+      direction,
+      edit: edit.kind,
+      document_id: edit.documentId,
+      entity_id: edit.entityId,
+      undo_left: this.undoStack.length,
+      redo_left: this.redoStack.length,
+    };
   }
 
   private record(
@@ -124,6 +193,15 @@ export class FakeBackend implements Backend {
     before: unknown,
     after: unknown,
   ): void {
+    const kind = UNDO_KINDS[action];
+    if (kind && documentId && !(action === "finding.update" && JSON.stringify(before) === JSON.stringify(after))) {
+      this.pending = { kind, documentId, entityId };
+    }
+    if (action === "clause.merge") {
+      // As in the core: a merge cannot be undone, and the session's history ends there.
+      this.undoStack = [];
+      this.redoStack = [];
+    }
     this.audit.push({
       id: this.audit.length + 1,
       at: this.now(),
@@ -254,6 +332,38 @@ export class FakeBackend implements Backend {
       doc.findings[index] = updated;
       this.record("finding.update", "finding", findingId, doc.document.id, inputOf(old), input);
       return updated;
+    });
+  }
+
+  undo(): Promise<UndoReport | null> {
+    return this.answer("undo", {}, () => {
+      const edit = this.undoStack.pop();
+      if (!edit) return null;
+      this.restore(edit.documentId, edit.before);
+      this.redoStack.push(edit);
+      return this.report(edit, "undo");
+    });
+  }
+
+  redo(): Promise<UndoReport | null> {
+    return this.answer("redo", {}, () => {
+      const edit = this.redoStack.pop();
+      if (!edit) return null;
+      this.restore(edit.documentId, edit.after);
+      this.undoStack.push(edit);
+      return this.report(edit, "redo");
+    });
+  }
+
+  preferences(): Promise<Preferences> {
+    return this.answer("preferences", {}, () => this.prefs);
+  }
+
+  setPreferences(prefs: Preferences): Promise<Preferences> {
+    return this.answer("set_preferences", { prefs }, () => {
+      this.prefs = clone(prefs);
+      if (prefs.user_name.trim() !== "") this.lib.appInfo.user = prefs.user_name.trim();
+      return this.prefs;
     });
   }
 

@@ -12,9 +12,11 @@ import type { DocumentView } from "../bindings/DocumentView";
 import type { Finding } from "../bindings/Finding";
 import type { FindingInput } from "../bindings/FindingInput";
 import type { ImportReport } from "../bindings/ImportReport";
+import type { Preferences } from "../bindings/Preferences";
 import type { Rulebook } from "../bindings/Rulebook";
 import type { ScreenReport } from "../bindings/ScreenReport";
 import type { Suggestion } from "../bindings/Suggestion";
+import type { UndoReport } from "../bindings/UndoReport";
 import { toBackendError, type Backend } from "./backend";
 
 async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
@@ -79,6 +81,18 @@ export class TauriBackend implements Backend {
   }
   history(entityId: string | null): Promise<AuditEvent[]> {
     return call("history", { entityId });
+  }
+  undo(): Promise<UndoReport | null> {
+    return call("undo");
+  }
+  redo(): Promise<UndoReport | null> {
+    return call("redo");
+  }
+  preferences(): Promise<Preferences> {
+    return call("preferences");
+  }
+  setPreferences(prefs: Preferences): Promise<Preferences> {
+    return call("set_preferences", { prefs });
   }
   async uiReady(): Promise<void> {
     try {
