@@ -76,6 +76,15 @@ fn update_finding(
 }
 
 #[tauri::command]
+async fn add_comment(
+    state: State<'_, AppState>,
+    finding_id: String,
+    text: String,
+) -> AppResult<Finding> {
+    state.with(|lib| lib.add_comment(&finding_id, &text))
+}
+
+#[tauri::command]
 fn delete_finding(state: State<'_, AppState>, finding_id: String) -> AppResult<()> {
     state.with(|lib| lib.delete_finding(&finding_id))
 }
@@ -254,6 +263,7 @@ fn main() {
             add_finding,
             update_finding,
             delete_finding,
+            add_comment,
             ui_ready,
             import_file,
             update_metadata,

@@ -534,6 +534,26 @@ impl Library {
         Ok(f)
     }
 
+    /// Adds a comment to a finding, signed by the acting user. Returns the finding.
+    pub fn add_comment(&mut self, finding_id: &str, text: &str) -> AppResult<Finding> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "A comment needs some text.",
+            ));
+        }
+        if text.chars().count() > 10_000 {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "A comment can be at most 10,000 characters long.",
+            ));
+        }
+        let stamp = self.stamp();
+        self.store.add_comment(&stamp, finding_id, text)?;
+        self.finding(finding_id)
+    }
+
     /// Deletes a finding (its history stays in the audit trail).
     pub fn delete_finding(&mut self, id: &str) -> AppResult<()> {
         let before = self.store.finding(id)?;

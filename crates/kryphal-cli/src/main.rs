@@ -169,6 +169,8 @@ enum FindingCommand {
         #[arg(long = "json", value_name = "FILE|-")]
         input: String,
     },
+    /// Add a comment to a finding, signed with your name. Prints the finding.
+    Comment { finding: String, text: String },
     /// List the findings of a document.
     List {
         doc: String,
@@ -349,6 +351,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
             FindingCommand::Update { finding, input } => {
                 let f = lib.update_finding(&finding, read_finding_input(&input)?)?;
                 print_json(&f)?;
+            }
+            FindingCommand::Comment { finding, text } => {
+                print_json(&lib.add_comment(&finding, &text)?)?
             }
             FindingCommand::List { doc, json } => {
                 let findings = lib.findings(&doc)?;

@@ -602,3 +602,36 @@ fn a_200_mb_file_is_refused_before_it_is_read() {
     assert!(err.contains("more than the limit"), "{err}");
     assert_eq!(env.json(&["list", "--json"]), serde_json::json!([]));
 }
+
+#[test]
+fn comments_on_a_finding_are_signed_kept_and_audited() {
+    let env = Env::new();
+    env.ok(&["import", SAMPLE]);
+    let view = env.json(&["show", "Reglemente", "--json"]);
+    let clause_id = view["outline"]["clauses"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = env.run_with_stdin(&["finding", "add", &clause_id, "--json", "-"], Some("{}"));
+    let finding: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = finding["id"].as_str().unwrap();
+    env.json(&["finding", "comment", id, "Diskutera med upphandlingen."]);
+    let f = env.json(&["finding", "comment", id, "Klart för nämnden."]);
+    let comments = f["comments"].as_array().unwrap();
+    assert_eq!(comments.len(), 2);
+    assert_eq!(comments[0]["text"], "Diskutera med upphandlingen.");
+    assert_eq!(comments[1]["author"], "testare");
+    let err = env.fails(&["finding", "comment", id, "   "]);
+    assert!(err.contains("needs some text"), "{err}");
+    let history = env.json(&["history", id, "--json"]);
+    let actions: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["finding.create", "finding.comment", "finding.comment"]
+    );
+}

@@ -678,6 +678,42 @@ impl Store {
         self.finding(id)
     }
 
+    /// Adds a comment to a finding.
+    pub fn add_comment(
+        &mut self,
+        stamp: &Stamp,
+        finding_id: &str,
+        text: &str,
+    ) -> Result<Vec<Comment>> {
+        let finding = self.finding(finding_id)?;
+        let mut comments = finding.comments;
+        let comment = Comment {
+            author: stamp.actor.clone(),
+            at: stamp.at.clone(),
+            text: text.to_string(),
+        };
+        comments.push(comment.clone());
+        self.write(
+            stamp,
+            Audit {
+                action: "finding.comment",
+                entity: "finding",
+                entity_id: finding_id,
+                document_id: Some(&finding.document_id),
+                before: None,
+                after: Some(serde_json::to_value(&comment)?),
+            },
+            |tx| {
+                tx.execute(
+                    "UPDATE findings SET comments = ?2 WHERE id = ?1",
+                    params![finding_id, serde_json::to_string(&comments)?],
+                )?;
+                Ok(())
+            },
+        )?;
+        Ok(comments)
+    }
+
     /// Deletes a finding; its last state stays in the audit trail.
     pub fn delete_finding(&mut self, stamp: &Stamp, id: &str) -> Result<()> {
         let before = self.finding(id)?;
