@@ -330,6 +330,26 @@ export class AppState {
     this.autosaver.schedule(f.id, inputOf($state.snapshot(f) as Finding));
   }
 
+  /**
+   * Adds a comment to a finding. Pending edits are saved first; only the
+   * comments are taken from the core's copy, so unsaved typing is kept.
+   * Returns the error, or null when done.
+   */
+  async addComment(findingId: string, text: string): Promise<BackendError | null> {
+    if (text.trim() === "") return { code: "invalid_input", message: "" };
+    const view = this.view;
+    if (!view) return { code: "not_found", message: "no document is open" };
+    try {
+      await this.autosaver.flush();
+      const saved = await this.backend.addComment(findingId, text.trim());
+      const local = view.findings.find((f) => f.id === findingId);
+      if (local) local.comments = saved.comments;
+      return null;
+    } catch (e) {
+      return toBackendError(e);
+    }
+  }
+
   async deleteFinding(findingId: string): Promise<boolean> {
     const view = this.view;
     if (!view) return false;

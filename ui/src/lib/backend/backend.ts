@@ -28,6 +28,8 @@ export interface Backend {
   addFinding(clauseId: string, input: FindingInput): Promise<Finding>;
   updateFinding(findingId: string, input: FindingInput): Promise<Finding>;
   deleteFinding(findingId: string): Promise<void>;
+  /** Adds a comment, signed by the user, to a finding; returns the finding. Blank text is refused (`invalid_input`). */
+  addComment(findingId: string, text: string): Promise<Finding>;
   /** Imports one file (its name, with extension, and its bytes) as a new document. */
   importFile(fileName: string, bytes: Uint8Array): Promise<ImportReport>;
   /** Replaces a document's metadata; an empty title is refused (`invalid_input`). */

@@ -371,6 +371,20 @@ export class FakeBackend implements Backend {
     this.calls.push({ command: "ui_ready", args: {} });
   }
 
+  addComment(findingId: string, text: string): Promise<Finding> {
+    return this.answer("add_comment", { findingId, text }, () => {
+      const { doc, index } = this.findFinding(findingId);
+      const trimmed = text.trim();
+      if (trimmed === "") throw fail("invalid_input", "A comment needs some text.");
+      const finding = doc.findings[index] as Finding;
+      const comment = { author: this.lib.appInfo.user, at: this.now(), text: trimmed };
+      finding.comments = [...finding.comments, comment];
+      // As in the core: audited, but not an undoable edit.
+      this.record("finding.comment", "finding", findingId, doc.document.id, null, comment);
+      return finding;
+    });
+  }
+
   async deleteFinding(findingId: string): Promise<void> {
     await this.answer("delete_finding", { findingId }, () => {
       const { doc, index } = this.findFinding(findingId);

@@ -51,6 +51,9 @@ export class TauriBackend implements Backend {
   async deleteFinding(findingId: string): Promise<void> {
     await call<null>("delete_finding", { findingId });
   }
+  addComment(findingId: string, text: string): Promise<Finding> {
+    return call("add_comment", { findingId, text });
+  }
   importFile(fileName: string, bytes: Uint8Array): Promise<ImportReport> {
     // The bytes travel as the raw request body (no JSON array of numbers);
     // the name goes in a header, percent-encoded so that åäö survive.
