@@ -62,6 +62,15 @@ impl Env {
         );
         String::from_utf8(out.stdout).unwrap()
     }
+    /// Imports the sample and returns the id of its first clause.
+    fn import_sample_first_clause(&self) -> String {
+        self.ok(&["import", SAMPLE]);
+        let view = self.json(&["show", "Reglemente", "--json"]);
+        view["outline"]["clauses"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
     fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.ok(args)).unwrap()
     }
@@ -243,12 +252,7 @@ fn one_bad_file_among_good_ones_fails_the_command_but_keeps_the_good_imports() {
 #[test]
 fn bad_findings_are_refused_and_nothing_is_stored() {
     let env = Env::new();
-    env.ok(&["import", SAMPLE]);
-    let view = env.json(&["show", "Reglemente", "--json"]);
-    let clause_id = view["outline"]["clauses"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let clause_id = env.import_sample_first_clause();
     let before = library_state(&env);
     let cases = [
         (r#"{"likelihood": 5}"#, "from 1 to 4"),
@@ -606,12 +610,7 @@ fn a_200_mb_file_is_refused_before_it_is_read() {
 #[test]
 fn comments_on_a_finding_are_signed_kept_and_audited() {
     let env = Env::new();
-    env.ok(&["import", SAMPLE]);
-    let view = env.json(&["show", "Reglemente", "--json"]);
-    let clause_id = view["outline"]["clauses"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let clause_id = env.import_sample_first_clause();
     let out = env.run_with_stdin(&["finding", "add", &clause_id, "--json", "-"], Some("{}"));
     let finding: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let id = finding["id"].as_str().unwrap();
