@@ -44,8 +44,20 @@ test("the library lists documents with progress, findings and highest risk", () 
   const first = items[0] as HTMLElement;
   expect(first.textContent).toContain("Reglemente för kundval inom hemtjänst");
   expect(first.textContent).toContain("1 av 10 klausuler granskade");
-  expect(first.querySelector('[data-testid="doc-risk"]')?.textContent).toBe("Hög");
+  // Findings by risk level, the highest first.
+  const risk = first.querySelector<HTMLElement>('[data-testid="doc-risk"]');
+  expect(risk?.dataset.level).toBe("high");
+  expect(risk?.textContent?.trim()).toBe("1 Hög");
   expect(one("doc-list").contains(first)).toBe(true);
+});
+
+test("a document that is not open still shows its open suggestions", async () => {
+  const open = one("doc-item").querySelector('[data-testid="doc-suggestions"]')?.textContent;
+  expect(open).toMatch(/^\d+ öppna förslag$/);
+  (all("doc-item")[1] as HTMLElement).click();
+  await settle();
+  expect(all("doc-item")[1]?.getAttribute("aria-current")).toBe("page");
+  expect(one("doc-item").querySelector('[data-testid="doc-suggestions"]')?.textContent).toBe(open);
 });
 
 test("the outline shows headings and clauses in document order, the first clause selected", () => {
@@ -226,4 +238,32 @@ test("the library is grouped by document type and owner", () => {
   expect(groups.length).toBeGreaterThan(0);
   expect(groups[0]?.querySelector("h3")?.textContent).toBeTruthy();
   expect(groups[0]?.querySelector("h4")?.textContent).toBeTruthy();
+});
+
+test("F6 moves the focus from pane to pane and around, Shift+F6 back", async () => {
+  const press = (shiftKey = false) => {
+    const from = document.activeElement ?? document.body;
+    from.dispatchEvent(new KeyboardEvent("keydown", { key: "F6", shiftKey, bubbles: true }));
+  };
+  const pane = () => document.activeElement?.closest<HTMLElement>("[data-pane]")?.dataset.pane;
+  press();
+  await settle();
+  expect(pane()).toBe("library");
+  expect(document.activeElement?.getAttribute("aria-current")).toBe("page");
+  press();
+  await settle();
+  expect(pane()).toBe("outline");
+  expect(document.activeElement?.getAttribute("aria-current")).toBe("true");
+  press();
+  await settle();
+  expect(document.activeElement).toBe(one("clause-text"));
+  press();
+  await settle();
+  expect(pane()).toBe("findings");
+  press();
+  await settle();
+  expect(pane()).toBe("library");
+  press(true);
+  await settle();
+  expect(pane()).toBe("findings");
 });

@@ -60,6 +60,19 @@ pub struct DocumentSummary {
     pub reviewed_clause_count: u32,
     /// The highest risk level id among the document's findings.
     pub highest_risk: Option<String>,
+    /// Screening suggestions neither accepted nor dismissed.
+    pub open_suggestion_count: u32,
+    /// Findings per risk level, the rulebook's highest level first; levels
+    /// without findings are left out, unassessed findings are not counted.
+    pub findings_by_level: Vec<LevelCount>,
+}
+
+/// How many findings sit at one risk level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LevelCount {
+    /// A level id of the rulebook's scale.
+    pub level: String,
+    pub count: u32,
 }
 
 /// A document with its outline, findings and screening suggestions, as the
@@ -106,6 +119,7 @@ pub struct Library {
     limits: Limits,
     undo: Vec<Edit>,
     redo: Vec<Edit>,
+    coalesce: std::time::Duration,
 }
 
 /// Where the library lives unless told otherwise: the OS data directory
@@ -167,6 +181,7 @@ impl Library {
             limits: Limits::default(),
             undo: Vec::new(),
             redo: Vec::new(),
+            coalesce: undo::COALESCE,
         })
     }
 
@@ -348,26 +363,46 @@ impl Library {
 
     /// All documents with their review progress.
     pub fn documents(&self) -> AppResult<Vec<DocumentSummary>> {
+        let clause_counts = self.store.clause_counts()?;
+        let open_counts = self.store.open_suggestion_counts()?;
         self.store
             .documents()?
             .into_iter()
             .map(|doc| {
-                let outline = self.store.outline(&doc.id)?;
                 let findings = self.with_risk(self.store.findings(&doc.id)?);
                 let mut reviewed: Vec<&str> =
                     findings.iter().map(|f| f.clause_id.as_str()).collect();
                 reviewed.sort_unstable();
                 reviewed.dedup();
+                let findings_by_level = self
+                    .rulebook
+                    .scale
+                    .levels
+                    .iter()
+                    .rev()
+                    .filter_map(|level| {
+                        let count = findings
+                            .iter()
+                            .filter(|f| f.risk_level.as_deref() == Some(level.id.as_str()))
+                            .count() as u32;
+                        (count > 0).then(|| LevelCount {
+                            level: level.id.clone(),
+                            count,
+                        })
+                    })
+                    .collect();
                 Ok(DocumentSummary {
                     highest_risk: self.highest_level(&findings),
+                    clause_count: clause_counts.get(&doc.id).copied().unwrap_or(0),
+                    open_suggestion_count: open_counts.get(&doc.id).copied().unwrap_or(0),
+                    finding_count: findings.len() as u32,
+                    reviewed_clause_count: reviewed.len() as u32,
+                    findings_by_level,
                     id: doc.id,
                     title: doc.meta.title,
                     doc_type: doc.meta.doc_type,
                     owner: doc.meta.owner,
                     dnr: doc.meta.dnr,
-                    clause_count: outline.clauses.len() as u32,
-                    finding_count: findings.len() as u32,
-                    reviewed_clause_count: reviewed.len() as u32,
                 })
             })
             .collect()
@@ -528,6 +563,7 @@ impl Library {
                 document_id: before.document_id.clone(),
                 before: before.input,
                 after: input,
+                at: std::time::Instant::now(),
             });
         }
         self.fill_risk(&mut f);
@@ -550,8 +586,16 @@ impl Library {
             ));
         }
         let stamp = self.stamp();
-        self.store.add_comment(&stamp, finding_id, text)?;
-        self.finding(finding_id)
+        let comments = self.store.add_comment(&stamp, finding_id, text)?;
+        let finding = self.finding(finding_id)?;
+        if let Some(comment) = comments.last() {
+            self.record(Edit::CommentAdded {
+                document_id: finding.document_id.clone(),
+                finding_id: finding_id.to_string(),
+                comment: comment.clone(),
+            });
+        }
+        Ok(finding)
     }
 
     /// Deletes a finding (its history stays in the audit trail).
@@ -771,13 +815,31 @@ impl Library {
         } else {
             format!("{} {} {}", first.text, next.number, next.text)
         };
+        let findings = self
+            .store
+            .findings(&doc_id)?
+            .into_iter()
+            .filter(|f| f.clause_id == next.id)
+            .map(|f| f.id)
+            .collect();
+        let suggestions = self
+            .store
+            .suggestions(&doc_id)?
+            .into_iter()
+            .filter(|s| s.clause_id == next.id)
+            .map(|s| s.id)
+            .collect();
         let stamp = self.stamp();
         self.store
             .merge_clauses(&stamp, &doc_id, &first.id, &next.id, &merged)?;
-        // A merge cannot be undone (yet); undoing past it would act on a
-        // clause that no longer exists, so the session's history ends here.
-        self.undo.clear();
-        self.redo.clear();
+        self.record(Edit::ClauseMerged {
+            document_id: doc_id.clone(),
+            first: first.clone(),
+            second: next.clone(),
+            merged_text: merged,
+            findings,
+            suggestions,
+        });
         Ok(self.store.clause(&doc_id, &clause_id)?)
     }
 
@@ -800,9 +862,25 @@ impl Library {
         Ok(after)
     }
 
+    /// How close together changes to one finding must be to count as one
+    /// undo step (2 s unless changed; zero keeps every change apart).
+    pub fn set_undo_coalescing(&mut self, window: std::time::Duration) {
+        self.coalesce = window;
+    }
+
     /// Remembers an edit for undo; a new edit ends what could be redone.
+    /// A change to the finding changed just before, within the coalescing
+    /// window, joins that step.
     fn record(&mut self, edit: Edit) {
+        let joinable = self.redo.is_empty();
         self.redo.clear();
+        let edit = match self.undo.last_mut() {
+            Some(last) if joinable => match last.absorb(edit, self.coalesce) {
+                Some(edit) => edit,
+                None => return,
+            },
+            _ => edit,
+        };
         self.undo.push(edit);
         if self.undo.len() > undo::LIMIT {
             self.undo.remove(0);
@@ -931,6 +1009,51 @@ impl Library {
             ) => {
                 self.store
                     .split_clause(&stamp, document_id, first_id, first_text, second)?;
+            }
+            (
+                Edit::ClauseMerged {
+                    document_id,
+                    first,
+                    second,
+                    findings,
+                    suggestions,
+                    ..
+                },
+                true,
+            ) => self.store.unmerge_clauses(
+                &stamp,
+                document_id,
+                first,
+                second,
+                findings,
+                suggestions,
+            )?,
+            (
+                Edit::ClauseMerged {
+                    document_id,
+                    first,
+                    second,
+                    merged_text,
+                    ..
+                },
+                false,
+            ) => {
+                self.store
+                    .merge_clauses(&stamp, document_id, &first.id, &second.id, merged_text)?
+            }
+            (
+                Edit::CommentAdded {
+                    finding_id,
+                    comment,
+                    ..
+                },
+                back,
+            ) => {
+                if back {
+                    self.store.remove_comment(&stamp, finding_id, comment)?;
+                } else {
+                    self.store.push_comment(&stamp, finding_id, comment)?;
+                }
             }
         }
         Ok(())

@@ -5,12 +5,19 @@
 //! state after, each through the store like any other change (so undo and
 //! redo are audited too). The history lives as long as the open library.
 
-use kryphal_domain::{Clause, DocumentMeta, Finding, FindingInput, SuggestionState};
+use std::time::{Duration, Instant};
+
+use kryphal_domain::{Clause, Comment, DocumentMeta, Finding, FindingInput, SuggestionState};
 use serde::Serialize;
 use ts_rs::TS;
 
 /// At most this many edits can be undone.
 pub(crate) const LIMIT: usize = 500;
+
+/// Changes to the same finding closer together than this are one undo step:
+/// the app autosaves while the analyst types, and one Ctrl+Z should take
+/// back a burst of typing, not a few letters.
+pub(crate) const COALESCE: Duration = Duration::from_secs(2);
 
 /// One edit that can be taken back.
 #[derive(Debug, Clone)]
@@ -21,6 +28,8 @@ pub(crate) enum Edit {
         document_id: String,
         before: FindingInput,
         after: FindingInput,
+        /// When `after` was saved (for coalescing).
+        at: Instant,
     },
     FindingDeleted(Finding),
     MetaChanged {
@@ -45,6 +54,21 @@ pub(crate) enum Edit {
         first_text: String,
         second: Clause,
     },
+    ClauseMerged {
+        document_id: String,
+        /// Both clauses as they were before the merge.
+        first: Clause,
+        second: Clause,
+        merged_text: String,
+        /// Findings and suggestions that were the second clause's.
+        findings: Vec<String>,
+        suggestions: Vec<String>,
+    },
+    CommentAdded {
+        document_id: String,
+        finding_id: String,
+        comment: Comment,
+    },
 }
 
 /// What undo or redo changed, so that a view can reload it.
@@ -53,7 +77,8 @@ pub struct UndoReport {
     /// `undo` or `redo`.
     pub direction: String,
     /// What kind of edit: `finding.create`, `finding.update`, `finding.delete`,
-    /// `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`.
+    /// `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`,
+    /// `clause.merge`, `finding.comment`.
     pub edit: String,
     pub document_id: String,
     /// The finding, suggestion or clause concerned (the document for metadata).
@@ -73,6 +98,8 @@ impl Edit {
             Edit::SuggestionChanged { .. } => "suggestion.state",
             Edit::SuggestionAccepted { .. } => "suggestion.accept",
             Edit::ClauseSplit { .. } => "clause.split",
+            Edit::ClauseMerged { .. } => "clause.merge",
+            Edit::CommentAdded { .. } => "finding.comment",
         }
     }
 
@@ -97,6 +124,35 @@ impl Edit {
                 first_id,
                 ..
             } => (document_id.clone(), first_id.clone()),
+            Edit::ClauseMerged {
+                document_id, first, ..
+            } => (document_id.clone(), first.id.clone()),
+            Edit::CommentAdded {
+                document_id,
+                finding_id,
+                ..
+            } => (document_id.clone(), finding_id.clone()),
+        }
+    }
+
+    /// Folds `next` into this edit when both change the same finding within
+    /// `window` of each other. Returns `next` back when they stay apart.
+    pub(crate) fn absorb(&mut self, next: Edit, window: Duration) -> Option<Edit> {
+        match (self, next) {
+            (
+                Edit::FindingChanged { id, after, at, .. },
+                Edit::FindingChanged {
+                    id: next_id,
+                    after: next_after,
+                    at: next_at,
+                    ..
+                },
+            ) if *id == next_id && next_at.saturating_duration_since(*at) < window => {
+                *after = next_after;
+                *at = next_at;
+                None
+            }
+            (_, next) => Some(next),
         }
     }
 }

@@ -435,10 +435,106 @@ impl Store {
                         params![doc_id, first_id, second_id],
                     )?;
                 }
+                // A suggestion's body repeats its clause id.
+                tx.execute(
+                    "UPDATE suggestions SET body = json_set(body, '$.clause_id', ?2)
+                     WHERE document_id = ?1 AND clause_id = ?2",
+                    params![doc_id, first_id],
+                )?;
                 tx.execute(
                     "DELETE FROM clauses WHERE document_id = ?1 AND id = ?2",
                     params![doc_id, second_id],
                 )?;
+                Ok(())
+            },
+        )
+    }
+
+    /// Takes back a merge: the first clause gets its text back, the second
+    /// returns with its id, number, label and section, placed right after
+    /// the first clause (or, when it opened a section of its own, right
+    /// after that section's heading), and the findings and suggestions that
+    /// were its own move back to it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn unmerge_clauses(
+        &mut self,
+        stamp: &Stamp,
+        doc_id: &str,
+        first: &Clause,
+        second: &Clause,
+        findings: &[String],
+        suggestions: &[String],
+    ) -> Result<()> {
+        let merged = self.clause(doc_id, &first.id)?;
+        self.write(
+            stamp,
+            Audit {
+                action: "clause.unmerge",
+                entity: "clause",
+                entity_id: &first.id,
+                document_id: Some(doc_id),
+                before: Some(serde_json::json!({"text": merged.text})),
+                after: Some(serde_json::json!({"first": first, "second": second})),
+            },
+            |tx| {
+                // The item the second clause followed: its own section's
+                // heading when that is not the first clause's section.
+                let anchor: i64 = match (&second.section_id, &first.section_id) {
+                    (Some(own), other) if Some(own) != other.as_ref() => tx.query_row(
+                        "SELECT position FROM sections WHERE document_id = ?1 AND id = ?2",
+                        params![doc_id, own],
+                        |r| r.get(0),
+                    )?,
+                    _ => tx.query_row(
+                        "SELECT position FROM clauses WHERE document_id = ?1 AND id = ?2",
+                        params![doc_id, first.id],
+                        |r| r.get(0),
+                    )?,
+                };
+                for table in ["sections", "clauses"] {
+                    tx.execute(
+                        &format!(
+                            "UPDATE {table} SET position = position + 1
+                             WHERE document_id = ?1 AND position > ?2"
+                        ),
+                        params![doc_id, anchor],
+                    )?;
+                }
+                tx.execute(
+                    "UPDATE clauses SET text = ?3 WHERE document_id = ?1 AND id = ?2",
+                    params![doc_id, first.id, first.text],
+                )?;
+                tx.execute(
+                    "INSERT INTO clauses (document_id, id, section_id, number, label, kind, text, position)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        doc_id,
+                        second.id,
+                        second.section_id,
+                        second.number,
+                        second.label,
+                        clause_kind_str(second.kind),
+                        second.text,
+                        anchor + 1
+                    ],
+                )?;
+                for (table, ids) in [("findings", findings), ("suggestions", suggestions)] {
+                    for id in ids {
+                        tx.execute(
+                            &format!(
+                                "UPDATE {table} SET clause_id = ?3 WHERE document_id = ?1 AND id = ?2"
+                            ),
+                            params![doc_id, id, second.id],
+                        )?;
+                    }
+                }
+                // A suggestion's body repeats its clause id.
+                for id in suggestions {
+                    tx.execute(
+                        "UPDATE suggestions SET body = json_set(body, '$.clause_id', ?2) WHERE id = ?1",
+                        params![id, second.id],
+                    )?;
+                }
                 Ok(())
             },
         )
@@ -513,6 +609,25 @@ impl Store {
             Ok(doc)
         })
         .collect()
+    }
+
+    /// Clauses per document id.
+    pub fn clause_counts(&self) -> Result<std::collections::HashMap<String, u32>> {
+        self.counts("SELECT document_id, count(*) FROM clauses GROUP BY document_id")
+    }
+
+    /// Open (neither accepted nor dismissed) suggestions per document id.
+    pub fn open_suggestion_counts(&self) -> Result<std::collections::HashMap<String, u32>> {
+        self.counts(
+            "SELECT document_id, count(*) FROM suggestions
+             WHERE json_extract(body, '$.state.state') = 'open' GROUP BY document_id",
+        )
+    }
+
+    fn counts(&self, sql: &str) -> Result<std::collections::HashMap<String, u32>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// One document by id.
@@ -678,20 +793,31 @@ impl Store {
         self.finding(id)
     }
 
-    /// Adds a comment to a finding.
+    /// Adds a comment to a finding, signed with the stamp.
     pub fn add_comment(
         &mut self,
         stamp: &Stamp,
         finding_id: &str,
         text: &str,
     ) -> Result<Vec<Comment>> {
-        let finding = self.finding(finding_id)?;
-        let mut comments = finding.comments;
         let comment = Comment {
             author: stamp.actor.clone(),
             at: stamp.at.clone(),
             text: text.to_string(),
         };
+        self.push_comment(stamp, finding_id, &comment)
+    }
+
+    /// Adds a comment as it was written (author and time kept): redo of a
+    /// comment that was undone.
+    pub fn push_comment(
+        &mut self,
+        stamp: &Stamp,
+        finding_id: &str,
+        comment: &Comment,
+    ) -> Result<Vec<Comment>> {
+        let finding = self.finding(finding_id)?;
+        let mut comments = finding.comments;
         comments.push(comment.clone());
         self.write(
             stamp,
@@ -701,7 +827,45 @@ impl Store {
                 entity_id: finding_id,
                 document_id: Some(&finding.document_id),
                 before: None,
-                after: Some(serde_json::to_value(&comment)?),
+                after: Some(serde_json::to_value(comment)?),
+            },
+            |tx| {
+                tx.execute(
+                    "UPDATE findings SET comments = ?2 WHERE id = ?1",
+                    params![finding_id, serde_json::to_string(&comments)?],
+                )?;
+                Ok(())
+            },
+        )?;
+        Ok(comments)
+    }
+
+    /// Removes the latest comment equal to `comment` (undo of a comment);
+    /// the audit trail keeps it.
+    pub fn remove_comment(
+        &mut self,
+        stamp: &Stamp,
+        finding_id: &str,
+        comment: &Comment,
+    ) -> Result<Vec<Comment>> {
+        let finding = self.finding(finding_id)?;
+        let mut comments = finding.comments;
+        let Some(at) = comments.iter().rposition(|c| c == comment) else {
+            return Err(StoreError::NotFound {
+                what: "Comment",
+                id: format!("{finding_id} ({})", comment.at),
+            });
+        };
+        comments.remove(at);
+        self.write(
+            stamp,
+            Audit {
+                action: "finding.uncomment",
+                entity: "finding",
+                entity_id: finding_id,
+                document_id: Some(&finding.document_id),
+                before: Some(serde_json::to_value(comment)?),
+                after: None,
             },
             |tx| {
                 tx.execute(

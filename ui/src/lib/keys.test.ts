@@ -61,3 +61,18 @@ test("? opens the help", () => {
   expect(shortcutFor(key("?", { shiftKey: true }), free)).toBe("help");
   expect(shortcutFor(key("?"), { typing: true, inOutline: false })).toBeNull();
 });
+
+test("Home and End jump to the first and last clause only from the outline", () => {
+  expect(shortcutFor(key("Home"), outline)).toBe("first");
+  expect(shortcutFor(key("End"), outline)).toBe("last");
+  expect(shortcutFor(key("Home"), free)).toBeNull();
+  expect(shortcutFor(key("End"), { typing: true, inOutline: true })).toBeNull();
+});
+
+test("F6 moves between panes, even from a text field, Shift+F6 backwards", () => {
+  expect(shortcutFor(key("F6"), free)).toBe("next-pane");
+  expect(shortcutFor(key("F6", { shiftKey: true }), free)).toBe("previous-pane");
+  expect(shortcutFor(key("F6"), { typing: true, inOutline: false })).toBe("next-pane");
+  expect(shortcutFor(key("F6", { ctrlKey: true }), free)).toBeNull();
+  expect(shortcutFor(key("F5"), free)).toBeNull();
+});

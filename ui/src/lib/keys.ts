@@ -1,11 +1,17 @@
 // Keyboard shortcuts of the document view, as a pure function so they can
-// be tested: j/ArrowDown next clause, k/ArrowUp previous clause, n new finding,
+// be tested: j/ArrowDown next clause, k/ArrowUp previous clause, Home/End the
+// first/last clause (in the outline), F6/Shift+F6 the next/previous pane
+// (library, outline, clause, findings — also from text fields), n new finding,
 // a accept the clause's first open suggestion, d dismiss it (asks for the reason),
 // Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo (outside text fields, where the
 // browser's own text undo applies), ? the help overlay.
 export type Shortcut =
   | "next"
   | "previous"
+  | "first"
+  | "last"
+  | "next-pane"
+  | "previous-pane"
   | "new-finding"
   | "accept-suggestion"
   | "dismiss-suggestion"
@@ -32,7 +38,12 @@ export function shortcutFor(
   },
   context: { typing: boolean; inOutline: boolean; inForm?: boolean },
 ): Shortcut | null {
-  if (event.defaultPrevented || event.altKey || context.typing) return null;
+  if (event.defaultPrevented || event.altKey) return null;
+  // F6 is no text key: it moves between the panes even from a text field.
+  if (event.key === "F6" && !event.ctrlKey && !event.metaKey) {
+    return event.shiftKey ? "previous-pane" : "next-pane";
+  }
+  if (context.typing) return null;
   if (event.ctrlKey || event.metaKey) {
     const key = event.key.toLowerCase();
     if (key === "z") return event.shiftKey ? "redo" : "undo";
@@ -60,6 +71,10 @@ export function shortcutFor(
       return context.inOutline ? "next" : null;
     case "ArrowUp":
       return context.inOutline ? "previous" : null;
+    case "Home":
+      return context.inOutline ? "first" : null;
+    case "End":
+      return context.inOutline ? "last" : null;
     default:
       return null;
   }

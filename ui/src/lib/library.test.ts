@@ -12,6 +12,8 @@ const doc = (id: string, doc_type: string, owner: string): DocumentSummary => ({
   finding_count: 0,
   reviewed_clause_count: 0,
   highest_risk: null,
+  open_suggestion_count: 0,
+  findings_by_level: [],
 });
 
 test("documents are grouped by type, then owner; unnamed groups last", () => {

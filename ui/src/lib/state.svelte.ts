@@ -342,6 +342,7 @@ export class AppState {
     try {
       await this.autosaver.flush();
       const saved = await this.backend.addComment(findingId, text.trim());
+      this.noteEdit();
       const local = view.findings.find((f) => f.id === findingId);
       if (local) local.comments = saved.comments;
       return null;
@@ -550,9 +551,7 @@ export class AppState {
   mergeWithNext(clauseId: string): Promise<BackendError | null> {
     return this.changeOutline(clauseId, async () => {
       await this.backend.mergeWithNext(clauseId);
-      // The core cannot undo a merge; the session's history ends there.
-      this.undoLeft = 0;
-      this.redoLeft = 0;
+      this.noteEdit();
     });
   }
 

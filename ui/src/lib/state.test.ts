@@ -129,7 +129,7 @@ describe("undo and redo", () => {
     expect(await app.undo()).toBeNull();
   });
 
-  test("a new edit ends what could be redone; a merge ends the history", async () => {
+  test("a new edit ends what could be redone", async () => {
     await app.selectClause("c-3-3");
     await app.newFinding();
     await app.undo();
@@ -137,8 +137,28 @@ describe("undo and redo", () => {
     await app.newFinding();
     expect(app.redoLeft).toBe(0);
     expect(app.undoLeft).toBe(1);
-    await app.mergeWithNext("c-3-3");
-    expect(app.undoLeft).toBe(0);
+  });
+
+  test("a merge and a comment can be undone and redone", async () => {
+    await app.selectClause("c-3-3");
+    const before = app.clauses.map((c) => c.id);
+    expect(await app.mergeWithNext("c-3-3")).toBeNull();
+    expect(app.clauses).toHaveLength(before.length - 1);
+    expect(app.undoLeft).toBe(1);
+    const report = await app.undo();
+    expect(report?.edit).toBe("clause.merge");
+    expect(app.clauses.map((c) => c.id)).toEqual(before);
+    await app.redo();
+    expect(app.clauses).toHaveLength(before.length - 1);
+
+    const finding = await app.newFinding();
+    expect(finding).not.toBeNull();
+    expect(await app.addComment(finding?.id ?? "", "Fråga juristen.")).toBeNull();
+    expect(app.selectedFinding?.comments.map((c) => c.text)).toEqual(["Fråga juristen."]);
+    expect((await app.undo())?.edit).toBe("finding.comment");
+    expect(app.selectedFinding?.comments).toEqual([]);
+    await app.redo();
+    expect(app.selectedFinding?.comments.map((c) => c.text)).toEqual(["Fråga juristen."]);
   });
 
   test("preferences are loaded at start and saved", async () => {

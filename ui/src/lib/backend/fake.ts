@@ -70,6 +70,8 @@ const UNDO_KINDS: Record<string, string> = {
   "suggestion.dismiss": "suggestion.state",
   "suggestion.reopen": "suggestion.state",
   "clause.split": "clause.split",
+  "clause.merge": "clause.merge",
+  "finding.comment": "finding.comment",
 };
 
 function clone<T>(v: T): T {
@@ -197,11 +199,6 @@ export class FakeBackend implements Backend {
     if (kind && documentId && !(action === "finding.update" && JSON.stringify(before) === JSON.stringify(after))) {
       this.pending = { kind, documentId, entityId };
     }
-    if (action === "clause.merge") {
-      // As in the core: a merge cannot be undone, and the session's history ends there.
-      this.undoStack = [];
-      this.redoStack = [];
-    }
     this.audit.push({
       id: this.audit.length + 1,
       at: this.now(),
@@ -269,6 +266,11 @@ export class FakeBackend implements Backend {
       // The fake counts a clause as reviewed once it has a finding.
       reviewed_clause_count: new Set(d.findings.map((f) => f.clause_id)).size,
       highest_risk: highest,
+      open_suggestion_count: this.screen(d).filter((s) => s.state.state === "open").length,
+      findings_by_level: [...levels]
+        .reverse()
+        .map((level) => ({ level, count: d.findings.filter((f) => f.risk_level === level).length }))
+        .filter((l) => l.count > 0),
     };
   }
 
@@ -379,7 +381,6 @@ export class FakeBackend implements Backend {
       const finding = doc.findings[index] as Finding;
       const comment = { author: this.lib.appInfo.user, at: this.now(), text: trimmed };
       finding.comments = [...finding.comments, comment];
-      // As in the core: audited, but not an undoable edit.
       this.record("finding.comment", "finding", findingId, doc.document.id, null, comment);
       return finding;
     });

@@ -427,3 +427,23 @@ export function sampleLibrary(): FakeLibrary {
     screening: sampleScreening(),
   };
 }
+
+/**
+ * A long document for the outline's windowing: `chapters` chapters of
+ * `perChapter` numbered paragraphs each (2,000 clauses by default).
+ */
+export function largeDocument(chapters = 40, perChapter = 50): FakeDocument {
+  const document = doc("doc-large", "Stort reglemente för prov", "Reglemente", "Provnämnden", "PN 2026/1");
+  const items: Parameters<typeof outline>[0] = [];
+  for (let ch = 1; ch <= chapters; ch++) {
+    items.push({ s: `l-${ch}`, level: 1, number: `${ch} kap.`, title: `Kapitel ${ch}` });
+    for (let p = 1; p <= perChapter; p++) {
+      items.push({
+        c: `l-${ch}-${p}`,
+        number: `${p} §`,
+        text: `Paragraf ${p} i kapitel ${ch}: utföraren ska redovisa sina kostnader till nämnden varje kvartal.`,
+      });
+    }
+  }
+  return { document, outline: outline(items), findings: [] };
+}

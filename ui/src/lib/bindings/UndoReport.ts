@@ -10,7 +10,8 @@ export type UndoReport = {
 direction: string, 
 /**
  * What kind of edit: `finding.create`, `finding.update`, `finding.delete`,
- * `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`.
+ * `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`,
+ * `clause.merge`, `finding.comment`.
  */
 edit: string, document_id: string, 
 /**

@@ -48,6 +48,8 @@ export const en: Record<MessageKey, string> = {
   "help.action": "What it does",
   "help.next": "Next clause",
   "help.previous": "Previous clause",
+  "help.firstLast": "First or last clause (in the outline)",
+  "help.panes": "Next or previous part of the window: library, outline, clause, findings",
   "help.newFinding": "New finding on the clause",
   "help.accept": "Accept the clause's first open suggestion",
   "help.dismiss": "Dismiss the clause's first open suggestion (type the reason, Enter)",
