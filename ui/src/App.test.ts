@@ -248,6 +248,9 @@ test("F6 moves the focus from pane to pane and around, Shift+F6 back", async () 
   const pane = () => document.activeElement?.closest<HTMLElement>("[data-pane]")?.dataset.pane;
   press();
   await settle();
+  expect(pane()).toBe("header");
+  press();
+  await settle();
   expect(pane()).toBe("library");
   expect(document.activeElement?.getAttribute("aria-current")).toBe("page");
   press();
@@ -262,7 +265,7 @@ test("F6 moves the focus from pane to pane and around, Shift+F6 back", async () 
   expect(pane()).toBe("findings");
   press();
   await settle();
-  expect(pane()).toBe("library");
+  expect(pane()).toBe("header");
   press(true);
   await settle();
   expect(pane()).toBe("findings");

@@ -1,7 +1,7 @@
 // Keyboard shortcuts of the document view, as a pure function so they can
 // be tested: j/ArrowDown next clause, k/ArrowUp previous clause, Home/End the
 // first/last clause (in the outline), F6/Shift+F6 the next/previous pane
-// (library, outline, clause, findings — also from text fields), n new finding,
+// (toolbar, library, outline, clause, findings — also from text fields), n new finding,
 // a accept the clause's first open suggestion, d dismiss it (asks for the reason),
 // Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo (outside text fields, where the
 // browser's own text undo applies), ? the help overlay.

@@ -90,6 +90,25 @@ describe("FindingForm", () => {
     expect(q("finding-risk")?.dataset.level).toBe("very_high");
   });
 
+  test("the grid is one tab stop: the chosen cell, else the lowest corner; arrows move", () => {
+    render(finding());
+    const stops = () =>
+      [...target.querySelectorAll<HTMLButtonElement>('[data-testid^="matrix-cell-"]')]
+        .filter((c) => c.tabIndex === 0)
+        .map((c) => c.dataset.testid);
+    expect(stops()).toEqual(["matrix-cell-1-1"]);
+    const start = q<HTMLButtonElement>("matrix-cell-1-1") as HTMLButtonElement;
+    start.focus();
+    start.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowUp", bubbles: true }));
+    expect(document.activeElement).toBe(q("matrix-cell-2-1"));
+    (document.activeElement as HTMLElement).dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+    expect(document.activeElement).toBe(q("matrix-cell-2-2"));
+    unmount(component as NonNullable<typeof component>);
+    component = null;
+    render(finding({ likelihood: 3, impact: 4 }));
+    expect(stops()).toEqual(["matrix-cell-3-4"]);
+  });
+
   test("clicking a cell reports likelihood and impact", () => {
     const { edits } = render(finding());
     q<HTMLButtonElement>("matrix-cell-2-3")?.click();

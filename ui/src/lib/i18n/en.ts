@@ -49,7 +49,7 @@ export const en: Record<MessageKey, string> = {
   "help.next": "Next clause",
   "help.previous": "Previous clause",
   "help.firstLast": "First or last clause (in the outline)",
-  "help.panes": "Next or previous part of the window: library, outline, clause, findings",
+  "help.panes": "Next or previous part of the window: toolbar, library, outline, clause, findings",
   "help.newFinding": "New finding on the clause",
   "help.accept": "Accept the clause's first open suggestion",
   "help.dismiss": "Dismiss the clause's first open suggestion (type the reason, Enter)",

@@ -48,7 +48,7 @@ export const sv = {
   "help.next": "Nästa klausul",
   "help.previous": "Föregående klausul",
   "help.firstLast": "Första respektive sista klausulen (i dispositionen)",
-  "help.panes": "Nästa respektive föregående del av fönstret: bibliotek, disposition, klausul, fynd",
+  "help.panes": "Nästa respektive föregående del av fönstret: verktygsfält, bibliotek, disposition, klausul, fynd",
   "help.newFinding": "Nytt fynd på klausulen",
   "help.accept": "Acceptera klausulens första öppna förslag",
   "help.dismiss": "Avfärda klausulens första öppna förslag (skriv skälet, Enter)",
