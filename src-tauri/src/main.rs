@@ -233,6 +233,9 @@ fn path_arg(name: &str) -> AppResult<Option<PathBuf>> {
 }
 
 fn open_library() -> AppResult<Library> {
+    if let Some(dir) = path_arg("config-dir")? {
+        kryphal_app::prefs::use_config_dir(dir);
+    }
     let path = kryphal_app::resolve_library_path(path_arg("library")?);
     let mut lib = Library::open(&path, Preferences::load().effective_user())?;
     if let Some(dir) = kryphal_app::resolve_rulebook_dir(path_arg("rulebook")?)

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 mod error;
-mod prefs;
+pub mod prefs;
 pub mod sample;
 mod undo;
 

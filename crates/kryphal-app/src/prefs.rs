@@ -20,7 +20,18 @@ pub struct Preferences {
     pub language: String,
 }
 
+static CONFIG_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Makes `dir` the preferences folder of this process (the desktop app's
+/// `--config-dir`); it wins over `KRYPHAL_CONFIG_DIR`. Only the first call counts.
+pub fn use_config_dir(dir: PathBuf) {
+    let _ = CONFIG_DIR.set(dir);
+}
+
 fn dir() -> PathBuf {
+    if let Some(dir) = CONFIG_DIR.get() {
+        return dir.clone();
+    }
     std::env::var_os("KRYPHAL_CONFIG_DIR")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)

@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +38,10 @@ export function tempDir(prefix = 'kryphal-e2e-') {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts the app with the given library file and returns the WebdriverIO browser. */
+/**
+ * Starts the app with the given library file and returns the WebdriverIO browser.
+ * `extraArgs` go to the app, e.g. `['--config-dir', dir]` for preferences of the test's own.
+ */
 export async function startApp(libraryPath, extraArgs = []) {
   return remote({
     hostname: '127.0.0.1',
@@ -149,6 +153,42 @@ export async function x11WindowNames() {
   } catch {
     return null;
   }
+}
+
+/**
+ * Runs axe-core on the page as it is (e.g. with a dialog open) and returns the serious and
+ * critical violations (an empty list is a pass). `label` names the state in the diagnostics.
+ */
+export async function axeViolations(browser, t, label) {
+  const loaded = await browser.execute(() => typeof window.axe?.run === 'function');
+  if (!loaded) await browser.execute(AXE_SOURCE());
+  const result = await browser.execute(async () => {
+    try {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return {
+        violations: r.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+        })),
+      };
+    } catch (err) {
+      return { error: String(err?.stack ?? err) };
+    }
+  });
+  if (result.error) throw new Error(`axe.run failed (${label}): ${result.error}`);
+  const all = result.violations;
+  t.diagnostic(
+    `axe (${label}): ${all.length} violation type(s): ${all.map((v) => `${v.id} (${v.impact}: ${v.nodes.join(' | ')})`).join(', ') || 'none'}`,
+  );
+  return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+let axeSource = null;
+function AXE_SOURCE() {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  return axeSource;
 }
 
 export function sha256(file) {

@@ -11,14 +11,10 @@
 // 5. The user name set in Preferences is the one the history shows for a new finding.
 
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved } from '../lib/harness.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { axeViolations, screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved } from '../lib/harness.mjs';
 
 const USER_NAME = 'Testa Testsson';
 const CONSEQUENCE = 'Ersättning kan betalas ut för insatser som aldrig utförts.';
@@ -149,28 +145,7 @@ test('undo/redo from the keyboard, help overlay, axe-core, markup shown as text'
       'Escape did not close the help overlay');
 
     // ---- axe-core on the main view --------------------------------------------------------
-    await browser.execute(AXE_SOURCE);
-    const axeLoaded = await browser.execute(() => typeof window.axe?.run === 'function');
-    assert.ok(axeLoaded, 'axe-core could be injected through WebDriver');
-    const result = await browser.execute(async () => {
-      try {
-        const r = await window.axe.run(document, { resultTypes: ['violations'] });
-        return {
-          violations: r.violations.map((v) => ({
-            id: v.id,
-            impact: v.impact,
-            help: v.help,
-            nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-          })),
-        };
-      } catch (err) {
-        return { error: String(err?.stack ?? err) };
-      }
-    });
-    assert.ok(!result.error, `axe.run failed: ${result.error}`);
-    const all = result.violations;
-    t.diagnostic(`axe: ${all.length} violation type(s): ${all.map((v) => `${v.id} (${v.impact}: ${v.nodes.join(' | ')})`).join(', ') || 'none'}`);
-    const serious = all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const serious = await axeViolations(browser, t, 'main view');
     assert.deepEqual(serious, [], `axe-core found serious or critical violations:\n${JSON.stringify(serious, null, 2)}`);
 
     // ---- Markup in an imported document stays text -------------------------------------------
