@@ -1,0 +1,736 @@
+//! The memo as PDF, laid out here: greedy line breaking at spaces, tables
+//! whose rows move to the next page (or split, when taller than a page) with
+//! the header row repeated, a footer with the variant and page numbers.
+//! `krilla` writes the PDF and embeds the subset of Liberation Sans the memo
+//! uses; every glyph keeps its text, so the PDF's text can be searched and
+//! copied (å, ä, ö and § included).
+
+use krilla::Document;
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::metadata::Metadata;
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, FillRule};
+use krilla::surface::Surface;
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+use skrifa::charmap::Charmap;
+use skrifa::instance::{LocationRef, Size};
+use skrifa::metrics::GlyphMetrics;
+use skrifa::{FontRef, MetadataProvider};
+
+use crate::memo::{Block, Cell, Look, Span, TableKind};
+use crate::model::{Prepared, typo};
+use crate::{ExportError, Format, Variant};
+
+static REGULAR: &[u8] = include_bytes!("../fonts/LiberationSans-Regular.ttf");
+static BOLD: &[u8] = include_bytes!("../fonts/LiberationSans-Bold.ttf");
+static ITALIC: &[u8] = include_bytes!("../fonts/LiberationSans-Italic.ttf");
+
+const PAGE_W: f32 = 595.28;
+const PAGE_H: f32 = 841.89;
+const LEFT: f32 = 62.0;
+const RIGHT: f32 = PAGE_W - 62.0;
+const TOP: f32 = 56.0;
+const BOTTOM: f32 = PAGE_H - 64.0;
+const TEXT_W: f32 = RIGHT - LEFT;
+
+const BODY: f32 = 10.5;
+const SMALL: f32 = 9.5;
+const LEADING: f32 = 1.32;
+const CELL_PAD: f32 = 4.0;
+
+type Rgb = (u8, u8, u8);
+const BLACK: Rgb = (17, 17, 17);
+const HEADING: Rgb = (31, 56, 100);
+const DELETED: Rgb = (139, 0, 0);
+const INSERTED: Rgb = (11, 61, 145);
+const GREY_LINE: Rgb = (119, 119, 119);
+const HEADER_FILL: Rgb = (228, 228, 228);
+const QUOTE_FILL: Rgb = (243, 243, 243);
+const QUOTE_BAR: Rgb = (136, 136, 136);
+const WHITE: Rgb = (255, 255, 255);
+
+/// One face of the font: the PDF font, and what measuring needs.
+struct Face {
+    font: Font,
+    charmap: Charmap<'static>,
+    metrics: GlyphMetrics<'static>,
+    upem: f32,
+}
+
+impl Face {
+    fn load(data: &'static [u8]) -> Option<Face> {
+        let font_ref = FontRef::new(data).ok()?;
+        let upem = f32::from(
+            font_ref
+                .metrics(Size::unscaled(), LocationRef::default())
+                .units_per_em,
+        );
+        Some(Face {
+            font: Font::new(data.into(), 0)?,
+            charmap: font_ref.charmap(),
+            metrics: font_ref.glyph_metrics(Size::unscaled(), LocationRef::default()),
+            upem,
+        })
+    }
+
+    fn glyph(&self, c: char) -> (u32, f32) {
+        let gid = self.charmap.map(c).unwrap_or_default();
+        let adv = self.metrics.advance_width(gid).unwrap_or(0.0) / self.upem;
+        (gid.to_u32(), adv)
+    }
+
+    fn width(&self, text: &str, size: f32) -> f32 {
+        text.chars().map(|c| self.glyph(c).1).sum::<f32>() * size
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum FaceId {
+    Regular,
+    Bold,
+    Italic,
+}
+
+struct Faces {
+    regular: Face,
+    bold: Face,
+    italic: Face,
+}
+
+impl Faces {
+    fn get(&self, id: FaceId) -> &Face {
+        match id {
+            FaceId::Regular => &self.regular,
+            FaceId::Bold => &self.bold,
+            FaceId::Italic => &self.italic,
+        }
+    }
+}
+
+/// What is drawn, in page coordinates (points, y down, text at its baseline).
+enum Op {
+    Text {
+        x: f32,
+        y: f32,
+        face: FaceId,
+        size: f32,
+        color: Rgb,
+        text: String,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        color: Rgb,
+    },
+}
+
+/// Text style of a run of text: face, colour and decoration.
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct Style {
+    face: FaceId,
+    color: Rgb,
+    strike: bool,
+    underline: bool,
+}
+
+impl Style {
+    fn of(look: Look, base: Style) -> Style {
+        let mut s = base;
+        if look.bold || look.underline {
+            s.face = FaceId::Bold;
+        } else if look.italic {
+            s.face = FaceId::Italic;
+        }
+        if look.strike {
+            s.color = DELETED;
+            s.strike = true;
+        }
+        if look.underline {
+            s.color = INSERTED;
+            s.underline = true;
+        }
+        s
+    }
+}
+
+/// A piece of a laid-out line.
+struct Piece {
+    x: f32,
+    text: String,
+    style: Style,
+}
+
+/// A line of text, pieces positioned from the line's left edge.
+struct Line {
+    pieces: Vec<Piece>,
+}
+
+/// Breaks styled text into lines no wider than `width`, at spaces (a word
+/// longer than a line is broken between characters). Non-breaking spaces
+/// do not break.
+fn lines(faces: &Faces, spans: &[(String, Style)], size: f32, width: f32) -> Vec<Line> {
+    // Tokens: words and runs of spaces, each with its style.
+    let mut tokens: Vec<(String, Style, bool)> = Vec::new(); // (text, style, is_space)
+    let mut breaks: Vec<usize> = Vec::new(); // forced breaks before token index
+    for (text, style) in spans {
+        let mut word = String::new();
+        for c in text.chars() {
+            match c {
+                ' ' | '\t' => {
+                    if !word.is_empty() {
+                        tokens.push((std::mem::take(&mut word), *style, false));
+                    }
+                    tokens.push((" ".to_string(), *style, true));
+                }
+                '\n' | '\r' => {
+                    if !word.is_empty() {
+                        tokens.push((std::mem::take(&mut word), *style, false));
+                    }
+                    breaks.push(tokens.len());
+                }
+                _ => word.push(c),
+            }
+        }
+        if !word.is_empty() {
+            tokens.push((word, *style, false));
+        }
+    }
+    let mut out = Vec::new();
+    let mut line: Vec<Piece> = Vec::new();
+    let mut x = 0.0f32;
+    let push = |line: &mut Vec<Piece>, x: f32, text: &str, style: Style| match line.last_mut() {
+        Some(last) if last.style == style => last.text.push_str(text),
+        _ => line.push(Piece {
+            x,
+            text: text.to_string(),
+            style,
+        }),
+    };
+    let finish = |line: &mut Vec<Piece>, out: &mut Vec<Line>| {
+        // Drop trailing spaces.
+        while let Some(last) = line.last_mut() {
+            let trimmed = last.text.trim_end_matches(' ').len();
+            last.text.truncate(trimmed);
+            if last.text.is_empty() {
+                line.pop();
+            } else {
+                break;
+            }
+        }
+        out.push(Line {
+            pieces: std::mem::take(line),
+        });
+    };
+    for (i, (text, style, is_space)) in tokens.iter().enumerate() {
+        if breaks.contains(&i) && (!line.is_empty() || i > 0) {
+            finish(&mut line, &mut out);
+            x = 0.0;
+        }
+        let face = faces.get(style.face);
+        let w = face.width(text, size);
+        if *is_space {
+            if line.is_empty() {
+                continue; // no leading spaces
+            }
+            push(&mut line, x, text, *style);
+            x += w;
+            continue;
+        }
+        if x + w > width && !line.is_empty() {
+            finish(&mut line, &mut out);
+            x = 0.0;
+        }
+        if w > width {
+            // A word wider than the line: break it between characters.
+            for c in text.chars() {
+                let cw = face.width(c.encode_utf8(&mut [0; 4]), size);
+                if x + cw > width && !line.is_empty() {
+                    finish(&mut line, &mut out);
+                    x = 0.0;
+                }
+                push(&mut line, x, c.encode_utf8(&mut [0; 4]), *style);
+                x += cw;
+            }
+            continue;
+        }
+        push(&mut line, x, text, *style);
+        x += w;
+    }
+    if !line.is_empty() || out.is_empty() {
+        finish(&mut line, &mut out);
+    }
+    out
+}
+
+/// The page-filling state.
+struct Layout<'f> {
+    faces: &'f Faces,
+    pages: Vec<Vec<Op>>,
+    y: f32,
+}
+
+impl<'f> Layout<'f> {
+    fn new(faces: &'f Faces) -> Self {
+        Layout {
+            faces,
+            pages: vec![Vec::new()],
+            y: TOP,
+        }
+    }
+
+    fn ops(&mut self) -> &mut Vec<Op> {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+    }
+
+    /// Makes room for `h` points, starting a new page if needed.
+    fn ensure(&mut self, h: f32) {
+        if self.y + h > BOTTOM && self.y > TOP {
+            self.new_page();
+        }
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: Rgb) {
+        self.ops().push(Op::Rect { x, y, w, h, color });
+    }
+
+    /// Draws one laid-out line with its top at `top`.
+    fn draw_line(&mut self, line: &Line, x0: f32, top: f32, size: f32) {
+        let baseline = top + size * 0.93;
+        for p in &line.pieces {
+            let w = self.faces.get(p.style.face).width(&p.text, size);
+            let x = x0 + p.x;
+            self.ops().push(Op::Text {
+                x,
+                y: baseline,
+                face: p.style.face,
+                size,
+                color: p.style.color,
+                text: p.text.clone(),
+            });
+            if p.style.strike {
+                self.rect(x, baseline - size * 0.3, w, size * 0.06, p.style.color);
+            }
+            if p.style.underline {
+                self.rect(x, baseline + size * 0.12, w, size * 0.06, p.style.color);
+            }
+        }
+    }
+
+    /// Flowing text: lines placed one by one, breaking pages between lines.
+    fn text(&mut self, spans: &[(String, Style)], size: f32, x0: f32, width: f32, after: f32) {
+        let lh = size * LEADING;
+        for line in lines(self.faces, spans, size, width) {
+            self.ensure(lh);
+            let top = self.y;
+            self.draw_line(&line, x0, top, size);
+            self.y += lh;
+        }
+        self.y += after;
+    }
+
+    fn heading(&mut self, text: &str, size: f32, before: f32) {
+        let style = Style {
+            face: FaceId::Bold,
+            color: HEADING,
+            strike: false,
+            underline: false,
+        };
+        // Keep the heading with at least three lines of what follows.
+        if self.y > TOP {
+            self.y += before;
+        }
+        self.ensure(size * LEADING * 2.0 + BODY * LEADING * 3.0);
+        self.text(&[(typo(text), style)], size, LEFT, TEXT_W, size * 0.45);
+    }
+
+    fn table(&mut self, kind: TableKind, header: &[Cell], rows: &[Vec<Cell>], widths: &[u32]) {
+        let total: u32 = widths.iter().sum::<u32>().max(1);
+        let cols: Vec<f32> = widths
+            .iter()
+            .map(|w| TEXT_W * (*w as f32) / (total as f32))
+            .collect();
+        let size = SMALL;
+        let lh = size * LEADING;
+        let layout_row = |row: &[Cell], is_header: bool| -> Vec<(Vec<Line>, Option<Rgb>)> {
+            row.iter()
+                .zip(&cols)
+                .enumerate()
+                .map(|(i, (c, w))| {
+                    let fill = c.fill.as_deref().and_then(parse_rgb).or(
+                        if is_header || (kind == TableKind::Matrix && i == 0) {
+                            Some(HEADER_FILL)
+                        } else {
+                            None
+                        },
+                    );
+                    let base = Style {
+                        face: if is_header || c.fill.is_some() {
+                            FaceId::Bold
+                        } else {
+                            FaceId::Regular
+                        },
+                        color: if c.fill.is_some() { WHITE } else { BLACK },
+                        strike: false,
+                        underline: false,
+                    };
+                    let spans: Vec<(String, Style)> = c
+                        .spans
+                        .iter()
+                        .map(|s: &Span| (typo(&s.text), Style::of(s.look, base)))
+                        .collect();
+                    (lines(self.faces, &spans, size, w - 2.0 * CELL_PAD), fill)
+                })
+                .collect()
+        };
+        let head = layout_row(header, true);
+        let head_h = row_height(&head, lh);
+        self.ensure(head_h + lh * 2.0 + 2.0 * CELL_PAD);
+        self.draw_row(&head, &cols, lh, size);
+        for row in rows {
+            let mut cells = layout_row(row, false);
+            loop {
+                let h = row_height(&cells, lh);
+                let room = BOTTOM - self.y;
+                if h <= room {
+                    self.draw_row(&cells, &cols, lh, size);
+                    break;
+                }
+                let fresh = BOTTOM - TOP - head_h;
+                if h <= fresh || room < lh * 2.0 + 2.0 * CELL_PAD {
+                    // Move the whole row (or what is left of it) to the next page.
+                    self.new_page();
+                    self.draw_row(&head, &cols, lh, size);
+                    if h <= fresh {
+                        continue;
+                    }
+                }
+                // Taller than a page: draw what fits, carry the rest over.
+                let fit = (((BOTTOM - self.y - 2.0 * CELL_PAD) / lh).floor() as usize).max(1);
+                let mut rest = Vec::new();
+                let mut now = Vec::new();
+                for (ls, fill) in cells {
+                    let mut ls = ls;
+                    let tail = if ls.len() > fit {
+                        ls.split_off(fit)
+                    } else {
+                        Vec::new()
+                    };
+                    now.push((ls, fill));
+                    rest.push((tail, fill));
+                }
+                self.draw_row(&now, &cols, lh, size);
+                self.new_page();
+                self.draw_row(&head, &cols, lh, size);
+                cells = rest;
+            }
+        }
+        self.y += 8.0;
+    }
+
+    fn draw_row(&mut self, cells: &[(Vec<Line>, Option<Rgb>)], cols: &[f32], lh: f32, size: f32) {
+        let h = row_height(cells, lh);
+        let top = self.y;
+        let mut x = LEFT;
+        for ((ls, fill), w) in cells.iter().zip(cols) {
+            if let Some(color) = fill {
+                self.rect(x, top, *w, h, *color);
+            }
+            let mut y = top + CELL_PAD;
+            for line in ls {
+                self.draw_line(line, x + CELL_PAD, y, size);
+                y += lh;
+            }
+            x += w;
+        }
+        // Grid lines: top, bottom, and every column edge.
+        let line = 0.6;
+        self.rect(LEFT, top, TEXT_W, line, GREY_LINE);
+        self.rect(LEFT, top + h, TEXT_W, line, GREY_LINE);
+        let mut x = LEFT;
+        self.rect(x, top, line, h, GREY_LINE);
+        for w in cols {
+            x += w;
+            self.rect(x - line, top, line, h, GREY_LINE);
+        }
+        self.y = top + h;
+    }
+}
+
+fn row_height(cells: &[(Vec<Line>, Option<Rgb>)], lh: f32) -> f32 {
+    let n = cells.iter().map(|(l, _)| l.len()).max().unwrap_or(1).max(1);
+    n as f32 * lh + 2.0 * CELL_PAD
+}
+
+fn parse_rgb(hex: &str) -> Option<Rgb> {
+    let h = hex.strip_prefix('#')?;
+    if h.len() != 6 || !h.is_ascii() {
+        return None;
+    }
+    let v = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
+    Some((v(0)?, v(2)?, v(4)?))
+}
+
+fn plain(text: String, face: FaceId) -> (String, Style) {
+    (
+        text,
+        Style {
+            face,
+            color: BLACK,
+            strike: false,
+            underline: false,
+        },
+    )
+}
+
+fn base_spans(spans: &[Span]) -> Vec<(String, Style)> {
+    let base = Style {
+        face: FaceId::Regular,
+        color: BLACK,
+        strike: false,
+        underline: false,
+    };
+    spans
+        .iter()
+        .map(|s| (typo(&s.text), Style::of(s.look, base)))
+        .collect()
+}
+
+fn fill(surface: &mut Surface<'_>, (r, g, b): Rgb) {
+    surface.set_fill(Some(Fill {
+        paint: rgb::Color::new(r, g, b).into(),
+        opacity: NormalizedF32::ONE,
+        rule: FillRule::NonZero,
+    }));
+}
+
+fn draw(surface: &mut Surface<'_>, faces: &Faces, op: &Op) {
+    match op {
+        Op::Text {
+            x,
+            y,
+            face,
+            size,
+            color,
+            text,
+        } => {
+            let face = faces.get(*face);
+            let glyphs: Vec<KrillaGlyph> = text
+                .char_indices()
+                .map(|(i, c)| {
+                    let (gid, adv) = face.glyph(c);
+                    KrillaGlyph::new(
+                        GlyphId::new(gid),
+                        adv,
+                        0.0,
+                        0.0,
+                        0.0,
+                        i..i + c.len_utf8(),
+                        None,
+                    )
+                })
+                .collect();
+            fill(surface, *color);
+            surface.draw_glyphs(
+                Point::from_xy(*x, *y),
+                &glyphs,
+                face.font.clone(),
+                text,
+                *size,
+                false,
+            );
+        }
+        Op::Rect { x, y, w, h, color } => {
+            let Some(rect) = Rect::from_xywh(*x, *y, w.max(0.1), h.max(0.1)) else {
+                return;
+            };
+            let mut pb = PathBuilder::new();
+            pb.push_rect(rect);
+            if let Some(path) = pb.finish() {
+                fill(surface, *color);
+                surface.draw_path(&path);
+            }
+        }
+    }
+}
+
+fn write_err(reason: impl Into<String>) -> ExportError {
+    ExportError::Write {
+        format: Format::MemoPdf,
+        reason: reason.into(),
+    }
+}
+
+pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, ExportError> {
+    let faces = Faces {
+        regular: Face::load(REGULAR).ok_or_else(|| write_err("the regular font cannot be read"))?,
+        bold: Face::load(BOLD).ok_or_else(|| write_err("the bold font cannot be read"))?,
+        italic: Face::load(ITALIC).ok_or_else(|| write_err("the italic font cannot be read"))?,
+    };
+    let mut l = Layout::new(&faces);
+    let mut title = String::new();
+    for b in blocks {
+        match b {
+            Block::Title(t) => {
+                title = t.clone();
+                let style = Style {
+                    face: FaceId::Bold,
+                    color: BLACK,
+                    strike: false,
+                    underline: false,
+                };
+                l.text(&[(typo(t), style)], 18.0, LEFT, TEXT_W, 10.0);
+            }
+            Block::Heading(level, t) => {
+                if *level <= 1 {
+                    l.heading(t, 14.0, 12.0);
+                } else {
+                    l.heading(t, 12.0, 8.0);
+                }
+            }
+            Block::Para(s) => l.text(&base_spans(s), BODY, LEFT, TEXT_W, 5.0),
+            Block::Fields(fields) => {
+                let label_w = 150.0;
+                for (label, value) in fields {
+                    let value_lines = lines(
+                        &faces,
+                        &[plain(typo(value), FaceId::Regular)],
+                        BODY,
+                        TEXT_W - label_w,
+                    );
+                    let lh = BODY * LEADING;
+                    l.ensure(lh * value_lines.len() as f32);
+                    let top = l.y;
+                    let label_lines = lines(
+                        &faces,
+                        &[plain(label.clone(), FaceId::Bold)],
+                        BODY,
+                        label_w - 8.0,
+                    );
+                    for (i, line) in label_lines.iter().enumerate() {
+                        l.draw_line(line, LEFT, top + i as f32 * lh, BODY);
+                    }
+                    for (i, line) in value_lines.iter().enumerate() {
+                        l.draw_line(line, LEFT + label_w, top + i as f32 * lh, BODY);
+                    }
+                    l.y = top + lh * value_lines.len().max(label_lines.len()) as f32;
+                }
+                l.y += 10.0;
+            }
+            Block::Quote(t) => {
+                let style = Style {
+                    face: FaceId::Italic,
+                    color: (51, 51, 51),
+                    strike: false,
+                    underline: false,
+                };
+                let ls = lines(&faces, &[(typo(t), style)], BODY, TEXT_W - 24.0);
+                let lh = BODY * LEADING;
+                l.y += 2.0;
+                for line in &ls {
+                    l.ensure(lh + 4.0);
+                    let top = l.y;
+                    l.rect(LEFT, top - 2.0, TEXT_W, lh + 0.5, QUOTE_FILL);
+                    l.rect(LEFT, top - 2.0, 3.0, lh + 0.5, QUOTE_BAR);
+                    l.draw_line(line, LEFT + 14.0, top, BODY);
+                    l.y += lh;
+                }
+                l.y += 8.0;
+            }
+            Block::Bullets(items) => {
+                for item in items {
+                    let ls = lines(&faces, &base_spans(item), BODY, TEXT_W - 18.0);
+                    let lh = BODY * LEADING;
+                    for (i, line) in ls.iter().enumerate() {
+                        l.ensure(lh);
+                        let top = l.y;
+                        if i == 0 {
+                            let bullet = Line {
+                                pieces: vec![Piece {
+                                    x: 0.0,
+                                    text: "•".into(),
+                                    style: plain(String::new(), FaceId::Regular).1,
+                                }],
+                            };
+                            l.draw_line(&bullet, LEFT + 6.0, top, BODY);
+                        }
+                        l.draw_line(line, LEFT + 18.0, top, BODY);
+                        l.y += lh;
+                    }
+                }
+                l.y += 5.0;
+            }
+            Block::Table {
+                kind,
+                header,
+                rows,
+                widths,
+            } => l.table(*kind, header, rows, widths),
+        }
+    }
+    let pages = l.pages;
+    let total = pages.len();
+
+    let mut doc = Document::new();
+    doc.set_metadata(
+        Metadata::new()
+            .title(title)
+            .language(p.t.lang.to_string())
+            .creator("Kryphål".to_string()),
+    );
+    let variant = match p.options.variant {
+        Variant::Internal => p.t.variant_internal,
+        Variant::Public => p.t.variant_public,
+    };
+    let dnr = p.analysis.document.meta.dnr.trim();
+    let settings =
+        PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| write_err("invalid page size"))?;
+    for (n, ops) in pages.iter().enumerate() {
+        let mut page = doc.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        for op in ops {
+            draw(&mut surface, &faces, op);
+        }
+        // Footer: the variant on the left, Dnr and page on the right.
+        let size = 8.0;
+        let y = PAGE_H - 36.0;
+        let left = Op::Text {
+            x: LEFT,
+            y,
+            face: FaceId::Regular,
+            size,
+            color: GREY_LINE,
+            text: format!("{}: {variant}", p.t.variant),
+        };
+        draw(&mut surface, &faces, &left);
+        let mut right_text = format!("{} {} ({total})", p.t.page, n + 1);
+        if !dnr.is_empty() {
+            right_text = format!("{} {} · {right_text}", p.t.dnr, typo(dnr));
+        }
+        let w = faces.regular.width(&right_text, size);
+        let right = Op::Text {
+            x: RIGHT - w,
+            y,
+            face: FaceId::Regular,
+            size,
+            color: GREY_LINE,
+            text: right_text,
+        };
+        draw(&mut surface, &faces, &right);
+        surface.finish();
+        page.finish();
+    }
+    doc.finish().map_err(|e| write_err(format!("{e:?}")))
+}
