@@ -2,10 +2,11 @@
 //! governing document with the agreed proposals as tracked changes.
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BorderType, Delete, Docx, Footer, IndentLevel, Insert, Level,
-    LevelJc, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, PageMargin, PageNum,
-    Paragraph, Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Table,
-    TableBorder, TableBorderPosition, TableBorders, TableCell, TableRow, WidthType,
+    AbstractNumbering, AlignmentType, BorderType, BreakType, Delete, Docx, Footer, IndentLevel,
+    Insert, Level, LevelJc, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId,
+    PageMargin, PageNum, Paragraph, Run, RunFonts, Shading, ShdType, SpecialIndentType, Start,
+    Style, StyleType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableRow,
+    WidthType,
 };
 use kryphal_domain::{Finding, FindingStatus};
 
@@ -72,6 +73,17 @@ fn styled(docx: Docx, lang: &str) -> Docx {
                 .fonts(font())
                 .indent(Some(567), None, Some(567), None)
                 .line_spacing(spacing(60, 180)),
+        )
+        .add_style(
+            Style::new("TableText", StyleType::Paragraph)
+                .name(if lang == "sv" {
+                    "Tabelltext"
+                } else {
+                    "Table Text"
+                })
+                .fonts(font())
+                .size(20)
+                .line_spacing(spacing(20, 20)),
         )
         .add_style(
             Style::new("ListBullet", StyleType::Paragraph)
@@ -173,7 +185,7 @@ fn paragraph(spans: &[Span]) -> Paragraph {
 }
 
 fn cell(c: &Cell, width: usize, header: bool) -> TableCell {
-    let mut p = Paragraph::new().style("Normal");
+    let mut p = Paragraph::new().style("TableText");
     for s in &c.spans {
         let mut r = run(s);
         if header || c.fill.is_some() {
@@ -209,20 +221,26 @@ fn table(header: &[Cell], rows: &[Vec<Cell>], widths: &[u32]) -> Table {
         .iter()
         .map(|w| TEXT_W * (*w as usize) / (total as usize))
         .collect();
-    let mut out = vec![TableRow::new(
-        header
-            .iter()
-            .zip(&grid)
-            .map(|(c, w)| cell(c, *w, true))
-            .collect(),
-    )];
-    for row in rows {
-        out.push(TableRow::new(
-            row.iter()
+    let mut out = vec![
+        TableRow::new(
+            header
+                .iter()
                 .zip(&grid)
-                .map(|(c, w)| cell(c, *w, false))
+                .map(|(c, w)| cell(c, *w, true))
                 .collect(),
-        ));
+        )
+        .cant_split(),
+    ];
+    for row in rows {
+        out.push(
+            TableRow::new(
+                row.iter()
+                    .zip(&grid)
+                    .map(|(c, w)| cell(c, *w, false))
+                    .collect(),
+            )
+            .cant_split(),
+        );
     }
     Table::without_borders(out)
         .style(TABLE_STYLE)
@@ -273,7 +291,16 @@ fn pack(docx: Docx, format: Format) -> Result<Vec<u8>, ExportError> {
 pub(crate) fn memo(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, ExportError> {
     let mut docx = styled(Docx::new(), p.t.lang);
     let dnr = p.analysis.document.meta.dnr.trim();
+    let variant = match p.options.variant {
+        crate::Variant::Internal => p.t.variant_internal,
+        crate::Variant::Public => p.t.variant_public,
+    };
     let mut foot = Paragraph::new().style("Normal").align(AlignmentType::Right);
+    foot = foot.add_run(
+        Run::new()
+            .add_text(format!("{}: {variant} · ", p.t.variant))
+            .size(16),
+    );
     if !dnr.is_empty() {
         foot = foot.add_run(
             Run::new()
@@ -282,7 +309,7 @@ pub(crate) fn memo(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Export
         );
     }
     foot = foot
-        .add_run(Run::new().add_text(format!("{} ", p.t.page)).size(18))
+        .add_run(Run::new().add_text(format!("{} ", p.t.page)).size(16))
         .add_page_num(PageNum::new());
     docx = docx.footer(Footer::new().add_paragraph(foot));
     for b in blocks {
@@ -292,6 +319,9 @@ pub(crate) fn memo(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Export
                     .style("Title")
                     .add_run(Run::new().add_text(typo(t))),
             ),
+            Block::PageBreak => {
+                docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
+            }
             Block::Heading(level, t) => docx.add_paragraph(
                 Paragraph::new()
                     .style(if *level <= 1 { "Heading1" } else { "Heading2" })

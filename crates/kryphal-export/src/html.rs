@@ -79,7 +79,7 @@ td.level, th.level { color: #fff; font-weight: bold; }
 table.wording td { width: 50%; }
 del { text-decoration: line-through; color: #8b0000; }
 ins { text-decoration: underline; font-weight: bold; color: #0b3d91; }
-p.variant { font-weight: bold; }
+div.page-break { break-before: page; }
 @media print { body { margin: 0; max-width: none; padding: 0; } a { color: inherit; } }
 "#;
 
@@ -106,6 +106,7 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> String {
             Block::Title(t) => {
                 let _ = writeln!(out, "<h1>{}</h1>", escape(&typo(t)));
             }
+            Block::PageBreak => out.push_str("<div class=\"page-break\"></div>\n"),
             Block::Heading(level, t) => {
                 let _ = writeln!(out, "<h{n}>{}</h{n}>", escape(&typo(t)), n = level + 1);
             }

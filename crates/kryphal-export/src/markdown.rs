@@ -65,6 +65,7 @@ pub(crate) fn render(blocks: &[Block]) -> String {
             Block::Title(t) => {
                 let _ = writeln!(out, "# {}\n", inline(t));
             }
+            Block::PageBreak => {}
             Block::Heading(level, t) => {
                 let hashes = "#".repeat(usize::from(*level) + 1);
                 let _ = writeln!(out, "{hashes} {}\n", inline(t));

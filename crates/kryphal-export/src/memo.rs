@@ -76,6 +76,8 @@ pub(crate) enum TableKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Block {
     Title(String),
+    /// The next block starts a new page (before an appendix).
+    PageBreak,
     /// Level 1 or 2.
     Heading(u8, String),
     Para(Vec<Span>),
@@ -418,6 +420,15 @@ pub(crate) fn quoted_text(c: &kryphal_domain::Clause) -> String {
 /// The two cells of the *Nuvarande | Föreslagen lydelse* table: deleted
 /// words struck through on the left, inserted words underlined on the right.
 pub(crate) fn wording_cells(current: &str, proposed: &str) -> (Cell, Cell) {
+    let strike = Look {
+        strike: true,
+        ..Look::default()
+    };
+    let insert = Look {
+        underline: true,
+        bold: true,
+        ..Look::default()
+    };
     let mut left = Vec::new();
     let mut right = Vec::new();
     for part in diff::words(current, proposed) {
@@ -426,21 +437,8 @@ pub(crate) fn wording_cells(current: &str, proposed: &str) -> (Cell, Cell) {
                 left.push(Span::plain(s.clone()));
                 right.push(Span::plain(s));
             }
-            Part::Deleted(s) => left.push(Span {
-                text: s,
-                look: Look {
-                    strike: true,
-                    ..Look::default()
-                },
-            }),
-            Part::Inserted(s) => right.push(Span {
-                text: s,
-                look: Look {
-                    underline: true,
-                    bold: true,
-                    ..Look::default()
-                },
-            }),
+            Part::Deleted(s) => marked(&mut left, &s, strike),
+            Part::Inserted(s) => marked(&mut right, &s, insert),
         }
     }
     (
@@ -455,9 +453,32 @@ pub(crate) fn wording_cells(current: &str, proposed: &str) -> (Cell, Cell) {
     )
 }
 
+/// Changed words with their mark; the spaces around them stay unmarked, so
+/// no underline or strike runs into the gap before a word.
+fn marked(out: &mut Vec<Span>, s: &str, look: Look) {
+    let core = s.trim();
+    if core.is_empty() {
+        out.push(Span::plain(s));
+        return;
+    }
+    let lead = &s[..s.len() - s.trim_start().len()];
+    let trail = &s[s.trim_end().len()..];
+    if !lead.is_empty() {
+        out.push(Span::plain(lead));
+    }
+    out.push(Span {
+        text: core.to_string(),
+        look,
+    });
+    if !trail.is_empty() {
+        out.push(Span::plain(trail));
+    }
+}
+
 fn matrix(p: &Prepared<'_>, findings: &[&Finding], out: &mut Vec<Block>) {
     let t = p.t;
     let scale = &p.rulebook.scale;
+    out.push(Block::PageBreak);
     out.push(Block::Heading(1, t.appendix_matrix.to_string()));
     out.push(Block::Para(vec![Span::plain(t.matrix_intro)]));
     let mut header = vec![Cell::text(t.matrix_corner)];

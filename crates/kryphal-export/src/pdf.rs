@@ -593,6 +593,11 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
                 };
                 l.text(&[(typo(t), style)], 18.0, LEFT, TEXT_W, 10.0);
             }
+            Block::PageBreak => {
+                if l.y > TOP {
+                    l.new_page();
+                }
+            }
             Block::Heading(level, t) => {
                 if *level <= 1 {
                     l.heading(t, 14.0, 12.0);

@@ -456,3 +456,50 @@ fn dump() {
         }
     }
 }
+
+#[test]
+fn memo_docx_uses_real_word_styles() {
+    use std::io::Read;
+    let a = analysis();
+    let book = Rulebook::builtin();
+    let bytes = export(
+        Format::MemoDocx,
+        &input(&a, &book),
+        &options(Variant::Internal, Lang::Sv),
+    )
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let styles = read("word/styles.xml");
+    for id in [
+        "Title",
+        "Heading1",
+        "Heading2",
+        "Quote",
+        "TableText",
+        "KryphalTabell",
+    ] {
+        assert!(
+            styles.contains(&format!("w:styleId=\"{id}\"")),
+            "style {id} missing"
+        );
+    }
+    assert!(styles.contains("<w:name w:val=\"heading 1\""), "{styles}");
+    let doc = read("word/document.xml");
+    for used in [
+        "<w:pStyle w:val=\"Heading1\" />",
+        "<w:pStyle w:val=\"Heading2\" />",
+        "<w:pStyle w:val=\"Quote\" />",
+        "<w:tblStyle w:val=\"KryphalTabell\" />",
+        "<w:rStyle w:val=\"KryphalStruken\" />",
+        "<w:rStyle w:val=\"KryphalInfogad\" />",
+    ] {
+        assert!(doc.contains(used), "{used} not used");
+    }
+    // Swedish typography: a non-breaking space before §.
+    assert!(doc.contains("3\u{a0}§"), "no non-breaking space before §");
+}
