@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::memo::{Block, Cell, Span};
+use crate::memo::{Block, Cell, Look, Span, TableKind};
 
 /// Text from the document placed in Markdown: characters that would become
 /// markup are escaped, line breaks become spaces.
@@ -58,6 +58,18 @@ fn cell(c: &Cell) -> String {
     spans(&c.spans)
 }
 
+fn plain_cell(c: &Cell) -> String {
+    let plain: Vec<Span> = c
+        .spans
+        .iter()
+        .map(|s| Span {
+            text: s.text.clone(),
+            look: Look::default(),
+        })
+        .collect();
+    spans(&plain)
+}
+
 pub(crate) fn render(blocks: &[Block]) -> String {
     let mut out = String::new();
     for b in blocks {
@@ -88,12 +100,21 @@ pub(crate) fn render(blocks: &[Block]) -> String {
                 }
                 out.push('\n');
             }
-            Block::Table { header, rows, .. } => {
+            Block::Table {
+                kind, header, rows, ..
+            } => {
                 let head: Vec<String> = header.iter().map(cell).collect();
                 let _ = writeln!(out, "| {} |", head.join(" | "));
                 let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
                 for row in rows {
-                    let cells: Vec<String> = row.iter().map(cell).collect();
+                    // Markdown has no underline, and marks inside a sentence
+                    // break searching it: the wording table shows both texts
+                    // whole, unmarked.
+                    let cells: Vec<String> = if *kind == TableKind::Wording {
+                        row.iter().map(plain_cell).collect()
+                    } else {
+                        row.iter().map(cell).collect()
+                    };
                     let _ = writeln!(out, "| {} |", cells.join(" | "));
                 }
                 out.push('\n');
