@@ -276,6 +276,17 @@ fn fields(fields: &[(String, String)]) -> Table {
         .width(TEXT_W, WidthType::Dxa)
 }
 
+/// The file's creation date: the memo's date, so the same input gives the same bytes.
+fn dated(docx: Docx, date: &str) -> Docx {
+    let d = iso_date(date);
+    if d.len() == 10 && d.is_ascii() {
+        let at = format!("{d}T00:00:00Z");
+        docx.created_at(&at).updated_at(&at)
+    } else {
+        docx
+    }
+}
+
 fn pack(docx: Docx, format: Format) -> Result<Vec<u8>, ExportError> {
     let mut buf = std::io::Cursor::new(Vec::new());
     docx.build()
@@ -289,7 +300,7 @@ fn pack(docx: Docx, format: Format) -> Result<Vec<u8>, ExportError> {
 
 /// The revision memo.
 pub(crate) fn memo(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, ExportError> {
-    let mut docx = styled(Docx::new(), p.t.lang);
+    let mut docx = dated(styled(Docx::new(), p.t.lang), &p.options.header.date);
     let dnr = p.analysis.document.meta.dnr.trim();
     let variant = match p.options.variant {
         crate::Variant::Internal => p.t.variant_internal,
@@ -383,11 +394,13 @@ fn agreed_proposals<'a>(p: &'a Prepared<'_>) -> Vec<&'a Finding> {
 /// A revision date Word accepts: the finding's time, or the memo's date.
 fn revision_date(f: &Finding, fallback: &str) -> String {
     let at = f.updated_at.trim();
-    if at.len() >= 19 && at.as_bytes().get(10) == Some(&b'T') {
-        let mut s = at[..19].to_string();
-        s.push('Z');
-        s
-    } else if !fallback.is_empty() {
+    match at.get(..19) {
+        Some(head) if head.as_bytes().get(10) == Some(&b'T') && head.is_ascii() => {
+            return format!("{head}Z");
+        }
+        _ => {}
+    }
+    if !fallback.is_empty() {
         format!("{fallback}T00:00:00Z")
     } else {
         "1970-01-01T00:00:00Z".to_string()
@@ -398,7 +411,7 @@ fn revision_date(f: &Finding, fallback: &str) -> String {
 /// deleted words as `w:del`, inserted words as `w:ins`, attributed to the
 /// analyst who last changed the finding, dated when they did.
 pub(crate) fn tracked(p: &Prepared<'_>) -> Result<Vec<u8>, ExportError> {
-    let mut docx = styled(Docx::new(), p.t.lang);
+    let mut docx = dated(styled(Docx::new(), p.t.lang), &p.options.header.date);
     let doc = &p.analysis.document;
     let outline = &p.analysis.outline;
     if !doc.meta.title.trim().is_empty() {

@@ -2,7 +2,7 @@
 //! Markdown, HTML, DOCX and PDF writers alike. Blocks hold plain text (never
 //! markup): each renderer escapes it for its own format.
 
-use kryphal_domain::Finding;
+use kryphal_domain::{Finding, SuggestionState};
 
 use crate::diff::{self, Part};
 use crate::model::Prepared;
@@ -152,7 +152,52 @@ pub(crate) fn blocks(p: &Prepared<'_>) -> Vec<Block> {
         }
     }
     matrix(p, &findings, &mut out);
+    if p.options.variant == Variant::Internal {
+        dismissed(p, &mut out);
+    }
     out
+}
+
+/// The internal memo's record of screening suggestions dismissed, with the reasons.
+fn dismissed(p: &Prepared<'_>, out: &mut Vec<Block>) {
+    let t = p.t;
+    let mut rows: Vec<(u32, Vec<Cell>)> = p
+        .analysis
+        .suggestions
+        .iter()
+        .filter_map(|s| match &s.state {
+            SuggestionState::Dismissed { reason, by, at } => {
+                let clause = p.clause(&s.clause_id);
+                Some((
+                    clause.map_or(u32::MAX, |c| c.position),
+                    vec![
+                        Cell::text(clause.map_or_else(|| s.clause_id.clone(), |c| c.label.clone())),
+                        Cell::text(s.message.clone()),
+                        Cell::text(reason.trim()),
+                        Cell::text(format!("{by}, {}", crate::model::iso_date(at))),
+                    ],
+                ))
+            }
+            _ => None,
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    rows.sort_by_key(|(pos, _)| *pos);
+    out.push(Block::Heading(1, t.appendix_dismissed.to_string()));
+    out.push(Block::Para(vec![Span::plain(t.dismissed_intro)]));
+    out.push(Block::Table {
+        kind: TableKind::Grid,
+        header: vec![
+            Cell::text(t.clause),
+            Cell::text(t.suggestion),
+            Cell::text(t.reason),
+            Cell::text(t.dismissed_by),
+        ],
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        widths: vec![3, 4, 4, 3],
+    });
 }
 
 fn level_cell(p: &Prepared<'_>, f: &Finding) -> Cell {

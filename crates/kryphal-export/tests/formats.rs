@@ -68,6 +68,8 @@ fn markdown_memo_has_header_summary_findings_table_and_matrix() {
         "2 × 4 = Hög",
         "**Skyddsfaktorer.** Utdraget begärs av nämnden",
         "## Bilaga: Riskmatris",
+        "## Bilaga: Avfärdade screeningförslag",
+        "| Krav på utföraren › 6 § | Vagt begrepp: ”osannolikt” | Hävningsgrunden prövas ändå av nämnden. | Åsa Öberg, 2026-11-19 |",
     ] {
         assert!(md.contains(needle), "missing {needle:?} in\n{md}");
     }
@@ -171,6 +173,7 @@ fn public_variant_leaves_out_sensitive_answers_and_comments_everywhere() {
         );
     }
     let md = text(Format::Markdown, Variant::Public, Lang::Sv);
+    assert!(!md.contains("Avfärdade screeningförslag"), "{md}");
     assert!(
         md.contains("- **Version:** Offentlig – känsliga uppgifter är utelämnade"),
         "{md}"
