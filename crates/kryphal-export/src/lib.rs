@@ -303,7 +303,32 @@ pub fn export(
     input: &ExportInput<'_>,
     options: &ExportOptions,
 ) -> Result<Vec<u8>, ExportError> {
-    let prepared = model::Prepared::new(input, options);
+    // Typeset formats get text without control characters; the data
+    // formats (JSON, CSV, XLSX) keep every character.
+    let typeset = !matches!(format, Format::Json | Format::Csv | Format::Xlsx);
+    let (cleaned, clean_options);
+    let (input, options) = if typeset {
+        cleaned = model::without_controls(input.analysis);
+        clean_options = ExportOptions {
+            header: MemoHeader {
+                municipality: model::clean(&options.header.municipality),
+                committee: model::clean(&options.header.committee),
+                responsible_official: model::clean(&options.header.responsible_official),
+                date: model::clean(&options.header.date),
+            },
+            ..options.clone()
+        };
+        (
+            ExportInput {
+                analysis: &cleaned,
+                rulebook: input.rulebook,
+            },
+            &clean_options,
+        )
+    } else {
+        (*input, options)
+    };
+    let prepared = model::Prepared::new(&input, options);
     match format {
         Format::Markdown => Ok(markdown::render(&memo::blocks(&prepared)).into_bytes()),
         Format::Html => Ok(html::render(&prepared, &memo::blocks(&prepared)).into_bytes()),

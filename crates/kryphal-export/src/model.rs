@@ -311,6 +311,39 @@ fn clear_field(i: &mut FindingInput, field: FindingField) {
     }
 }
 
+/// A copy of `analysis` whose strings carry no control characters other
+/// than tab, line feed and carriage return: XML 1.0 (DOCX) cannot hold
+/// them at all, and in HTML or PDF they only show as boxes. Text imported
+/// from PDF or Word now and then carries form feeds or vertical tabs.
+pub(crate) fn without_controls(analysis: &Analysis) -> Analysis {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => {
+                if s.chars().any(is_bad) {
+                    *s = clean(s);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            serde_json::Value::Object(map) => map.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let Ok(mut value) = serde_json::to_value(analysis) else {
+        return analysis.clone();
+    };
+    walk(&mut value);
+    serde_json::from_value(value).unwrap_or_else(|_| analysis.clone())
+}
+
+fn is_bad(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `s` with its control characters (tab and line breaks excepted) made spaces.
+pub(crate) fn clean(s: &str) -> String {
+    s.chars().map(|c| if is_bad(c) { ' ' } else { c }).collect()
+}
+
 /// Swedish typography for typeset output: a non-breaking space before `§`
 /// and before `kap.`, so a reference never breaks across lines.
 pub(crate) fn typo(s: &str) -> String {
