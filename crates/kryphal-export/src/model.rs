@@ -318,11 +318,7 @@ fn clear_field(i: &mut FindingInput, field: FindingField) {
 pub(crate) fn without_controls(analysis: &Analysis) -> Analysis {
     fn walk(v: &mut serde_json::Value) {
         match v {
-            serde_json::Value::String(s) => {
-                if s.chars().any(is_bad) {
-                    *s = clean(s);
-                }
-            }
+            serde_json::Value::String(s) if s.chars().any(is_bad) => *s = clean(s),
             serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
             serde_json::Value::Object(map) => map.values_mut().for_each(walk),
             _ => {}
