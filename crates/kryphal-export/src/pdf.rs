@@ -5,15 +5,17 @@
 //! uses; every glyph keeps its text, so the PDF's text can be searched and
 //! copied (å, ä, ö and § included).
 
-use krilla::Document;
 use krilla::color::rgb;
+use krilla::configure::{Archival, ConfigurationBuilder};
 use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::metadata::DateTime;
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule};
 use krilla::surface::Surface;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::{Document, SerializeSettings};
 use skrifa::charmap::Charmap;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
@@ -566,6 +568,15 @@ fn draw(surface: &mut Surface<'_>, faces: &Faces, op: &Op) {
     }
 }
 
+/// The memo's `YYYY-MM-DD` as a PDF date.
+fn pdf_date(iso: &str) -> Option<DateTime> {
+    let mut parts = iso.split('-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    Some(DateTime::new(year).month(month).day(day))
+}
+
 fn write_err(reason: impl Into<String>) -> ExportError {
     ExportError::Write {
         format: Format::MemoPdf,
@@ -688,13 +699,23 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
     let pages = l.pages;
     let total = pages.len();
 
-    let mut doc = Document::new();
-    doc.set_metadata(
-        Metadata::new()
-            .title(title)
-            .language(p.t.lang.to_string())
-            .creator("Kryphål".to_string()),
-    );
+    // PDF/A-2b: the archival profile, fit for the record.
+    let configuration = ConfigurationBuilder::new()
+        .with_archival_validator(Archival::A2_B)
+        .finish()
+        .map_err(|e| write_err(format!("{e:?}")))?;
+    let mut doc = Document::new_with(SerializeSettings {
+        configuration,
+        ..SerializeSettings::default()
+    });
+    let mut metadata = Metadata::new()
+        .title(title)
+        .language(p.t.lang.to_string())
+        .creator("Kryphål".to_string());
+    if let Some(date) = pdf_date(&p.date()) {
+        metadata = metadata.creation_date(date);
+    }
+    doc.set_metadata(metadata);
     let variant = match p.options.variant {
         Variant::Internal => p.t.variant_internal,
         Variant::Public => p.t.variant_public,

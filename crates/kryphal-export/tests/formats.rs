@@ -390,6 +390,14 @@ fn pdf_text_has_the_swedish_memo_and_embedded_fonts() {
         )
         .unwrap();
         assert!(bytes.starts_with(b"%PDF-"));
+        // Declared PDF/A-2b, with the output intent and XMP metadata it needs.
+        let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        assert!(has(b"<pdfaid:part>2</pdfaid:part>"), "no PDF/A part");
+        assert!(
+            has(b"<pdfaid:conformance>B</pdfaid:conformance>"),
+            "no PDF/A level"
+        );
+        assert!(has(b"/OutputIntents"), "no output intent");
         let path = dir.path().join(name);
         std::fs::write(&path, &bytes).unwrap();
         let text = pdftotext(&path);
