@@ -6,14 +6,20 @@
 //! copied (å, ä, ö and § included).
 
 use krilla::color::rgb;
-use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder};
+use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::DateTime;
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
+use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule};
 use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, SpanTag, TableHeaderScope, Tag,
+    TagGroup, TagKind, TagTree,
+};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document, SerializeSettings};
 use skrifa::charmap::Charmap;
@@ -120,6 +126,9 @@ enum Op {
         size: f32,
         color: Rgb,
         text: String,
+        /// The structure element the text belongs to; [`ARTIFACT`] for
+        /// page furniture (footer, repeated table headers).
+        node: usize,
     },
     Rect {
         x: f32,
@@ -128,6 +137,33 @@ enum Op {
         h: f32,
         color: Rgb,
     },
+}
+
+/// The node of text that is page furniture, not content.
+const ARTIFACT: usize = usize::MAX;
+
+/// A kind of structure element of the tagged PDF.
+enum STag {
+    /// Heading of a level (1 = the title) with its text.
+    H(u16, String),
+    P,
+    Quote,
+    List,
+    Item,
+    Label,
+    Body,
+    Table,
+    Row,
+    Header(TableHeaderScope),
+    Data,
+}
+
+/// A structure element: its own text (identifiers of marked content, in
+/// drawing order) and its child elements.
+struct SNode {
+    tag: STag,
+    children: Vec<usize>,
+    ids: Vec<Identifier>,
 }
 
 /// Text style of a run of text: face, colour and decoration.
@@ -212,17 +248,9 @@ fn lines(faces: &Faces, spans: &[(String, Style)], size: f32, width: f32) -> Vec
             style,
         }),
     };
+    // A line keeps the space it broke at (invisible at its end), so the
+    // text read from the PDF has its word breaks.
     let finish = |line: &mut Vec<Piece>, out: &mut Vec<Line>| {
-        // Drop trailing spaces.
-        while let Some(last) = line.last_mut() {
-            let trimmed = last.text.trim_end_matches(' ').len();
-            last.text.truncate(trimmed);
-            if last.text.is_empty() {
-                line.pop();
-            } else {
-                break;
-            }
-        }
         out.push(Line {
             pieces: std::mem::take(line),
         });
@@ -273,6 +301,13 @@ struct Layout<'f> {
     faces: &'f Faces,
     pages: Vec<Vec<Op>>,
     y: f32,
+    /// The structure tree: every element, and the top-level ones in order.
+    nodes: Vec<SNode>,
+    roots: Vec<usize>,
+    /// The element text drawn now belongs to.
+    leaf: usize,
+    /// Headings for the bookmarks: level, text, page index, top.
+    marks: Vec<(u16, String, usize, f32)>,
 }
 
 impl<'f> Layout<'f> {
@@ -281,7 +316,26 @@ impl<'f> Layout<'f> {
             faces,
             pages: vec![Vec::new()],
             y: TOP,
+            nodes: Vec::new(),
+            roots: Vec::new(),
+            leaf: ARTIFACT,
+            marks: Vec::new(),
         }
+    }
+
+    /// Adds a structure element under `parent` (or at the top level).
+    fn node(&mut self, tag: STag, parent: Option<usize>) -> usize {
+        let id = self.nodes.len();
+        self.nodes.push(SNode {
+            tag,
+            children: Vec::new(),
+            ids: Vec::new(),
+        });
+        match parent {
+            Some(p) => self.nodes[p].children.push(id),
+            None => self.roots.push(id),
+        }
+        id
     }
 
     fn ops(&mut self) -> &mut Vec<Op> {
@@ -312,8 +366,10 @@ impl<'f> Layout<'f> {
     fn draw_line(&mut self, line: &Line, x0: f32, top: f32, size: f32) {
         let baseline = top + size * 0.93;
         for p in &line.pieces {
-            let w = self.faces.get(p.style.face).width(&p.text, size);
+            // Decoration stops at the last visible character.
+            let w = self.faces.get(p.style.face).width(p.text.trim_end(), size);
             let x = x0 + p.x;
+            let node = self.leaf;
             self.ops().push(Op::Text {
                 x,
                 y: baseline,
@@ -321,6 +377,7 @@ impl<'f> Layout<'f> {
                 size,
                 color: p.style.color,
                 text: p.text.clone(),
+                node,
             });
             if p.style.strike {
                 self.rect(x, baseline - size * 0.3, w, size * 0.06, p.style.color);
@@ -343,7 +400,8 @@ impl<'f> Layout<'f> {
         self.y += after;
     }
 
-    fn heading(&mut self, text: &str, size: f32, before: f32) {
+    fn heading(&mut self, text: &str, level: u16, size: f32, before: f32) {
+        self.leaf = self.node(STag::H(level, text.to_string()), None);
         let style = Style {
             face: FaceId::Bold,
             color: HEADING,
@@ -355,6 +413,8 @@ impl<'f> Layout<'f> {
             self.y += before;
         }
         self.ensure(size * LEADING * 2.0 + BODY * LEADING * 3.0);
+        self.marks
+            .push((level, text.to_string(), self.pages.len() - 1, self.y));
         self.text(&[(typo(text), style)], size, LEFT, TEXT_W, size * 0.45);
     }
 
@@ -399,22 +459,42 @@ impl<'f> Layout<'f> {
         };
         let head = layout_row(header, true);
         let head_h = row_height(&head, lh);
+        // The structure: Table > TR > TH/TD. A header row repeated on a
+        // later page is page furniture.
+        let table = self.node(STag::Table, None);
+        let head_row = self.node(STag::Row, Some(table));
+        let head_nodes: Vec<usize> = header
+            .iter()
+            .map(|_| self.node(STag::Header(TableHeaderScope::Column), Some(head_row)))
+            .collect();
+        let repeated = vec![ARTIFACT; header.len()];
         self.ensure(head_h + lh * 2.0 + 2.0 * CELL_PAD);
-        self.draw_row(&head, &cols, lh, size);
+        self.draw_row(&head, &head_nodes, &cols, lh, size);
         for row in rows {
             let mut cells = layout_row(row, false);
+            let tr = self.node(STag::Row, Some(table));
+            let nodes: Vec<usize> = (0..row.len())
+                .map(|i| {
+                    let tag = if kind == TableKind::Matrix && i == 0 {
+                        STag::Header(TableHeaderScope::Row)
+                    } else {
+                        STag::Data
+                    };
+                    self.node(tag, Some(tr))
+                })
+                .collect();
             loop {
                 let h = row_height(&cells, lh);
                 let room = BOTTOM - self.y;
                 if h <= room {
-                    self.draw_row(&cells, &cols, lh, size);
+                    self.draw_row(&cells, &nodes, &cols, lh, size);
                     break;
                 }
                 let fresh = BOTTOM - TOP - head_h;
                 if h <= fresh || room < lh * 2.0 + 2.0 * CELL_PAD {
                     // Move the whole row (or what is left of it) to the next page.
                     self.new_page();
-                    self.draw_row(&head, &cols, lh, size);
+                    self.draw_row(&head, &repeated, &cols, lh, size);
                     if h <= fresh {
                         continue;
                     }
@@ -433,23 +513,31 @@ impl<'f> Layout<'f> {
                     now.push((ls, fill));
                     rest.push((tail, fill));
                 }
-                self.draw_row(&now, &cols, lh, size);
+                self.draw_row(&now, &nodes, &cols, lh, size);
                 self.new_page();
-                self.draw_row(&head, &cols, lh, size);
+                self.draw_row(&head, &repeated, &cols, lh, size);
                 cells = rest;
             }
         }
         self.y += 8.0;
     }
 
-    fn draw_row(&mut self, cells: &[(Vec<Line>, Option<Rgb>)], cols: &[f32], lh: f32, size: f32) {
+    fn draw_row(
+        &mut self,
+        cells: &[(Vec<Line>, Option<Rgb>)],
+        nodes: &[usize],
+        cols: &[f32],
+        lh: f32,
+        size: f32,
+    ) {
         let h = row_height(cells, lh);
         let top = self.y;
         let mut x = LEFT;
-        for ((ls, fill), w) in cells.iter().zip(cols) {
+        for (((ls, fill), w), node) in cells.iter().zip(cols).zip(nodes) {
             if let Some(color) = fill {
                 self.rect(x, top, *w, h, *color);
             }
+            self.leaf = *node;
             let mut y = top + CELL_PAD;
             for line in ls {
                 self.draw_line(line, x + CELL_PAD, y, size);
@@ -518,7 +606,7 @@ fn fill(surface: &mut Surface<'_>, (r, g, b): Rgb) {
     }));
 }
 
-fn draw(surface: &mut Surface<'_>, faces: &Faces, op: &Op) {
+fn draw(surface: &mut Surface<'_>, faces: &Faces, nodes: &mut [SNode], op: &Op) {
     match op {
         Op::Text {
             x,
@@ -527,7 +615,18 @@ fn draw(surface: &mut Surface<'_>, faces: &Faces, op: &Op) {
             size,
             color,
             text,
+            node,
         } => {
+            match nodes.get_mut(*node) {
+                Some(n) => n
+                    .ids
+                    .push(surface.start_tagged(ContentTag::Span(SpanTag::empty()))),
+                None => {
+                    surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                        ArtifactType::PaginationOther,
+                    )));
+                }
+            }
             let face = faces.get(*face);
             let glyphs: Vec<KrillaGlyph> = text
                 .char_indices()
@@ -553,6 +652,7 @@ fn draw(surface: &mut Surface<'_>, faces: &Faces, op: &Op) {
                 *size,
                 false,
             );
+            surface.end_tagged();
         }
         Op::Rect { x, y, w, h, color } => {
             let Some(rect) = Rect::from_xywh(*x, *y, w.max(0.1), h.max(0.1)) else {
@@ -561,8 +661,13 @@ fn draw(surface: &mut Surface<'_>, faces: &Faces, op: &Op) {
             let mut pb = PathBuilder::new();
             pb.push_rect(rect);
             if let Some(path) = pb.finish() {
+                // Rules, fills and text decoration are layout, not content.
+                surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                    ArtifactType::Layout,
+                )));
                 fill(surface, *color);
                 surface.draw_path(&path);
+                surface.end_tagged();
             }
         }
     }
@@ -602,6 +707,7 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
                     strike: false,
                     underline: false,
                 };
+                l.leaf = l.node(STag::H(1, t.clone()), None);
                 l.text(&[(typo(t), style)], 18.0, LEFT, TEXT_W, 10.0);
             }
             Block::PageBreak => {
@@ -611,15 +717,22 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
             }
             Block::Heading(level, t) => {
                 if *level <= 1 {
-                    l.heading(t, 14.0, 12.0);
+                    l.heading(t, 2, 14.0, 12.0);
                 } else {
-                    l.heading(t, 12.0, 8.0);
+                    l.heading(t, 3, 12.0, 8.0);
                 }
             }
-            Block::Para(s) => l.text(&base_spans(s), BODY, LEFT, TEXT_W, 5.0),
+            Block::Para(s) => {
+                l.leaf = l.node(STag::P, None);
+                l.text(&base_spans(s), BODY, LEFT, TEXT_W, 5.0);
+            }
             Block::Fields(fields) => {
                 let label_w = 150.0;
+                let table = l.node(STag::Table, None);
                 for (label, value) in fields {
+                    let tr = l.node(STag::Row, Some(table));
+                    let th = l.node(STag::Header(TableHeaderScope::Row), Some(tr));
+                    let td = l.node(STag::Data, Some(tr));
                     let value_lines = lines(
                         &faces,
                         &[plain(typo(value), FaceId::Regular)],
@@ -635,9 +748,11 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
                         BODY,
                         label_w - 8.0,
                     );
+                    l.leaf = th;
                     for (i, line) in label_lines.iter().enumerate() {
                         l.draw_line(line, LEFT, top + i as f32 * lh, BODY);
                     }
+                    l.leaf = td;
                     for (i, line) in value_lines.iter().enumerate() {
                         l.draw_line(line, LEFT + label_w, top + i as f32 * lh, BODY);
                     }
@@ -654,6 +769,8 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
                 };
                 let ls = lines(&faces, &[(typo(t), style)], BODY, TEXT_W - 24.0);
                 let lh = BODY * LEADING;
+                let quote = l.node(STag::Quote, None);
+                l.leaf = l.node(STag::P, Some(quote));
                 l.y += 2.0;
                 for line in &ls {
                     l.ensure(lh + 4.0);
@@ -666,9 +783,13 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
                 l.y += 8.0;
             }
             Block::Bullets(items) => {
+                let list = l.node(STag::List, None);
                 for item in items {
                     let ls = lines(&faces, &base_spans(item), BODY, TEXT_W - 18.0);
                     let lh = BODY * LEADING;
+                    let li = l.node(STag::Item, Some(list));
+                    let label = l.node(STag::Label, Some(li));
+                    let body = l.node(STag::Body, Some(li));
                     for (i, line) in ls.iter().enumerate() {
                         l.ensure(lh);
                         let top = l.y;
@@ -680,8 +801,10 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
                                     style: plain(String::new(), FaceId::Regular).1,
                                 }],
                             };
+                            l.leaf = label;
                             l.draw_line(&bullet, LEFT + 6.0, top, BODY);
                         }
+                        l.leaf = body;
                         l.draw_line(line, LEFT + 18.0, top, BODY);
                         l.y += lh;
                     }
@@ -696,12 +819,20 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
             } => l.table(*kind, header, rows, widths),
         }
     }
-    let pages = l.pages;
+    let Layout {
+        pages,
+        mut nodes,
+        roots,
+        marks,
+        ..
+    } = l;
     let total = pages.len();
 
-    // PDF/A-2b: the archival profile, fit for the record.
+    // PDF/A-2a: the archival profile, fit for the record, with the
+    // structure tags that make it accessible.
     let configuration = ConfigurationBuilder::new()
-        .with_archival_validator(Archival::A2_B)
+        .with_archival_validator(Archival::A2_A)
+        .with_accessibility_validator(Accessibility::UA1)
         .finish()
         .map_err(|e| write_err(format!("{e:?}")))?;
     let mut doc = Document::new_with(SerializeSettings {
@@ -716,6 +847,7 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
         metadata = metadata.creation_date(date);
     }
     doc.set_metadata(metadata);
+    doc.set_outline(bookmarks(&marks));
     let variant = match p.options.variant {
         Variant::Internal => p.t.variant_internal,
         Variant::Public => p.t.variant_public,
@@ -727,7 +859,7 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
         let mut page = doc.start_page_with(settings.clone());
         let mut surface = page.surface();
         for op in ops {
-            draw(&mut surface, &faces, op);
+            draw(&mut surface, &faces, &mut nodes, op);
         }
         // Footer: the variant on the left, Dnr and page on the right.
         let size = 8.0;
@@ -739,8 +871,9 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
             size,
             color: GREY_LINE,
             text: format!("{}: {variant}", p.t.variant),
+            node: ARTIFACT,
         };
-        draw(&mut surface, &faces, &left);
+        draw(&mut surface, &faces, &mut nodes, &left);
         let mut right_text = format!("{} {} ({total})", p.t.page, n + 1);
         if !dnr.is_empty() {
             right_text = format!("{} {} · {right_text}", p.t.dnr, typo(dnr));
@@ -753,10 +886,79 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
             size,
             color: GREY_LINE,
             text: right_text,
+            node: ARTIFACT,
         };
-        draw(&mut surface, &faces, &right);
+        draw(&mut surface, &faces, &mut nodes, &right);
         surface.finish();
         page.finish();
     }
+    let mut tree = TagTree::new().with_lang(Some(p.t.lang.to_string()));
+    for root in roots {
+        if let Some(group) = tag_group(&mut nodes, root) {
+            tree.push(group);
+        }
+    }
+    doc.set_tag_tree(tree);
     doc.finish().map_err(|e| write_err(format!("{e:?}")))
+}
+
+/// The bookmarks: level-2 headings at the top, level-3 ones under the
+/// heading before them.
+fn bookmarks(marks: &[(u16, String, usize, f32)]) -> Outline {
+    let mut outline = Outline::new();
+    let mut current: Option<OutlineNode> = None;
+    for (level, text, page, y) in marks {
+        let node = OutlineNode::new(
+            typo(text),
+            XyzDestination::new(*page, Point::from_xy(LEFT, (*y - 4.0).max(0.0))),
+        );
+        match (level, current.as_mut()) {
+            (3.., Some(parent)) => parent.push_child(node),
+            _ => {
+                if let Some(done) = current.take() {
+                    outline.push_child(done);
+                }
+                current = Some(node);
+            }
+        }
+    }
+    if let Some(done) = current {
+        outline.push_child(done);
+    }
+    outline
+}
+
+/// The tag group of structure element `id`, its text first, then its
+/// children; `None` when it holds nothing (krilla drops empty groups, but
+/// an empty cell must still keep its place in the row).
+fn tag_group(nodes: &mut [SNode], id: usize) -> Option<TagGroup> {
+    let children = std::mem::take(&mut nodes.get_mut(id)?.children);
+    let ids = std::mem::take(&mut nodes.get_mut(id)?.ids);
+    let kind: TagKind = match &nodes.get(id)?.tag {
+        STag::H(level, text) => Tag::Hn(
+            std::num::NonZeroU16::new(*level).unwrap_or(std::num::NonZeroU16::MIN),
+            Some(text.clone()),
+        )
+        .into(),
+        STag::P => Tag::P.into(),
+        STag::Quote => Tag::BlockQuote.into(),
+        STag::List => Tag::L(ListNumbering::Disc).into(),
+        STag::Item => Tag::LI.into(),
+        STag::Label => Tag::Lbl.into(),
+        STag::Body => Tag::LBody.into(),
+        STag::Table => Tag::Table.into(),
+        STag::Row => Tag::TR.into(),
+        STag::Header(scope) => Tag::TH(*scope).into(),
+        STag::Data => Tag::TD.into(),
+    };
+    let mut group = TagGroup::new(kind);
+    for i in ids {
+        group.push(i);
+    }
+    for c in children {
+        if let Some(g) = tag_group(nodes, c) {
+            group.push(g);
+        }
+    }
+    Some(group)
 }

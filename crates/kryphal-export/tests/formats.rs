@@ -390,14 +390,17 @@ fn pdf_text_has_the_swedish_memo_and_embedded_fonts() {
         )
         .unwrap();
         assert!(bytes.starts_with(b"%PDF-"));
-        // Declared PDF/A-2b, with the output intent and XMP metadata it needs.
+        // Declared PDF/A-2a and PDF/UA-1, with the output intent, XMP
+        // metadata and structure tree they need.
         let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
         assert!(has(b"<pdfaid:part>2</pdfaid:part>"), "no PDF/A part");
         assert!(
-            has(b"<pdfaid:conformance>B</pdfaid:conformance>"),
+            has(b"<pdfaid:conformance>A</pdfaid:conformance>"),
             "no PDF/A level"
         );
         assert!(has(b"/OutputIntents"), "no output intent");
+        assert!(has(b"<pdfuaid:part>1</pdfuaid:part>"), "no PDF/UA part");
+        assert!(has(b"/StructTreeRoot"), "not tagged");
         let path = dir.path().join(name);
         std::fs::write(&path, &bytes).unwrap();
         let text = pdftotext(&path);
