@@ -49,15 +49,16 @@ fn spans(out: &mut String, spans: &[Span]) {
     }
 }
 
-fn cell(out: &mut String, tag: &str, c: &Cell) {
-    match c.fill.as_deref().and_then(safe_color) {
-        Some(color) => {
-            let _ = write!(out, "<{tag} class=\"level\" style=\"background:{color}\">");
-        }
-        None => {
-            let _ = write!(out, "<{tag}>");
-        }
+/// A table cell; `scope` is `col` or `row` for header cells.
+fn cell(out: &mut String, tag: &str, scope: Option<&str>, c: &Cell) {
+    let _ = write!(out, "<{tag}");
+    if let Some(scope) = scope {
+        let _ = write!(out, " scope=\"{scope}\"");
     }
+    if let Some(color) = c.fill.as_deref().and_then(safe_color) {
+        let _ = write!(out, " class=\"level\" style=\"background:{color}\"");
+    }
+    out.push('>');
     spans(out, &c.spans);
     let _ = write!(out, "</{tag}>");
 }
@@ -149,18 +150,17 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> String {
                 };
                 let _ = writeln!(out, "<table class=\"{class}\">\n<thead><tr>");
                 for c in header {
-                    cell(&mut out, "th", c);
+                    cell(&mut out, "th", Some("col"), c);
                 }
                 out.push_str("</tr></thead>\n<tbody>\n");
                 for row in rows {
                     out.push_str("<tr>");
                     for (i, c) in row.iter().enumerate() {
-                        let tag = if *kind == TableKind::Matrix && i == 0 {
-                            "th"
+                        if *kind == TableKind::Matrix && i == 0 {
+                            cell(&mut out, "th", Some("row"), c);
                         } else {
-                            "td"
-                        };
-                        cell(&mut out, tag, c);
+                            cell(&mut out, "td", None, c);
+                        }
                     }
                     out.push_str("</tr>\n");
                 }

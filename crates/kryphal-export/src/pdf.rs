@@ -962,3 +962,52 @@ fn tag_group(nodes: &mut [SNode], id: usize) -> Option<TagGroup> {
     }
     Some(group)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn faces() -> Faces {
+        Faces {
+            regular: Face::load(REGULAR).expect("regular"),
+            bold: Face::load(BOLD).expect("bold"),
+            italic: Face::load(ITALIC).expect("italic"),
+        }
+    }
+
+    fn texts(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.pieces.iter().map(|p| p.text.as_str()).collect::<String>())
+            .collect()
+    }
+
+    #[test]
+    fn lines_fit_the_width_and_break_only_at_plain_spaces() {
+        let f = faces();
+        let text = "Enligt 9\u{a0}kap. 1\u{a0}§ brottsbalken döms den som vilseleder någon.";
+        let spans = [plain(text.to_string(), FaceId::Regular)];
+        let ls = lines(&f, &spans, 10.0, 80.0);
+        assert!(ls.len() > 2, "{:?}", texts(&ls));
+        for l in &ls {
+            let w: f32 = l
+                .pieces
+                .iter()
+                .map(|p| p.x + f.regular.width(p.text.trim_end(), 10.0))
+                .fold(0.0, f32::max);
+            assert!(w <= 80.0 + 0.01, "{w}");
+        }
+        let joined: String = texts(&ls).concat();
+        assert_eq!(joined, text, "nothing lost, spaces kept");
+        assert!(texts(&ls).iter().any(|l| l.contains("1\u{a0}§")));
+    }
+
+    #[test]
+    fn a_word_wider_than_the_line_is_broken_between_characters() {
+        let f = faces();
+        let word = "Belastningsregisterutdragskontroll".repeat(3);
+        let ls = lines(&f, &[plain(word.clone(), FaceId::Bold)], 10.0, 60.0);
+        assert!(ls.len() > 3);
+        assert_eq!(texts(&ls).concat(), word);
+    }
+}

@@ -138,7 +138,9 @@ fn html_is_self_contained_and_escapes_document_text() {
     assert!(html.contains("<del>ett år</del>"), "{html}");
     assert!(html.contains("<ins>tre månader</ins>"), "{html}");
     assert!(
-        html.contains("<th>Nuvarande lydelse</th><th>Föreslagen lydelse</th>"),
+        html.contains(
+            "<th scope=\"col\">Nuvarande lydelse</th><th scope=\"col\">Föreslagen lydelse</th>"
+        ),
         "{html}"
     );
     // Swedish typography: no line break before §.
