@@ -56,7 +56,9 @@ pub enum Format {
     Html,
     /// `memo-docx`: the revision memo as a Word document.
     MemoDocx,
-    /// `tracked-docx`: the document with the agreed proposals as tracked changes.
+    /// `tracked-docx`: the document with the agreed proposals as tracked
+    /// changes. A clause with several agreed proposals gets the one changed
+    /// last (two rewordings of one text cannot both be revisions of it).
     TrackedDocx,
     /// `memo-pdf`: the revision memo as PDF.
     MemoPdf,

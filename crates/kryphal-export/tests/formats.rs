@@ -518,3 +518,38 @@ fn memo_docx_uses_real_word_styles() {
     // Swedish typography: a non-breaking space before §.
     assert!(doc.contains("3\u{a0}§"), "no non-breaking space before §");
 }
+
+#[test]
+fn tracked_docx_takes_the_latest_of_two_agreed_proposals_on_one_clause() {
+    use std::io::Read;
+    let mut a = analysis();
+    let mut second = a.findings[0].clone();
+    second.id = "f-7".into();
+    second.input.proposed_wording =
+        "Utföraren ska lämna registerutdrag ur belastningsregistret varje kvartal.".into();
+    second.updated_at = "2026-11-21T08:00:00Z".into();
+    second.updated_by = "Per Ström".into();
+    a.findings.push(second);
+    let book = Rulebook::builtin();
+    let bytes = export(
+        Format::TrackedDocx,
+        &input(&a, &book),
+        &options(Variant::Internal, Lang::Sv),
+    )
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    assert!(
+        xml.contains("varje kvartal"),
+        "the latest proposal is the revision"
+    );
+    assert!(xml.contains("w:author=\"Per Ström\""));
+    assert!(
+        !xml.contains("tre månader"),
+        "the older proposal is not applied too"
+    );
+}
