@@ -12,7 +12,7 @@ use kryphal_domain::{Finding, FindingStatus};
 
 use crate::diff::{self, Part};
 use crate::memo::{Block, Cell, Span, TableKind};
-use crate::model::{Prepared, iso_date, typo};
+use crate::model::{Prepared, iso_date, text_on, typo};
 use crate::{ExportError, Format};
 
 /// A4 in twentieths of a point, with 2.2 cm margins left and right.
@@ -191,8 +191,9 @@ fn cell(c: &Cell, width: usize, header: bool) -> TableCell {
         if header || c.fill.is_some() {
             r = r.bold();
         }
-        if c.fill.is_some() {
-            r = r.color("FFFFFF");
+        if let Some(fill) = &c.fill {
+            let (red, green, blue) = text_on(fill);
+            r = r.color(format!("{red:02X}{green:02X}{blue:02X}"));
         }
         p = p.add_run(r);
     }

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::memo::{Block, Cell, Span, TableKind};
-use crate::model::{Prepared, typo};
+use crate::model::{Prepared, text_on, typo};
 
 /// `text` escaped for HTML element content and attribute values.
 pub(crate) fn escape(text: &str) -> String {
@@ -56,7 +56,11 @@ fn cell(out: &mut String, tag: &str, scope: Option<&str>, c: &Cell) {
         let _ = write!(out, " scope=\"{scope}\"");
     }
     if let Some(color) = c.fill.as_deref().and_then(safe_color) {
-        let _ = write!(out, " class=\"level\" style=\"background:{color}\"");
+        let (r, g, b) = text_on(color);
+        let _ = write!(
+            out,
+            " class=\"level\" style=\"background:{color};color:#{r:02x}{g:02x}{b:02x}\""
+        );
     }
     out.push('>');
     spans(out, &c.spans);
@@ -76,7 +80,7 @@ blockquote { margin: .6em 0 .8em; padding: .3em .9em; border-left: 4px solid #88
 table { border-collapse: collapse; width: 100%; margin: .5em 0 1em; break-inside: avoid; }
 th, td { border: 1px solid #777; padding: .3em .5em; text-align: left; vertical-align: top; }
 th { background: #e4e4e4; }
-td.level, th.level { color: #fff; font-weight: bold; }
+td.level, th.level { font-weight: bold; }
 table.wording td { width: 50%; }
 del { text-decoration: line-through; color: #8b0000; }
 ins { text-decoration: underline; font-weight: bold; color: #0b3d91; }

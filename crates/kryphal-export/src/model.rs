@@ -340,8 +340,63 @@ pub(crate) fn clean(s: &str) -> String {
     s.chars().map(|c| if is_bad(c) { ' ' } else { c }).collect()
 }
 
+/// `#rrggbb` as bytes.
+pub(crate) fn parse_hex(hex: &str) -> Option<(u8, u8, u8)> {
+    let h = hex.strip_prefix('#')?;
+    if h.len() != 6 || !h.is_ascii() {
+        return None;
+    }
+    let v = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
+    Some((v(0)?, v(2)?, v(4)?))
+}
+
+/// Black or white, whichever contrasts more with the fill `#rrggbb`
+/// (WCAG relative luminance), for text on a risk level's colour.
+pub(crate) fn text_on(fill: &str) -> (u8, u8, u8) {
+    let Some((r, g, b)) = parse_hex(fill) else {
+        return (0, 0, 0);
+    };
+    let lin = |c: u8| {
+        let c = f32::from(c) / 255.0;
+        if c <= 0.040_45 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    let with_white = 1.05 / (l + 0.05);
+    let with_black = (l + 0.05) / 0.05;
+    if with_white >= with_black {
+        (255, 255, 255)
+    } else {
+        (17, 17, 17)
+    }
+}
+
 /// Swedish typography for typeset output: a non-breaking space before `§`
 /// and before `kap.`, so a reference never breaks across lines.
 pub(crate) fn typo(s: &str) -> String {
     s.replace(" §", "\u{a0}§").replace(" kap.", "\u{a0}kap.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_on_a_level_colour_is_the_colour_that_contrasts_more() {
+        assert_eq!(text_on("#b71c1c"), (255, 255, 255)); // dark red
+        assert_eq!(text_on("#2f7d32"), (255, 255, 255)); // green
+        assert_eq!(text_on("#b8860b"), (17, 17, 17)); // dark goldenrod
+        assert_eq!(text_on("#d35400"), (17, 17, 17)); // orange
+        assert_eq!(text_on("not a colour"), (0, 0, 0));
+    }
+
+    #[test]
+    fn typography_keeps_section_signs_with_their_numbers() {
+        assert_eq!(typo("BrB 9 kap. 1 §"), "BrB 9\u{a0}kap. 1\u{a0}§");
+        assert_eq!(iso_date("2026-11-22T10:00:00Z"), "2026-11-22");
+        assert_eq!(iso_date(" 2026-11-22 "), "2026-11-22");
+    }
 }

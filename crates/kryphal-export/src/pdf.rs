@@ -28,7 +28,7 @@ use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, MetadataProvider};
 
 use crate::memo::{Block, Cell, Look, Span, TableKind};
-use crate::model::{Prepared, typo};
+use crate::model::{Prepared, parse_hex, text_on, typo};
 use crate::{ExportError, Format, Variant};
 
 static REGULAR: &[u8] = include_bytes!("../fonts/LiberationSans-Regular.ttf");
@@ -57,7 +57,6 @@ const GREY_LINE: Rgb = (119, 119, 119);
 const HEADER_FILL: Rgb = (228, 228, 228);
 const QUOTE_FILL: Rgb = (243, 243, 243);
 const QUOTE_BAR: Rgb = (136, 136, 136);
-const WHITE: Rgb = (255, 255, 255);
 
 /// One face of the font: the PDF font, and what measuring needs.
 struct Face {
@@ -444,7 +443,7 @@ impl<'f> Layout<'f> {
                         } else {
                             FaceId::Regular
                         },
-                        color: if c.fill.is_some() { WHITE } else { BLACK },
+                        color: c.fill.as_deref().map_or(BLACK, text_on),
                         strike: false,
                         underline: false,
                     };
@@ -565,12 +564,7 @@ fn row_height(cells: &[(Vec<Line>, Option<Rgb>)], lh: f32) -> f32 {
 }
 
 fn parse_rgb(hex: &str) -> Option<Rgb> {
-    let h = hex.strip_prefix('#')?;
-    if h.len() != 6 || !h.is_ascii() {
-        return None;
-    }
-    let v = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
-    Some((v(0)?, v(2)?, v(4)?))
+    parse_hex(hex)
 }
 
 fn plain(text: String, face: FaceId) -> (String, Style) {

@@ -7,7 +7,7 @@ use kryphal_rules::FindingField;
 use rust_xlsxwriter::{Color, DocProperties, Format as XFormat, FormatBorder, Workbook, XlsxError};
 
 use crate::memo::quoted_text;
-use crate::model::Prepared;
+use crate::model::{Prepared, text_on};
 use crate::{ExportError, Format, Variant, rulebook_ref};
 
 /// One cell of the register.
@@ -196,10 +196,14 @@ pub(crate) fn xlsx(p: &Prepared<'_>) -> Result<Vec<u8>, ExportError> {
                     ws.write_number_with_format(r, c, *n, &wrap)
                         .map_err(xlsx_err)?;
                 }
-                Value::Level(label, color) => {
+                Value::Level(label, color_hex) => {
                     let mut fmt = wrap.clone().set_bold();
-                    if let Some(color) = rgb(color) {
-                        fmt = fmt.set_background_color(color).set_font_color(Color::White);
+                    if let Some(color) = rgb(color_hex) {
+                        let (r, g, b) = text_on(color_hex);
+                        let text = (u32::from(r) << 16) | (u32::from(g) << 8) | u32::from(b);
+                        fmt = fmt
+                            .set_background_color(color)
+                            .set_font_color(Color::RGB(text));
                     }
                     ws.write_string_with_format(r, c, clip(label), &fmt)
                         .map_err(xlsx_err)?;

@@ -145,7 +145,10 @@ fn html_is_self_contained_and_escapes_document_text() {
     );
     // Swedish typography: no line break before §.
     assert!(html.contains("3\u{a0}§"), "{html}");
-    assert!(html.contains("style=\"background:#b71c1c\""), "{html}");
+    assert!(
+        html.contains("style=\"background:#b71c1c;color:#ffffff\""),
+        "{html}"
+    );
 }
 
 #[test]
