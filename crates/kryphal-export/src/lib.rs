@@ -1,17 +1,349 @@
 //! # kryphal-export
 //!
-//! Turns an analysis into documents a nämnd can decide on. This version
-//! writes the revision memo as Markdown: the document's header fields, a
-//! summary of findings by risk level, and per finding the quoted clause, the
-//! analysis and the *Nuvarande lydelse | Föreslagen lydelse* table.
+//! Turns an analysis into documents a nämnd can decide on, and into data
+//! other tools can read. One entry point, [`export`], takes a [`Format`],
+//! the analysis ([`ExportInput`]) and the [`ExportOptions`] (public or
+//! internal variant, language of the fixed texts, the memo's header) and
+//! returns the file's bytes:
 //!
-//! Exports are pure functions from data to bytes; writing files is the
-//! caller's business.
+//! | format | what it is | written by |
+//! |---|---|---|
+//! | `md` | the revision memo as Markdown | `markdown.rs` |
+//! | `html` | the memo as one self-contained, print-ready HTML page | `html.rs` |
+//! | `memo-docx` | the memo in Word, with real Word styles | `docx.rs` |
+//! | `tracked-docx` | the document's text with every agreed proposal as a Word revision | `docx.rs` |
+//! | `memo-pdf` | the memo as PDF with embedded (subset) Liberation Sans | `pdf.rs` |
+//! | `xlsx` | the risk register, one row per finding | `register.rs` |
+//! | `csv` | the same register as UTF-8 CSV with BOM | `register.rs` |
+//! | `json` | the whole analysis, versioned and re-importable ([`parse_analysis_json`]) | `json.rs` |
+//!
+//! The four memo formats are rendered from one list of blocks (`memo.rs`),
+//! so they say the same thing. Text from documents is data: every renderer
+//! escapes it for its own markup, and nothing is ever pasted into a markup
+//! language unescaped.
+//!
+//! The public variant leaves out every answer the rulebook marks
+//! `sensitive` and the comments on findings; the variant is printed in
+//! every memo. Exports are pure functions from data to bytes; writing files
+//! (atomically) is the caller's business.
 
-use kryphal_domain::{Clause, Document, Finding, Outline};
+use std::fmt;
+use std::str::FromStr;
+
+use kryphal_domain::{Document, Finding, Outline, RulebookRef, Suggestion};
 use kryphal_rules::Rulebook;
+use serde::{Deserialize, Serialize};
 
-/// Everything a memo is made from.
+mod diff;
+mod docx;
+mod html;
+mod json;
+mod markdown;
+mod memo;
+mod model;
+mod pdf;
+mod register;
+mod texts;
+
+pub use json::{ANALYSIS_FORMAT_VERSION, ANALYSIS_KIND, ImportedAnalysis, parse_analysis_json};
+
+/// An export format, by the name the CLI and the app use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `md`: the revision memo as Markdown.
+    Markdown,
+    /// `html`: the revision memo as a self-contained HTML page.
+    Html,
+    /// `memo-docx`: the revision memo as a Word document.
+    MemoDocx,
+    /// `tracked-docx`: the document with the agreed proposals as tracked
+    /// changes. A clause with several agreed proposals gets the one changed
+    /// last (two rewordings of one text cannot both be revisions of it).
+    TrackedDocx,
+    /// `memo-pdf`: the revision memo as PDF.
+    MemoPdf,
+    /// `xlsx`: the risk register as an Excel workbook.
+    Xlsx,
+    /// `csv`: the risk register as CSV.
+    Csv,
+    /// `json`: the whole analysis, re-importable.
+    Json,
+}
+
+impl Format {
+    /// Every format, in the order a menu lists them.
+    pub const ALL: [Format; 8] = [
+        Format::MemoDocx,
+        Format::MemoPdf,
+        Format::TrackedDocx,
+        Format::Xlsx,
+        Format::Csv,
+        Format::Markdown,
+        Format::Html,
+        Format::Json,
+    ];
+
+    /// The name used on the command line and over IPC (`memo-docx`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::MemoDocx => "memo-docx",
+            Format::TrackedDocx => "tracked-docx",
+            Format::MemoPdf => "memo-pdf",
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::MemoDocx | Format::TrackedDocx => "docx",
+            Format::MemoPdf => "pdf",
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+
+    /// The media (MIME) type of the bytes.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Markdown => "text/markdown; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+            Format::MemoDocx | Format::TrackedDocx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::MemoPdf => "application/pdf",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Json => "application/json",
+        }
+    }
+
+    /// The names of all formats, for error messages and help texts.
+    pub fn names() -> Vec<&'static str> {
+        Format::ALL.iter().map(|f| f.name()).collect()
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = ExportError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| ExportError::UnknownFormat(s.to_string()))
+    }
+}
+
+/// Which readers an export is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Variant {
+    /// Everything, sensitive answers and comments included (the default).
+    #[default]
+    Internal,
+    /// Leaves out the answers the rulebook marks sensitive, and comments.
+    Public,
+}
+
+impl Variant {
+    /// `internal` or `public`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::Internal => "internal",
+            Variant::Public => "public",
+        }
+    }
+}
+
+impl FromStr for Variant {
+    type Err = ExportError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "internal" => Ok(Variant::Internal),
+            "public" => Ok(Variant::Public),
+            other => Err(ExportError::UnknownVariant(other.to_string())),
+        }
+    }
+}
+
+/// The language of an export's fixed texts (headings, labels). Texts that
+/// come from the rulebook (question labels, scale steps, crime types) are
+/// printed as the rulebook has them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// Swedish (the default).
+    #[default]
+    Sv,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// `sv` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Sv => "sv",
+            Lang::En => "en",
+        }
+    }
+}
+
+impl FromStr for Lang {
+    type Err = ExportError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "sv" => Ok(Lang::Sv),
+            "en" => Ok(Lang::En),
+            other => Err(ExportError::UnknownLanguage(other.to_string())),
+        }
+    }
+}
+
+/// The memo's header fields that come from the user's settings rather than
+/// from the document. Empty fields are left out; the committee and the
+/// responsible official fall back to the document's owner and
+/// dokumentansvarig.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemoHeader {
+    /// The municipality, e.g. `Ekby kommun`.
+    pub municipality: String,
+    /// The deciding body (nämnd), e.g. `Vård- och omsorgsnämnden`.
+    pub committee: String,
+    /// The official responsible for the memo.
+    pub responsible_official: String,
+    /// The memo's date, ISO `YYYY-MM-DD` (an RFC 3339 time is cut to its date).
+    pub date: String,
+}
+
+/// How to export.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    pub variant: Variant,
+    pub lang: Lang,
+    pub header: MemoHeader,
+}
+
+/// The whole analysis of one document: what the JSON export holds and
+/// [`parse_analysis_json`] gives back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub document: Document,
+    pub outline: Outline,
+    pub findings: Vec<Finding>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// What an export is made from: the analysis and the rulebook that gives
+/// its answers their labels, scales and sensitivity.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportInput<'a> {
+    pub analysis: &'a Analysis,
+    pub rulebook: &'a Rulebook,
+}
+
+/// Why an export or a JSON import failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The format name is not one of [`Format::names`].
+    #[error("unknown export format “{0}”; choose one of: {names}", names = Format::names().join(", "))]
+    UnknownFormat(String),
+    /// The variant is neither `internal` nor `public`.
+    #[error("unknown variant “{0}”; choose internal or public")]
+    UnknownVariant(String),
+    /// The language is neither `sv` nor `en`.
+    #[error("unknown language “{0}”; choose sv or en")]
+    UnknownLanguage(String),
+    /// A library writing the file failed (DOCX, XLSX or PDF writer).
+    #[error("could not write the {format} file: {reason}")]
+    Write { format: Format, reason: String },
+    /// The bytes are not JSON at all.
+    #[error("the file is not JSON ({0})")]
+    NotJson(String),
+    /// The JSON ends before it is complete.
+    #[error("the file ends too early: the JSON is truncated ({0})")]
+    Truncated(String),
+    /// The JSON is not a Kryphål analysis (its `kind` is missing or different).
+    #[error("the file is not a Kryphål analysis ({0})")]
+    WrongKind(String),
+    /// The analysis was written by a newer Kryphål with a newer format version.
+    #[error(
+        "the analysis has format version {found}, but this version of Kryphål reads at most version {supported}; update Kryphål to import it"
+    )]
+    NewerVersion { found: u64, supported: u32 },
+    /// The analysis is a Kryphål analysis of a supported version, but a field is wrong or missing.
+    #[error("the analysis is invalid: {0}")]
+    Invalid(String),
+}
+
+/// Writes `format` for `input`.
+///
+/// ```
+/// use kryphal_export::{export, Analysis, ExportInput, ExportOptions, Format};
+/// # fn demo(analysis: &Analysis, rulebook: &kryphal_rules::Rulebook) -> Result<(), kryphal_export::ExportError> {
+/// let format: Format = "memo-docx".parse()?;
+/// let bytes = export(format, &ExportInput { analysis, rulebook }, &ExportOptions::default())?;
+/// # let _ = bytes; Ok(()) }
+/// ```
+pub fn export(
+    format: Format,
+    input: &ExportInput<'_>,
+    options: &ExportOptions,
+) -> Result<Vec<u8>, ExportError> {
+    // Typeset formats get text without control characters; the data
+    // formats (JSON, CSV, XLSX) keep every character.
+    let typeset = !matches!(format, Format::Json | Format::Csv | Format::Xlsx);
+    let (cleaned, clean_options);
+    let (input, options) = if typeset {
+        cleaned = model::without_controls(input.analysis);
+        clean_options = ExportOptions {
+            header: MemoHeader {
+                municipality: model::clean(&options.header.municipality),
+                committee: model::clean(&options.header.committee),
+                responsible_official: model::clean(&options.header.responsible_official),
+                date: model::clean(&options.header.date),
+            },
+            ..options.clone()
+        };
+        (
+            ExportInput {
+                analysis: &cleaned,
+                rulebook: input.rulebook,
+            },
+            &clean_options,
+        )
+    } else {
+        (*input, options)
+    };
+    let prepared = model::Prepared::new(&input, options);
+    match format {
+        Format::Markdown => Ok(markdown::render(&memo::blocks(&prepared)).into_bytes()),
+        Format::Html => Ok(html::render(&prepared, &memo::blocks(&prepared)).into_bytes()),
+        Format::MemoDocx => docx::memo(&prepared, &memo::blocks(&prepared)),
+        Format::TrackedDocx => docx::tracked(&prepared),
+        Format::MemoPdf => pdf::render(&prepared, &memo::blocks(&prepared)),
+        Format::Xlsx => register::xlsx(&prepared),
+        Format::Csv => Ok(register::csv(&prepared)),
+        Format::Json => json::write(&prepared),
+    }
+}
+
+/// Everything the Markdown memo of earlier versions was made from.
 pub struct Memo<'a> {
     pub document: &'a Document,
     pub outline: &'a Outline,
@@ -19,230 +351,26 @@ pub struct Memo<'a> {
     pub rulebook: &'a Rulebook,
 }
 
-/// Text from the document placed in Markdown: characters that would become
-/// markup are escaped, line breaks become spaces.
-fn inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// The revision memo as Markdown.
+/// The revision memo as Markdown, internal variant, Swedish, no header
+/// fields beyond the document's own. Kept for callers of earlier versions;
+/// new code calls [`export`] with [`Format::Markdown`].
 pub fn markdown_memo(memo: &Memo<'_>) -> String {
-    use std::fmt::Write;
-    let doc = memo.document;
-    let book = memo.rulebook;
-    let mut out = String::new();
-    let _ = writeln!(out, "# Brottssäkring av {}\n", inline(&doc.meta.title));
-    let field = |out: &mut String, label: &str, value: &str| {
-        if !value.trim().is_empty() {
-            let _ = writeln!(out, "- **{label}:** {}", inline(value));
-        }
+    let analysis = Analysis {
+        document: memo.document.clone(),
+        outline: memo.outline.clone(),
+        findings: memo.findings.to_vec(),
+        suggestions: Vec::new(),
     };
-    field(&mut out, "Dokument", &doc.meta.title);
-    field(&mut out, "Dnr", &doc.meta.dnr);
-    field(&mut out, "Ägare", &doc.meta.owner);
-    field(&mut out, "Beslutat", &doc.meta.decided);
-    field(&mut out, "Beslutat av", &doc.meta.decided_by);
-    field(&mut out, "Källfil", &doc.source.name);
-    field(
-        &mut out,
-        "Regelbok",
-        &format!("{} {}", doc.rulebook.id, doc.rulebook.version),
-    );
-    let _ = writeln!(out, "\n## Sammanfattning\n");
-    let active: Vec<&Finding> = memo
-        .findings
-        .iter()
-        .filter(|f| f.input.status != kryphal_domain::FindingStatus::Rejected)
-        .collect();
-    if active.is_empty() {
-        let _ = writeln!(out, "Inga iakttagelser har registrerats.");
-    } else {
-        let _ = writeln!(out, "{} iakttagelser:\n", active.len());
-        for level in book.scale.levels.iter().rev() {
-            let n = active
-                .iter()
-                .filter(|f| f.risk_level.as_deref() == Some(level.id.as_str()))
-                .count();
-            if n > 0 {
-                let _ = writeln!(out, "- {}: {n}", level.label);
-            }
-        }
-        let unrated = active.iter().filter(|f| f.risk_level.is_none()).count();
-        if unrated > 0 {
-            let _ = writeln!(out, "- Ej bedömda: {unrated}");
-        }
-    }
-    let clause = |id: &str| -> Option<&Clause> { memo.outline.clauses.iter().find(|c| c.id == id) };
-    for (i, f) in active.iter().enumerate() {
-        let Some(c) = clause(&f.clause_id) else {
-            continue;
-        };
-        let _ = writeln!(out, "\n## {}. {}\n", i + 1, inline(&c.label));
-        let _ = writeln!(out, "> {}\n", inline(&c.text));
-        if !f.input.unintended_consequence.trim().is_empty() {
-            let _ = writeln!(
-                out,
-                "**Oavsiktlig konsekvens.** {}\n",
-                inline(&f.input.unintended_consequence)
-            );
-        }
-        if !f.input.crime_types.is_empty() {
-            let names: Vec<String> = f
-                .input
-                .crime_types
-                .iter()
-                .map(|code| match book.crime_type(code) {
-                    Some(ct) if !ct.reference.is_empty() => {
-                        format!("{} ({})", ct.name, ct.reference)
-                    }
-                    Some(ct) => ct.name.clone(),
-                    None => code.clone(),
-                })
-                .collect();
-            let _ = writeln!(out, "**Brottstyper.** {}\n", inline(&names.join(", ")));
-        }
-        if let (Some(l), Some(k)) = (f.input.likelihood, f.input.impact) {
-            let step = |axis: &kryphal_rules::Axis, v: u8| {
-                axis.steps
-                    .get(usize::from(v) - 1)
-                    .map(|s| s.label.clone())
-                    .unwrap_or_default()
-            };
-            let level = book
-                .risk_level(l, k)
-                .map(|l| l.label.clone())
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "**Risk.** {} {l} ({}) × {} {k} ({}) = {level}\n",
-                book.scale.likelihood.label,
-                step(&book.scale.likelihood, l),
-                book.scale.impact.label,
-                step(&book.scale.impact, k),
-            );
-        }
-        if !f.input.proposed_wording.trim().is_empty() {
-            let _ = writeln!(out, "| Nuvarande lydelse | Föreslagen lydelse |");
-            let _ = writeln!(out, "|---|---|");
-            let _ = writeln!(
-                out,
-                "| {} | {} |\n",
-                inline(&c.text),
-                inline(&f.input.proposed_wording)
-            );
-        }
-    }
-    out
+    let input = ExportInput {
+        analysis: &analysis,
+        rulebook: memo.rulebook,
+    };
+    let options = ExportOptions::default();
+    let prepared = model::Prepared::new(&input, &options);
+    markdown::render(&memo::blocks(&prepared))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use kryphal_domain::*;
-
-    fn doc() -> Document {
-        Document {
-            id: "d1".into(),
-            meta: DocumentMeta {
-                title: "Reglemente".into(),
-                dnr: "VON 2024/1".into(),
-                ..Default::default()
-            },
-            source: SourceFile {
-                name: "r.md".into(),
-                sha256: "00".into(),
-                format: SourceFormat::Markdown,
-                size: 1,
-            },
-            imported_at: "2026-01-01T00:00:00Z".into(),
-            imported_by: "a".into(),
-            rulebook: RulebookRef {
-                id: "bra-mur-sv".into(),
-                version: "0.1.0".into(),
-            },
-        }
-    }
-
-    #[test]
-    fn memo_has_header_summary_and_the_two_column_table() {
-        let outline = Outline {
-            sections: vec![],
-            clauses: vec![Clause {
-                id: "c1".into(),
-                section_id: None,
-                number: "4.2".into(),
-                label: "Ekonomi › p. 4.2".into(),
-                kind: ClauseKind::Numbered,
-                text: "Utdraget får vara högst ett år gammalt.".into(),
-                position: 0,
-            }],
-        };
-        let finding = Finding {
-            id: "f1".into(),
-            document_id: "d1".into(),
-            clause_id: "c1".into(),
-            input: FindingInput {
-                unintended_consequence: "Ett inaktuellt utdrag godtas.".into(),
-                crime_types: vec!["BED".into()],
-                likelihood: Some(3),
-                impact: Some(4),
-                proposed_wording: "Utdraget får vara högst en månad gammalt | <b>".into(),
-                ..Default::default()
-            },
-            risk_level: Some("very_high".into()),
-            comments: vec![],
-            suggestion_id: None,
-            created_at: String::new(),
-            created_by: String::new(),
-            updated_at: String::new(),
-            updated_by: String::new(),
-        };
-        let book = Rulebook::builtin();
-        let md = markdown_memo(&Memo {
-            document: &doc(),
-            outline: &outline,
-            findings: &[finding],
-            rulebook: &book,
-        });
-        assert!(md.starts_with("# Brottssäkring av Reglemente\n"), "{md}");
-        assert!(md.contains("- **Dnr:** VON 2024/1"), "{md}");
-        assert!(md.contains("- Mycket hög: 1"), "{md}");
-        assert!(
-            md.contains("**Brottstyper.** Bedrägeri (BrB 9 kap. 1 §)"),
-            "{md}"
-        );
-        assert!(
-            md.contains("Sannolikhet 3 (Stor) × Konsekvens 4 (Allvarlig) = Mycket hög"),
-            "{md}"
-        );
-        assert!(
-            md.contains("| Nuvarande lydelse | Föreslagen lydelse |"),
-            "{md}"
-        );
-        // User text cannot break the table or smuggle in HTML.
-        assert!(md.contains("högst en månad gammalt \\| \\<b\\>"), "{md}");
-    }
-
-    #[test]
-    fn memo_without_findings_says_so() {
-        let book = Rulebook::builtin();
-        let md = markdown_memo(&Memo {
-            document: &doc(),
-            outline: &Outline::default(),
-            findings: &[],
-            rulebook: &book,
-        });
-        assert!(md.contains("Inga iakttagelser har registrerats."), "{md}");
-    }
+/// The rulebook reference an export records: the pack that interpreted the analysis.
+fn rulebook_ref(book: &Rulebook) -> RulebookRef {
+    book.reference()
 }
