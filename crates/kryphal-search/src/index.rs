@@ -402,10 +402,10 @@ impl SearchIndex {
         if committed.is_ok() {
             // One segment searches fastest and smallest; a failure here only
             // leaves several segments, which is still a whole index.
-            if let Ok(ids) = self.index.searchable_segment_ids() {
-                if ids.len() > 1 {
-                    let _ = writer.merge(&ids).wait();
-                }
+            if let Ok(ids) = self.index.searchable_segment_ids()
+                && ids.len() > 1
+            {
+                let _ = writer.merge(&ids).wait();
             }
             let _ = self.reader.reload();
         }

@@ -323,6 +323,13 @@ impl SearchResults {
     }
 }
 
+/// Top hits, total count and facet counts of one search.
+type Collected = (
+    Vec<(f32, tantivy::DocAddress)>,
+    usize,
+    tantivy::collector::FacetCounts,
+);
+
 /// Which fields a part is searched in.
 #[derive(Clone, Copy)]
 enum Scope {
@@ -388,11 +395,7 @@ impl SearchIndex {
         searcher: &Searcher,
         query: &dyn Query,
         request: &SearchRequest,
-    ) -> Result<(
-        Vec<(f32, tantivy::DocAddress)>,
-        usize,
-        tantivy::collector::FacetCounts,
-    )> {
+    ) -> Result<Collected> {
         let mut facets = FacetCollector::for_field("facets");
         for f in Facet::ALL {
             facets.add_facet(format!("/{}", f.root()).as_str());
@@ -747,10 +750,10 @@ impl Matcher {
                     .filter(|&&j| j >= i && tokens[j].end <= limit)
                 {
                     count += 1;
-                    if let Some(r) = marks[j] {
-                        if !rules.contains(&r) {
-                            rules.push(r);
-                        }
+                    if let Some(r) = marks[j]
+                        && !rules.contains(&r)
+                    {
+                        rules.push(r);
                     }
                 }
                 if (rules.len(), count) > (best.0, best.1) {
@@ -851,10 +854,10 @@ fn plain_snippet(text: &str) -> Snippet {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    if let Some(space) = text[..end].rfind(char::is_whitespace) {
-        if space > SNIPPET_BYTES / 2 {
-            end = space;
-        }
+    if let Some(space) = text[..end].rfind(char::is_whitespace)
+        && space > SNIPPET_BYTES / 2
+    {
+        end = space;
     }
     Snippet {
         text: text[..end].to_owned(),
