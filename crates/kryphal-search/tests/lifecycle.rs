@@ -1,7 +1,8 @@
 //! The index on disk: generation stamps, keeping in step with the library,
 //! rebuilds, and recovery from missing, damaged or foreign folders.
 
-mod fixtures;
+mod common;
+use common as fixtures;
 
 use std::fs;
 use std::path::Path;

@@ -2,7 +2,8 @@
 //! matching (with near-misses), phrases, ranking, facets, filters,
 //! snippets and hostile input.
 
-mod fixtures;
+mod common;
+use common as fixtures;
 
 use std::time::{Duration, Instant};
 
