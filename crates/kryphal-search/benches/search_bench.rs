@@ -44,7 +44,10 @@ impl Rng {
 }
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn decode_entities(s: &str) -> String {
@@ -94,11 +97,20 @@ fn strip_tags(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(s.len());
     let mut i = 0;
-    let find = |from: usize, needle: &[u8]| lower[from..].windows(needle.len()).position(|w| w == needle).map(|p| from + p);
+    let find = |from: usize, needle: &[u8]| {
+        lower[from..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| from + p)
+    };
     while i < bytes.len() {
         let rest = &lower[i..];
         if rest.starts_with(b"<script") || rest.starts_with(b"<style") {
-            let end: &[u8] = if rest.starts_with(b"<script") { b"</script>" } else { b"</style>" };
+            let end: &[u8] = if rest.starts_with(b"<script") {
+                b"</script>"
+            } else {
+                b"</style>"
+            };
             match find(i, end) {
                 Some(j) => i = j + end.len(),
                 None => break,
@@ -125,7 +137,10 @@ fn strip_tags(s: &str) -> String {
 /// markers and links dropped, very short ones skipped.
 fn paragraphs(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n");
-    let text = match text.strip_prefix("---\n").and_then(|t| t.find("\n---\n").map(|e| &t[e + 5..])) {
+    let text = match text
+        .strip_prefix("---\n")
+        .and_then(|t| t.find("\n---\n").map(|e| &t[e + 5..]))
+    {
         Some(rest) => rest.to_owned(),
         None => text,
     };
@@ -133,16 +148,25 @@ fn paragraphs(text: &str) -> Vec<String> {
     for block in text.split("\n\n") {
         let joined: Vec<&str> = block
             .lines()
-            .map(|l| l.trim().trim_start_matches('#').trim_start_matches(['-', '*', '>']).trim())
+            .map(|l| {
+                l.trim()
+                    .trim_start_matches('#')
+                    .trim_start_matches(['-', '*', '>'])
+                    .trim()
+            })
             .filter(|l| !l.is_empty())
             .collect();
         let mut p = joined.join(" ");
         // Markdown links: keep the text.
-        while let (Some(a), Some(b)) = (p.find("]("), p.find("](").and_then(|a| p[a..].find(')').map(|b| a + b))) {
+        while let (Some(a), Some(b)) = (
+            p.find("]("),
+            p.find("](").and_then(|a| p[a..].find(')').map(|b| a + b)),
+        ) {
             p.replace_range(a..=b, "");
         }
         let p = p.replace(['[', ']'], "");
-        if p.chars().count() >= 40 && p.chars().filter(|c| c.is_alphabetic()).count() * 2 > p.len() {
+        if p.chars().count() >= 40 && p.chars().filter(|c| c.is_alphabetic()).count() * 2 > p.len()
+        {
             out.push(p);
         }
     }
@@ -170,12 +194,24 @@ fn read_corpus(dir: &Path, sample: &Path) -> Vec<String> {
     files.push(sample.to_owned());
     files.sort();
     for path in files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         if name == "MANIFEST.md" || name.ends_with(".source.txt") {
             continue;
         }
-        let Ok(raw) = fs::read_to_string(&path) else { continue };
-        let text = if name.ends_with(".html") { decode_entities(&strip_tags(&raw)) } else if name.ends_with(".md") { raw } else { continue };
+        let Ok(raw) = fs::read_to_string(&path) else {
+            continue;
+        };
+        let text = if name.ends_with(".html") {
+            decode_entities(&strip_tags(&raw))
+        } else if name.ends_with(".md") {
+            raw
+        } else {
+            continue;
+        };
         let found = paragraphs(&text);
         eprintln!("  {name}: {} paragraphs", found.len());
         pool.extend(found);
@@ -183,10 +219,53 @@ fn read_corpus(dir: &Path, sample: &Path) -> Vec<String> {
     pool
 }
 
-const DOC_TYPES: &[&str] = &["Riktlinje", "Reglemente", "Auktorisationsvillkor", "Policy", "Rutin", "Förfrågningsunderlag", "Delegationsordning", "Tillämpningsanvisning"];
-const SUBJECTS: &[&str] = &["hemtjänst", "ekonomiskt bistånd", "upphandling", "mutor och jäv", "betal- och drivmedelskort", "bostadsanpassning", "färdtjänst", "serveringstillstånd", "föreningsbidrag", "insatser enligt LSS", "skolskjuts", "bygglov", "personlig assistans", "kundval inom daglig verksamhet", "representation", "arbetsmiljö"];
-const OWNERS: &[(&str, &str)] = &[("Kommunstyrelsen", "KS"), ("Socialnämnden", "SN"), ("Vård- och omsorgsnämnden", "VON"), ("Tekniska nämnden", "TN"), ("Utbildningsnämnden", "UN"), ("Kultur- och fritidsnämnden", "KFN"), ("Bygg- och miljönämnden", "BMN"), ("Arbetsmarknadsnämnden", "AMN")];
-const CRIMES: &[(&str, &str)] = &[("BID", "Bidragsbrott"), ("BED", "Bedrägeri"), ("MUT", "Mutbrott"), ("ORG", "Organiserad brottslighet"), ("PEN", "Penningtvätt"), ("ARB", "Arbetslivskriminalitet"), ("HOT", "Otillåten påverkan")];
+const DOC_TYPES: &[&str] = &[
+    "Riktlinje",
+    "Reglemente",
+    "Auktorisationsvillkor",
+    "Policy",
+    "Rutin",
+    "Förfrågningsunderlag",
+    "Delegationsordning",
+    "Tillämpningsanvisning",
+];
+const SUBJECTS: &[&str] = &[
+    "hemtjänst",
+    "ekonomiskt bistånd",
+    "upphandling",
+    "mutor och jäv",
+    "betal- och drivmedelskort",
+    "bostadsanpassning",
+    "färdtjänst",
+    "serveringstillstånd",
+    "föreningsbidrag",
+    "insatser enligt LSS",
+    "skolskjuts",
+    "bygglov",
+    "personlig assistans",
+    "kundval inom daglig verksamhet",
+    "representation",
+    "arbetsmiljö",
+];
+const OWNERS: &[(&str, &str)] = &[
+    ("Kommunstyrelsen", "KS"),
+    ("Socialnämnden", "SN"),
+    ("Vård- och omsorgsnämnden", "VON"),
+    ("Tekniska nämnden", "TN"),
+    ("Utbildningsnämnden", "UN"),
+    ("Kultur- och fritidsnämnden", "KFN"),
+    ("Bygg- och miljönämnden", "BMN"),
+    ("Arbetsmarknadsnämnden", "AMN"),
+];
+const CRIMES: &[(&str, &str)] = &[
+    ("BID", "Bidragsbrott"),
+    ("BED", "Bedrägeri"),
+    ("MUT", "Mutbrott"),
+    ("ORG", "Organiserad brottslighet"),
+    ("PEN", "Penningtvätt"),
+    ("ARB", "Arbetslivskriminalitet"),
+    ("HOT", "Otillåten påverkan"),
+];
 const RISKS: &[&str] = &["lag", "medel", "hog", "mycket_hog"];
 const STATUSES: &[&str] = &["draft", "reviewed", "agreed", "rejected"];
 const ANALYSIS: &[&str] = &[
@@ -238,7 +317,10 @@ fn generate(pool: &[String], docs: usize, clauses_per_doc: usize) -> Vec<Indexed
                 0..=5 => pool[(start + c) % pool.len()].clone(),
                 6..=7 => pool[rng.below(pool.len())].clone(),
                 // Recombined sentences.
-                _ => (0..2 + rng.below(2)).map(|_| rng.pick(&sentences).as_str()).collect::<Vec<_>>().join(" "),
+                _ => (0..2 + rng.below(2))
+                    .map(|_| rng.pick(&sentences).as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
             };
             let section = c / 10 + 1;
             clauses.push(IndexedClause {
@@ -251,14 +333,18 @@ fn generate(pool: &[String], docs: usize, clauses_per_doc: usize) -> Vec<Indexed
         let findings = (0..5)
             .map(|f| {
                 let clause = &clauses[rng.below(clauses.len())];
-                let crimes: Vec<(&str, &str)> = (0..1 + rng.below(2)).map(|_| *rng.pick(CRIMES)).collect();
+                let crimes: Vec<(&str, &str)> =
+                    (0..1 + rng.below(2)).map(|_| *rng.pick(CRIMES)).collect();
                 IndexedFinding {
                     id: format!("{id}-f{f}"),
                     clause_id: clause.id.clone(),
                     consequence: rng.pick(ANALYSIS).to_string(),
                     exploitation: rng.pick(ANALYSIS).to_string(),
                     act_on_reason: rng.pick(ANALYSIS).to_string(),
-                    alternatives: vec![format!("{} Fördel: tydligare krav. Nackdel: mer administration.", rng.pick(PROPOSALS))],
+                    alternatives: vec![format!(
+                        "{} Fördel: tydligare krav. Nackdel: mer administration.",
+                        rng.pick(PROPOSALS)
+                    )],
                     proposed_wording: rng.pick(PROPOSALS).to_string(),
                     responsible_body: owner.to_owned(),
                     comments: vec![rng.pick(ANALYSIS).to_string()],
@@ -306,20 +392,73 @@ struct Row<'a> {
 
 fn rows(doc: &IndexedDocument) -> Vec<Row<'_>> {
     let base_ctx = format!("{} · {} · {}", doc.title, doc.doc_type, doc.owner);
-    let label_of = |id: &str| doc.clauses.iter().find(|c| c.id == id).map(|c| c.label.as_str()).unwrap_or("");
-    let mut out = vec![Row { kind: "document", doc, item_id: &doc.id, body: doc.title.clone(), context: format!("{} · {} · {} · {}", doc.doc_type, doc.owner, doc.dnr, doc.other_metadata.join(" · ")), crime: String::new(), risk: "", status: "" }];
+    let label_of = |id: &str| {
+        doc.clauses
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.label.as_str())
+            .unwrap_or("")
+    };
+    let mut out = vec![Row {
+        kind: "document",
+        doc,
+        item_id: &doc.id,
+        body: doc.title.clone(),
+        context: format!(
+            "{} · {} · {} · {}",
+            doc.doc_type,
+            doc.owner,
+            doc.dnr,
+            doc.other_metadata.join(" · ")
+        ),
+        crime: String::new(),
+        risk: "",
+        status: "",
+    }];
     for c in &doc.clauses {
-        out.push(Row { kind: "clause", doc, item_id: &c.id, body: c.text.clone(), context: format!("{} · {base_ctx}", c.label), crime: String::new(), risk: "", status: "" });
+        out.push(Row {
+            kind: "clause",
+            doc,
+            item_id: &c.id,
+            body: c.text.clone(),
+            context: format!("{} · {base_ctx}", c.label),
+            crime: String::new(),
+            risk: "",
+            status: "",
+        });
     }
     for f in &doc.findings {
         let mut body = vec![f.consequence.as_str(), &f.exploitation, &f.act_on_reason];
         body.extend(f.alternatives.iter().map(String::as_str));
         body.push(&f.proposed_wording);
         body.extend(f.comments.iter().map(String::as_str));
-        out.push(Row { kind: "finding", doc, item_id: &f.id, body: body.join("\n"), context: format!("{} · {} · {} · {base_ctx}", f.crime_type_names.join(" · "), label_of(&f.clause_id), f.responsible_body), crime: f.crime_types.join(" "), risk: f.risk_level.as_deref().unwrap_or(""), status: &f.status });
+        out.push(Row {
+            kind: "finding",
+            doc,
+            item_id: &f.id,
+            body: body.join("\n"),
+            context: format!(
+                "{} · {} · {} · {base_ctx}",
+                f.crime_type_names.join(" · "),
+                label_of(&f.clause_id),
+                f.responsible_body
+            ),
+            crime: f.crime_types.join(" "),
+            risk: f.risk_level.as_deref().unwrap_or(""),
+            status: &f.status,
+        });
     }
     for s in &doc.dismissals {
-        out.push(Row { kind: "dismissal", doc, item_id: &s.suggestion_id, body: s.reason.clone(), context: format!("{} · {} · {base_ctx}", s.message, label_of(&s.clause_id)), crime: String::new(), risk: "", status: "" });
+        out.push(Row {
+            kind: "dismissal",
+            doc,
+            item_id: &s.suggestion_id,
+            body: s.reason.clone(),
+            context: format!("{} · {} · {base_ctx}", s.message, label_of(&s.clause_id)),
+            crime: String::new(),
+            risk: "",
+            status: "",
+        });
     }
     out
 }
@@ -339,18 +478,52 @@ fn write_library(path: &Path, docs: &[IndexedDocument]) -> rusqlite::Result<()> 
     )?;
     let tx = db.transaction()?;
     for d in docs {
-        let meta = format!(r#"{{"title":{:?},"doc_type":{:?},"owner":{:?},"dnr":{:?}}}"#, d.title, d.doc_type, d.owner, d.dnr);
-        tx.execute("INSERT INTO documents VALUES (?1, ?1, ?2)", params![d.id, meta])?;
+        let meta = format!(
+            r#"{{"title":{:?},"doc_type":{:?},"owner":{:?},"dnr":{:?}}}"#,
+            d.title, d.doc_type, d.owner, d.dnr
+        );
+        tx.execute(
+            "INSERT INTO documents VALUES (?1, ?1, ?2)",
+            params![d.id, meta],
+        )?;
         for c in &d.clauses {
-            tx.execute("INSERT INTO clauses VALUES (?1, ?2, NULL, '', ?3, 'paragraph', ?4, ?5)", params![d.id, c.id, c.label, c.text, c.position])?;
+            tx.execute(
+                "INSERT INTO clauses VALUES (?1, ?2, NULL, '', ?3, 'paragraph', ?4, ?5)",
+                params![d.id, c.id, c.label, c.text, c.position],
+            )?;
         }
         for f in &d.findings {
-            let body = format!(r#"{{"unintended_consequence":{:?},"exploitation":{:?},"act_on_reason":{:?},"alternatives":[{:?}],"proposed_wording":{:?},"crime_types":{:?},"risk_level":{:?}}}"#, f.consequence, f.exploitation, f.act_on_reason, f.alternatives.join(""), f.proposed_wording, f.crime_types, f.risk_level);
-            tx.execute("INSERT INTO findings VALUES (?1, ?2, ?3, ?4, ?5, ?6)", params![f.id, d.id, f.clause_id, body, format!("{:?}", f.comments), f.status])?;
+            let body = format!(
+                r#"{{"unintended_consequence":{:?},"exploitation":{:?},"act_on_reason":{:?},"alternatives":[{:?}],"proposed_wording":{:?},"crime_types":{:?},"risk_level":{:?}}}"#,
+                f.consequence,
+                f.exploitation,
+                f.act_on_reason,
+                f.alternatives.join(""),
+                f.proposed_wording,
+                f.crime_types,
+                f.risk_level
+            );
+            tx.execute(
+                "INSERT INTO findings VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    f.id,
+                    d.id,
+                    f.clause_id,
+                    body,
+                    format!("{:?}", f.comments),
+                    f.status
+                ],
+            )?;
         }
         for s in &d.dismissals {
-            let body = format!(r#"{{"message":{:?},"state":{{"state":"dismissed","reason":{:?}}}}}"#, s.message, s.reason);
-            tx.execute("INSERT INTO suggestions VALUES (?1, ?2, ?3, 'vag-term', ?4)", params![s.suggestion_id, d.id, s.clause_id, body])?;
+            let body = format!(
+                r#"{{"message":{:?},"state":{{"state":"dismissed","reason":{:?}}}}}"#,
+                s.message, s.reason
+            );
+            tx.execute(
+                "INSERT INTO suggestions VALUES (?1, ?2, ?3, 'vag-term', ?4)",
+                params![s.suggestion_id, d.id, s.clause_id, body],
+            )?;
         }
     }
     tx.commit()?;
@@ -365,10 +538,22 @@ fn build_fts(path: &Path, docs: &[IndexedDocument]) -> rusqlite::Result<Connecti
     )?;
     let tx = db.transaction()?;
     {
-        let mut insert = tx.prepare("INSERT INTO fts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")?;
+        let mut insert =
+            tx.prepare("INSERT INTO fts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")?;
         for d in docs {
             for r in rows(d) {
-                insert.execute(params![r.body, r.context, r.kind, r.doc.id, r.item_id, r.doc.doc_type, r.doc.owner, r.crime, r.risk, r.status])?;
+                insert.execute(params![
+                    r.body,
+                    r.context,
+                    r.kind,
+                    r.doc.id,
+                    r.item_id,
+                    r.doc.doc_type,
+                    r.doc.owner,
+                    r.crime,
+                    r.risk,
+                    r.status
+                ])?;
             }
         }
     }
@@ -416,29 +601,70 @@ const fn q(text: &'static str) -> Query {
 }
 
 const fn qf(text: &'static str, facet: Facet, value: &'static str) -> Query {
-    Query { text, filter: Some((facet, value)) }
+    Query {
+        text,
+        filter: Some((facet, value)),
+    }
 }
 
 fn queries() -> Vec<Query> {
     vec![
         // Single words.
-        q("registerutdrag"), q("auktorisation"), q("belastningsregister"), q("bidragsbrott"),
-        q("delegationsordning"), q("ersättning"), q("leverantör"), q("kontroll"), q("jäv"),
-        q("mutor"), q("upphandling"), q("sekretess"), q("förfrågningsunderlag"),
-        q("socialtjänstlagen"), q("hemtjänst"), q("uppföljning"), q("hävning"),
-        q("underleverantör"), q("drivmedelskort"), q("representation"), q("bisyssla"),
-        q("valfrihetssystem"), q("anbud"), q("tilldelningsbeslut"), q("egenkontroll"),
-        q("ramavtal"), q("tröskelvärde"), q("kemiska"), q("försörjningsstöd"), q("vård"),
+        q("registerutdrag"),
+        q("auktorisation"),
+        q("belastningsregister"),
+        q("bidragsbrott"),
+        q("delegationsordning"),
+        q("ersättning"),
+        q("leverantör"),
+        q("kontroll"),
+        q("jäv"),
+        q("mutor"),
+        q("upphandling"),
+        q("sekretess"),
+        q("förfrågningsunderlag"),
+        q("socialtjänstlagen"),
+        q("hemtjänst"),
+        q("uppföljning"),
+        q("hävning"),
+        q("underleverantör"),
+        q("drivmedelskort"),
+        q("representation"),
+        q("bisyssla"),
+        q("valfrihetssystem"),
+        q("anbud"),
+        q("tilldelningsbeslut"),
+        q("egenkontroll"),
+        q("ramavtal"),
+        q("tröskelvärde"),
+        q("kemiska"),
+        q("försörjningsstöd"),
+        q("vård"),
         // Typed without å/ä/ö.
-        q("atgardsplan"), q("bistand"), q("handlaggning"), q("overprovning"), q("leverantorer"),
-        q("arende"), q("forvaltningen"), q("nämnd"),
+        q("atgardsplan"),
+        q("bistand"),
+        q("handlaggning"),
+        q("overprovning"),
+        q("leverantorer"),
+        q("arende"),
+        q("forvaltningen"),
+        q("nämnd"),
         // Several words.
-        q("registerutdrag hemtjänst"), q("bidragsbrott inkomster"), q("gåva leverantör"),
-        q("kontroll av ersättning"), q("ekonomiskt bistånd"), q("upphandlande myndighet anbud"),
-        q("oriktiga uppgifter"), q("personlig assistans"),
+        q("registerutdrag hemtjänst"),
+        q("bidragsbrott inkomster"),
+        q("gåva leverantör"),
+        q("kontroll av ersättning"),
+        q("ekonomiskt bistånd"),
+        q("upphandlande myndighet anbud"),
+        q("oriktiga uppgifter"),
+        q("personlig assistans"),
         // Phrases.
-        q("\"ekonomiskt bistånd\""), q("\"upphandlande myndighet\""), q("\"lagen om valfrihetssystem\""),
-        q("\"offentlig upphandling\""), q("\"oriktiga uppgifter\""), q("\"enligt första stycket\""),
+        q("\"ekonomiskt bistånd\""),
+        q("\"upphandlande myndighet\""),
+        q("\"lagen om valfrihetssystem\""),
+        q("\"offentlig upphandling\""),
+        q("\"oriktiga uppgifter\""),
+        q("\"enligt första stycket\""),
         // Filters.
         qf("leverantör", Facet::DocumentType, "Riktlinje"),
         qf("avtal", Facet::Owner, "Socialnämnden"),
@@ -471,10 +697,16 @@ fn fts_filter(filter: Option<(Facet, &str)>) -> (String, String) {
 fn fts_search(db: &Connection, query: &Query) -> rusqlite::Result<(usize, usize)> {
     let expr = fts_match(query.text);
     let (filter, value) = fts_filter(query.filter);
-    let sql = format!("SELECT item_id, kind, doc_id, snippet(fts, 0, '[', ']', '…', 24) FROM fts WHERE fts MATCH ?1{filter} ORDER BY bm25(fts, 3.0, 1.0) LIMIT 20");
+    let sql = format!(
+        "SELECT item_id, kind, doc_id, snippet(fts, 0, '[', ']', '…', 24) FROM fts WHERE fts MATCH ?1{filter} ORDER BY bm25(fts, 3.0, 1.0) LIMIT 20"
+    );
     let mut stmt = db.prepare_cached(&sql)?;
     let mut hits = 0;
-    let mut rows = if filter.is_empty() { stmt.query(params![expr])? } else { stmt.query(params![expr, value])? };
+    let mut rows = if filter.is_empty() {
+        stmt.query(params![expr])?
+    } else {
+        stmt.query(params![expr, value])?
+    };
     while let Some(row) = rows.next()? {
         let _: String = row.get(3)?;
         hits += 1;
@@ -482,7 +714,11 @@ fn fts_search(db: &Connection, query: &Query) -> rusqlite::Result<(usize, usize)
     drop(rows);
     let count_sql = format!("SELECT count(*) FROM fts WHERE fts MATCH ?1{filter}");
     let mut count = db.prepare_cached(&count_sql)?;
-    let total: i64 = if filter.is_empty() { count.query_row(params![expr], |r| r.get(0))? } else { count.query_row(params![expr, value], |r| r.get(0))? };
+    let total: i64 = if filter.is_empty() {
+        count.query_row(params![expr], |r| r.get(0))?
+    } else {
+        count.query_row(params![expr, value], |r| r.get(0))?
+    };
     Ok((hits, total as usize))
 }
 
@@ -499,7 +735,15 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn dir_size(dir: &Path) -> u64 {
-    fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok()).filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()).unwrap_or(0)
+    fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 fn main() {
@@ -507,7 +751,9 @@ fn main() {
         return; // nothing to list or test here
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let corpus = std::env::var_os("KRYPHAL_CORPUS").map(PathBuf::from).unwrap_or_else(|| root.join("../shared/corpus"));
+    let corpus = std::env::var_os("KRYPHAL_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/corpus"));
     let sample = root.join("crates/kryphal-app/sample/reglemente-kundval-hemtjanst.md");
     let n_docs = env_usize("BENCH_DOCS", 1_000);
     let per_doc = env_usize("BENCH_CLAUSES", 200);
@@ -515,13 +761,25 @@ fn main() {
 
     eprintln!("reading corpus from {}", corpus.display());
     let pool = read_corpus(&corpus, &sample);
-    assert!(pool.len() > 100, "too little corpus text in {}", corpus.display());
+    assert!(
+        pool.len() > 100,
+        "too little corpus text in {}",
+        corpus.display()
+    );
     let docs = generate(&pool, n_docs, per_doc);
     let clauses: usize = docs.iter().map(|d| d.clauses.len()).sum();
     let findings: usize = docs.iter().map(|d| d.findings.len()).sum();
     let dismissals: usize = docs.iter().map(|d| d.dismissals.len()).sum();
-    let text_bytes: usize = docs.iter().flat_map(|d| d.clauses.iter()).map(|c| c.text.len()).sum();
-    eprintln!("{} paragraphs in the pool; {n_docs} documents, {clauses} clauses, {findings} findings, {dismissals} dismissals, {:.1} MB of clause text", pool.len(), text_bytes as f64 / 1e6);
+    let text_bytes: usize = docs
+        .iter()
+        .flat_map(|d| d.clauses.iter())
+        .map(|c| c.text.len())
+        .sum();
+    eprintln!(
+        "{} paragraphs in the pool; {n_docs} documents, {clauses} clauses, {findings} findings, {dismissals} dismissals, {:.1} MB of clause text",
+        pool.len(),
+        text_bytes as f64 / 1e6
+    );
 
     let tmp = std::env::temp_dir().join(format!("kryphal-search-bench-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
@@ -549,7 +807,8 @@ fn main() {
     let queries = queries();
     let mut tantivy_times = Vec::new();
     let mut fts_times = Vec::new();
-    let mut per_query: BTreeMap<usize, (Vec<Duration>, Vec<Duration>, usize, usize)> = BTreeMap::new();
+    let mut per_query: BTreeMap<usize, (Vec<Duration>, Vec<Duration>, usize, usize)> =
+        BTreeMap::new();
     let request = |query: &Query| {
         let mut r = SearchRequest::new(query.text);
         if let Some((f, v)) = query.filter {
@@ -584,27 +843,75 @@ fn main() {
     fts_times.sort();
 
     println!("## Corpus\n");
-    println!("{n_docs} documents, {clauses} clauses, {findings} findings, {dismissals} dismissals ({} items); {:.1} MB of clause text from {} corpus paragraphs.\n", stats.items, text_bytes as f64 / 1e6, pool.len());
+    println!(
+        "{n_docs} documents, {clauses} clauses, {findings} findings, {dismissals} dismissals ({} items); {:.1} MB of clause text from {} corpus paragraphs.\n",
+        stats.items,
+        text_bytes as f64 / 1e6,
+        pool.len()
+    );
     println!("## Build and size\n");
     println!("| | build time | size on disk |\n|---|---:|---:|");
-    println!("| library-like SQLite file (no original files) | {:.1} s | {:.1} MB |", library_time.as_secs_f64(), library_size as f64 / 1e6);
-    println!("| tantivy index (this crate) | {:.1} s | {:.1} MB ({:.0} % of the library) |", index_time.as_secs_f64(), index_size as f64 / 1e6, 100.0 * index_size as f64 / library_size as f64);
-    println!("| SQLite FTS5 table | {:.1} s | {:.1} MB |", fts_time.as_secs_f64(), fts_size as f64 / 1e6);
-    println!("\n## Latency over {} queries × {rounds} rounds\n", queries.len());
+    println!(
+        "| library-like SQLite file (no original files) | {:.1} s | {:.1} MB |",
+        library_time.as_secs_f64(),
+        library_size as f64 / 1e6
+    );
+    println!(
+        "| tantivy index (this crate) | {:.1} s | {:.1} MB ({:.0} % of the library) |",
+        index_time.as_secs_f64(),
+        index_size as f64 / 1e6,
+        100.0 * index_size as f64 / library_size as f64
+    );
+    println!(
+        "| SQLite FTS5 table | {:.1} s | {:.1} MB |",
+        fts_time.as_secs_f64(),
+        fts_size as f64 / 1e6
+    );
+    println!(
+        "\n## Latency over {} queries × {rounds} rounds\n",
+        queries.len()
+    );
     println!("| engine | p50 | p95 | p99 | max | mean |\n|---|---:|---:|---:|---:|---:|");
-    for (name, times) in [("tantivy (hits + snippets + count + 7 facets)", &tantivy_times), ("FTS5 (hits + snippets + count)", &fts_times)] {
+    for (name, times) in [
+        (
+            "tantivy (hits + snippets + count + 7 facets)",
+            &tantivy_times,
+        ),
+        ("FTS5 (hits + snippets + count)", &fts_times),
+    ] {
         let mean = times.iter().sum::<Duration>() / times.len().max(1) as u32;
-        println!("| {name} | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms |", ms(percentile(times, 0.5)), ms(percentile(times, 0.95)), ms(percentile(times, 0.99)), ms(*times.last().unwrap_or(&Duration::ZERO)), ms(mean));
+        println!(
+            "| {name} | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms |",
+            ms(percentile(times, 0.5)),
+            ms(percentile(times, 0.95)),
+            ms(percentile(times, 0.99)),
+            ms(*times.last().unwrap_or(&Duration::ZERO)),
+            ms(mean)
+        );
     }
-    println!("\nRatio FTS5 / tantivy: p50 {:.1}×, p99 {:.1}×.", ms(percentile(&fts_times, 0.5)) / ms(percentile(&tantivy_times, 0.5)), ms(percentile(&fts_times, 0.99)) / ms(percentile(&tantivy_times, 0.99)));
+    println!(
+        "\nRatio FTS5 / tantivy: p50 {:.1}×, p99 {:.1}×.",
+        ms(percentile(&fts_times, 0.5)) / ms(percentile(&tantivy_times, 0.5)),
+        ms(percentile(&fts_times, 0.99)) / ms(percentile(&tantivy_times, 0.99))
+    );
     println!("\n## Per query (median of {rounds})\n");
-    println!("| query | filter | tantivy ms | hits | FTS5 ms | hits |\n|---|---|---:|---:|---:|---:|");
+    println!(
+        "| query | filter | tantivy ms | hits | FTS5 ms | hits |\n|---|---|---:|---:|---:|---:|"
+    );
     for (i, (mut a, mut b, ta, tb)) in per_query {
         a.sort();
         b.sort();
         let query = &queries[i];
-        let filter = query.filter.map(|(f, v)| format!("{f:?}={v}")).unwrap_or_default();
-        println!("| `{}` | {filter} | {:.3} | {ta} | {:.3} | {tb} |", query.text.replace('|', "\\|"), ms(percentile(&a, 0.5)), ms(percentile(&b, 0.5)));
+        let filter = query
+            .filter
+            .map(|(f, v)| format!("{f:?}={v}"))
+            .unwrap_or_default();
+        println!(
+            "| `{}` | {filter} | {:.3} | {ta} | {:.3} | {tb} |",
+            query.text.replace('|', "\\|"),
+            ms(percentile(&a, 0.5)),
+            ms(percentile(&b, 0.5))
+        );
     }
     drop(index);
     drop(fts);

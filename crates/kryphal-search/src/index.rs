@@ -16,6 +16,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Ta
 use crate::HitKind;
 use crate::analysis::{self, Analyzers};
 use crate::error::{Result, SearchError};
+use crate::facets::FacetMapCache;
 use crate::model::IndexedDocument;
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema};
 
@@ -78,6 +79,7 @@ pub struct SearchIndex {
     generation: Mutex<Option<u64>>,
     /// Document id → title, for labelling the document facet.
     pub(crate) titles: RwLock<HashMap<String, String>>,
+    pub(crate) facet_maps: FacetMapCache,
     dir: Option<PathBuf>,
 }
 
@@ -245,6 +247,7 @@ impl SearchIndex {
             analyzers: Analyzers::new(),
             generation: Mutex::new(None),
             titles: RwLock::new(HashMap::new()),
+            facet_maps: FacetMapCache::default(),
             dir,
         };
         search.load_titles()?;

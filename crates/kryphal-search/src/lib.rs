@@ -95,6 +95,7 @@
 
 mod analysis;
 mod error;
+mod facets;
 mod index;
 mod model;
 mod query;

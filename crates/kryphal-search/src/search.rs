@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -13,6 +13,7 @@ use tantivy::{Searcher, TantivyDocument, Term};
 
 use crate::analysis::{Analyzers, Expansion, Token};
 use crate::error::Result;
+use crate::facets::{Counts, FacetCounter};
 use crate::index::SearchIndex;
 use crate::query::{ParsedQuery, Part, parse};
 
@@ -100,7 +101,7 @@ impl Facet {
         Facet::Kind,
     ];
 
-    fn root(self) -> &'static str {
+    pub(crate) fn root(self) -> &'static str {
         match self {
             Facet::Document => "d",
             Facet::DocumentType => "t",
@@ -324,11 +325,7 @@ impl SearchResults {
 }
 
 /// Top hits, total count and facet counts of one search.
-type Collected = (
-    Vec<(f32, tantivy::DocAddress)>,
-    usize,
-    tantivy::collector::FacetCounts,
-);
+type Collected = (Vec<(f32, tantivy::DocAddress)>, usize, Counts);
 
 /// Which fields a part is searched in.
 #[derive(Clone, Copy)]
@@ -352,6 +349,12 @@ impl SearchIndex {
         let mut analyzers = self.analyzers.clone();
         let parsed = parse(&request.query, &mut analyzers);
         let searcher = self.reader.searcher();
+        let live: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        self.facet_maps.retain(&live);
         let mut results = SearchResults {
             searched: parsed
                 .parts
@@ -379,7 +382,7 @@ impl SearchIndex {
         }
         let (top, total, counts) = found;
         results.total = total;
-        results.facets = self.facet_counts(&counts, total);
+        results.facets = self.facet_counts(&counts);
         let matcher = Matcher::new(&parsed);
         for (score, address) in top.into_iter().take(request.limit.min(MAX_LIMIT)) {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -396,10 +399,9 @@ impl SearchIndex {
         query: &dyn Query,
         request: &SearchRequest,
     ) -> Result<Collected> {
-        let mut facets = FacetCollector::for_field("facets");
-        for f in Facet::ALL {
-            facets.add_facet(format!("/{}", f.root()).as_str());
-        }
+        let facets = FacetCounter {
+            cache: &self.facet_maps,
+        };
         let limit = request.limit.clamp(1, MAX_LIMIT);
         let offset = request.offset.min(MAX_OFFSET);
         let top = TopDocs::with_limit(limit)
@@ -408,36 +410,25 @@ impl SearchIndex {
         Ok(searcher.search(query, &(top, Count, facets))?)
     }
 
-    fn facet_counts(
-        &self,
-        counts: &tantivy::collector::FacetCounts,
-        total: usize,
-    ) -> Vec<FacetCounts> {
+    fn facet_counts(&self, counts: &Counts) -> Vec<FacetCounts> {
         let titles = self.titles.read().unwrap_or_else(|e| e.into_inner());
+        let mut by_facet: HashMap<Facet, Vec<FacetValue>> = HashMap::new();
+        for ((facet, value), count) in counts {
+            by_facet.entry(*facet).or_default().push(FacetValue {
+                value: value.clone(),
+                label: match facet {
+                    Facet::Document => titles.get(value).cloned(),
+                    _ => None,
+                },
+                count: *count,
+            });
+        }
         Facet::ALL
             .iter()
             .map(|&facet| {
-                let mut values: Vec<FacetValue> = if total == 0 {
-                    Vec::new()
-                } else {
-                    counts
-                        .top_k(format!("/{}", facet.root()).as_str(), MAX_FACET_VALUES)
-                        .into_iter()
-                        .map(|(f, count)| {
-                            let value = f.to_path().get(1).copied().unwrap_or_default().to_owned();
-                            let label = match facet {
-                                Facet::Document => titles.get(&value).cloned(),
-                                _ => None,
-                            };
-                            FacetValue {
-                                value,
-                                label,
-                                count,
-                            }
-                        })
-                        .collect()
-                };
+                let mut values = by_facet.remove(&facet).unwrap_or_default();
                 values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                values.truncate(MAX_FACET_VALUES);
                 FacetCounts { facet, values }
             })
             .collect()
