@@ -79,6 +79,8 @@ impl Token {
 #[derive(Clone)]
 pub(crate) struct Analyzers {
     stemmed: TextAnalyzer,
+    lowered: TextAnalyzer,
+    stem_one: TextAnalyzer,
     fold_one: TextAnalyzer,
     stop: TextAnalyzer,
 }
@@ -94,6 +96,13 @@ impl Analyzers {
         };
         Analyzers {
             stemmed: stemmed_analyzer(),
+            lowered: TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+                .filter(LowerCaser)
+                .build(),
+            stem_one: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::Swedish))
+                .build(),
             fold_one: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(AsciiFoldingFilter)
                 .build(),
@@ -118,6 +127,52 @@ impl Analyzers {
             t.folded = self.fold(&t.stem);
         }
         out
+    }
+
+    /// Like [`Analyzers::tokens`], but stems only the words `wanted` (given
+    /// the lower-cased word and its folded form) says could match; the
+    /// others get empty forms. Snowball only ever shortens a word at its
+    /// end, so a word whose lower-cased (or folded) form does not begin
+    /// with a query stem cannot stem to anything that does.
+    pub fn tokens_where(
+        &mut self,
+        text: &str,
+        mut wanted: impl FnMut(&str, &str) -> bool,
+    ) -> Vec<Token> {
+        let mut words = Vec::new();
+        let mut stream = self.lowered.token_stream(text);
+        while let Some(t) = stream.next() {
+            words.push((t.offset_from, t.offset_to, t.text.clone()));
+        }
+        drop(stream);
+        words
+            .into_iter()
+            .map(|(start, end, lower)| {
+                let lower_folded = self.fold(&lower);
+                let (stem, folded) = if wanted(&lower, &lower_folded) {
+                    let stem = self.stem(&lower);
+                    let folded = self.fold(&stem);
+                    (stem, folded)
+                } else {
+                    (String::new(), String::new())
+                };
+                Token {
+                    start,
+                    end,
+                    stem,
+                    folded,
+                }
+            })
+            .collect()
+    }
+
+    /// Stems one lower-cased word.
+    fn stem(&mut self, word: &str) -> String {
+        let mut stream = self.stem_one.token_stream(word);
+        match stream.next() {
+            Some(t) => t.text.clone(),
+            None => word.to_owned(),
+        }
     }
 
     /// ASCII-folds one (already stemmed) term exactly as the index does.
@@ -193,6 +248,18 @@ mod tests {
             "BELASTNINGSREGISTRET"
         );
         eprintln!("{stems:?} {folded:?}");
+    }
+
+    #[test]
+    fn lazy_tokens_agree_with_full_tokens() {
+        let mut a = Analyzers::new();
+        let text = "Åtgärdsplanerna, registerutdragen och BELASTNINGSREGISTRET gäller löst folk.";
+        let full = a.tokens(text);
+        let lazy = a.tokens_where(text, |_, _| true);
+        assert_eq!(full, lazy);
+        let none = a.tokens_where(text, |_, _| false);
+        assert!(none.iter().all(|t| t.stem.is_empty()));
+        assert_eq!(none.len(), full.len());
     }
 
     #[test]

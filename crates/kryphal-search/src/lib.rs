@@ -84,9 +84,10 @@
 //! Every word must occur in the item or its surroundings (document title
 //! and metadata, clause label, crime type names); when no item holds them
 //! all, items holding some are shown and [`SearchResults::relaxed`] says
-//! so. Items whose own text holds every word rank first; within that,
-//! BM25 with own-text matches weighted above surroundings and exact stems
-//! above compounds.
+//! so. With several words, items whose own text holds every word rank
+//! first (a constant bonus); otherwise BM25, with surroundings weighted at
+//! 2 % of own text (so a one-word search lists own-text matches first) and
+//! compounds/inflections at 60 % of the exact stem.
 //!
 //! Filters ([`Filter`]) on [`Facet`]s combine as "any value within a facet,
 //! all facets". Facet counts cover all results of the search (filters

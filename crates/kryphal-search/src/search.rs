@@ -29,10 +29,15 @@ const MAX_EXPANSIONS: usize = 32;
 /// Weight of a compound/inflection relative to the exact stem.
 const EXPANSION_BOOST: f32 = 0.6;
 /// Weight of a match in the surroundings (title, metadata, label) relative
-/// to a match in the item's own text.
-const CONTEXT_BOOST: f32 = 0.3;
-/// Added to items whose own text holds every searched word, so that they
-/// come before any item that needed its surroundings to match.
+/// to a match in the item's own text: small enough that, for one word, an
+/// own-text match in practice always outranks a surroundings-only match
+/// (only an extremely long text against a very rare title word could
+/// invert them), while still ordering surroundings-only matches among
+/// themselves. Several words get a strict guarantee, see below.
+const CONTEXT_BOOST: f32 = 0.02;
+/// Added, when several words are searched, to items whose own text holds
+/// every one, so that they come before any item that needed its
+/// surroundings to match some word.
 const ALL_IN_TEXT_BONUS: f32 = 1_000.0;
 /// Snippets are cut from texts longer than this many bytes.
 const SNIPPET_BYTES: usize = 280;
@@ -481,6 +486,8 @@ impl SearchIndex {
             } else {
                 clauses.extend(all.into_iter().map(|q| (Occur::Must, q)));
             }
+        }
+        if parsed.parts.len() > 1 {
             let in_text: Vec<Box<dyn Query>> = parsed
                 .parts
                 .iter()
@@ -683,6 +690,15 @@ impl Matcher {
         m
     }
 
+    /// Every stem searched for, with whether it is folded.
+    fn keys(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.words.iter().map(|(k, f, _)| (k.as_str(), *f)).chain(
+            self.phrases
+                .iter()
+                .flat_map(|(ks, f)| ks.iter().map(move |k| (k.as_str(), *f))),
+        )
+    }
+
     /// For each token, the id of the rule it matches (words first, then
     /// phrases), or `None`.
     fn mark(&self, tokens: &[Token]) -> Vec<Option<usize>> {
@@ -720,7 +736,10 @@ impl Matcher {
         if text.is_empty() {
             return None;
         }
-        let tokens = analyzers.tokens(text);
+        let tokens = analyzers.tokens_where(text, |lower, lower_folded| {
+            self.keys()
+                .any(|(key, folded)| if folded { lower_folded } else { lower }.starts_with(key))
+        });
         let marks = self.mark(&tokens);
         let matched: Vec<usize> = (0..tokens.len()).filter(|&i| marks[i].is_some()).collect();
         if matched.is_empty() {
