@@ -1,0 +1,402 @@
+//! Searching a real on-disk index built from the fixtures: Swedish
+//! matching (with near-misses), phrases, ranking, facets, filters,
+//! snippets and hostile input.
+
+mod common;
+use common as fixtures;
+
+use std::time::{Duration, Instant};
+
+use fixtures::id;
+use kryphal_search::{Facet, HitKind, MatchedIn, SearchIndex, SearchRequest, SearchResults};
+
+fn index() -> (tempfile::TempDir, SearchIndex) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (index, _) = SearchIndex::open(dir.path().join("search")).expect("open");
+    index.rebuild(fixtures::all(), 1).expect("rebuild");
+    (dir, index)
+}
+
+fn search(index: &SearchIndex, q: &str) -> SearchResults {
+    let mut request = SearchRequest::new(q);
+    request.limit = 200;
+    index.search(&request).expect("search never fails")
+}
+
+fn ids(results: &SearchResults) -> Vec<String> {
+    results.hits.iter().map(id).collect()
+}
+
+/// (query, must be found, must not be found in its own text). A near-miss
+/// may still be found through its document's title or metadata (doc A's
+/// title holds "auktorisationsvillkor" and "hemtjänst"), never through its
+/// own words.
+const CASES: &[(&str, &[&str], &[&str])] = &[
+    // Compounds: the typed word begins a longer indexed word.
+    ("auktorisation", &["a1", "a2", "doc:A"], &["a8"]),
+    ("registerutdrag", &["a1", "a9", "b3", "s1"], &["a7", "a4"]),
+    ("belastningsregister", &["a1"], &["a12", "a7"]),
+    ("belastningsregistret", &["a1"], &["a12"]),
+    // Diacritics typed or not.
+    ("åtgärdsplan", &["a3", "b2", "c3"], &["a11"]),
+    ("atgardsplan", &["a3", "b2", "c3"], &["a11"]),
+    ("ÅTGÄRDSPLANEN", &["a3", "b2", "c3"], &["a11"]),
+    ("oppenhet", &["c3"], &[]),
+    // Short stems stay precise.
+    ("vård", &["a6"], &["a5"]),
+    ("avtalstid", &["a2", "c4"], &[]),
+    // Stemming.
+    ("inkomst", &["b1", "f1"], &[]),
+    ("mutor", &["c2", "doc:C"], &[]),
+    // Findings: analysis text, comments, crime type names, alternatives.
+    ("bidragsbrott", &["b1", "f1", "f3"], &["b2"]),
+    ("svartarbete", &["f1"], &[]),
+    ("skatteverket", &["f1"], &[]),
+    ("fyraögonsprincip", &["f2"], &[]),
+    ("prisbasbelopp", &["f2"], &[]),
+    ("mutbrott", &["f2"], &["c2"]),
+    // Dismissal reasons.
+    ("avsiktligt borttaget", &["s1"], &["b3"]),
+    // Metadata.
+    ("SN 2024/0311", &["doc:B"], &["doc:A"]),
+    ("äldreomsorgsnämnden", &["doc:A", "a1"], &["doc:B", "b1"]),
+    // Phrases.
+    (
+        "\"registerutdraget från belastningsregistret\"",
+        &["a1"],
+        &["a9", "b3"],
+    ),
+    ("\"belastningsregistret registerutdraget\"", &[], &["a1"]),
+    ("\"atgardsplan tillsammans\"", &["b2"], &["a3", "c3"]),
+    // A quoted word is exact: no compounds.
+    ("\"auktorisation\"", &[], &["a2"]),
+    // Every word must be there (in the item or its document).
+    ("registerutdrag hemtjänst", &["a9", "a1"], &["b3", "a10"]),
+];
+
+#[test]
+fn issue_examples_hits_and_near_misses() {
+    let (_dir, index) = index();
+    let mut failures = Vec::new();
+    for (query, must, must_not) in CASES {
+        let r = search(&index, query);
+        let got = ids(&r);
+        let in_text: Vec<String> = r
+            .hits
+            .iter()
+            .filter(|h| h.matched_in == MatchedIn::Text)
+            .map(id)
+            .collect();
+        for m in *must {
+            if !got.iter().any(|g| g == m) {
+                failures.push(format!("{query:?} should find {m}, found {got:?}"));
+            }
+        }
+        for m in *must_not {
+            if in_text.iter().any(|g| g == m) {
+                failures.push(format!("{query:?} should not find {m}, found {in_text:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn all_words_in_the_text_rank_first() {
+    let (_dir, index) = index();
+    let r = search(&index, "registerutdrag hemtjänst");
+    assert!(!r.relaxed);
+    // a9 holds both words in its own text; a1 needs its document's title.
+    assert_eq!(id(&r.hits[0]), "a9", "{:?}", ids(&r));
+    let a1 = r.hits.iter().position(|h| id(h) == "a1").expect("a1");
+    assert!(a1 > 0);
+}
+
+#[test]
+fn own_text_ranks_above_metadata_only() {
+    let (_dir, index) = index();
+    let r = search(&index, "hemtjänst");
+    let kinds: Vec<MatchedIn> = r.hits.iter().map(|h| h.matched_in).collect();
+    let first_meta = kinds
+        .iter()
+        .position(|k| *k == MatchedIn::Metadata)
+        .expect("metadata hits");
+    assert!(kinds[..first_meta].len() >= 3, "{:?}", ids(&r)); // a9, a10, the document
+    assert!(
+        kinds[first_meta..]
+            .iter()
+            .all(|k| *k == MatchedIn::Metadata),
+        "{kinds:?}"
+    );
+    for h in &r.hits[..first_meta] {
+        assert!(
+            ["a9", "a10", "doc:A"].contains(&id(h).as_str()),
+            "{:?}",
+            ids(&r)
+        );
+    }
+}
+
+#[test]
+fn some_words_rank_below_all_words_when_relaxed() {
+    let (_dir, index) = index();
+    // No item holds all three: items with two come before items with one.
+    let r = search(&index, "registerutdrag personalen skatteverket");
+    assert!(r.relaxed);
+    assert_eq!(id(&r.hits[0]), "a9", "{:?}", ids(&r));
+    let got = ids(&r);
+    assert!(got.contains(&"a1".to_string()) && got.contains(&"f1".to_string()));
+}
+
+#[test]
+fn facets_count_all_results() {
+    let (_dir, index) = index();
+    let r = search(&index, "bidragsbrott");
+    assert_eq!(r.total, 3, "{:?}", ids(&r));
+    let crime = r.facet(Facet::CrimeType);
+    let count = |v: &str| crime.iter().find(|f| f.value == v).map(|f| f.count);
+    assert_eq!(count("BID"), Some(2));
+    assert_eq!(count("ORG"), Some(1));
+    assert_eq!(count("MUT"), None);
+    let docs = r.facet(Facet::Document);
+    let a = docs.iter().find(|f| f.value == "A").expect("A");
+    assert_eq!(
+        (a.count, a.label.as_deref()),
+        (1, Some("Auktorisationsvillkor för hemtjänst"))
+    );
+    let b = docs.iter().find(|f| f.value == "B").expect("B");
+    assert_eq!(b.count, 2);
+    let kinds = r.facet(Facet::Kind);
+    assert_eq!(
+        kinds.iter().find(|f| f.value == "finding").map(|f| f.count),
+        Some(2)
+    );
+    assert_eq!(
+        kinds.iter().find(|f| f.value == "clause").map(|f| f.count),
+        Some(1)
+    );
+    let risk = r.facet(Facet::RiskLevel);
+    assert_eq!(
+        risk.iter().find(|f| f.value == "hog").map(|f| f.count),
+        Some(2)
+    );
+    assert_eq!(r.facet(Facet::Owner).len(), 2);
+    assert_eq!(r.facets.len(), Facet::ALL.len());
+    // Most frequent first.
+    assert_eq!(docs[0].value, "B");
+}
+
+#[test]
+fn filters_narrow_and_combine() {
+    let (_dir, index) = index();
+    let one = |q: &str, filters: &[(Facet, &str)]| {
+        let mut r = SearchRequest::new(q);
+        r.limit = 200;
+        for (f, v) in filters {
+            r = r.filter(*f, *v);
+        }
+        ids(&index.search(&r).expect("search"))
+    };
+    assert_eq!(
+        one(
+            "bidragsbrott",
+            &[(Facet::CrimeType, "BID"), (Facet::Status, "draft")]
+        ),
+        ["f1"]
+    );
+    let mut both = one(
+        "bidragsbrott",
+        &[(Facet::Status, "draft"), (Facet::Status, "reviewed")],
+    );
+    both.sort();
+    assert_eq!(both, ["f1", "f3"]);
+    assert_eq!(
+        one(
+            "registerutdrag",
+            &[(Facet::Document, "B"), (Facet::Kind, "clause")]
+        ),
+        ["b3"]
+    );
+    assert_eq!(
+        one(
+            "registerutdrag",
+            &[
+                (Facet::DocumentType, "Riktlinje"),
+                (Facet::Kind, "dismissal")
+            ]
+        ),
+        ["s1"]
+    );
+    assert!(one("registerutdrag", &[(Facet::Owner, "Kommunstyrelsen")]).is_empty());
+    assert!(one("registerutdrag", &[(Facet::RiskLevel, "no such level")]).is_empty());
+    // No words, only filters: browse everything the filters keep.
+    let mut browse = one("", &[(Facet::CrimeType, "BID")]);
+    browse.sort();
+    assert_eq!(browse, ["f1", "f3"]);
+    let r = index
+        .search(&SearchRequest::new("").filter(Facet::RiskLevel, "hog"))
+        .expect("search");
+    assert_eq!(r.total, 2);
+}
+
+#[test]
+fn snippets_highlight_the_matched_words_on_multibyte_text() {
+    let (_dir, index) = index();
+    let check = |q: &str, item: &str, words: &[&str]| {
+        let r = search(&index, q);
+        let hit = r
+            .hits
+            .iter()
+            .find(|h| id(h) == item)
+            .unwrap_or_else(|| panic!("{q}: {item}"));
+        let s = &hit.snippet;
+        for h in &s.highlights {
+            assert!(s.text.is_char_boundary(h.start) && s.text.is_char_boundary(h.end));
+            assert!(h.start < h.end && h.end <= s.text.len());
+        }
+        assert_eq!(s.highlighted_words(), words, "{q} in {item}: {s:?}");
+        let joined: String = s.segments().iter().map(|seg| seg.text.as_str()).collect();
+        assert_eq!(joined, s.text);
+    };
+    check("öppenhet", "c3", &["öppenhet"]);
+    check("atgardsplan", "c3", &["Åtgärdsplanen"]);
+    check("åtgärdsplan", "b2", &["åtgärdsplan"]);
+    check("auktorisation", "a1", &["auktorisationen"]);
+    check(
+        "registerutdrag belastningsregister",
+        "a1",
+        &["registerutdraget", "belastningsregistret"],
+    );
+    check(
+        "\"registerutdraget från belastningsregistret\"",
+        "a1",
+        &["registerutdraget från belastningsregistret"],
+    );
+    check("bidragsbrott", "f1", &["bidragsbrott"]);
+    // Matched only in the surroundings: the snippet comes from there.
+    let r = search(&index, "bidragsbrott");
+    let f3 = r.hits.iter().find(|h| id(h) == "f3").expect("f3");
+    assert_eq!(f3.matched_in, MatchedIn::Metadata);
+    assert_eq!(f3.snippet.highlighted_words(), ["Bidragsbrott"]);
+    assert_eq!(f3.label, "Krav på leverantören › p. 3.2");
+    assert_eq!(f3.clause_id.as_deref(), Some("a4"));
+}
+
+#[test]
+fn long_texts_are_cut_around_the_match() {
+    let (_dir, index) = index();
+    let r = search(&index, "lönespecifikationer");
+    let hit = r.hits.iter().find(|h| id(h) == "c4").expect("c4");
+    let s = &hit.snippet;
+    assert!(s.cut_before && s.cut_after, "{s:?}");
+    assert!(s.text.len() < fixtures::LONG_CLAUSE.len());
+    assert_eq!(s.highlighted_words(), ["lönespecifikationer"]);
+    assert!(fixtures::LONG_CLAUSE.contains(&s.text));
+    // A match at the very start is not cut before.
+    let r = search(&index, "förteckning");
+    let s = &r.hits.iter().find(|h| id(h) == "c4").expect("c4").snippet;
+    assert!(!s.cut_before, "{s:?}");
+}
+
+#[test]
+fn hits_carry_what_the_ui_needs_and_group_by_document() {
+    let (_dir, index) = index();
+    let r = search(&index, "registerutdrag");
+    let s1 = r.hits.iter().find(|h| id(h) == "s1").expect("s1");
+    assert_eq!(s1.kind, HitKind::Dismissal);
+    assert_eq!(s1.document_title, "Riktlinje för ekonomiskt bistånd");
+    assert_eq!(s1.clause_id.as_deref(), Some("b3"));
+    assert_eq!(s1.label, "Underlag › p. 4.1");
+    assert_eq!(s1.position, 3);
+    let groups = r.by_document();
+    assert_eq!(groups.len(), 2);
+    let hits: usize = groups.iter().map(|g| g.hits.len()).sum();
+    assert_eq!(hits, r.hits.len());
+    assert!(
+        groups
+            .iter()
+            .all(|g| g.hits.iter().all(|h| h.document_id == g.document_id))
+    );
+    assert_eq!(r.searched, ["registerutdrag"]);
+}
+
+#[test]
+fn paging() {
+    let (_dir, index) = index();
+    let all = ids(&search(&index, "hemtjänst"));
+    assert!(all.len() > 4);
+    let mut page = SearchRequest::new("hemtjänst");
+    page.limit = 2;
+    page.offset = 2;
+    let r = index.search(&page).expect("search");
+    assert_eq!(ids(&r), all[2..4]);
+    assert_eq!(r.total, all.len());
+    page.limit = 0;
+    let r = index.search(&page).expect("search");
+    assert!(r.hits.is_empty());
+    assert_eq!(r.total, all.len());
+    page.limit = 5;
+    page.offset = usize::MAX;
+    assert!(index.search(&page).expect("search").hits.is_empty());
+}
+
+#[test]
+fn hostile_queries_are_plain_words() {
+    let (_dir, index) = index();
+    let ten_thousand: String = "registerutdrag ".repeat(700).chars().take(10_000).collect();
+    let junk: String = "*?:^~(){}[]\"\\/!+-&|<>".repeat(500);
+    let mixed: String = (0..2_000).map(|i| format!("ord{i}\" ")).collect();
+    let one_long_word = "a".repeat(10_000);
+    let queries: Vec<&str> = vec![
+        "\"unbalanced",
+        "registerutdrag\"",
+        "\"\"",
+        "\"\"\"",
+        "AND OR NOT",
+        "*?:^~(){}[]",
+        "field:value",
+        "title:registerutdrag",
+        "registerutdrag~2",
+        "regist*",
+        "+registerutdrag -hemtjänst",
+        "",
+        "   \t\n  ",
+        "\u{0}\u{1}\u{7f}",
+        "🙂 ✔ ∑",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE clauses; --",
+        &ten_thousand,
+        &junk,
+        &mixed,
+        &one_long_word,
+    ];
+    for q in queries {
+        let started = Instant::now();
+        let r = index.search(&SearchRequest::new(q));
+        assert!(r.is_ok(), "{:?}: {:?}", &q[..q.len().min(40)], r.err());
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "slow: {:?}",
+            &q[..q.len().min(40)]
+        );
+    }
+    assert!(search(&index, "").hits.is_empty());
+    assert!(search(&index, "   ").hits.is_empty());
+    assert!(search(&index, "*?:^~(){}[]").hits.is_empty());
+    let r = search(&index, &ten_thousand);
+    assert!(r.query_truncated);
+    assert!(ids(&r).contains(&"a9".to_string()));
+    // Syntax characters are word breaks: these find what the words find.
+    // The stray quote is ignored; no item holds "unbalanced", so items
+    // with the other word are shown.
+    let r = search(&index, "\"unbalanced registerutdrag");
+    assert!(r.relaxed && ids(&r).contains(&"a9".to_string()), "{r:?}");
+    // `field:value` is not syntax: it is two words typed as one, a phrase.
+    assert_eq!(search(&index, "title:registerutdrag").total, 0);
+    assert_eq!(
+        search(&index, "leverantören:registerutdrag").searched,
+        ["leverantören:registerutdrag"]
+    );
+    let r = search(&index, "registerutdrag)");
+    assert_eq!(ids(&r), ids(&search(&index, "registerutdrag")));
+}
