@@ -174,7 +174,8 @@ export class AppState {
       ]);
       if (prefs) {
         this.preferences = prefs;
-        if (prefs.language === "sv" || prefs.language === "en") i18n.set(prefs.language);
+        // The preferences decide; unset means Swedish.
+        i18n.set(prefs.language === "en" ? "en" : "sv");
       }
       this.appInfo = info;
       this.rulebook = rulebook;

@@ -9,28 +9,14 @@ export type { MessageKey };
 export const catalogues: Record<Locale, Record<MessageKey, string>> = { sv, en };
 export const locales: readonly Locale[] = ["sv", "en"];
 
-const STORAGE_KEY = "kryphal.locale";
-
-function initialLocale(): Locale {
-  try {
-    const stored = globalThis.localStorage?.getItem(STORAGE_KEY);
-    if (stored === "sv" || stored === "en") return stored;
-  } catch {
-    // Storage may be unavailable; Swedish is the default.
-  }
-  return "sv";
-}
-
+// Swedish until the preferences say otherwise. The language is remembered
+// in the preferences only (AppState.saveLanguage), never in the webview's
+// storage: a second place would outlive a reset of the preferences.
 class I18n {
-  locale: Locale = $state(initialLocale());
+  locale: Locale = $state("sv");
 
   set(locale: Locale): void {
     this.locale = locale;
-    try {
-      globalThis.localStorage?.setItem(STORAGE_KEY, locale);
-    } catch {
-      // Not remembered; harmless.
-    }
     if (typeof document !== "undefined") document.documentElement.lang = locale;
   }
 }
