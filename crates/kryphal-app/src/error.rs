@@ -64,7 +64,7 @@ impl From<kryphal_store::StoreError> for AppError {
             S::NewerSchema { .. } => ErrorCode::LibraryNewer,
             S::NotADatabase { .. } | S::Foreign { .. } | S::Data(_) => ErrorCode::LibraryCorrupt,
             S::ReadOnly { .. } => ErrorCode::LibraryReadonly,
-            S::IsDirectory { .. } => ErrorCode::InvalidInput,
+            S::IsDirectory { .. } | S::Closed { .. } => ErrorCode::InvalidInput,
             S::NotFound { .. } => ErrorCode::NotFound,
             S::Sqlite(_) => ErrorCode::Internal,
         };

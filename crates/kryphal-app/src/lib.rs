@@ -26,12 +26,14 @@ mod error;
 pub mod prefs;
 pub mod sample;
 mod undo;
+mod workshop;
 
 pub use error::{AppError, AppResult, ErrorCode};
 pub use kryphal_rules::Rulebook as RulebookData;
 pub use prefs::Preferences;
 use undo::Edit;
 pub use undo::UndoReport;
+pub use workshop::{ClauseHeat, Count, MatrixCell, Overview, SectionCoverage};
 
 /// Facts about the running app and its library, for the UI's header.
 #[derive(Debug, Clone, Serialize, TS)]

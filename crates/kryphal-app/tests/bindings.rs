@@ -23,6 +23,8 @@ fn export_all(dir: &Path) {
     kryphal_domain::Finding::export_all(&cfg).unwrap();
     kryphal_domain::Suggestion::export_all(&cfg).unwrap();
     kryphal_domain::AuditEvent::export_all(&cfg).unwrap();
+    kryphal_domain::WorkshopRecord::export_all(&cfg).unwrap();
+    kryphal_app::Overview::export_all(&cfg).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -100,12 +100,79 @@ enum Command {
         #[command(subcommand)]
         command: ClauseCommand,
     },
+    /// Workshops: sessions in which the room judges findings and decides on clauses.
+    Workshop {
+        #[command(subcommand)]
+        command: WorkshopCommand,
+    },
+    /// The overview of a document's analysis: risk matrix counts, crime
+    /// types, statuses, coverage and where the risks sit.
+    Overview {
+        doc: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the audit trail: who changed what, and when.
     History {
         /// Only the events of this document, clause or finding id.
         entity: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum WorkshopCommand {
+    /// Open a session on a document. Prints the session.
+    Start {
+        doc: String,
+        #[arg(long)]
+        title: String,
+        /// The day it is held, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// An attendee (repeat for each).
+        #[arg(long = "attendee", value_name = "NAME")]
+        attendees: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List a document's sessions, the latest first.
+    List {
+        doc: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record the room's likelihood × consequence judgement of a finding.
+    Judge {
+        session: String,
+        finding: String,
+        likelihood: u8,
+        impact: u8,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Record the room's decision on a clause: adopt, reject or defer.
+    Decide {
+        session: String,
+        clause: String,
+        decision: String,
+        #[arg(long, default_value = "")]
+        dissent: String,
+    },
+    /// Close a session.
+    End { session: String },
+    /// Show a session with its judgements and decisions.
+    Show {
+        session: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a session's minutes (Markdown) to --out.
+    Minutes {
+        session: String,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -485,6 +552,30 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 outln!("{}\t{}\t{}", clause.id, clause.label, clause.text);
             }
         }
+        Command::Workshop { command } => workshop(&mut lib, command)?,
+        Command::Overview { doc, json } => {
+            let o = lib.overview(&doc)?;
+            if json {
+                print_json(&o)?;
+            } else {
+                outln!("{} of {} clauses reviewed", o.reviewed, o.clauses);
+                for c in o.cells.iter().filter(|c| !c.finding_ids.is_empty()) {
+                    outln!(
+                        "likelihood {} × consequence {}\t{}\t{} findings",
+                        c.likelihood,
+                        c.impact,
+                        c.level.as_deref().unwrap_or("-"),
+                        c.finding_ids.len()
+                    );
+                }
+                if o.unassessed > 0 {
+                    outln!("not rated\t{} findings", o.unassessed);
+                }
+                for c in &o.by_crime_type {
+                    outln!("{}\t{}\t{}", c.key, c.label, c.count);
+                }
+            }
+        }
         Command::History { entity, json } => {
             let events = lib.history(entity.as_deref())?;
             if json {
@@ -495,6 +586,82 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 }
             }
         }
+    }
+    Ok(())
+}
+
+fn workshop(lib: &mut kryphal_app::Library, command: WorkshopCommand) -> Result<(), AppError> {
+    match command {
+        WorkshopCommand::Start {
+            doc,
+            title,
+            date,
+            attendees,
+            json,
+        } => {
+            let s = lib.start_workshop(&doc, &title, date.as_deref(), attendees)?;
+            if json {
+                print_json(&s)?;
+            } else {
+                outln!("{}\t{}\t{}", s.id, s.held_on, s.title);
+            }
+        }
+        WorkshopCommand::List { doc, json } => {
+            let sessions = lib.workshops(&doc)?;
+            if json {
+                print_json(&sessions)?;
+            } else {
+                for s in sessions {
+                    let state = if s.ended_at.is_some() {
+                        "closed"
+                    } else {
+                        "open"
+                    };
+                    outln!("{}\t{}\t{}\t{}", s.id, s.held_on, state, s.title);
+                }
+            }
+        }
+        WorkshopCommand::Judge {
+            session,
+            finding,
+            likelihood,
+            impact,
+            note,
+        } => {
+            let j = lib.record_judgement(&session, &finding, likelihood, impact, &note)?;
+            outln!(
+                "{}\t{} × {}\t{}",
+                j.finding_id,
+                j.likelihood,
+                j.impact,
+                j.risk_level.as_deref().unwrap_or("-")
+            );
+        }
+        WorkshopCommand::Decide {
+            session,
+            clause,
+            decision,
+            dissent,
+        } => {
+            let kind = kryphal_domain::DecisionKind::parse(&decision).ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!("“{decision}” is not a decision; use adopt, reject or defer."),
+                )
+            })?;
+            let d = lib.record_decision(&session, &clause, kind, &dissent)?;
+            outln!("{}\t{}", d.clause_id, d.decision.as_str());
+        }
+        WorkshopCommand::End { session } => lib.end_workshop(&session)?,
+        WorkshopCommand::Show { session, json } => {
+            let record = lib.workshop(&session)?;
+            if json {
+                print_json(&record)?;
+            } else {
+                outln!("{}", lib.workshop_minutes(&session)?.trim_end());
+            }
+        }
+        WorkshopCommand::Minutes { session, out } => lib.export_minutes(&session, &out)?,
     }
     Ok(())
 }

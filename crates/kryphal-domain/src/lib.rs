@@ -15,9 +15,11 @@ use ts_rs::TS;
 
 mod finding;
 mod outline;
+mod workshop;
 
 pub use finding::*;
 pub use outline::*;
+pub use workshop::*;
 
 /// The format a document was imported from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -40,10 +40,13 @@ mod html;
 mod json;
 mod markdown;
 mod memo;
+mod minutes;
 mod model;
 mod pdf;
 mod register;
 mod texts;
+
+pub use minutes::{Minutes, minutes_markdown};
 
 pub use json::{ANALYSIS_FORMAT_VERSION, ANALYSIS_KIND, ImportedAnalysis, parse_analysis_json};
 

@@ -23,6 +23,7 @@ use kryphal_domain::{
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
 mod migrations;
+mod workshop;
 
 pub use migrations::LATEST_VERSION;
 
@@ -60,6 +61,9 @@ pub enum StoreError {
     /// A record that should exist does not.
     #[error("{what} {id} was not found in the library.")]
     NotFound { what: &'static str, id: String },
+    /// The record is closed to further changes.
+    #[error("{what} {id} is closed; open a new one to record more.")]
+    Closed { what: &'static str, id: String },
     /// Stored JSON could not be read back.
     #[error("the library holds data this version cannot read ({0}).")]
     Data(#[from] serde_json::Error),

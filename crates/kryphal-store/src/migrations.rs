@@ -3,7 +3,10 @@
 use rusqlite::Connection;
 
 /// Each migration brings the schema from `version - 1` to `version`.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_workshop.sql")),
+];
 
 /// The schema version this build writes.
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -375,3 +375,41 @@ fn merging_clauses_moves_the_findings_of_the_second_to_the_first() {
         Err(StoreError::NotFound { .. })
     ));
 }
+
+#[test]
+fn a_version_1_library_is_upgraded_to_the_latest_schema_keeping_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.kryphal");
+    {
+        // A library as the first release wrote it: schema 1 only.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(include_str!("../migrations/0001_init.sql"))
+            .unwrap();
+        c.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        c.execute(
+            "INSERT INTO library_meta (key, value) VALUES ('sample_offered', 'yes')",
+            [],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.setting("sample_offered").unwrap().as_deref(),
+        Some("yes")
+    );
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    drop(store);
+    assert_eq!(rusqlite_probe(&path).1, LATEST_VERSION);
+    const { assert!(LATEST_VERSION >= 2) };
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let tables: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'workshop_%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 3);
+}

@@ -1,0 +1,395 @@
+//! Workshops and the overview of a document's analysis: sessions in which
+//! the room judges findings and decides on clauses, and the figures a
+//! facilitator shows (risk matrix counts, findings by crime type and
+//! status, coverage, where along the document the risks sit).
+
+use std::collections::BTreeMap;
+
+use kryphal_domain::{Decision, DecisionKind, Judgement, WorkshopRecord, WorkshopSession};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::{AppError, AppResult, ErrorCode, Library};
+
+/// One cell of the risk matrix with the findings in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct MatrixCell {
+    pub likelihood: u8,
+    pub impact: u8,
+    /// The level the rulebook's banding gives the cell.
+    pub level: Option<String>,
+    pub finding_ids: Vec<String>,
+}
+
+/// A count under a key (a crime type, a status, a decision).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Count {
+    pub key: String,
+    /// The key's name in the rulebook (or the key itself).
+    pub label: String,
+    pub count: u32,
+}
+
+/// Clauses reviewed (with at least one finding) of all, in one section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SectionCoverage {
+    /// `None` for clauses outside any section.
+    pub section_id: Option<String>,
+    pub title: String,
+    pub clauses: u32,
+    pub reviewed: u32,
+}
+
+/// One clause on the heat strip along the document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ClauseHeat {
+    pub clause_id: String,
+    pub label: String,
+    pub findings: u32,
+    /// The highest risk level among the clause's findings.
+    pub level: Option<String>,
+}
+
+/// The overview of one document's analysis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Overview {
+    pub document_id: String,
+    /// Every cell of the matrix, likelihood 1 first, then impact 1 first.
+    pub cells: Vec<MatrixCell>,
+    /// Findings without a likelihood × consequence rating.
+    pub unassessed: u32,
+    /// In the rulebook's order; crime types without findings left out.
+    pub by_crime_type: Vec<Count>,
+    pub by_status: Vec<Count>,
+    pub clauses: u32,
+    pub reviewed: u32,
+    pub sections: Vec<SectionCoverage>,
+    /// Every clause in document order.
+    pub strip: Vec<ClauseHeat>,
+}
+
+const MAX_TEXT: usize = 10_000;
+
+fn invalid(message: impl Into<String>) -> AppError {
+    AppError::new(ErrorCode::InvalidInput, message)
+}
+
+fn check_len(text: &str, what: &str, max: usize) -> AppResult<()> {
+    if text.chars().count() > max {
+        return Err(invalid(format!(
+            "{what} can be at most {max} characters long."
+        )));
+    }
+    Ok(())
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+fn today() -> String {
+    let d = time::OffsetDateTime::now_utc().date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+fn check_date(date: &str) -> AppResult<()> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(date, &format).map(|_| ()).map_err(|_| {
+        invalid(format!(
+            "“{date}” is not a date; write it as YYYY-MM-DD, e.g. 2026-11-24."
+        ))
+    })
+}
+
+fn clean_attendees(attendees: Vec<String>) -> AppResult<Vec<String>> {
+    let names: Vec<String> = attendees
+        .into_iter()
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .collect();
+    if names.len() > 200 {
+        return Err(invalid("A session can list at most 200 attendees."));
+    }
+    for name in &names {
+        check_len(name, "An attendee's name", 200)?;
+        if name.contains(['\n', '\r']) {
+            return Err(invalid("An attendee's name must be one line."));
+        }
+    }
+    Ok(names)
+}
+
+impl Library {
+    /// Opens a workshop session on a document. `held_on` defaults to today.
+    pub fn start_workshop(
+        &mut self,
+        document: &str,
+        title: &str,
+        held_on: Option<&str>,
+        attendees: Vec<String>,
+    ) -> AppResult<WorkshopSession> {
+        let doc = self.resolve_document(document)?;
+        let title = title.trim();
+        if title.is_empty() {
+            return Err(invalid("A workshop session needs a title."));
+        }
+        check_len(title, "The title", 200)?;
+        let held_on = held_on
+            .map(str::trim)
+            .map(str::to_string)
+            .unwrap_or_else(today);
+        check_date(&held_on)?;
+        let stamp = self.stamp();
+        let session = WorkshopSession {
+            id: format!("w-{}", uuid::Uuid::new_v4().simple()),
+            document_id: doc.id,
+            title: title.to_string(),
+            held_on,
+            attendees: clean_attendees(attendees)?,
+            started_at: stamp.at.clone(),
+            started_by: stamp.actor.clone(),
+            ended_at: None,
+        };
+        self.store.insert_session(&stamp, &session)?;
+        Ok(session)
+    }
+
+    /// A document's workshop sessions, the latest first.
+    pub fn workshops(&self, document: &str) -> AppResult<Vec<WorkshopSession>> {
+        let doc = self.resolve_document(document)?;
+        Ok(self.store.sessions(&doc.id)?)
+    }
+
+    /// A session with its judgements (risk levels filled in) and decisions.
+    pub fn workshop(&self, id: &str) -> AppResult<WorkshopRecord> {
+        let mut record = self.store.workshop_record(id)?;
+        for j in &mut record.judgements {
+            j.risk_level = self
+                .rulebook
+                .risk_level(j.likelihood, j.impact)
+                .map(|l| l.id.clone());
+        }
+        Ok(record)
+    }
+
+    /// Replaces the attendees of an open session.
+    pub fn set_workshop_attendees(&mut self, id: &str, attendees: Vec<String>) -> AppResult<()> {
+        let names = clean_attendees(attendees)?;
+        let stamp = self.stamp();
+        Ok(self.store.set_attendees(&stamp, id, &names)?)
+    }
+
+    /// Records the room's likelihood × consequence judgement of a finding.
+    pub fn record_judgement(
+        &mut self,
+        session: &str,
+        finding: &str,
+        likelihood: u8,
+        impact: u8,
+        note: &str,
+    ) -> AppResult<Judgement> {
+        let scale = &self.rulebook.scale;
+        let (ls, is) = (scale.likelihood.steps.len(), scale.impact.steps.len());
+        if likelihood == 0 || usize::from(likelihood) > ls {
+            return Err(invalid(format!(
+                "Likelihood must be a step from 1 to {ls} of the rulebook's scale, not {likelihood}."
+            )));
+        }
+        if impact == 0 || usize::from(impact) > is {
+            return Err(invalid(format!(
+                "Consequence must be a step from 1 to {is} of the rulebook's scale, not {impact}."
+            )));
+        }
+        check_len(note, "A note", MAX_TEXT)?;
+        let stamp = self.stamp();
+        let judgement = Judgement {
+            session_id: session.to_string(),
+            finding_id: finding.to_string(),
+            likelihood,
+            impact,
+            risk_level: self
+                .rulebook
+                .risk_level(likelihood, impact)
+                .map(|l| l.id.clone()),
+            note: note.trim().to_string(),
+            at: stamp.at.clone(),
+            by: stamp.actor.clone(),
+        };
+        self.store.record_judgement(&stamp, &judgement)?;
+        Ok(judgement)
+    }
+
+    /// Records the room's decision on a clause (a clause id, or an id prefix
+    /// the library resolves), with any dissent.
+    pub fn record_decision(
+        &mut self,
+        session: &str,
+        clause: &str,
+        decision: DecisionKind,
+        dissent: &str,
+    ) -> AppResult<Decision> {
+        let (_, clause_id) = self.resolve_clause(clause)?;
+        check_len(dissent, "The dissent", MAX_TEXT)?;
+        let stamp = self.stamp();
+        let d = Decision {
+            session_id: session.to_string(),
+            clause_id,
+            decision,
+            dissent: dissent.trim().to_string(),
+            at: stamp.at.clone(),
+            by: stamp.actor.clone(),
+        };
+        self.store.record_decision(&stamp, &d)?;
+        Ok(d)
+    }
+
+    /// Closes a session; it takes no more entries.
+    pub fn end_workshop(&mut self, id: &str) -> AppResult<()> {
+        let stamp = self.stamp();
+        Ok(self.store.end_session(&stamp, id)?)
+    }
+
+    /// The minutes of a session as Markdown (attendees; per clause the
+    /// decision and the agreed risk levels).
+    pub fn workshop_minutes(&self, id: &str) -> AppResult<String> {
+        let record = self.workshop(id)?;
+        let view = self.document(&record.session.document_id)?;
+        Ok(kryphal_export::minutes_markdown(&kryphal_export::Minutes {
+            record: &record,
+            document: &view.document,
+            outline: &view.outline,
+            findings: &view.findings,
+            rulebook: &self.rulebook,
+        }))
+    }
+
+    /// Writes the minutes of a session to `out` (whole or not at all).
+    pub fn export_minutes(&self, id: &str, out: &std::path::Path) -> AppResult<()> {
+        let text = self.workshop_minutes(id)?;
+        crate::write_atomically(out, text.as_bytes())
+    }
+
+    /// The overview of a document's analysis.
+    pub fn overview(&self, document: &str) -> AppResult<Overview> {
+        let view = self.document(document)?;
+        let book = &self.rulebook;
+        let mut cells = Vec::new();
+        for l in &book.scale.likelihood.steps {
+            for i in &book.scale.impact.steps {
+                cells.push(MatrixCell {
+                    likelihood: l.value,
+                    impact: i.value,
+                    level: book.risk_level(l.value, i.value).map(|lv| lv.id.clone()),
+                    finding_ids: view
+                        .findings
+                        .iter()
+                        .filter(|f| {
+                            f.input.likelihood == Some(l.value) && f.input.impact == Some(i.value)
+                        })
+                        .map(|f| f.id.clone())
+                        .collect(),
+                });
+            }
+        }
+        let unassessed = view
+            .findings
+            .iter()
+            .filter(|f| f.input.likelihood.is_none() || f.input.impact.is_none())
+            .count() as u32;
+
+        let by_crime_type = book
+            .crime_types
+            .iter()
+            .filter_map(|ct| {
+                let count = view
+                    .findings
+                    .iter()
+                    .filter(|f| f.input.crime_types.iter().any(|c| c == &ct.code))
+                    .count() as u32;
+                (count > 0).then(|| Count {
+                    key: ct.code.clone(),
+                    label: ct.name.clone(),
+                    count,
+                })
+            })
+            .collect();
+        let mut statuses: BTreeMap<&str, u32> = BTreeMap::new();
+        for f in &view.findings {
+            *statuses.entry(f.input.status.as_str()).or_default() += 1;
+        }
+        let by_status = ["draft", "reviewed", "agreed", "rejected"]
+            .iter()
+            .filter_map(|s| {
+                statuses.get(s).map(|&count| Count {
+                    key: s.to_string(),
+                    label: s.to_string(),
+                    count,
+                })
+            })
+            .collect();
+
+        let level_rank = |id: &str| book.scale.levels.iter().position(|l| l.id == id);
+        let mut clauses_in_order = view.outline.clauses.clone();
+        clauses_in_order.sort_by_key(|c| c.position);
+        let strip: Vec<ClauseHeat> = clauses_in_order
+            .iter()
+            .map(|c| {
+                let own: Vec<_> = view
+                    .findings
+                    .iter()
+                    .filter(|f| f.clause_id == c.id)
+                    .collect();
+                let level = own
+                    .iter()
+                    .filter_map(|f| f.risk_level.as_deref())
+                    .max_by_key(|id| level_rank(id))
+                    .map(str::to_string);
+                ClauseHeat {
+                    clause_id: c.id.clone(),
+                    label: c.label.clone(),
+                    findings: own.len() as u32,
+                    level,
+                }
+            })
+            .collect();
+        let reviewed = strip.iter().filter(|h| h.findings > 0).count() as u32;
+
+        let mut sections: Vec<SectionCoverage> = Vec::new();
+        for c in &clauses_in_order {
+            let reviewed_here =
+                u32::from(strip.iter().any(|h| h.clause_id == c.id && h.findings > 0));
+            match sections.iter_mut().find(|s| s.section_id == c.section_id) {
+                Some(s) => {
+                    s.clauses += 1;
+                    s.reviewed += reviewed_here;
+                }
+                None => sections.push(SectionCoverage {
+                    title: c
+                        .section_id
+                        .as_ref()
+                        .and_then(|id| view.outline.sections.iter().find(|s| &s.id == id))
+                        .map(|s| {
+                            if s.number.is_empty() {
+                                s.title.clone()
+                            } else {
+                                format!("{} {}", s.number, s.title)
+                            }
+                        })
+                        .unwrap_or_default(),
+                    section_id: c.section_id.clone(),
+                    clauses: 1,
+                    reviewed: reviewed_here,
+                }),
+            }
+        }
+
+        Ok(Overview {
+            document_id: view.document.id.clone(),
+            cells,
+            unassessed,
+            by_crime_type,
+            by_status,
+            clauses: strip.len() as u32,
+            reviewed,
+            sections,
+            strip,
+        })
+    }
+}

@@ -1,0 +1,270 @@
+//! Workshop sessions and the overview, through the core on a real library file.
+
+use kryphal_app::Library;
+use kryphal_domain::{DecisionKind, FindingInput, FindingStatus};
+
+fn library(dir: &tempfile::TempDir) -> (Library, String) {
+    let mut lib = Library::open(&dir.path().join("lib.kryphal"), "facilitator").unwrap();
+    assert!(lib.ensure_sample().unwrap());
+    let doc = lib.documents().unwrap()[0].id.clone();
+    (lib, doc)
+}
+
+fn clause(lib: &Library, doc: &str, number: &str) -> String {
+    lib.document(doc)
+        .unwrap()
+        .outline
+        .clauses
+        .into_iter()
+        .find(|c| c.number == number)
+        .unwrap()
+        .id
+}
+
+#[test]
+fn a_session_records_judgements_and_decisions_and_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, doc) = library(&dir);
+    let c45 = clause(&lib, &doc, "4.5");
+    let c46 = clause(&lib, &doc, "4.6");
+    let f = lib.add_finding(&c45, FindingInput::default()).unwrap();
+
+    let s = lib
+        .start_workshop(
+            &doc,
+            "  Workshop med hemtjänsten  ",
+            Some("2026-11-20"),
+            vec![
+                " Anna Berg, enhetschef ".into(),
+                "".into(),
+                "Omar Said".into(),
+            ],
+        )
+        .unwrap();
+    assert_eq!(s.title, "Workshop med hemtjänsten");
+    assert_eq!(s.held_on, "2026-11-20");
+    assert_eq!(s.attendees, ["Anna Berg, enhetschef", "Omar Said"]);
+    assert_eq!(s.started_by, "facilitator");
+
+    let j = lib
+        .record_judgement(&s.id, &f.id, 3, 4, "Rummet enigt.")
+        .unwrap();
+    assert_eq!(j.risk_level.as_deref(), Some("very_high"));
+    // A second judgement of the same finding replaces the first.
+    lib.record_judgement(&s.id, &f.id, 2, 3, "Efter diskussion.")
+        .unwrap();
+    lib.record_decision(&s.id, &c45, DecisionKind::Adopt, "")
+        .unwrap();
+    lib.record_decision(
+        &s.id,
+        &c46,
+        DecisionKind::Defer,
+        "Omar vill vänta på juristen.",
+    )
+    .unwrap();
+    lib.set_workshop_attendees(
+        &s.id,
+        vec!["Anna Berg".into(), "Omar Said".into(), "Lena Ek".into()],
+    )
+    .unwrap();
+    lib.end_workshop(&s.id).unwrap();
+    drop(lib);
+
+    let lib = Library::open(&dir.path().join("lib.kryphal"), "someone else").unwrap();
+    let record = lib.workshop(&s.id).unwrap();
+    assert!(record.session.ended_at.is_some());
+    assert_eq!(record.session.attendees.len(), 3);
+    assert_eq!(record.judgements.len(), 1);
+    let j = &record.judgements[0];
+    assert_eq!(
+        (j.likelihood, j.impact, j.note.as_str()),
+        (2, 3, "Efter diskussion.")
+    );
+    assert_eq!(j.risk_level.as_deref(), Some("medium"));
+    let decisions: Vec<_> = record
+        .decisions
+        .iter()
+        .map(|d| (d.clause_id.as_str(), d.decision, d.dissent.as_str()))
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            (c45.as_str(), DecisionKind::Adopt, ""),
+            (
+                c46.as_str(),
+                DecisionKind::Defer,
+                "Omar vill vänta på juristen."
+            )
+        ]
+    );
+    assert_eq!(lib.workshops(&doc).unwrap()[0].id, s.id);
+
+    // The audit trail has the session's story, on the finding and the clause too.
+    let on_finding: Vec<String> = lib
+        .history(Some(&f.id))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        on_finding
+            .iter()
+            .filter(|a| *a == "workshop.judgement")
+            .count(),
+        2
+    );
+    let on_clause: Vec<String> = lib
+        .history(Some(&c46))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(on_clause.iter().any(|a| a == "workshop.decision"));
+    let on_session: Vec<String> = lib
+        .history(Some(&s.id))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        on_session,
+        ["workshop.start", "workshop.attendees", "workshop.end"]
+    );
+}
+
+#[test]
+fn bad_entries_are_refused_with_a_sentence_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, doc) = library(&dir);
+    let c45 = clause(&lib, &doc, "4.5");
+    let f = lib.add_finding(&c45, FindingInput::default()).unwrap();
+
+    let e = lib
+        .start_workshop(&doc, "Möte", Some("24/11/2026"), vec![])
+        .unwrap_err();
+    assert!(e.message.contains("YYYY-MM-DD"), "{}", e.message);
+    let e = lib.start_workshop(&doc, "   ", None, vec![]).unwrap_err();
+    assert!(e.message.contains("title"), "{}", e.message);
+    assert!(lib.workshops(&doc).unwrap().is_empty());
+
+    let s = lib.start_workshop(&doc, "Möte", None, vec![]).unwrap();
+    assert_eq!(
+        s.held_on.len(),
+        10,
+        "today's date by default: {}",
+        s.held_on
+    );
+    let e = lib.record_judgement(&s.id, &f.id, 5, 1, "").unwrap_err();
+    assert!(e.message.contains("1 to 4"), "{}", e.message);
+    let e = lib
+        .record_judgement(&s.id, "f-nothing", 1, 1, "")
+        .unwrap_err();
+    assert_eq!(e.code, kryphal_app::ErrorCode::NotFound);
+
+    // A finding of another document is not this session's to judge.
+    let other = lib
+        .import_bytes(
+            "annan.md",
+            "# Annan riktlinje\n\n## 1. Syfte\n\n1.1 Bidrag betalas ut varje år.\n".as_bytes(),
+        )
+        .unwrap();
+    let other_clause = lib.document(&other.document_id).unwrap().outline.clauses[0]
+        .id
+        .clone();
+    let g = lib
+        .add_finding(&other_clause, FindingInput::default())
+        .unwrap();
+    assert!(lib.record_judgement(&s.id, &g.id, 1, 1, "").is_err());
+    assert!(
+        lib.record_decision(&s.id, &other_clause, DecisionKind::Adopt, "")
+            .is_err()
+    );
+
+    lib.end_workshop(&s.id).unwrap();
+    let e = lib.record_judgement(&s.id, &f.id, 1, 1, "").unwrap_err();
+    assert!(e.message.contains("closed"), "{}", e.message);
+    assert!(lib.end_workshop(&s.id).is_err());
+    let record = lib.workshop(&s.id).unwrap();
+    assert!(record.judgements.is_empty() && record.decisions.is_empty());
+}
+
+#[test]
+fn the_overview_counts_cells_crime_types_statuses_and_coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, doc) = library(&dir);
+    let c45 = clause(&lib, &doc, "4.5");
+    let c46 = clause(&lib, &doc, "4.6");
+    let rated = |l, i, crimes: &[&str], status| FindingInput {
+        likelihood: Some(l),
+        impact: Some(i),
+        crime_types: crimes.iter().map(|c| c.to_string()).collect(),
+        status,
+        ..Default::default()
+    };
+    let a = lib
+        .add_finding(&c45, rated(3, 4, &["URK", "BID"], FindingStatus::Agreed))
+        .unwrap();
+    let b = lib
+        .add_finding(&c45, rated(3, 4, &["URK"], FindingStatus::Draft))
+        .unwrap();
+    lib.add_finding(&c46, rated(1, 2, &[], FindingStatus::Draft))
+        .unwrap();
+    lib.add_finding(&c46, FindingInput::default()).unwrap();
+
+    let o = lib.overview(&doc).unwrap();
+    assert_eq!(o.cells.len(), 16);
+    let cell = o
+        .cells
+        .iter()
+        .find(|c| c.likelihood == 3 && c.impact == 4)
+        .unwrap();
+    assert_eq!(cell.level.as_deref(), Some("very_high"));
+    let mut ids = cell.finding_ids.clone();
+    ids.sort();
+    let mut want = vec![a.id.clone(), b.id.clone()];
+    want.sort();
+    assert_eq!(ids, want);
+    assert_eq!(
+        o.cells.iter().map(|c| c.finding_ids.len()).sum::<usize>(),
+        3
+    );
+    assert_eq!(o.unassessed, 1);
+
+    let crimes: Vec<(&str, u32)> = o
+        .by_crime_type
+        .iter()
+        .map(|c| (c.key.as_str(), c.count))
+        .collect();
+    assert!(
+        crimes.contains(&("URK", 2)) && crimes.contains(&("BID", 1)),
+        "{crimes:?}"
+    );
+    assert_eq!(crimes.len(), 2);
+    let statuses: Vec<(&str, u32)> = o
+        .by_status
+        .iter()
+        .map(|c| (c.key.as_str(), c.count))
+        .collect();
+    assert_eq!(statuses, [("draft", 3), ("agreed", 1)]);
+
+    assert_eq!(o.reviewed, 2);
+    assert_eq!(
+        o.clauses as usize,
+        lib.document(&doc).unwrap().outline.clauses.len()
+    );
+    let heat45 = o.strip.iter().find(|h| h.clause_id == c45).unwrap();
+    assert_eq!(
+        (heat45.findings, heat45.level.as_deref()),
+        (2, Some("very_high"))
+    );
+    let heat46 = o.strip.iter().find(|h| h.clause_id == c46).unwrap();
+    assert_eq!((heat46.findings, heat46.level.as_deref()), (2, Some("low")));
+    assert_eq!(o.sections.iter().map(|s| s.clauses).sum::<u32>(), o.clauses);
+    assert_eq!(o.sections.iter().map(|s| s.reviewed).sum::<u32>(), 2);
+    let ekonomi = o
+        .sections
+        .iter()
+        .find(|s| s.title.contains("Ekonomi och ledning"))
+        .unwrap();
+    assert_eq!(ekonomi.reviewed, 2);
+}

@@ -1,0 +1,163 @@
+//! `kryphal workshop …` and `kryphal overview`, run as a facilitator would.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../kryphal-app/sample/reglemente-kundval-hemtjanst.md"
+);
+
+fn run(lib: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kryphal"))
+        .arg("--library")
+        .arg(lib)
+        .args(args)
+        .env("KRYPHAL_USER", "samordnare")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn ok(lib: &Path, args: &[&str], stdin: Option<&str>) -> String {
+    let out = run(lib, args, stdin);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(lib: &Path, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&ok(lib, args, None)).unwrap()
+}
+
+#[test]
+fn a_session_from_start_to_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib: PathBuf = dir.path().join("lib.kryphal");
+    let imported = json(&lib, &["import", SAMPLE, "--json"]);
+    let doc = imported[0]["report"]["document_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let view = json(&lib, &["show", &doc, "--json"]);
+    let clause = |number: &str| {
+        view["outline"]["clauses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["number"] == number)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (c45, c46) = (clause("4.5"), clause("4.6"));
+    let added: serde_json::Value = serde_json::from_str(&ok(
+        &lib,
+        &["finding", "add", &c45, "--json", "-"],
+        Some(r#"{"unintended_consequence": "Ett gammalt utdrag godtas."}"#),
+    ))
+    .unwrap();
+    let finding = added["id"].as_str().unwrap().to_string();
+
+    let session = json(
+        &lib,
+        &[
+            "workshop",
+            "start",
+            &doc,
+            "--title",
+            "Genomgång med hemtjänsten",
+            "--date",
+            "2026-11-20",
+            "--attendee",
+            "Anna Berg",
+            "--attendee",
+            "Omar Said",
+            "--json",
+        ],
+    );
+    let sid = session["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        session["attendees"],
+        serde_json::json!(["Anna Berg", "Omar Said"])
+    );
+
+    let judged = ok(
+        &lib,
+        &[
+            "workshop", "judge", &sid, &finding, "3", "4", "--note", "Enigt.",
+        ],
+        None,
+    );
+    assert!(judged.contains("very_high"), "{judged}");
+    ok(&lib, &["workshop", "decide", &sid, &c45, "adopt"], None);
+    ok(
+        &lib,
+        &[
+            "workshop",
+            "decide",
+            &sid,
+            &c46,
+            "defer",
+            "--dissent",
+            "Omar vill vänta.",
+        ],
+        None,
+    );
+    let bad = run(&lib, &["workshop", "decide", &sid, &c46, "maybe"], None);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("adopt, reject or defer"));
+    ok(&lib, &["workshop", "end", &sid], None);
+    let closed = run(&lib, &["workshop", "judge", &sid, &finding, "1", "1"], None);
+    assert!(String::from_utf8_lossy(&closed.stderr).contains("closed"));
+
+    let out = dir.path().join("minnesanteckningar.md");
+    ok(
+        &lib,
+        &["workshop", "minutes", &sid, "--out", out.to_str().unwrap()],
+        None,
+    );
+    let minutes = std::fs::read_to_string(&out).unwrap();
+    for expected in [
+        "# Minnesanteckningar: Genomgång med hemtjänsten",
+        "- **Datum:** 2026-11-20",
+        "- Anna Berg",
+        "- Omar Said",
+        "**Beslut:** Förslaget tas vidare.",
+        "**Beslut:** Bordlagt.",
+        "**Avvikande mening:** Omar vill vänta.",
+        "sannolikhet 3 × konsekvens 4 — **Mycket hög**. Enigt.",
+        "- **Status:** avslutad",
+    ] {
+        assert!(
+            minutes.contains(expected),
+            "minutes lack {expected:?}:\n{minutes}"
+        );
+    }
+
+    let overview = json(&lib, &["overview", &doc, "--json"]);
+    assert_eq!(overview["reviewed"], 1);
+    let listed = ok(&lib, &["workshop", "list", &doc], None);
+    assert!(
+        listed.contains(&sid) && listed.contains("closed"),
+        "{listed}"
+    );
+}
