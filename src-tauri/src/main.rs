@@ -141,6 +141,12 @@ async fn merge_with_next(state: State<'_, AppState>, clause_id: String) -> AppRe
     state.with(|lib| lib.merge_with_next(&clause_id))
 }
 
+/// The overview of a document's analysis.
+#[tauri::command]
+async fn overview(state: State<'_, AppState>, doc_id: String) -> AppResult<kryphal_app::Overview> {
+    state.with(|lib| lib.overview(&doc_id))
+}
+
 #[tauri::command]
 async fn history(
     state: State<'_, AppState>,
@@ -263,6 +269,7 @@ fn main() {
             rulebook,
             list_documents,
             get_document,
+            overview,
             add_finding,
             update_finding,
             delete_finding,

@@ -12,6 +12,7 @@ import type { Finding } from "../bindings/Finding";
 import type { FindingInput } from "../bindings/FindingInput";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { ErrorCode } from "../bindings/ErrorCode";
+import type { Overview } from "../bindings/Overview";
 import type { Preferences } from "../bindings/Preferences";
 import type { UndoReport } from "../bindings/UndoReport";
 import type { Rulebook } from "../bindings/Rulebook";
@@ -51,6 +52,8 @@ export interface Backend {
   reopenSuggestion(suggestionId: string): Promise<Suggestion>;
   /** The audit trail of one entity (a finding, clause or document id), or of everything; oldest first. */
   history(entityId: string | null): Promise<AuditEvent[]>;
+  /** Risk matrix counts, crime types, statuses, coverage and the heat strip of a document. */
+  overview(docId: string): Promise<Overview>;
   /** Takes back the latest edit of this session; null when there is none. */
   undo(): Promise<UndoReport | null>;
   /** Makes again the edit undone last; null when there is none. */

@@ -11,6 +11,7 @@ import type { Finding } from "../bindings/Finding";
 import type { FindingInput } from "../bindings/FindingInput";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { Outline } from "../bindings/Outline";
+import type { Overview } from "../bindings/Overview";
 import type { Preferences } from "../bindings/Preferences";
 import type { Rulebook } from "../bindings/Rulebook";
 import type { ScreenReport } from "../bindings/ScreenReport";
@@ -600,6 +601,55 @@ export class FakeBackend implements Backend {
     return this.answer("history", { entityId }, () =>
       this.audit.filter((e) => entityId === null || e.entity_id === entityId),
     );
+  }
+
+  overview(docId: string): Promise<Overview> {
+    return this.answer("overview", { docId }, () => {
+      const d = this.lib.documents.find((x) => x.document.id === docId);
+      if (!d) throw fail("not_found", `Document ${docId} was not found in the library.`);
+      const rb = this.lib.rulebook;
+      const levels = rb.scale.levels.map((l) => l.id);
+      const cells = rb.scale.likelihood.steps.flatMap((l) =>
+        rb.scale.impact.steps.map((i) => ({
+          likelihood: l.value,
+          impact: i.value,
+          level: rb.scale.banding.matrix[l.value - 1]?.[i.value - 1] ?? null,
+          finding_ids: d.findings.filter((f) => f.likelihood === l.value && f.impact === i.value).map((f) => f.id),
+        })),
+      );
+      const count = (key: string, label: string, n: number) => ({ key, label, count: n });
+      const clauses = [...d.outline.clauses].sort((a, b) => a.position - b.position);
+      const strip = clauses.map((c) => {
+        const own = d.findings.filter((f) => f.clause_id === c.id);
+        const ranked = own.map((f) => f.risk_level).filter((l): l is string => l != null);
+        ranked.sort((a, b) => levels.indexOf(b) - levels.indexOf(a));
+        return { clause_id: c.id, label: c.label, findings: own.length, level: ranked[0] ?? null };
+      });
+      const sections = new Map<string | null, { section_id: string | null; title: string; clauses: number; reviewed: number }>();
+      for (const [k, c] of clauses.entries()) {
+        const key = c.section_id ?? null;
+        const s = d.outline.sections.find((x) => x.id === key);
+        const row = sections.get(key) ?? { section_id: key, title: s ? `${s.number} ${s.title}`.trim() : "", clauses: 0, reviewed: 0 };
+        row.clauses += 1;
+        row.reviewed += (strip[k]?.findings ?? 0) > 0 ? 1 : 0;
+        sections.set(key, row);
+      }
+      return {
+        document_id: docId,
+        cells,
+        unassessed: d.findings.filter((f) => f.likelihood == null || f.impact == null).length,
+        by_crime_type: rb.crime_types
+          .map((ct) => count(ct.code, ct.name, d.findings.filter((f) => f.crime_types.includes(ct.code)).length))
+          .filter((c) => c.count > 0),
+        by_status: ["draft", "reviewed", "agreed", "rejected"]
+          .map((st) => count(st, st, d.findings.filter((f) => f.status === st).length))
+          .filter((c) => c.count > 0),
+        clauses: strip.length,
+        reviewed: strip.filter((h) => h.findings > 0).length,
+        sections: [...sections.values()],
+        strip,
+      };
+    });
   }
 }
 

@@ -12,6 +12,7 @@ import type { DocumentView } from "../bindings/DocumentView";
 import type { Finding } from "../bindings/Finding";
 import type { FindingInput } from "../bindings/FindingInput";
 import type { ImportReport } from "../bindings/ImportReport";
+import type { Overview } from "../bindings/Overview";
 import type { Preferences } from "../bindings/Preferences";
 import type { Rulebook } from "../bindings/Rulebook";
 import type { ScreenReport } from "../bindings/ScreenReport";
@@ -84,6 +85,9 @@ export class TauriBackend implements Backend {
   }
   history(entityId: string | null): Promise<AuditEvent[]> {
     return call("history", { entityId });
+  }
+  overview(docId: string): Promise<Overview> {
+    return call("overview", { docId });
   }
   undo(): Promise<UndoReport | null> {
     return call("undo");
