@@ -369,36 +369,7 @@ impl Store {
                 before: Some(serde_json::to_value(&before)?),
                 after: Some(after),
             },
-            |tx| {
-                for table in ["sections", "clauses"] {
-                    tx.execute(
-                        &format!(
-                            "UPDATE {table} SET position = position + 1
-                             WHERE document_id = ?1 AND position > ?2"
-                        ),
-                        params![doc_id, before.position],
-                    )?;
-                }
-                tx.execute(
-                    "UPDATE clauses SET text = ?3 WHERE document_id = ?1 AND id = ?2",
-                    params![doc_id, clause_id, first_text],
-                )?;
-                tx.execute(
-                    "INSERT INTO clauses (document_id, id, section_id, number, label, kind, text, position)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![
-                        doc_id,
-                        second.id,
-                        second.section_id,
-                        second.number,
-                        second.label,
-                        clause_kind_str(second.kind),
-                        second.text,
-                        second.position
-                    ],
-                )?;
-                Ok(())
-            },
+            |tx| insert_clause_after(tx, doc_id, before.position, clause_id, first_text, &second),
         )?;
         Ok(second)
     }
@@ -483,7 +454,7 @@ impl Store {
             |tx| {
                 // The item the second clause followed: its own section's
                 // heading when that is not the first clause's section.
-                let anchor: i64 = match (&second.section_id, &first.section_id) {
+                let anchor: u32 = match (&second.section_id, &first.section_id) {
                     (Some(own), other) if Some(own) != other.as_ref() => tx.query_row(
                         "SELECT position FROM sections WHERE document_id = ?1 AND id = ?2",
                         params![doc_id, own],
@@ -495,33 +466,11 @@ impl Store {
                         |r| r.get(0),
                     )?,
                 };
-                for table in ["sections", "clauses"] {
-                    tx.execute(
-                        &format!(
-                            "UPDATE {table} SET position = position + 1
-                             WHERE document_id = ?1 AND position > ?2"
-                        ),
-                        params![doc_id, anchor],
-                    )?;
-                }
-                tx.execute(
-                    "UPDATE clauses SET text = ?3 WHERE document_id = ?1 AND id = ?2",
-                    params![doc_id, first.id, first.text],
-                )?;
-                tx.execute(
-                    "INSERT INTO clauses (document_id, id, section_id, number, label, kind, text, position)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![
-                        doc_id,
-                        second.id,
-                        second.section_id,
-                        second.number,
-                        second.label,
-                        clause_kind_str(second.kind),
-                        second.text,
-                        anchor + 1
-                    ],
-                )?;
+                let restored = Clause {
+                    position: anchor + 1,
+                    ..second.clone()
+                };
+                insert_clause_after(tx, doc_id, anchor, &first.id, &first.text, &restored)?;
                 for (table, ids) in [("findings", findings), ("suggestions", suggestions)] {
                     for id in ids {
                         tx.execute(
@@ -1207,6 +1156,47 @@ fn insert_finding_row(tx: &Transaction<'_>, f: &Finding) -> Result<()> {
             f.created_by,
             f.updated_at,
             f.updated_by,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Makes room after `position` (every later section and clause moves one
+/// down), gives clause `first_id` the text `first_text` and inserts `second`
+/// at `position + 1`: the common part of a split and of undoing a merge.
+fn insert_clause_after(
+    tx: &Transaction<'_>,
+    doc_id: &str,
+    position: u32,
+    first_id: &str,
+    first_text: &str,
+    second: &Clause,
+) -> Result<()> {
+    for table in ["sections", "clauses"] {
+        tx.execute(
+            &format!(
+                "UPDATE {table} SET position = position + 1
+                 WHERE document_id = ?1 AND position > ?2"
+            ),
+            params![doc_id, position],
+        )?;
+    }
+    tx.execute(
+        "UPDATE clauses SET text = ?3 WHERE document_id = ?1 AND id = ?2",
+        params![doc_id, first_id, first_text],
+    )?;
+    tx.execute(
+        "INSERT INTO clauses (document_id, id, section_id, number, label, kind, text, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            doc_id,
+            second.id,
+            second.section_id,
+            second.number,
+            second.label,
+            clause_kind_str(second.kind),
+            second.text,
+            position + 1
         ],
     )?;
     Ok(())

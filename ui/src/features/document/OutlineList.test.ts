@@ -1,42 +1,22 @@
 // The outline of a long document is windowed: few rows in the DOM, the
 // whole list reachable by keyboard.
-import { flushSync, mount, tick, unmount } from "svelte";
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import App from "../../App.svelte";
-import { FakeBackend } from "../../lib/backend/fake";
+import { afterEach, beforeEach, expect, test } from "vitest";
 import { largeDocument, sampleLibrary } from "../../lib/backend/sample";
-import { i18n } from "../../lib/i18n/index.svelte";
-import { AppState } from "../../lib/state.svelte";
+import { mountApp, type MountedApp } from "../../test/mountApp";
 
+let m: MountedApp;
+let all: MountedApp["all"];
+let one: MountedApp["one"];
+let settle: MountedApp["settle"];
 let target: HTMLElement;
-let component: ReturnType<typeof mount>;
-
-const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
-const one = (testid: string) => all(testid)[0] as HTMLElement;
-
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await vi.advanceTimersByTimeAsync(0);
-    await tick();
-  }
-  flushSync();
-}
 
 beforeEach(async () => {
-  vi.useFakeTimers();
-  i18n.set("sv");
   const library = sampleLibrary();
   library.documents = [largeDocument()];
-  target = document.createElement("div");
-  document.body.appendChild(target);
-  component = mount(App, { target, props: { app: new AppState(new FakeBackend(library)) } });
-  await settle();
+  m = await mountApp(library);
+  ({ all, one, settle, target } = m);
 });
-afterEach(() => {
-  unmount(component);
-  target.remove();
-  vi.useRealTimers();
-});
+afterEach(() => m.cleanup());
 
 test("a 2,000-clause outline puts only a window of rows in the DOM, sized for the whole list", () => {
   const outline = one("outline");

@@ -1,42 +1,19 @@
 // The overview in the whole UI against the fake backend: the toggle, the
 // heat map counts, a cell's findings, the strip, and jumping back to a clause.
-import { flushSync, mount, tick, unmount } from "svelte";
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import App from "../../App.svelte";
-import { FakeBackend } from "../../lib/backend/fake";
-import { sampleLibrary } from "../../lib/backend/sample";
-import { i18n } from "../../lib/i18n/index.svelte";
-import { AppState } from "../../lib/state.svelte";
+import { afterEach, beforeEach, expect, test } from "vitest";
+import { mountApp, type MountedApp } from "../../test/mountApp";
 
-let target: HTMLElement;
-let component: ReturnType<typeof mount>;
-let backend: FakeBackend;
-
-const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
-const one = (testid: string) => all(testid)[0] as HTMLElement;
-
-async function settle() {
-  for (let i = 0; i < 6; i++) {
-    await vi.advanceTimersByTimeAsync(0);
-    await tick();
-  }
-  flushSync();
-}
+let m: MountedApp;
+let all: MountedApp["all"];
+let one: MountedApp["one"];
+let settle: MountedApp["settle"];
+let backend: MountedApp["backend"];
 
 beforeEach(async () => {
-  vi.useFakeTimers();
-  i18n.set("sv");
-  backend = new FakeBackend(sampleLibrary());
-  target = document.createElement("div");
-  document.body.appendChild(target);
-  component = mount(App, { target, props: { app: new AppState(backend) } });
-  await settle();
+  m = await mountApp();
+  ({ all, one, settle, backend } = m);
 });
-afterEach(() => {
-  unmount(component);
-  target.remove();
-  vi.useRealTimers();
-});
+afterEach(() => m.cleanup());
 
 test("the overview replaces the clause view and counts the sample's finding in its cell", async () => {
   const toggle = one("toggle-overview");
