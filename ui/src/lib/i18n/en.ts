@@ -275,7 +275,7 @@ export const en: Record<MessageKey, string> = {
   "export.variant.public.help": "Leaves out the answers the rulebook marks sensitive, such as how a weakness could be exploited, and all comments.",
   "export.lang": "Language of the export",
   "export.header": "Header",
-  "export.header.help": "Kept in the library and used for the next export too. Dnr, title and date come from the document and today's date.",
+  "export.header.help": "Kept in the library for the next export. Dnr and title come from the document; the date is today's.",
   "export.header.municipality": "Municipality",
   "export.header.committee": "Committee (nämnd)",
   "export.header.official": "Responsible official",

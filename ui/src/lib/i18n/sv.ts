@@ -274,7 +274,7 @@ export const sv = {
   "export.variant.public.help": "Utelämnar svar som regelboken markerar som känsliga, till exempel hur en svaghet kan utnyttjas, och alla kommentarer.",
   "export.lang": "Språk i exporten",
   "export.header": "Sidhuvud",
-  "export.header.help": "Sparas i biblioteket och används i nästa export också. Dnr, titel och datum hämtas från dokumentet och dagens datum.",
+  "export.header.help": "Sparas i biblioteket till nästa export. Dnr och titel tas från dokumentet, datum är dagens.",
   "export.header.municipality": "Kommun",
   "export.header.committee": "Nämnd",
   "export.header.official": "Ansvarig tjänsteperson",
