@@ -147,11 +147,16 @@ async fn export_document(
             use tauri_plugin_dialog::DialogExt;
             let extension = name.rsplit('.').next().unwrap_or_default().to_string();
             let picked = tauri::async_runtime::spawn_blocking(move || {
-                app.dialog()
+                let mut dialog = app
+                    .dialog()
                     .file()
                     .set_file_name(&name)
-                    .add_filter(extension.to_uppercase(), &[extension.as_str()])
-                    .blocking_save_file()
+                    .add_filter(extension.to_uppercase(), &[extension.as_str()]);
+                // Modal to the app's window, not a stray window of its own.
+                if let Some(window) = tauri::Manager::get_webview_window(&app, "main") {
+                    dialog = dialog.set_parent(&window);
+                }
+                dialog.blocking_save_file()
             })
             .await
             .map_err(|e| {
