@@ -10,6 +10,8 @@
 //    "Nuvarande lydelse", "Föreslagen lydelse" and the proposed wording are there; the
 //    tracked DOCX's word/document.xml has a w:ins by the user; the JSON is a Kryphål analysis
 //    holding the finding. One DOCX is rendered to PNG for a look.
+// 4. The JSON imported through the import button is read as an analysis and refused as a
+//    duplicate of the document already in the library.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -166,6 +168,15 @@ test('export dialog with preview; memo, tracked changes and JSON read by indepen
     // The dialog closes with Escape and gives the focus back.
     await browser.keys(['Escape']);
     await until(browser, async () => !(await browser.$(tid('export-dialog')).isExisting()), 'Escape did not close the dialog');
+
+    // The JSON goes back in through the import button as an analysis: this library has the
+    // document already, so it is refused as a duplicate (not as an unsupported file).
+    await browser.$(tid('import-input')).addValue(json);
+    const summary = await shown(browser, 'import-summary', 60_000);
+    const [result] = await summary.$$(tid('import-result'));
+    assert.equal(await result.getAttribute('data-ok'), 'false', 'the analysis of a document in the library is refused');
+    assert.match(await result.getText(), /finns redan/, 'refused as a duplicate');
+    await (await shown(browser, 'import-close')).click();
 
     // ---- Independent readers -------------------------------------------------------------
     const pdfDir = join(dir, 'pdf');
