@@ -25,7 +25,7 @@ APT_PACKAGES=(
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev pkg-config file
   # End-to-end tests: virtual display, WebDriver for WebKitGTK, screenshots, window titles
   xvfb xauth webkit2gtk-driver imagemagick x11-utils
-  # Export tests: LibreOffice and poppler read the exported DOCX and PDF back
+  # Independent readers of the exports: LibreOffice (DOCX → PDF) and poppler (pdftotext, pdftoppm)
   libreoffice-writer-nogui poppler-utils
 )
 

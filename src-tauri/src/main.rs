@@ -11,7 +11,9 @@ use std::time::Instant;
 use kryphal_app::{
     AppError, AppInfo, AppResult, DocumentSummary, DocumentView, ErrorCode, Library, RulebookData,
 };
-use kryphal_app::{ImportReport, Preferences, ScreenReport, UndoReport};
+use kryphal_app::{
+    ExportChoices, ExportSettings, ImportReport, Preferences, ScreenReport, UndoReport,
+};
 use kryphal_domain::{
     AuditEvent, Clause, Document, DocumentMeta, Finding, FindingInput, Suggestion,
 };
@@ -21,6 +23,9 @@ use tauri::State;
 struct AppState {
     library: Mutex<AppResult<Library>>,
     started: Instant,
+    /// Test hook `--export-dir DIR`: exports go to `DIR/<suggested name>`
+    /// without the save dialog (WebDriver cannot drive a native file chooser).
+    export_dir: Option<PathBuf>,
 }
 
 impl AppState {
@@ -115,7 +120,76 @@ async fn import_file(
         })
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| AppError::new(ErrorCode::InvalidInput, "The file's name is missing."))?;
+    // Documents are never JSON: a `.json` file is a Kryphål analysis.
+    if name.to_lowercase().ends_with(".json") {
+        return state.with(|lib| lib.import_analysis(bytes));
+    }
     state.with(|lib| lib.import_bytes(&name, bytes))
+}
+
+/// Exports a document: Rust shows the native save dialog (the UI never
+/// names a path), then writes the file atomically. Returns the file's name,
+/// or null when the user cancelled the dialog. With `--export-dir DIR` (a
+/// test hook) the file goes to `DIR/<suggested name>` without a dialog.
+#[tauri::command]
+async fn export_document(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    doc_id: String,
+    format: String,
+    choices: ExportChoices,
+) -> AppResult<Option<String>> {
+    // A bad format, variant or language is refused before any dialog opens.
+    let name = state.with(|lib| lib.export_file_name(&doc_id, &format, &choices))?;
+    let target = match &state.export_dir {
+        Some(dir) => dir.join(&name),
+        None => {
+            use tauri_plugin_dialog::DialogExt;
+            let extension = name.rsplit('.').next().unwrap_or_default().to_string();
+            let picked = tauri::async_runtime::spawn_blocking(move || {
+                let mut dialog = app
+                    .dialog()
+                    .file()
+                    .set_file_name(&name)
+                    .add_filter(extension.to_uppercase(), &[extension.as_str()]);
+                // Modal to the app's window, not a stray window of its own.
+                if let Some(window) = tauri::Manager::get_webview_window(&app, "main") {
+                    dialog = dialog.set_parent(&window);
+                }
+                dialog.blocking_save_file()
+            })
+            .await
+            .map_err(|e| {
+                AppError::new(ErrorCode::Internal, format!("The save dialog failed: {e}."))
+            })?;
+            let Some(picked) = picked else {
+                return Ok(None);
+            };
+            picked.into_path().map_err(|e| {
+                AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!("The chosen place cannot be written to as a file: {e}."),
+                )
+            })?
+        }
+    };
+    let report = state.with(|lib| lib.export(&doc_id, &format, &choices, &target))?;
+    Ok(Some(report.file_name))
+}
+
+/// The memo header fields kept in the library.
+#[tauri::command]
+async fn export_settings(state: State<'_, AppState>) -> AppResult<ExportSettings> {
+    state.with(|lib| lib.export_settings())
+}
+
+/// Saves the memo header fields in the library (audited).
+#[tauri::command]
+async fn set_export_settings(
+    state: State<'_, AppState>,
+    settings: ExportSettings,
+) -> AppResult<ExportSettings> {
+    state.with(|lib| lib.set_export_settings(&settings))
 }
 
 #[tauri::command]
@@ -259,10 +333,16 @@ fn main() {
     if let Err(e) = &library {
         eprintln!("kryphal-desktop: {}", e.message);
     }
+    let export_dir = path_arg("export-dir").unwrap_or_else(|e| {
+        eprintln!("kryphal-desktop: {}", e.message);
+        None
+    });
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(AppState {
             library: Mutex::new(library),
             started,
+            export_dir,
         })
         .invoke_handler(tauri::generate_handler![
             app_info,
@@ -288,6 +368,9 @@ fn main() {
             redo,
             preferences,
             set_preferences,
+            export_document,
+            export_settings,
+            set_export_settings,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

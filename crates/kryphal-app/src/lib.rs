@@ -23,12 +23,16 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 mod error;
+mod export;
 pub mod prefs;
 pub mod sample;
 mod undo;
 mod workshop;
 
 pub use error::{AppError, AppResult, ErrorCode};
+pub use export::{
+    EXPORT_SETTING_NAMES, ExportChoices, ExportReport, ExportSettings, export_formats,
+};
 pub use kryphal_rules::Rulebook as RulebookData;
 pub use prefs::Preferences;
 use undo::Edit;
@@ -109,8 +113,18 @@ pub struct ImportReport {
     pub warnings: Vec<String>,
 }
 
-/// Export formats of this version.
-pub const EXPORT_FORMATS: &[&str] = &["md"];
+/// Export formats of this version, by the names the CLI and the app use
+/// (`kryphal_export::Format::names`, in menu order).
+pub const EXPORT_FORMATS: &[&str] = &[
+    "memo-docx",
+    "memo-pdf",
+    "tracked-docx",
+    "xlsx",
+    "csv",
+    "md",
+    "html",
+    "json",
+];
 
 /// An open library with the active rulebook and the acting user.
 pub struct Library {
@@ -1072,30 +1086,6 @@ impl Library {
         let stamp = self.stamp();
         self.store.set_setting(&stamp, KEY, &stamp.at)?;
         Ok(true)
-    }
-
-    /// Writes an export of a document to `out`. The file appears whole or not
-    /// at all: it is written beside the target and renamed into place.
-    pub fn export(&self, reference: &str, format: &str, out: &Path) -> AppResult<()> {
-        let view = self.document(reference)?;
-        let text = match format {
-            "md" => kryphal_export::markdown_memo(&kryphal_export::Memo {
-                document: &view.document,
-                outline: &view.outline,
-                findings: &view.findings,
-                rulebook: &self.rulebook,
-            }),
-            other => {
-                return Err(AppError::new(
-                    ErrorCode::InvalidInput,
-                    format!(
-                        "Export format “{other}” is not available; choose one of: {}.",
-                        EXPORT_FORMATS.join(", ")
-                    ),
-                ));
-            }
-        };
-        write_atomically(out, text.as_bytes())
     }
 }
 

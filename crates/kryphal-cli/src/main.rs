@@ -34,7 +34,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Import documents (Markdown, plain text) into the library.
+    /// Import documents (DOCX, PDF, ODT, HTML, Markdown, plain text) into the
+    /// library; a `.json` file is read as a Kryphål analysis (a `json` export).
     Import {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
@@ -59,15 +60,29 @@ enum Command {
         #[command(subcommand)]
         command: FindingCommand,
     },
-    /// Export a document's analysis.
+    /// Export a document's analysis: memo-docx, memo-pdf, tracked-docx, xlsx, csv, md, html or json.
     Export {
         doc: String,
-        /// Export format (this version: md).
+        /// Export format: memo-docx, memo-pdf, tracked-docx, xlsx, csv, md, html, json.
         #[arg(long, default_value = "md")]
         format: String,
         /// File to write.
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
+        /// internal (everything) or public (leaves out sensitive answers and comments).
+        #[arg(long, default_value = "internal")]
+        variant: String,
+        /// Language of the export's fixed texts: sv or en.
+        #[arg(long, default_value = "sv")]
+        lang: String,
+    },
+    /// Show or set the library's memo header fields: municipality, committee, responsible_official.
+    Settings {
+        /// Set a field: municipality, committee or responsible_official. Repeatable.
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        #[arg(long)]
+        json: bool,
     },
     /// Screen a document with the active rulebook and list its suggestions.
     Screen {
@@ -322,7 +337,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let mut results = Vec::new();
             let mut failed = 0;
             for file in &files {
-                match lib.import_file(file) {
+                match import_one(&mut lib, file) {
                     Ok(report) => {
                         if !json {
                             outln!(
@@ -440,9 +455,35 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 }
             }
         },
-        Command::Export { doc, format, out } => {
-            lib.export(&doc, &format, &out)?;
-            eprintln!("kryphal: wrote {}", out.display());
+        Command::Export {
+            doc,
+            format,
+            out,
+            variant,
+            lang,
+        } => {
+            let choices = kryphal_app::ExportChoices { variant, lang };
+            let report = lib.export(&doc, &format, &choices, &out)?;
+            eprintln!("kryphal: wrote {} ({} bytes)", report.path, report.bytes);
+        }
+        Command::Settings { set, json } => {
+            for assignment in &set {
+                let Some((field, value)) = assignment.split_once('=') else {
+                    return Err(AppError::new(
+                        ErrorCode::InvalidInput,
+                        format!("--set needs FIELD=VALUE, not “{assignment}”."),
+                    ));
+                };
+                lib.set_export_setting(field, value)?;
+            }
+            let settings = lib.export_settings()?;
+            if json {
+                print_json(&settings)?;
+            } else {
+                outln!("municipality\t{}", settings.municipality);
+                outln!("committee\t{}", settings.committee);
+                outln!("responsible_official\t{}", settings.responsible_official);
+            }
         }
         Command::Rulebook { .. } => unreachable!("handled before the library is opened"),
         Command::Screen { doc, json } => {
@@ -664,6 +705,27 @@ fn workshop(lib: &mut kryphal_app::Library, command: WorkshopCommand) -> Result<
         WorkshopCommand::Minutes { session, out } => lib.export_minutes(&session, &out)?,
     }
     Ok(())
+}
+
+/// Imports one file: a `.json` file is a Kryphål analysis (documents are
+/// never JSON), anything else a document.
+fn import_one(
+    lib: &mut Library,
+    file: &std::path::Path,
+) -> Result<kryphal_app::ImportReport, AppError> {
+    let is_json = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json {
+        return lib.import_file(file);
+    }
+    let bytes = std::fs::read(file).map_err(|e| {
+        AppError::new(
+            ErrorCode::Io,
+            format!("Cannot read {}: {e}.", file.display()),
+        )
+    })?;
+    lib.import_analysis(&bytes)
 }
 
 /// `kryphal rulebook check DIR`: every problem on its own line, exit 1 if any.

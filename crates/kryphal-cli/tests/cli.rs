@@ -298,7 +298,7 @@ fn unknown_documents_and_formats_get_a_sentence() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(err.contains("not available"), "{err}");
+    assert!(err.contains("Unknown export format"), "{err}");
     assert!(!out.exists());
     let err = env.fails(&["export", "Reglemente", "--out", "/proc/nope/memo.md"]);
     assert!(err.contains("Cannot write"), "{err}");

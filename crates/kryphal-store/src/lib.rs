@@ -287,55 +287,58 @@ impl Store {
                 before: None,
                 after: Some(after),
             },
+            |tx| insert_document_rows(tx, doc, lineage, source_bytes, outline),
+        )
+    }
+
+    /// Stores a whole analysis read from its JSON export — the document, its
+    /// outline, findings (with comments) and suggestions (with their
+    /// decisions) exactly as given — in one transaction with one audit
+    /// event. Either all of it is stored or none of it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_analysis(
+        &mut self,
+        stamp: &Stamp,
+        doc: &Document,
+        lineage: &str,
+        source_bytes: &[u8],
+        outline: &Outline,
+        findings: &[Finding],
+        suggestions: &[Suggestion],
+    ) -> Result<()> {
+        let after = serde_json::json!({
+            "meta": doc.meta,
+            "source": doc.source,
+            "sections": outline.sections.len(),
+            "clauses": outline.clauses.len(),
+            "findings": findings.len(),
+            "suggestions": suggestions.len(),
+        });
+        self.write(
+            stamp,
+            Audit {
+                action: "document.import_analysis",
+                entity: "document",
+                entity_id: &doc.id,
+                document_id: Some(&doc.id),
+                before: None,
+                after: Some(after),
+            },
             |tx| {
-                tx.execute(
-                    "INSERT INTO documents (id, lineage, meta, source_name, source_sha256, source_format,
-                        source_size, source_bytes, imported_at, imported_by, rulebook_id, rulebook_version)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                    params![
-                        doc.id,
-                        lineage,
-                        serde_json::to_string(&doc.meta)?,
-                        doc.source.name,
-                        doc.source.sha256,
-                        doc.source.format.as_str(),
-                        doc.source.size as i64,
-                        source_bytes,
-                        doc.imported_at,
-                        doc.imported_by,
-                        doc.rulebook.id,
-                        doc.rulebook.version,
-                    ],
-                )?;
-                let mut s = tx.prepare(
-                    "INSERT INTO sections (document_id, id, parent_id, level, number, title, position)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?;
-                for sec in &outline.sections {
-                    s.execute(params![
-                        doc.id,
-                        sec.id,
-                        sec.parent_id,
-                        sec.level,
-                        sec.number,
-                        sec.title,
-                        sec.position
-                    ])?;
+                insert_document_rows(tx, doc, lineage, source_bytes, outline)?;
+                for f in findings {
+                    insert_finding_row(tx, f)?;
                 }
-                let mut c = tx.prepare(
-                    "INSERT INTO clauses (document_id, id, section_id, number, label, kind, text, position)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                let mut insert = tx.prepare(
+                    "INSERT INTO suggestions (id, document_id, clause_id, rule_id, body) VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?;
-                for cl in &outline.clauses {
-                    c.execute(params![
-                        doc.id,
-                        cl.id,
-                        cl.section_id,
-                        cl.number,
-                        cl.label,
-                        clause_kind_str(cl.kind),
-                        cl.text,
-                        cl.position
+                for s in suggestions {
+                    insert.execute(params![
+                        s.id,
+                        s.document_id,
+                        s.clause_id,
+                        s.rule_id,
+                        serde_json::to_string(s)?
                     ])?;
                 }
                 Ok(())
@@ -1137,6 +1140,67 @@ impl Store {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
+}
+
+/// The rows of a newly stored document: the document, its sections and clauses.
+fn insert_document_rows(
+    tx: &Transaction<'_>,
+    doc: &Document,
+    lineage: &str,
+    source_bytes: &[u8],
+    outline: &Outline,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO documents (id, lineage, meta, source_name, source_sha256, source_format,
+            source_size, source_bytes, imported_at, imported_by, rulebook_id, rulebook_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            doc.id,
+            lineage,
+            serde_json::to_string(&doc.meta)?,
+            doc.source.name,
+            doc.source.sha256,
+            doc.source.format.as_str(),
+            doc.source.size as i64,
+            source_bytes,
+            doc.imported_at,
+            doc.imported_by,
+            doc.rulebook.id,
+            doc.rulebook.version,
+        ],
+    )?;
+    let mut s = tx.prepare(
+        "INSERT INTO sections (document_id, id, parent_id, level, number, title, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for sec in &outline.sections {
+        s.execute(params![
+            doc.id,
+            sec.id,
+            sec.parent_id,
+            sec.level,
+            sec.number,
+            sec.title,
+            sec.position
+        ])?;
+    }
+    let mut c = tx.prepare(
+        "INSERT INTO clauses (document_id, id, section_id, number, label, kind, text, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for cl in &outline.clauses {
+        c.execute(params![
+            doc.id,
+            cl.id,
+            cl.section_id,
+            cl.number,
+            cl.label,
+            clause_kind_str(cl.kind),
+            cl.text,
+            cl.position
+        ])?;
+    }
+    Ok(())
 }
 
 fn insert_finding_row(tx: &Transaction<'_>, f: &Finding) -> Result<()> {

@@ -84,7 +84,7 @@ test("the import button is a real button that opens the hidden multi-file input"
   const input = one("import-input") as HTMLInputElement;
   expect(input.type).toBe("file");
   expect(input.multiple).toBe(true);
-  expect(input.accept).toBe(".docx,.pdf,.odt,.md,.markdown,.txt,.html,.htm");
+  expect(input.accept).toBe(".docx,.pdf,.odt,.md,.markdown,.txt,.html,.htm,.json");
   let opened = 0;
   input.addEventListener("click", () => opened++);
   button.click();

@@ -18,6 +18,8 @@ import type { UndoReport } from "../bindings/UndoReport";
 import type { Rulebook } from "../bindings/Rulebook";
 import type { ScreenReport } from "../bindings/ScreenReport";
 import type { Suggestion } from "../bindings/Suggestion";
+import type { ExportChoices } from "../bindings/ExportChoices";
+import type { ExportSettings } from "../bindings/ExportSettings";
 
 export interface Backend {
   /** `true` for the in-memory fake (the header says so). */
@@ -62,6 +64,16 @@ export interface Backend {
   preferences(): Promise<Preferences>;
   /** Saves the preferences; returns what was stored. */
   setPreferences(prefs: Preferences): Promise<Preferences>;
+  /**
+   * Exports a document in `format` (`memo-docx`, `tracked-docx`, …). The shell asks where to save
+   * with the native dialog (the UI never names a path); returns the written file's name, or null
+   * when the user cancelled.
+   */
+  exportDocument(docId: string, format: string, choices: ExportChoices): Promise<string | null>;
+  /** The memo header fields kept in the library (municipality, nämnd, responsible official). */
+  exportSettings(): Promise<ExportSettings>;
+  /** Saves the memo header fields in the library; returns what was stored. */
+  setExportSettings(settings: ExportSettings): Promise<ExportSettings>;
   /** Tells the shell the document list is painted (start-up time measurement). Never fails. */
   uiReady(): Promise<void>;
 }

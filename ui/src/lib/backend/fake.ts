@@ -18,6 +18,8 @@ import type { ScreenReport } from "../bindings/ScreenReport";
 import type { Suggestion } from "../bindings/Suggestion";
 import type { SuggestionState } from "../bindings/SuggestionState";
 import type { UndoReport } from "../bindings/UndoReport";
+import type { ExportChoices } from "../bindings/ExportChoices";
+import type { ExportSettings } from "../bindings/ExportSettings";
 import type { Backend, BackendError, ErrorCode } from "./backend";
 import { emptyFindingInput as emptyInput, inputOf } from "../finding";
 import { fakeImport, fingerprint } from "./fake-import";
@@ -367,6 +369,43 @@ export class FakeBackend implements Backend {
       this.prefs = clone(prefs);
       if (prefs.user_name.trim() !== "") this.lib.appInfo.user = prefs.user_name.trim();
       return this.prefs;
+    });
+  }
+
+  private exportHeader: ExportSettings = { municipality: "", committee: "", responsible_official: "" };
+  /** The files the fake "wrote", by name (for assertions). */
+  readonly exported: { docId: string; format: string; choices: ExportChoices; fileName: string }[] = [];
+
+  exportDocument(docId: string, format: string, choices: ExportChoices): Promise<string | null> {
+    return this.answer("export_document", { docId, format, choices }, () => {
+      const formats = ["memo-docx", "memo-pdf", "tracked-docx", "xlsx", "csv", "md", "html", "json"];
+      if (!formats.includes(format)) {
+        throw { code: "invalid_input", message: `Unknown export format “${format}”.` } satisfies BackendError;
+      }
+      if (choices.variant !== "internal" && choices.variant !== "public") {
+        throw { code: "invalid_input", message: `Unknown variant “${choices.variant}”.` } satisfies BackendError;
+      }
+      const doc = this.lib.documents.find((d) => d.document.id === docId);
+      if (!doc) throw { code: "not_found", message: `Document ${docId} was not found.` } satisfies BackendError;
+      const ext = format.endsWith("docx") ? "docx" : format === "memo-pdf" ? "pdf" : format;
+      const fileName = `${doc.document.meta.title} - export.${ext}`;
+      this.exported.push({ docId, format, choices: clone(choices), fileName });
+      return fileName;
+    });
+  }
+
+  exportSettings(): Promise<ExportSettings> {
+    return this.answer("export_settings", {}, () => this.exportHeader);
+  }
+
+  setExportSettings(settings: ExportSettings): Promise<ExportSettings> {
+    return this.answer("set_export_settings", { settings }, () => {
+      this.exportHeader = {
+        municipality: settings.municipality.trim(),
+        committee: settings.committee.trim(),
+        responsible_official: settings.responsible_official.trim(),
+      };
+      return this.exportHeader;
     });
   }
 

@@ -18,6 +18,8 @@ import type { Rulebook } from "../bindings/Rulebook";
 import type { ScreenReport } from "../bindings/ScreenReport";
 import type { Suggestion } from "../bindings/Suggestion";
 import type { UndoReport } from "../bindings/UndoReport";
+import type { ExportChoices } from "../bindings/ExportChoices";
+import type { ExportSettings } from "../bindings/ExportSettings";
 import { toBackendError, type Backend } from "./backend";
 
 async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
@@ -100,6 +102,15 @@ export class TauriBackend implements Backend {
   }
   setPreferences(prefs: Preferences): Promise<Preferences> {
     return call("set_preferences", { prefs });
+  }
+  exportDocument(docId: string, format: string, choices: ExportChoices): Promise<string | null> {
+    return call("export_document", { docId, format, choices });
+  }
+  exportSettings(): Promise<ExportSettings> {
+    return call("export_settings");
+  }
+  setExportSettings(settings: ExportSettings): Promise<ExportSettings> {
+    return call("set_export_settings", { settings });
   }
   async uiReady(): Promise<void> {
     try {

@@ -1,0 +1,457 @@
+//! Exports and the analysis import: the app's side of `kryphal-export`.
+//!
+//! The export crate is pure (an analysis in, bytes out); here the analysis
+//! is read from the library, the memo's header is filled from the library's
+//! settings and the document's metadata, and the bytes are written
+//! atomically, so the target path holds either its old contents or the
+//! whole new file, never half of one. The reverse direction,
+//! [`Library::import_analysis`], stores a JSON export in one transaction.
+
+use std::path::Path;
+
+use kryphal_export::{Analysis, ExportError, ExportInput, Format, Lang, MemoHeader, Variant};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::capitalise;
+use crate::{AppError, AppResult, ErrorCode, ImportReport, Library, write_atomically};
+
+/// The library setting keys of the memo header's fields.
+const KEY_MUNICIPALITY: &str = "export.municipality";
+const KEY_COMMITTEE: &str = "export.committee";
+const KEY_OFFICIAL: &str = "export.responsible_official";
+
+/// The names of the header fields, as `kryphal settings --set NAME=VALUE` takes them.
+pub const EXPORT_SETTING_NAMES: &[&str] = &["municipality", "committee", "responsible_official"];
+
+/// The memo header fields a library remembers: who writes the memo for whom.
+/// The Dnr, title and date come from the document and the day of export.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct ExportSettings {
+    /// The municipality, e.g. `Ekby kommun`.
+    pub municipality: String,
+    /// The deciding body (nämnd), e.g. `Vård- och omsorgsnämnden`.
+    pub committee: String,
+    /// The official responsible for the memo.
+    pub responsible_official: String,
+}
+
+/// How to export, besides the format: `internal` or `public`, `sv` or `en`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct ExportChoices {
+    /// `internal` (everything, the default) or `public` (leaves out what the
+    /// rulebook marks sensitive, and comments).
+    pub variant: String,
+    /// The language of the export's fixed texts: `sv` (default) or `en`.
+    pub lang: String,
+}
+
+impl Default for ExportChoices {
+    fn default() -> Self {
+        ExportChoices {
+            variant: Variant::Internal.name().to_string(),
+            lang: Lang::Sv.code().to_string(),
+        }
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ExportReport {
+    /// The file's name (no folder).
+    pub file_name: String,
+    /// The whole path written.
+    pub path: String,
+    /// The format's name (`memo-docx`, …).
+    pub format: String,
+    /// How many bytes were written.
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// The export formats, by the names the CLI and the app use, in menu order.
+pub fn export_formats() -> Vec<&'static str> {
+    Format::names()
+}
+
+/// An export crate error as the user sees it.
+pub(crate) fn export_error(e: ExportError) -> AppError {
+    let code = match &e {
+        ExportError::UnknownFormat(_)
+        | ExportError::UnknownVariant(_)
+        | ExportError::UnknownLanguage(_) => ErrorCode::InvalidInput,
+        ExportError::Write { .. } => ErrorCode::Internal,
+        ExportError::NotJson(_) | ExportError::WrongKind(_) => ErrorCode::UnsupportedFormat,
+        ExportError::Truncated(_) | ExportError::Invalid(_) => ErrorCode::DamagedFile,
+        ExportError::NewerVersion { .. } => ErrorCode::LibraryNewer,
+    };
+    let mut message = e.to_string();
+    capitalise(&mut message);
+    if !message.ends_with('.') {
+        message.push('.');
+    }
+    AppError::new(code, message)
+}
+
+/// `Reglemente för kundval` → `Reglemente för kundval`, without characters
+/// that a file name cannot hold on Windows, macOS or Linux, and not too long.
+fn file_stem(title: &str) -> String {
+    let cleaned: String = title
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let mut stem = String::new();
+    for w in words {
+        if stem.chars().count() + w.chars().count() > 60 {
+            break;
+        }
+        if !stem.is_empty() {
+            stem.push(' ');
+        }
+        stem.push_str(w);
+    }
+    let stem = stem.trim_matches(|c: char| c == '.' || c.is_whitespace());
+    if stem.is_empty() {
+        "export".to_string()
+    } else {
+        stem.to_string()
+    }
+}
+
+/// Today's date, ISO `YYYY-MM-DD` (UTC: the library's times are UTC too).
+fn today() -> String {
+    let d = time::OffsetDateTime::now_utc().date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+impl Library {
+    /// The memo header fields kept in the library (empty when never set).
+    pub fn export_settings(&self) -> AppResult<ExportSettings> {
+        let get =
+            |key: &str| -> AppResult<String> { Ok(self.store.setting(key)?.unwrap_or_default()) };
+        Ok(ExportSettings {
+            municipality: get(KEY_MUNICIPALITY)?,
+            committee: get(KEY_COMMITTEE)?,
+            responsible_official: get(KEY_OFFICIAL)?,
+        })
+    }
+
+    /// Saves the memo header fields; each change is audited. Returns the
+    /// settings as stored.
+    pub fn set_export_settings(&mut self, settings: &ExportSettings) -> AppResult<ExportSettings> {
+        let current = self.export_settings()?;
+        let pairs = [
+            (
+                KEY_MUNICIPALITY,
+                &current.municipality,
+                &settings.municipality,
+            ),
+            (KEY_COMMITTEE, &current.committee, &settings.committee),
+            (
+                KEY_OFFICIAL,
+                &current.responsible_official,
+                &settings.responsible_official,
+            ),
+        ];
+        for (key, before, after) in pairs {
+            let after = after.trim();
+            if after.chars().count() > 200 {
+                return Err(AppError::new(
+                    ErrorCode::InvalidInput,
+                    "A header field can be at most 200 characters long.",
+                ));
+            }
+            if before != after {
+                let stamp = self.stamp();
+                self.store.set_setting(&stamp, key, after)?;
+            }
+        }
+        self.export_settings()
+    }
+
+    /// Sets one header field by its name (`municipality`, `committee`,
+    /// `responsible_official`), for `kryphal settings --set NAME=VALUE`.
+    pub fn set_export_setting(&mut self, name: &str, value: &str) -> AppResult<ExportSettings> {
+        let mut settings = self.export_settings()?;
+        match name.trim() {
+            "municipality" => settings.municipality = value.to_string(),
+            "committee" => settings.committee = value.to_string(),
+            "responsible_official" => settings.responsible_official = value.to_string(),
+            other => {
+                return Err(AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "“{other}” is not a setting; use one of {}.",
+                        EXPORT_SETTING_NAMES.join(", ")
+                    ),
+                ));
+            }
+        }
+        self.set_export_settings(&settings)
+    }
+
+    /// The whole analysis of a document, as the exports see it.
+    fn analysis(&self, reference: &str) -> AppResult<Analysis> {
+        let view = self.document(reference)?;
+        Ok(Analysis {
+            document: view.document,
+            outline: view.outline,
+            findings: view.findings,
+            suggestions: view.suggestions,
+        })
+    }
+
+    /// The bytes of an export of a document: `format` is one of
+    /// [`export_formats`]; the header comes from the library's settings and
+    /// today's date.
+    pub fn export_bytes(
+        &self,
+        reference: &str,
+        format: &str,
+        choices: &ExportChoices,
+    ) -> AppResult<Vec<u8>> {
+        let format: Format = format.trim().parse().map_err(export_error)?;
+        let variant: Variant = choices.variant.trim().parse().map_err(export_error)?;
+        let lang: Lang = choices.lang.trim().parse().map_err(export_error)?;
+        let analysis = self.analysis(reference)?;
+        let settings = self.export_settings()?;
+        let options = kryphal_export::ExportOptions {
+            variant,
+            lang,
+            header: MemoHeader {
+                municipality: settings.municipality,
+                committee: settings.committee,
+                responsible_official: settings.responsible_official,
+                date: today(),
+            },
+        };
+        let input = ExportInput {
+            analysis: &analysis,
+            rulebook: &self.rulebook,
+        };
+        kryphal_export::export(format, &input, &options).map_err(export_error)
+    }
+
+    /// The file name an export of a document is offered under, e.g.
+    /// `Reglemente för kundval - beslutsunderlag.docx`.
+    pub fn export_file_name(
+        &self,
+        reference: &str,
+        format: &str,
+        choices: &ExportChoices,
+    ) -> AppResult<String> {
+        let format: Format = format.trim().parse().map_err(export_error)?;
+        let variant: Variant = choices.variant.trim().parse().map_err(export_error)?;
+        let lang: Lang = choices.lang.trim().parse().map_err(export_error)?;
+        let doc = self.resolve_document(reference)?;
+        let what = match (format, lang) {
+            (Format::TrackedDocx, Lang::Sv) => "spårade ändringar",
+            (Format::TrackedDocx, Lang::En) => "tracked changes",
+            (Format::Xlsx | Format::Csv, Lang::Sv) => "riskregister",
+            (Format::Xlsx | Format::Csv, Lang::En) => "risk register",
+            (Format::Json, Lang::Sv) => "analys",
+            (Format::Json, Lang::En) => "analysis",
+            (_, Lang::Sv) => "beslutsunderlag",
+            (_, Lang::En) => "revision memo",
+        };
+        let public = match (variant, lang) {
+            (Variant::Internal, _) => "",
+            (Variant::Public, Lang::Sv) => " (offentlig)",
+            (Variant::Public, Lang::En) => " (public)",
+        };
+        Ok(format!(
+            "{} - {what}{public}.{}",
+            file_stem(&doc.meta.title),
+            format.extension()
+        ))
+    }
+
+    /// Writes an export of a document to `out`, atomically: the file is
+    /// written beside the target and renamed into place, so `out` holds its
+    /// old contents or the whole export, never a part of it. A bad format,
+    /// variant or language is refused before anything is written.
+    pub fn export(
+        &self,
+        reference: &str,
+        format: &str,
+        choices: &ExportChoices,
+        out: &Path,
+    ) -> AppResult<ExportReport> {
+        let bytes = self.export_bytes(reference, format, choices)?;
+        if let Some(dir) = out.parent().filter(|p| !p.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            return Err(AppError::new(
+                ErrorCode::Io,
+                format!(
+                    "Cannot write {}: the folder {} does not exist.",
+                    out.display(),
+                    dir.display()
+                ),
+            ));
+        }
+        write_atomically(out, &bytes)?;
+        Ok(ExportReport {
+            file_name: out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            path: out.display().to_string(),
+            format: format.trim().to_string(),
+            bytes: bytes.len() as u64,
+        })
+    }
+
+    /// Whether `bytes` look like a Kryphål analysis (a JSON export) rather
+    /// than a document to import: a JSON object whose `kind` is the
+    /// analysis marker.
+    pub fn is_analysis_json(bytes: &[u8]) -> bool {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
+        if start.map(|i| bytes[i]) != Some(b'{') {
+            return false;
+        }
+        serde_json::from_slice::<serde_json::Value>(bytes)
+            .ok()
+            .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
+            .is_some_and(|k| k == kryphal_export::ANALYSIS_KIND)
+    }
+
+    /// Imports an analysis written by the `json` export: the document, its
+    /// outline, findings (with comments) and suggestions (with their
+    /// decisions), exactly as in the file, in one transaction. A document
+    /// with the same id (or from the same source file) already in the
+    /// library is refused and the library is left untouched: merging an
+    /// analysis into an existing document is not supported yet.
+    pub fn import_analysis(&mut self, bytes: &[u8]) -> AppResult<ImportReport> {
+        let imported = kryphal_export::parse_analysis_json(bytes).map_err(export_error)?;
+        let Analysis {
+            document,
+            outline,
+            findings,
+            suggestions,
+        } = imported.analysis;
+        let existing = self.store.documents()?;
+        if let Some(same) = existing.iter().find(|d| d.id == document.id) {
+            return Err(AppError::new(
+                ErrorCode::Duplicate,
+                format!(
+                    "The library already has the document “{}” (id {}); an analysis cannot be merged into an existing document yet, so nothing was imported.",
+                    same.meta.title, same.id
+                ),
+            ));
+        }
+        if let Some(same) = existing
+            .iter()
+            .find(|d| d.source.sha256 == document.source.sha256)
+        {
+            return Err(AppError::new(
+                ErrorCode::Duplicate,
+                format!(
+                    "The library already has the document “{}” (id {}) from the same file {}; an analysis cannot be merged into an existing document yet, so nothing was imported.",
+                    same.meta.title, same.id, document.source.name
+                ),
+            ));
+        }
+        let clause_ids: std::collections::HashSet<&str> =
+            outline.clauses.iter().map(|c| c.id.as_str()).collect();
+        let damaged = |what: String| {
+            AppError::new(
+                ErrorCode::DamagedFile,
+                format!("The analysis is invalid: {what}; nothing was imported."),
+            )
+        };
+        if clause_ids.len() != outline.clauses.len() {
+            return Err(damaged("two clauses share one id".into()));
+        }
+        for s in &suggestions {
+            if s.document_id != document.id || !clause_ids.contains(s.clause_id.as_str()) {
+                return Err(damaged(format!(
+                    "suggestion {} is on a clause the outline lacks",
+                    s.id
+                )));
+            }
+        }
+        for f in &findings {
+            if self.store.finding(&f.id).is_ok() {
+                return Err(AppError::new(
+                    ErrorCode::Duplicate,
+                    format!(
+                        "The library already has a finding with the id {}; nothing was imported.",
+                        f.id
+                    ),
+                ));
+            }
+        }
+        for s in &suggestions {
+            if self.store.suggestion(&s.id).is_ok() {
+                return Err(AppError::new(
+                    ErrorCode::Duplicate,
+                    format!(
+                        "The library already has a suggestion with the id {}; nothing was imported.",
+                        s.id
+                    ),
+                ));
+            }
+        }
+        let mut warnings = Vec::new();
+        if imported.variant == Variant::Public {
+            warnings.push(
+                "This is the public variant of the analysis: the answers marked sensitive and the comments were left out when it was exported."
+                    .to_string(),
+            );
+        }
+        let active = self.rulebook.reference();
+        if imported.rulebook != active {
+            warnings.push(format!(
+                "The analysis was made with the rulebook {} {}, but {} {} is active; risk levels and labels follow the active one.",
+                imported.rulebook.id, imported.rulebook.version, active.id, active.version
+            ));
+        }
+        let stamp = self.stamp();
+        self.store.insert_analysis(
+            &stamp,
+            &document,
+            &document.id,
+            &[],
+            &outline,
+            &findings,
+            &suggestions,
+        )?;
+        Ok(ImportReport {
+            document_id: document.id.clone(),
+            title: document.meta.title.clone(),
+            file_name: document.source.name.clone(),
+            sections: outline.sections.len() as u32,
+            clauses: outline.clauses.len() as u32,
+            warnings,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stem;
+
+    #[test]
+    fn the_format_list_is_the_export_crates() {
+        assert_eq!(crate::EXPORT_FORMATS, super::export_formats().as_slice());
+    }
+
+    #[test]
+    fn file_names_lose_characters_no_file_system_allows() {
+        assert_eq!(file_stem("Reglemente: a/b"), "Reglemente a b");
+        assert_eq!(file_stem("  "), "export");
+        assert_eq!(file_stem("..."), "export");
+        assert!(file_stem(&"ord ".repeat(100)).chars().count() <= 60);
+    }
+}

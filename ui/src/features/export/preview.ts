@@ -1,0 +1,62 @@
+// What goes into an export: which findings each format includes, grouped by
+// risk level for the dialog's preview, and what the public variant leaves
+// out. Mirrors the rules of crates/kryphal-export (memo: not rejected;
+// tracked changes: agreed with a proposed wording, one per clause, the one
+// changed last; register and JSON: every finding).
+import type { Finding } from "../../lib/bindings/Finding";
+import type { Level } from "../../lib/bindings/Level";
+import type { Rulebook } from "../../lib/bindings/Rulebook";
+import { findingLevel } from "../../lib/risk";
+
+/** The export formats, by the names the core takes, in menu order. */
+export const EXPORT_FORMATS = ["memo-docx", "memo-pdf", "tracked-docx", "xlsx", "csv", "md", "html", "json"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export type ExportVariant = "internal" | "public";
+
+/** The memo formats report on every finding that is not rejected. */
+const MEMO: readonly ExportFormat[] = ["memo-docx", "memo-pdf", "md", "html"];
+
+/** The findings an export of `format` includes, in document order. */
+export function includedFindings(findings: readonly Finding[], format: ExportFormat): Finding[] {
+  if (MEMO.includes(format)) return findings.filter((f) => f.status !== "rejected");
+  if (format === "tracked-docx") {
+    const latest = new Map<string, Finding>();
+    for (const f of findings) {
+      if (f.status !== "agreed" || f.proposed_wording.trim() === "") continue;
+      const seen = latest.get(f.clause_id);
+      if (!seen || f.updated_at > seen.updated_at) latest.set(f.clause_id, f);
+    }
+    const chosen = new Set(latest.values());
+    return findings.filter((f) => chosen.has(f));
+  }
+  return [...findings];
+}
+
+export interface PreviewGroup {
+  /** The risk level, or null for findings not yet rated. */
+  level: Level | null;
+  findings: Finding[];
+}
+
+/** Findings grouped by risk level, the highest first; unrated findings last. Order within a group is kept. */
+export function groupByLevel(rulebook: Rulebook, findings: readonly Finding[]): PreviewGroup[] {
+  const levels = rulebook.scale.levels;
+  const groups: PreviewGroup[] = [...levels].reverse().map((level) => ({ level, findings: [] }));
+  const unrated: PreviewGroup = { level: null, findings: [] };
+  for (const f of findings) {
+    const level = findingLevel(rulebook, f);
+    const group = level ? groups.find((g) => g.level?.id === level.id) : undefined;
+    (group ?? unrated).findings.push(f);
+  }
+  return [...groups, unrated].filter((g) => g.findings.length > 0);
+}
+
+/** The labels of the rulebook's questions the public variant leaves out (besides comments). */
+export function publicOmissions(rulebook: Rulebook): string[] {
+  return rulebook.questions.filter((q) => q.sensitive).map((q) => q.label);
+}
+
+/** How many comments the public variant leaves out of these findings. */
+export function commentCount(findings: readonly Finding[]): number {
+  return findings.reduce((n, f) => n + f.comments.length, 0);
+}
