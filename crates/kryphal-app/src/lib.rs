@@ -25,11 +25,16 @@ use ts_rs::TS;
 mod error;
 pub mod prefs;
 pub mod sample;
+pub mod search;
 mod undo;
 
 pub use error::{AppError, AppResult, ErrorCode};
 pub use kryphal_rules::Rulebook as RulebookData;
 pub use prefs::Preferences;
+pub use search::{
+    ReindexReport, SearchAnswer, SearchFacet, SearchFacetValue, SearchFilter, SearchHit,
+    SearchQuery, SearchSegment, SearchStatus,
+};
 use undo::Edit;
 pub use undo::UndoReport;
 
@@ -120,6 +125,7 @@ pub struct Library {
     undo: Vec<Edit>,
     redo: Vec<Edit>,
     coalesce: std::time::Duration,
+    search: search::SearchState,
 }
 
 /// Where the library lives unless told otherwise: the OS data directory
@@ -182,6 +188,7 @@ impl Library {
             undo: Vec::new(),
             redo: Vec::new(),
             coalesce: undo::COALESCE,
+            search: search::SearchState::default(),
         })
     }
 
