@@ -17,6 +17,8 @@ import type { UndoReport } from "../bindings/UndoReport";
 import type { Rulebook } from "../bindings/Rulebook";
 import type { ScreenReport } from "../bindings/ScreenReport";
 import type { Suggestion } from "../bindings/Suggestion";
+import type { SearchAnswer } from "../bindings/SearchAnswer";
+import type { SearchQuery } from "../bindings/SearchQuery";
 
 export interface Backend {
   /** `true` for the in-memory fake (the header says so). */
@@ -59,6 +61,12 @@ export interface Backend {
   preferences(): Promise<Preferences>;
   /** Saves the preferences; returns what was stored. */
   setPreferences(prefs: Preferences): Promise<Preferences>;
+  /**
+   * Searches the whole library. Any text is a valid query (read as plain
+   * words); the answer's `status` is `building` while the index is built at
+   * start and `unavailable` (with a `message`) when it cannot be used.
+   */
+  search(query: SearchQuery): Promise<SearchAnswer>;
   /** Tells the shell the document list is painted (start-up time measurement). Never fails. */
   uiReady(): Promise<void>;
 }
@@ -80,6 +88,7 @@ export const ERROR_CODES = [
   "no_text_layer",
   "damaged_file",
   "unsafe_file",
+  "search_unavailable",
   "internal",
 ] as const satisfies readonly ErrorCode[];
 

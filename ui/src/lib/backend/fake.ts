@@ -21,6 +21,9 @@ import type { Backend, BackendError, ErrorCode } from "./backend";
 import { emptyFindingInput as emptyInput, inputOf } from "../finding";
 import { fakeImport, fingerprint } from "./fake-import";
 import { fakeScreen, type FakeRule } from "./fake-screen";
+import { fakeSearch } from "./fake-search";
+import type { SearchAnswer } from "../bindings/SearchAnswer";
+import type { SearchQuery } from "../bindings/SearchQuery";
 
 export interface FakeDocument {
   document: Document;
@@ -367,6 +370,10 @@ export class FakeBackend implements Backend {
       if (prefs.user_name.trim() !== "") this.lib.appInfo.user = prefs.user_name.trim();
       return this.prefs;
     });
+  }
+
+  search(query: SearchQuery): Promise<SearchAnswer> {
+    return this.answer("search", { query }, () => fakeSearch(this.lib.documents, query));
   }
 
   async uiReady(): Promise<void> {

@@ -17,6 +17,8 @@ import type { Rulebook } from "../bindings/Rulebook";
 import type { ScreenReport } from "../bindings/ScreenReport";
 import type { Suggestion } from "../bindings/Suggestion";
 import type { UndoReport } from "../bindings/UndoReport";
+import type { SearchAnswer } from "../bindings/SearchAnswer";
+import type { SearchQuery } from "../bindings/SearchQuery";
 import { toBackendError, type Backend } from "./backend";
 
 async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
@@ -96,6 +98,9 @@ export class TauriBackend implements Backend {
   }
   setPreferences(prefs: Preferences): Promise<Preferences> {
     return call("set_preferences", { prefs });
+  }
+  search(query: SearchQuery): Promise<SearchAnswer> {
+    return call("search", { query });
   }
   async uiReady(): Promise<void> {
     try {
