@@ -61,7 +61,9 @@ fn print_text(answer: &SearchAnswer) {
         return;
     }
     let shown = answer.hits.len();
-    let mut head = if shown as u32 == answer.total {
+    let mut head = if answer.total == 1 {
+        "1 result".to_owned()
+    } else if shown as u32 == answer.total {
         format!("{} results", answer.total)
     } else {
         format!("{} results, the first {shown} shown", answer.total)
