@@ -218,6 +218,14 @@ describe("the dialog", () => {
     if (clauseId) {
       expect(app.selectedClauseId).toBe(clauseId);
       expect(app.searchHighlight?.clauseId).toBe(clauseId);
+      expect(document.querySelector('[data-suggestion-ids~="search-hit"]')).not.toBeNull();
+      // Moving on forgets the marks.
+      app.moveClause(1);
+      await settle();
+      if (app.selectedClauseId !== clauseId) {
+        expect(app.searchHighlight).toBeNull();
+        expect(document.querySelector('[data-suggestion-ids~="search-hit"]')).toBeNull();
+      }
     }
   });
 
