@@ -14,6 +14,7 @@ use kryphal_app::{
 use kryphal_app::{
     ExportChoices, ExportSettings, ImportReport, Preferences, ScreenReport, UndoReport,
 };
+use kryphal_app::{SearchAnswer, SearchQuery};
 use kryphal_domain::{
     AuditEvent, Clause, Document, DocumentMeta, Finding, FindingInput, Suggestion,
 };
@@ -287,6 +288,12 @@ async fn redo(state: State<'_, AppState>) -> AppResult<Option<UndoReport>> {
     state.with(|lib| lib.redo())
 }
 
+/// Searches the library (answers "building" while the index is built at start).
+#[tauri::command]
+async fn search(state: State<'_, AppState>, query: SearchQuery) -> AppResult<SearchAnswer> {
+    state.with(|lib| lib.search(&query))
+}
+
 /// Called by the UI once the document list is painted; prints the time since
 /// start for `scripts/measure-startup.sh`.
 #[tauri::command]
@@ -324,6 +331,9 @@ fn open_library() -> AppResult<Library> {
         eprintln!("kryphal-desktop: {warning}");
     }
     lib.ensure_sample()?;
+    // Opens the search index and, when it is missing, stale or damaged,
+    // rebuilds it on a background thread; the window does not wait.
+    lib.start_search(true);
     Ok(lib)
 }
 
@@ -371,6 +381,7 @@ fn main() {
             export_document,
             export_settings,
             set_export_settings,
+            search,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

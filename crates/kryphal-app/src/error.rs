@@ -34,6 +34,8 @@ pub enum ErrorCode {
     DamagedFile,
     /// The file looks built to harm the importer (zip bomb, entity expansion).
     UnsafeFile,
+    /// The search index could not be used (the library itself is fine).
+    SearchUnavailable,
     /// Anything else: a bug.
     Internal,
 }

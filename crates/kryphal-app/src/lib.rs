@@ -26,6 +26,7 @@ mod error;
 mod export;
 pub mod prefs;
 pub mod sample;
+pub mod search;
 mod undo;
 mod workshop;
 
@@ -35,6 +36,10 @@ pub use export::{
 };
 pub use kryphal_rules::Rulebook as RulebookData;
 pub use prefs::Preferences;
+pub use search::{
+    ReindexReport, SearchAnswer, SearchFacet, SearchFacetValue, SearchFilter, SearchHit,
+    SearchQuery, SearchSegment, SearchStatus,
+};
 use undo::Edit;
 pub use undo::UndoReport;
 pub use workshop::{ClauseHeat, Count, MatrixCell, Overview, SectionCoverage};
@@ -136,6 +141,7 @@ pub struct Library {
     undo: Vec<Edit>,
     redo: Vec<Edit>,
     coalesce: std::time::Duration,
+    search: search::SearchState,
 }
 
 /// Where the library lives unless told otherwise: the OS data directory
@@ -198,6 +204,7 @@ impl Library {
             undo: Vec::new(),
             redo: Vec::new(),
             coalesce: undo::COALESCE,
+            search: search::SearchState::default(),
         })
     }
 

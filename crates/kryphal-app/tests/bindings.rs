@@ -21,6 +21,9 @@ fn export_all(dir: &Path) {
     kryphal_app::ExportSettings::export_all(&cfg).unwrap();
     kryphal_app::ExportChoices::export_all(&cfg).unwrap();
     kryphal_app::ExportReport::export_all(&cfg).unwrap();
+    kryphal_app::SearchQuery::export_all(&cfg).unwrap();
+    kryphal_app::SearchAnswer::export_all(&cfg).unwrap();
+    kryphal_app::ReindexReport::export_all(&cfg).unwrap();
     kryphal_rules::Rulebook::export_all(&cfg).unwrap();
     kryphal_domain::FindingInput::export_all(&cfg).unwrap();
     kryphal_domain::Finding::export_all(&cfg).unwrap();

@@ -12,6 +12,8 @@ use clap::{Parser, Subcommand};
 use kryphal_app::{AppError, ErrorCode, Library};
 use kryphal_domain::FindingInput;
 
+mod search;
+
 #[derive(Parser)]
 #[command(
     name = "kryphal",
@@ -124,6 +126,25 @@ enum Command {
     /// types, statuses, coverage and where the risks sit.
     Overview {
         doc: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search everything: clauses, findings, dismissals, document metadata.
+    Search {
+        /// Words and "quoted phrases"; any text is read as plain words.
+        query: String,
+        /// Narrow the results: KEY=VALUE with KEY one of document, type,
+        /// owner, crime, risk, status, kind. Repeatable.
+        #[arg(long = "filter", value_name = "KEY=VALUE")]
+        filters: Vec<String>,
+        /// Hits to show (default 20, at most 200).
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the search index from the library.
+    Reindex {
         #[arg(long)]
         json: bool,
     },
@@ -373,6 +394,13 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 ));
             }
         }
+        Command::Search {
+            query,
+            filters,
+            limit,
+            json,
+        } => search::search(&mut lib, query, &filters, limit, json)?,
+        Command::Reindex { json } => search::reindex(&mut lib, json)?,
         Command::List { json } => {
             let docs = lib.documents()?;
             if json {

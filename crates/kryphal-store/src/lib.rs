@@ -567,6 +567,29 @@ impl Store {
         .collect()
     }
 
+    /// The library's change counter: the id of the latest audit event (0 for
+    /// a library never written). Every change is audited, so it grows with
+    /// every write; the search index records it to know whether it is in step.
+    pub fn change_counter(&self) -> Result<u64> {
+        let id: i64 = self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?;
+        Ok(u64::try_from(id).unwrap_or(0))
+    }
+
+    /// The documents changed after change counter `since` (see
+    /// [`Store::change_counter`]), each once.
+    pub fn documents_changed_since(&self, since: u64) -> Result<Vec<String>> {
+        let since = i64::try_from(since).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT document_id FROM audit WHERE id > ?1 AND document_id IS NOT NULL",
+        )?;
+        let ids = stmt
+            .query_map([since], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    }
+
     /// Clauses per document id.
     pub fn clause_counts(&self) -> Result<std::collections::HashMap<String, u32>> {
         self.counts("SELECT document_id, count(*) FROM clauses GROUP BY document_id")

@@ -4,7 +4,8 @@
 // (toolbar, library, outline, clause, findings — also from text fields), n new finding,
 // a accept the clause's first open suggestion, d dismiss it (asks for the reason),
 // Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo (outside text fields, where the
-// browser's own text undo applies), ? the help overlay.
+// browser's own text undo applies), ? the help overlay, Ctrl+K or Ctrl+F the
+// search (also from text fields: neither is a text key).
 export type Shortcut =
   | "next"
   | "previous"
@@ -17,7 +18,8 @@ export type Shortcut =
   | "dismiss-suggestion"
   | "undo"
   | "redo"
-  | "help";
+  | "help"
+  | "search";
 
 /** True when keys typed on `el` are text, not commands. */
 export function isTypingTarget(el: Element | null): boolean {
@@ -42,6 +44,9 @@ export function shortcutFor(
   // F6 is no text key: it moves between the panes even from a text field.
   if (event.key === "F6" && !event.ctrlKey && !event.metaKey) {
     return event.shiftKey ? "previous-pane" : "next-pane";
+  }
+  if ((event.ctrlKey || event.metaKey) && !event.shiftKey && ["k", "f"].includes(event.key.toLowerCase())) {
+    return "search";
   }
   if (context.typing) return null;
   if (event.ctrlKey || event.metaKey) {

@@ -56,6 +56,8 @@ export class AppState {
   selectedDocId: string | null = $state(null);
   selectedClauseId: string | null = $state(null);
   selectedFindingId: string | null = $state(null);
+  /** Words of the search hit opened last, marked in its clause (features/search). */
+  searchHighlight: { clauseId: string; words: string[] } | null = $state(null);
 
   saveState: SaveState = $state("saved");
   saveError: BackendError | null = $state(null);

@@ -20,6 +20,8 @@ import type { ScreenReport } from "../bindings/ScreenReport";
 import type { Suggestion } from "../bindings/Suggestion";
 import type { ExportChoices } from "../bindings/ExportChoices";
 import type { ExportSettings } from "../bindings/ExportSettings";
+import type { SearchAnswer } from "../bindings/SearchAnswer";
+import type { SearchQuery } from "../bindings/SearchQuery";
 
 export interface Backend {
   /** `true` for the in-memory fake (the header says so). */
@@ -74,6 +76,12 @@ export interface Backend {
   exportSettings(): Promise<ExportSettings>;
   /** Saves the memo header fields in the library; returns what was stored. */
   setExportSettings(settings: ExportSettings): Promise<ExportSettings>;
+  /**
+   * Searches the whole library. Any text is a valid query (read as plain
+   * words); the answer's `status` is `building` while the index is built at
+   * start and `unavailable` (with a `message`) when it cannot be used.
+   */
+  search(query: SearchQuery): Promise<SearchAnswer>;
   /** Tells the shell the document list is painted (start-up time measurement). Never fails. */
   uiReady(): Promise<void>;
 }
@@ -95,6 +103,7 @@ export const ERROR_CODES = [
   "no_text_layer",
   "damaged_file",
   "unsafe_file",
+  "search_unavailable",
   "internal",
 ] as const satisfies readonly ErrorCode[];
 

@@ -24,6 +24,9 @@ import type { Backend, BackendError, ErrorCode } from "./backend";
 import { emptyFindingInput as emptyInput, inputOf } from "../finding";
 import { fakeImport, fingerprint } from "./fake-import";
 import { fakeScreen, type FakeRule } from "./fake-screen";
+import { fakeSearch } from "./fake-search";
+import type { SearchAnswer } from "../bindings/SearchAnswer";
+import type { SearchQuery } from "../bindings/SearchQuery";
 
 export interface FakeDocument {
   document: Document;
@@ -407,6 +410,10 @@ export class FakeBackend implements Backend {
       };
       return this.exportHeader;
     });
+  }
+
+  search(query: SearchQuery): Promise<SearchAnswer> {
+    return this.answer("search", { query }, () => fakeSearch(this.lib.documents, query));
   }
 
   async uiReady(): Promise<void> {

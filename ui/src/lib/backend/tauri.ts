@@ -20,6 +20,8 @@ import type { Suggestion } from "../bindings/Suggestion";
 import type { UndoReport } from "../bindings/UndoReport";
 import type { ExportChoices } from "../bindings/ExportChoices";
 import type { ExportSettings } from "../bindings/ExportSettings";
+import type { SearchAnswer } from "../bindings/SearchAnswer";
+import type { SearchQuery } from "../bindings/SearchQuery";
 import { toBackendError, type Backend } from "./backend";
 
 async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
@@ -111,6 +113,9 @@ export class TauriBackend implements Backend {
   }
   setExportSettings(settings: ExportSettings): Promise<ExportSettings> {
     return call("set_export_settings", { settings });
+  }
+  search(query: SearchQuery): Promise<SearchAnswer> {
+    return call("search", { query });
   }
   async uiReady(): Promise<void> {
     try {

@@ -1,0 +1,278 @@
+// The search dialog's logic and the dialog itself, through the whole UI
+// against the fake backend.
+import { flushSync, mount, tick, unmount } from "svelte";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import App from "../../App.svelte";
+import { FakeBackend } from "../../lib/backend/fake";
+import { sampleLibrary } from "../../lib/backend/sample";
+import type { SearchHit } from "../../lib/bindings/SearchHit";
+import { i18n } from "../../lib/i18n/index.svelte";
+import { segmentsOf } from "../../lib/spans";
+import { AppState } from "../../lib/state.svelte";
+import { shortcutFor } from "../../lib/keys";
+import { groupHits, moveActive, searchMarkFor, toggleFilter, visualOrder, wordSpans } from "./search";
+
+function hit(document_id: string, clause_id: string): SearchHit {
+  return {
+    kind: "clause",
+    document_id,
+    document_title: `Titel ${document_id}`,
+    clause_id,
+    finding_id: null,
+    suggestion_id: null,
+    label: clause_id,
+    position: 0,
+    segments: [],
+    cut_before: false,
+    cut_after: false,
+    matched_in: "text",
+    words: [],
+  };
+}
+
+describe("grouping", () => {
+  test("groups follow their best hit and number hits in visual order", () => {
+    const groups = groupHits([hit("a", "1"), hit("b", "2"), hit("a", "3"), hit("c", "4"), hit("b", "5")]);
+    expect(groups.map((g) => g.documentId)).toEqual(["a", "b", "c"]);
+    expect(groups[0]?.title).toBe("Titel a");
+    expect(groups.map((g) => g.hits.map((h) => [h.hit.clause_id, h.index]))).toEqual([
+      [["1", 0], ["3", 1]],
+      [["2", 2], ["5", 3]],
+      [["4", 4]],
+    ]);
+    expect(visualOrder(groups).map((h) => h.clause_id)).toEqual(["1", "3", "2", "5", "4"]);
+  });
+  test("no hits, no groups", () => {
+    expect(groupHits([])).toEqual([]);
+  });
+});
+
+describe("keyboard", () => {
+  test("arrows move and wrap, Home/End jump, other keys do nothing", () => {
+    expect(moveActive(-1, "ArrowDown", 3)).toBe(0);
+    expect(moveActive(-1, "ArrowUp", 3)).toBe(2);
+    expect(moveActive(0, "ArrowDown", 3)).toBe(1);
+    expect(moveActive(2, "ArrowDown", 3)).toBe(0);
+    expect(moveActive(0, "ArrowUp", 3)).toBe(2);
+    expect(moveActive(1, "End", 3)).toBe(2);
+    expect(moveActive(2, "Home", 3)).toBe(0);
+    expect(moveActive(1, "PageDown", 3)).toBe(2);
+    expect(moveActive(1, "x", 3)).toBeNull();
+    expect(moveActive(0, "ArrowDown", 0)).toBeNull();
+  });
+});
+
+describe("shortcuts", () => {
+  const key = (k: string, mods: Partial<KeyboardEvent> = {}) => ({
+    key: k,
+    ctrlKey: false,
+    metaKey: false,
+    altKey: false,
+    shiftKey: false,
+    defaultPrevented: false,
+    ...mods,
+  });
+  test("Ctrl+K and Ctrl+F open the search, also while typing; plain k and f do not", () => {
+    for (const typing of [false, true]) {
+      expect(shortcutFor(key("k", { ctrlKey: true }), { typing, inOutline: false })).toBe("search");
+      expect(shortcutFor(key("F", { ctrlKey: true }), { typing, inOutline: false })).toBe("search");
+    }
+    expect(shortcutFor(key("f"), { typing: false, inOutline: false })).toBeNull();
+    expect(shortcutFor(key("k", { ctrlKey: true, shiftKey: true }), { typing: false, inOutline: false })).toBeNull();
+  });
+});
+
+describe("filters", () => {
+  test("a chip toggles its filter on and off", () => {
+    const on = toggleFilter([], "kind", "clause");
+    expect(on).toEqual([{ key: "kind", value: "clause" }]);
+    expect(toggleFilter(on, "kind", "clause")).toEqual([]);
+    expect(toggleFilter(on, "kind", "finding")).toHaveLength(2);
+  });
+});
+
+describe("highlighting in the clause", () => {
+  test("words become UTF-8 byte spans, case-insensitive, overlaps merged", () => {
+    const text = "Utdrag ur belastningsregistret. Ett nytt utdrag ur Belastningsregistret!";
+    const spans = wordSpans(text, ["belastningsregistret", "utdrag"]);
+    // "Utdrag" at 0; "belastningsregistret" at byte 10; the second pair further on.
+    expect(spans[0]).toEqual({ start: 0, end: 6 });
+    expect(spans[1]).toEqual({ start: 10, end: 30 });
+    expect(spans).toHaveLength(4);
+    const segs = segmentsOf(text, [{ id: "s", spans }]);
+    expect(segs.filter((s) => s.ids.length > 0).map((s) => s.text)).toEqual([
+      "Utdrag",
+      "belastningsregistret",
+      "utdrag",
+      "Belastningsregistret",
+    ]);
+  });
+  test("offsets count å, ä and ö as two bytes", () => {
+    const spans = wordSpans("Åtgärd för leverantör", ["leverantör"]);
+    expect(spans).toEqual([{ start: 14, end: 25 }]);
+  });
+  test("only the clause the hit pointed at is marked", () => {
+    const clause = { id: "c1", text: "ett registerutdrag" };
+    expect(searchMarkFor(clause, { clauseId: "c2", words: ["registerutdrag"] })).toBeNull();
+    expect(searchMarkFor(clause, { clauseId: "c1", words: ["registerutdrag"] })?.spans).toEqual([
+      { start: 4, end: 18 },
+    ]);
+    expect(searchMarkFor(clause, { clauseId: "c1", words: ["saknas"] })).toBeNull();
+  });
+});
+
+describe("the dialog", () => {
+  let target: HTMLElement;
+  let component: ReturnType<typeof mount>;
+  let backend: FakeBackend;
+  let app: AppState;
+  const all = (testid: string) => [...document.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
+  const one = (testid: string) => all(testid)[0] as HTMLElement;
+
+  async function settle() {
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(0);
+      await tick();
+    }
+    flushSync();
+  }
+  function key(el: Element, k: string, init: KeyboardEventInit = {}) {
+    el.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true, ...init }));
+    flushSync();
+  }
+  async function typeQuery(q: string) {
+    const input = one("search-input") as HTMLInputElement;
+    input.value = q;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    flushSync();
+    await vi.advanceTimersByTimeAsync(200);
+    await settle();
+  }
+
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    i18n.set("sv");
+    backend = new FakeBackend(sampleLibrary());
+    app = new AppState(backend);
+    target = document.createElement("div");
+    document.body.appendChild(target);
+    component = mount(App, { target, props: { app } });
+    await settle();
+  });
+  afterEach(() => {
+    unmount(component);
+    target.remove();
+    vi.useRealTimers();
+  });
+
+  test("Ctrl+K opens it, typing searches once after a pause, Escape closes", async () => {
+    key(document.body, "k", { ctrlKey: true });
+    await settle();
+    expect(one("search-dialog")).toBeTruthy();
+    expect(document.activeElement).toBe(one("search-input"));
+    const input = one("search-input") as HTMLInputElement;
+    for (const q of ["l", "le", "lev"]) {
+      input.value = q;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      flushSync();
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    expect(backend.callsOf("search")).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(200);
+    await settle();
+    expect(backend.callsOf("search")).toHaveLength(1);
+    key(one("search-input"), "Escape");
+    await settle();
+    expect(all("search-dialog")).toHaveLength(0);
+  });
+
+  test("Ctrl+F opens it from a text field too", async () => {
+    const field = document.createElement("textarea");
+    target.appendChild(field);
+    field.focus();
+    key(field, "f", { ctrlKey: true });
+    await settle();
+    expect(all("search-dialog")).toHaveLength(1);
+  });
+
+  test("hits grouped by document, snippets as text with marks, arrows and Enter open the clause", async () => {
+    key(document.body, "k", { ctrlKey: true });
+    await settle();
+    const word = firstWordOfSecondClause(app);
+    await typeQuery(word);
+    const hits = all("search-hit");
+    expect(hits.length).toBeGreaterThan(0);
+    expect(all("search-group").length).toBeGreaterThan(0);
+    const marks = [...document.querySelectorAll('[data-testid="search-snippet"] mark')];
+    expect(marks.length).toBeGreaterThan(0);
+    expect(marks.every((m) => m.children.length === 0)).toBe(true);
+    expect(one("search-input").getAttribute("aria-activedescendant")).toBe(hits[0]?.id);
+    key(one("search-input"), "ArrowDown");
+    const expected = hits.length > 1 ? hits[1] : hits[0];
+    expect(one("search-input").getAttribute("aria-activedescendant")).toBe(expected?.id);
+    expect(expected?.getAttribute("aria-selected")).toBe("true");
+    const clauseId = expected?.dataset.clauseId;
+    key(one("search-input"), "Enter");
+    await settle();
+    expect(all("search-dialog")).toHaveLength(0);
+    if (clauseId) {
+      expect(app.selectedClauseId).toBe(clauseId);
+      expect(app.searchHighlight?.clauseId).toBe(clauseId);
+      expect(document.querySelector('[data-suggestion-ids~="search-hit"]')).not.toBeNull();
+      // Moving on forgets the marks.
+      app.moveClause(1);
+      await settle();
+      if (app.selectedClauseId !== clauseId) {
+        expect(app.searchHighlight).toBeNull();
+        expect(document.querySelector('[data-suggestion-ids~="search-hit"]')).toBeNull();
+      }
+    }
+  });
+
+  test("a hostile query shows no error and markup stays text", async () => {
+    key(document.body, "k", { ctrlKey: true });
+    await settle();
+    await typeQuery('"unbalanced AND ( <b>x</b>');
+    expect(one("search-status").dataset.state).not.toBe("error");
+    expect(document.querySelector('[data-testid="search-results"] b')).toBeNull();
+  });
+
+  test("a facet chip narrows the results", async () => {
+    key(document.body, "k", { ctrlKey: true });
+    await settle();
+    await typeQuery(firstWordOfSecondClause(app));
+    const chips = all("search-facet-value").filter((c) => c.dataset.key === "kind");
+    if (chips.length < 2) return; // only one kind of hit: nothing to narrow
+    const before = all("search-hit").length;
+    chips[chips.length - 1]?.click();
+    await vi.advanceTimersByTimeAsync(200);
+    await settle();
+    expect(all("search-hit").length).toBeLessThan(before);
+    const last = backend.callsOf("search").at(-1)?.args as { query: { filters: unknown[] } };
+    expect(last.query.filters).toHaveLength(1);
+  });
+
+  test("while the index is built, the dialog says so and searches again by itself", async () => {
+    const real = backend.search.bind(backend);
+    let building = true;
+    backend.search = async (q) => {
+      const a = await real(q);
+      return building ? { ...a, status: "building", hits: [], total: 0, facets: [] } : a;
+    };
+    key(document.body, "k", { ctrlKey: true });
+    await settle();
+    await typeQuery(firstWordOfSecondClause(app));
+    expect(one("search-status").dataset.state).toBe("building");
+    building = false;
+    await vi.advanceTimersByTimeAsync(800);
+    await settle();
+    expect(one("search-status").dataset.state).toBe("ready");
+    expect(all("search-hit").length).toBeGreaterThan(0);
+  });
+});
+
+/** A word of the open document, long enough to search for. */
+function firstWordOfSecondClause(app: AppState): string {
+  const text = app.clauses[1]?.text ?? app.clauses[0]?.text ?? "";
+  return text.split(/[^\p{L}]+/u).find((w) => w.length >= 6) ?? "och";
+}
