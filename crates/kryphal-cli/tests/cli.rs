@@ -1,13 +1,10 @@
 //! The `kryphal` binary, run as a user would, on a real library file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../kryphal-app/sample/reglemente-kundval-hemtjanst.md"
-);
+mod common;
+use common::SAMPLE;
 
 struct Env {
     dir: tempfile::TempDir,
@@ -31,27 +28,7 @@ impl Env {
         self.run_with_stdin(args, None)
     }
     fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kryphal"))
-            .arg("--library")
-            .arg(self.lib())
-            .args(args)
-            .env("KRYPHAL_USER", "testare")
-            .env_remove("KRYPHAL_LIBRARY")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        if let Some(text) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(text.as_bytes())
-                .unwrap();
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().unwrap()
+        common::kryphal(&self.lib(), args, stdin)
     }
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);

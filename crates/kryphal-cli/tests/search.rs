@@ -2,12 +2,10 @@
 //! library file with its index folder beside it.
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../kryphal-app/sample/reglemente-kundval-hemtjanst.md"
-);
+mod common;
+use common::SAMPLE;
 
 struct Env {
     dir: tempfile::TempDir,
@@ -25,28 +23,7 @@ impl Env {
         self.dir.path().join("lib.kryphal")
     }
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kryphal"))
-            .arg("--library")
-            .arg(self.lib())
-            .args(args)
-            .env("KRYPHAL_USER", "testare")
-            .env_remove("KRYPHAL_LIBRARY")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        if let Some(text) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(text.as_bytes())
-                .unwrap();
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().unwrap()
+        common::kryphal(&self.lib(), args, stdin)
     }
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args, None);

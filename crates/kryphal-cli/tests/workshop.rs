@@ -1,46 +1,17 @@
 //! `kryphal workshop …` and `kryphal overview`, run as a facilitator would.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../kryphal-app/sample/reglemente-kundval-hemtjanst.md"
-);
+mod common;
+use common::SAMPLE;
 
 fn run(lib: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kryphal"))
-        .arg("--library")
-        .arg(lib)
-        .args(args)
-        .env("KRYPHAL_USER", "samordnare")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
+    common::kryphal(lib, args, stdin)
 }
 
 fn ok(lib: &Path, args: &[&str], stdin: Option<&str>) -> String {
-    let out = run(lib, args, stdin);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::succeeded(args, run(lib, args, stdin))
 }
 
 fn json(lib: &Path, args: &[&str]) -> serde_json::Value {
