@@ -22,10 +22,15 @@ export interface MountedApp {
   cleanup: () => void;
 }
 
-export async function mountApp(library: FakeLibrary = sampleLibrary()): Promise<MountedApp> {
+export async function mountApp(
+  library: FakeLibrary = sampleLibrary(),
+  /** Runs on the fake before the app starts (e.g. to store settings). */
+  prepare?: (backend: FakeBackend) => Promise<unknown>,
+): Promise<MountedApp> {
   vi.useFakeTimers();
   i18n.set("sv");
   const backend = new FakeBackend(library);
+  if (prepare) await prepare(backend);
   const app = new AppState(backend);
   const target = document.createElement("div");
   document.body.appendChild(target);

@@ -1,27 +1,17 @@
 // Comments on a finding, through the whole UI against the fake backend.
-import { flushSync, mount, tick, unmount } from "svelte";
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import App from "../../App.svelte";
-import { FakeBackend } from "../../lib/backend/fake";
+import { flushSync } from "svelte";
+import { afterEach, beforeEach, expect, test } from "vitest";
+import type { FakeBackend } from "../../lib/backend/fake";
 import { sampleLibrary } from "../../lib/backend/sample";
-import { i18n } from "../../lib/i18n/index.svelte";
-import { AppState } from "../../lib/state.svelte";
+import type { AppState } from "../../lib/state.svelte";
+import { mountApp, type MountedApp } from "../../test/mountApp";
 
-let target: HTMLElement;
-let component: ReturnType<typeof mount>;
+let m: MountedApp;
+let all: MountedApp["all"];
+let one: MountedApp["one"];
+let settle: MountedApp["settle"];
 let backend: FakeBackend;
 let app: AppState;
-
-const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
-const one = (testid: string) => all(testid)[0] as HTMLElement;
-
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await vi.advanceTimersByTimeAsync(0);
-    await tick();
-  }
-  flushSync();
-}
 
 function type(el: HTMLTextAreaElement, value: string) {
   el.value = value;
@@ -30,22 +20,12 @@ function type(el: HTMLTextAreaElement, value: string) {
 }
 
 beforeEach(async () => {
-  vi.useFakeTimers();
-  i18n.set("sv");
-  backend = new FakeBackend(sampleLibrary());
-  app = new AppState(backend);
-  target = document.createElement("div");
-  document.body.appendChild(target);
-  component = mount(App, { target, props: { app } });
-  await settle();
+  m = await mountApp(sampleLibrary());
+  ({ all, one, settle, backend, app } = m);
   await app.selectClause("c-2-1-2");
   await settle();
 });
-afterEach(() => {
-  unmount(component);
-  target.remove();
-  vi.useRealTimers();
-});
+afterEach(() => m.cleanup());
 
 test("adding a comment shows it with its author; unsaved edits are saved first and kept", async () => {
   const section = one("finding-comments");
