@@ -32,8 +32,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use kryphal_rules::Rulebook;
 use kryphal_search::{
-    Facet, HitKind, IndexHealth, IndexedDocument, MatchedIn, SearchError, SearchIndex,
-    SearchRequest,
+    Facet, IndexHealth, IndexedDocument, MatchedIn, SearchError, SearchIndex, SearchRequest,
 };
 use kryphal_store::Store;
 use serde::{Deserialize, Serialize};
@@ -535,14 +534,4 @@ impl Library {
             message: open.note.clone(),
         })
     }
-}
-
-/// The kinds a hit can have, for parsing `--filter kind=…` and for docs.
-pub fn hit_kinds() -> [&'static str; 4] {
-    [
-        HitKind::Document.as_str(),
-        HitKind::Clause.as_str(),
-        HitKind::Finding.as_str(),
-        HitKind::Dismissal.as_str(),
-    ]
 }
