@@ -249,21 +249,41 @@ impl Library {
     /// The minutes of a session as Markdown (attendees; per clause the
     /// decision and the agreed risk levels).
     pub fn workshop_minutes(&self, id: &str) -> AppResult<String> {
+        self.with_minutes(id, |m| Ok(kryphal_export::minutes_markdown(m)))
+    }
+
+    /// Writes the minutes of a session to `out` (whole or not at all), as
+    /// `md` or `docx`.
+    pub fn export_minutes(&self, id: &str, format: &str, out: &std::path::Path) -> AppResult<()> {
+        let bytes = match format {
+            "md" => self.workshop_minutes(id)?.into_bytes(),
+            "docx" => self.with_minutes(id, |m| {
+                kryphal_export::minutes_docx(m)
+                    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))
+            })?,
+            other => {
+                return Err(invalid(format!(
+                    "Minutes can be written as md or docx, not “{other}”."
+                )));
+            }
+        };
+        crate::write_atomically(out, &bytes)
+    }
+
+    fn with_minutes<T>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&kryphal_export::Minutes<'_>) -> AppResult<T>,
+    ) -> AppResult<T> {
         let record = self.workshop(id)?;
         let view = self.document(&record.session.document_id)?;
-        Ok(kryphal_export::minutes_markdown(&kryphal_export::Minutes {
+        f(&kryphal_export::Minutes {
             record: &record,
             document: &view.document,
             outline: &view.outline,
             findings: &view.findings,
             rulebook: &self.rulebook,
-        }))
-    }
-
-    /// Writes the minutes of a session to `out` (whole or not at all).
-    pub fn export_minutes(&self, id: &str, out: &std::path::Path) -> AppResult<()> {
-        let text = self.workshop_minutes(id)?;
-        crate::write_atomically(out, text.as_bytes())
+        })
     }
 
     /// The overview of a document's analysis.

@@ -204,11 +204,13 @@ enum WorkshopCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Write a session's minutes (Markdown) to --out.
+    /// Write a session's minutes to --out, as md (default) or docx.
     Minutes {
         session: String,
         #[arg(long)]
         out: PathBuf,
+        #[arg(long, default_value = "md")]
+        format: String,
     },
 }
 
@@ -730,7 +732,11 @@ fn workshop(lib: &mut kryphal_app::Library, command: WorkshopCommand) -> Result<
                 outln!("{}", lib.workshop_minutes(&session)?.trim_end());
             }
         }
-        WorkshopCommand::Minutes { session, out } => lib.export_minutes(&session, &out)?,
+        WorkshopCommand::Minutes {
+            session,
+            out,
+            format,
+        } => lib.export_minutes(&session, &format, &out)?,
     }
     Ok(())
 }

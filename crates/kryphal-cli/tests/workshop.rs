@@ -1,7 +1,7 @@
 //! `kryphal workshop …` and `kryphal overview`, run as a facilitator would.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 mod common;
 use common::SAMPLE;
@@ -123,6 +123,70 @@ fn a_session_from_start_to_minutes() {
             "minutes lack {expected:?}:\n{minutes}"
         );
     }
+
+    // The same minutes as Word, read back by LibreOffice and pdftotext.
+    let docx = dir.path().join("minnesanteckningar.docx");
+    ok(
+        &lib,
+        &[
+            "workshop",
+            "minutes",
+            &sid,
+            "--format",
+            "docx",
+            "--out",
+            docx.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
+    let profile = format!(
+        "-env:UserInstallation=file://{}/lo-profile",
+        dir.path().display()
+    );
+    let converted = Command::new("soffice")
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(dir.path())
+        .arg(&docx)
+        .output()
+        .expect("soffice runs (Debian package libreoffice-writer-nogui)");
+    assert!(
+        converted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&converted.stderr)
+    );
+    let text = Command::new("pdftotext")
+        .arg(dir.path().join("minnesanteckningar.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (Debian package poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for expected in [
+        "Minnesanteckningar: Genomgång med hemtjänsten",
+        "Anna Berg",
+        "Bordlagt",
+        "Omar vill vänta.",
+        "Mycket hög",
+    ] {
+        assert!(
+            text.contains(expected),
+            "the Word minutes lack {expected:?}:\n{text}"
+        );
+    }
+    let bad = run(
+        &lib,
+        &[
+            "workshop", "minutes", &sid, "--format", "pdf", "--out", "x.pdf",
+        ],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("md or docx"));
 
     let overview = json(&lib, &["overview", &doc, "--json"]);
     assert_eq!(overview["reviewed"], 1);

@@ -46,7 +46,7 @@ mod pdf;
 mod register;
 mod texts;
 
-pub use minutes::{Minutes, minutes_markdown};
+pub use minutes::{Minutes, minutes_docx, minutes_markdown};
 
 pub use json::{ANALYSIS_FORMAT_VERSION, ANALYSIS_KIND, ImportedAnalysis, parse_analysis_json};
 

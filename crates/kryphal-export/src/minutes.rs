@@ -1,12 +1,12 @@
 //! Minutes of a workshop session: who took part, and per clause the room's
 //! decision (with any dissent) and the risk levels it agreed on.
 
-use std::fmt::Write;
-
 use kryphal_domain::{DecisionKind, Document, Finding, Outline, WorkshopRecord};
 use kryphal_rules::Rulebook;
 
-use crate::markdown::inline;
+use crate::memo::{Block, Span};
+use crate::model::Prepared;
+use crate::{Analysis, ExportError, ExportInput, ExportOptions, MemoHeader, docx, markdown};
 
 /// Everything minutes are made from.
 pub struct Minutes<'a> {
@@ -25,38 +25,37 @@ fn decision_text(d: DecisionKind) -> &'static str {
     }
 }
 
-/// The minutes as Markdown, in Swedish.
-pub fn minutes_markdown(m: &Minutes<'_>) -> String {
+/// The minutes as blocks, in Swedish: the same content becomes Markdown or Word.
+fn blocks(m: &Minutes<'_>) -> Vec<Block> {
     let s = &m.record.session;
-    let mut out = String::new();
-    let _ = writeln!(out, "# Minnesanteckningar: {}\n", inline(&s.title));
-    let _ = writeln!(out, "- **Dokument:** {}", inline(&m.document.meta.title));
+    let mut out = vec![Block::Title(format!("Minnesanteckningar: {}", s.title))];
+    let mut fields = vec![("Dokument".to_string(), m.document.meta.title.clone())];
     if !m.document.meta.dnr.trim().is_empty() {
-        let _ = writeln!(out, "- **Dnr:** {}", inline(&m.document.meta.dnr));
+        fields.push(("Dnr".into(), m.document.meta.dnr.clone()));
     }
-    let _ = writeln!(out, "- **Datum:** {}", inline(&s.held_on));
-    let _ = writeln!(out, "- **Ledd av:** {}", inline(&s.started_by));
-    let _ = writeln!(
-        out,
-        "- **Status:** {}\n",
-        if s.ended_at.is_some() {
-            "avslutad"
-        } else {
-            "pågår"
-        }
-    );
-
-    let _ = writeln!(out, "## Deltagare\n");
-    if s.attendees.is_empty() {
-        let _ = writeln!(out, "Inga deltagare antecknade.\n");
+    fields.push(("Datum".into(), s.held_on.clone()));
+    fields.push(("Ledd av".into(), s.started_by.clone()));
+    let state = if s.ended_at.is_some() {
+        "avslutad"
     } else {
-        for a in &s.attendees {
-            let _ = writeln!(out, "- {}", inline(a));
-        }
-        out.push('\n');
+        "pågår"
+    };
+    fields.push(("Status".into(), state.into()));
+    out.push(Block::Fields(fields));
+
+    out.push(Block::Heading(1, "Deltagare".into()));
+    if s.attendees.is_empty() {
+        out.push(Block::Para(vec![Span::plain("Inga deltagare antecknade.")]));
+    } else {
+        out.push(Block::Bullets(
+            s.attendees
+                .iter()
+                .map(|a| vec![Span::plain(a.clone())])
+                .collect(),
+        ));
     }
 
-    let _ = writeln!(out, "## Beslut och bedömningar\n");
+    out.push(Block::Heading(1, "Beslut och bedömningar".into()));
     let mut clauses = m.outline.clauses.clone();
     clauses.sort_by_key(|c| c.position);
     let level_label = |id: Option<&str>| {
@@ -81,41 +80,81 @@ pub fn minutes_markdown(m: &Minutes<'_>) -> String {
             continue;
         }
         any = true;
-        let _ = writeln!(out, "### {}\n", inline(&c.label));
-        let _ = writeln!(out, "> {}\n", inline(&c.text));
+        out.push(Block::Heading(2, c.label.clone()));
+        out.push(Block::Quote(c.text.clone()));
         if let Some(d) = decision {
-            let _ = writeln!(out, "**Beslut:** {}.", decision_text(d.decision));
+            let mut spans = vec![
+                Span::bold("Beslut:"),
+                Span::plain(format!(" {}.", decision_text(d.decision))),
+            ];
             if !d.dissent.is_empty() {
-                let _ = writeln!(out, " **Avvikande mening:** {}", inline(&d.dissent));
+                spans.push(Span::bold(" Avvikande mening:"));
+                spans.push(Span::plain(format!(" {}", d.dissent)));
             }
-            out.push('\n');
+            out.push(Block::Para(spans));
         }
-        for j in judged {
-            let title = m
-                .findings
-                .iter()
-                .find(|f| f.id == j.finding_id)
-                .map(|f| f.input.unintended_consequence.trim().to_string())
-                .filter(|t| !t.is_empty())
-                .unwrap_or_else(|| "Fynd utan beskrivning".into());
-            let _ = writeln!(
-                out,
-                "- {}: sannolikhet {} × konsekvens {} — **{}**{}",
-                inline(&title),
-                j.likelihood,
-                j.impact,
-                level_label(j.risk_level.as_deref()),
-                if j.note.is_empty() {
-                    String::new()
-                } else {
-                    format!(". {}", inline(&j.note))
-                }
-            );
+        if !judged.is_empty() {
+            out.push(Block::Bullets(
+                judged
+                    .iter()
+                    .map(|j| {
+                        let title = m
+                            .findings
+                            .iter()
+                            .find(|f| f.id == j.finding_id)
+                            .map(|f| {
+                                let t = f.input.unintended_consequence.trim();
+                                t.trim_end_matches(['.', ':']).to_string()
+                            })
+                            .filter(|t| !t.is_empty())
+                            .unwrap_or_else(|| "Fynd utan beskrivning".into());
+                        let mut spans = vec![
+                            Span::plain(format!(
+                                "{title}: sannolikhet {} × konsekvens {} — ",
+                                j.likelihood, j.impact
+                            )),
+                            Span::bold(level_label(j.risk_level.as_deref())),
+                        ];
+                        if !j.note.is_empty() {
+                            spans.push(Span::plain(format!(". {}", j.note)));
+                        }
+                        spans
+                    })
+                    .collect(),
+            ));
         }
-        out.push('\n');
     }
     if !any {
-        let _ = writeln!(out, "Inga beslut eller bedömningar antecknades.\n");
+        out.push(Block::Para(vec![Span::plain(
+            "Inga beslut eller bedömningar antecknades.",
+        )]));
     }
     out
+}
+
+/// The minutes as Markdown, in Swedish.
+pub fn minutes_markdown(m: &Minutes<'_>) -> String {
+    markdown::render(&blocks(m))
+}
+
+/// The minutes as a Word document (the memo's styles), in Swedish.
+pub fn minutes_docx(m: &Minutes<'_>) -> Result<Vec<u8>, ExportError> {
+    let analysis = Analysis {
+        document: m.document.clone(),
+        outline: m.outline.clone(),
+        findings: m.findings.to_vec(),
+        suggestions: Vec::new(),
+    };
+    let options = ExportOptions {
+        header: MemoHeader {
+            date: m.record.session.held_on.clone(),
+            ..MemoHeader::default()
+        },
+        ..ExportOptions::default()
+    };
+    let input = ExportInput {
+        analysis: &analysis,
+        rulebook: m.rulebook,
+    };
+    docx::memo(&Prepared::new(&input, &options), &blocks(m))
 }
