@@ -795,28 +795,16 @@ impl Store {
         finding_id: &str,
         comment: &Comment,
     ) -> Result<Vec<Comment>> {
-        let finding = self.finding(finding_id)?;
-        let mut comments = finding.comments;
+        let mut comments = self.finding(finding_id)?.comments;
         comments.push(comment.clone());
-        self.write(
+        self.write_comments(
             stamp,
-            Audit {
-                action: "finding.comment",
-                entity: "finding",
-                entity_id: finding_id,
-                document_id: Some(&finding.document_id),
-                before: None,
-                after: Some(serde_json::to_value(comment)?),
-            },
-            |tx| {
-                tx.execute(
-                    "UPDATE findings SET comments = ?2 WHERE id = ?1",
-                    params![finding_id, serde_json::to_string(&comments)?],
-                )?;
-                Ok(())
-            },
-        )?;
-        Ok(comments)
+            finding_id,
+            "finding.comment",
+            None,
+            Some(comment),
+            comments,
+        )
     }
 
     /// Removes the latest comment equal to `comment` (undo of a comment);
@@ -827,8 +815,7 @@ impl Store {
         finding_id: &str,
         comment: &Comment,
     ) -> Result<Vec<Comment>> {
-        let finding = self.finding(finding_id)?;
-        let mut comments = finding.comments;
+        let mut comments = self.finding(finding_id)?.comments;
         let Some(at) = comments.iter().rposition(|c| c == comment) else {
             return Err(StoreError::NotFound {
                 what: "Comment",
@@ -836,15 +823,37 @@ impl Store {
             });
         };
         comments.remove(at);
+        self.write_comments(
+            stamp,
+            finding_id,
+            "finding.uncomment",
+            Some(comment),
+            None,
+            comments,
+        )
+    }
+
+    /// Stores a finding's comment list, audited as `action` with the one
+    /// comment added (`after`) or taken away (`before`).
+    fn write_comments(
+        &mut self,
+        stamp: &Stamp,
+        finding_id: &str,
+        action: &str,
+        before: Option<&Comment>,
+        after: Option<&Comment>,
+        comments: Vec<Comment>,
+    ) -> Result<Vec<Comment>> {
+        let document_id = self.finding(finding_id)?.document_id;
         self.write(
             stamp,
             Audit {
-                action: "finding.uncomment",
+                action,
                 entity: "finding",
                 entity_id: finding_id,
-                document_id: Some(&finding.document_id),
-                before: Some(serde_json::to_value(comment)?),
-                after: None,
+                document_id: Some(&document_id),
+                before: before.map(serde_json::to_value).transpose()?,
+                after: after.map(serde_json::to_value).transpose()?,
             },
             |tx| {
                 tx.execute(
