@@ -118,6 +118,23 @@ export async function waitSaved(browser, { stableMs = 1_000, timeout = UI_TIMEOU
   );
 }
 
+/** Opens the seeded sample document (*Reglemente för kundval…*) from the library list. */
+export async function openSample(browser) {
+  await shown(browser, 'doc-list');
+  const item = await until(
+    browser,
+    async () => {
+      for (const el of await browser.$$(`${tid('doc-list')} ${tid('doc-item')}`)) {
+        if (/kundval/i.test(await el.getText())) return el;
+      }
+      return false;
+    },
+    'no doc-item containing "kundval" (was the sample document seeded?)',
+  );
+  await item.click();
+  await shown(browser, 'outline');
+}
+
 /** Short settling pause before an X11 screenshot (the only sleep the tests use). */
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved } from '../lib/harness.mjs';
+import { screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample } from '../lib/harness.mjs';
 
 const REASON = 'Utdraget begärs också vid varje förlängning av avtalet; se avsnitt 9.';
 const STALE_WORDS = 'ett år gammalt';
@@ -19,22 +19,6 @@ const ALTERNATIVE = 'Kommunen hämtar uppgifterna själv med samtycke, vid ansö
 /** A question of the default pack without a fixed field: its answer goes to `answers`. */
 const FREE_QUESTION = 'answer-skyddsfaktorer';
 const FREE_ANSWER = 'Årlig uppföljning med stickprov.';
-
-async function openSample(browser) {
-  await shown(browser, 'doc-list');
-  const item = await until(
-    browser,
-    async () => {
-      for (const el of await browser.$$(`${tid('doc-list')} ${tid('doc-item')}`)) {
-        if (/kundval/i.test(await el.getText())) return el;
-      }
-      return false;
-    },
-    'no doc-item containing "kundval" (was the sample document seeded?)',
-  );
-  await item.click();
-  await shown(browser, 'outline');
-}
 
 /** Selects the clause numbered `number` (e.g. "4.5") whose text contains `words`; returns its id. */
 async function selectClauseNumbered(browser, number, words) {

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { axeViolations, screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved } from '../lib/harness.mjs';
+import { axeViolations, screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample } from '../lib/harness.mjs';
 
 const USER_NAME = 'Testa Testsson';
 const CONSEQUENCE = 'Ersättning kan betalas ut för insatser som aldrig utförts.';
@@ -34,22 +34,6 @@ owner: Kommunstyrelsen
 
 1.2 En andra klausul utan kod.
 `;
-
-async function openSample(browser) {
-  await shown(browser, 'doc-list');
-  const item = await until(
-    browser,
-    async () => {
-      for (const el of await browser.$$(`${tid('doc-list')} ${tid('doc-item')}`)) {
-        if (/kundval/i.test(await el.getText())) return el;
-      }
-      return false;
-    },
-    'no doc-item containing "kundval" (was the sample document seeded?)',
-  );
-  await item.click();
-  await shown(browser, 'outline');
-}
 
 async function consequenceValue(browser) {
   const el = browser.$(tid('finding-consequence'));

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
-import { ARTIFACTS, axeViolations, screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved } from '../lib/harness.mjs';
+import { ARTIFACTS, axeViolations, screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample } from '../lib/harness.mjs';
 
 const run = promisify(execFile);
 const USER_NAME = 'Eva Exportsson';
@@ -52,18 +52,6 @@ function zipEntry(file, name) {
     p += 46 + nameLen + extraLen + commentLen;
   }
   throw new Error(`${file} has no ${name}`);
-}
-
-async function openSample(browser) {
-  await shown(browser, 'doc-list');
-  const item = await until(browser, async () => {
-    for (const el of await browser.$$(`${tid('doc-list')} ${tid('doc-item')}`)) {
-      if (/kundval/i.test(await el.getText())) return el;
-    }
-    return false;
-  }, 'no doc-item containing "kundval" (was the sample document seeded?)');
-  await item.click();
-  await shown(browser, 'outline');
 }
 
 /** Sets the finding's status, whether the pack shows it as radios or as a select. */
