@@ -1,14 +1,12 @@
 // The search dialog's logic and the dialog itself, through the whole UI
 // against the fake backend.
-import { flushSync, mount, tick, unmount } from "svelte";
+import { flushSync } from "svelte";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import App from "../../App.svelte";
-import { FakeBackend } from "../../lib/backend/fake";
-import { sampleLibrary } from "../../lib/backend/sample";
+import type { FakeBackend } from "../../lib/backend/fake";
 import type { SearchHit } from "../../lib/bindings/SearchHit";
-import { i18n } from "../../lib/i18n/index.svelte";
 import { segmentsOf } from "../../lib/spans";
-import { AppState } from "../../lib/state.svelte";
+import type { AppState } from "../../lib/state.svelte";
+import { mountApp, type MountedApp } from "../../test/mountApp";
 import { shortcutFor } from "../../lib/keys";
 import { groupHits, moveActive, searchMarkFor, toggleFilter, visualOrder, wordSpans } from "./search";
 
@@ -122,20 +120,13 @@ describe("highlighting in the clause", () => {
 });
 
 describe("the dialog", () => {
+  let m: MountedApp;
   let target: HTMLElement;
-  let component: ReturnType<typeof mount>;
   let backend: FakeBackend;
   let app: AppState;
+  let settle: MountedApp["settle"];
   const all = (testid: string) => [...document.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
   const one = (testid: string) => all(testid)[0] as HTMLElement;
-
-  async function settle() {
-    for (let i = 0; i < 5; i++) {
-      await vi.advanceTimersByTimeAsync(0);
-      await tick();
-    }
-    flushSync();
-  }
   function key(el: Element, k: string, init: KeyboardEventInit = {}) {
     el.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true, ...init }));
     flushSync();
@@ -150,20 +141,10 @@ describe("the dialog", () => {
   }
 
   beforeEach(async () => {
-    vi.useFakeTimers();
-    i18n.set("sv");
-    backend = new FakeBackend(sampleLibrary());
-    app = new AppState(backend);
-    target = document.createElement("div");
-    document.body.appendChild(target);
-    component = mount(App, { target, props: { app } });
-    await settle();
+    m = await mountApp();
+    ({ target, backend, app, settle } = m);
   });
-  afterEach(() => {
-    unmount(component);
-    target.remove();
-    vi.useRealTimers();
-  });
+  afterEach(() => m.cleanup());
 
   test("Ctrl+K opens it, typing searches once after a pause, Escape closes", async () => {
     key(document.body, "k", { ctrlKey: true });
