@@ -14,11 +14,18 @@ use kryphal_app::{
 use kryphal_app::{
     ExportChoices, ExportSettings, ImportReport, Preferences, ScreenReport, UndoReport,
 };
+use kryphal_app::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 use kryphal_app::{SearchAnswer, SearchQuery};
 use kryphal_domain::{
-    AuditEvent, Clause, Document, DocumentMeta, Finding, FindingInput, Suggestion,
+    AuditEvent, Clause, Decision, DecisionKind, Document, DocumentMeta, Finding, FindingInput,
+    Judgement, Suggestion, WorkshopNote, WorkshopRecord, WorkshopSession,
 };
-use tauri::State;
+use tauri::{Emitter, Manager, State};
+
+/// The projector window's label.
+const PRESENTER: &str = "presenter";
+/// The event both windows listen to: the presentation state, or null when it ended.
+const PRESENTATION_EVENT: &str = "presentation";
 
 /// The open library, or why it could not be opened (shown by the UI).
 struct AppState {
@@ -27,12 +34,35 @@ struct AppState {
     /// Test hook `--export-dir DIR`: exports go to `DIR/<suggested name>`
     /// without the save dialog (WebDriver cannot drive a native file chooser).
     export_dir: Option<PathBuf>,
+    /// What the projector shows, while presentation mode is on.
+    presentation: Mutex<Option<PresentationState>>,
 }
 
 impl AppState {
     fn lock(&self) -> MutexGuard<'_, AppResult<Library>> {
         // A panic in another command must not make the library unusable.
         self.library.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn presentation(&self) -> MutexGuard<'_, Option<PresentationState>> {
+        self.presentation.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Changes the presentation and tells both windows.
+    fn present<T>(
+        &self,
+        app: &tauri::AppHandle,
+        f: impl FnOnce(&mut PresentationState) -> AppResult<T>,
+    ) -> AppResult<PresentationState> {
+        let mut guard = self.presentation();
+        let state = guard.as_mut().ok_or_else(|| {
+            AppError::new(ErrorCode::InvalidInput, "Presentation mode is not on.")
+        })?;
+        f(state)?;
+        let state = state.clone();
+        drop(guard);
+        emit_presentation(app, Some(&state));
+        Ok(state)
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Library) -> AppResult<T>) -> AppResult<T> {
@@ -142,40 +172,49 @@ async fn export_document(
 ) -> AppResult<Option<String>> {
     // A bad format, variant or language is refused before any dialog opens.
     let name = state.with(|lib| lib.export_file_name(&doc_id, &format, &choices))?;
-    let target = match &state.export_dir {
-        Some(dir) => dir.join(&name),
-        None => {
-            use tauri_plugin_dialog::DialogExt;
-            let extension = name.rsplit('.').next().unwrap_or_default().to_string();
-            let picked = tauri::async_runtime::spawn_blocking(move || {
-                let mut dialog = app
-                    .dialog()
-                    .file()
-                    .set_file_name(&name)
-                    .add_filter(extension.to_uppercase(), &[extension.as_str()]);
-                // Modal to the app's window, not a stray window of its own.
-                if let Some(window) = tauri::Manager::get_webview_window(&app, "main") {
-                    dialog = dialog.set_parent(&window);
-                }
-                dialog.blocking_save_file()
-            })
-            .await
-            .map_err(|e| {
-                AppError::new(ErrorCode::Internal, format!("The save dialog failed: {e}."))
-            })?;
-            let Some(picked) = picked else {
-                return Ok(None);
-            };
-            picked.into_path().map_err(|e| {
-                AppError::new(
-                    ErrorCode::InvalidInput,
-                    format!("The chosen place cannot be written to as a file: {e}."),
-                )
-            })?
-        }
+    let Some(target) = save_target(&app, &state, name).await? else {
+        return Ok(None);
     };
     let report = state.with(|lib| lib.export(&doc_id, &format, &choices, &target))?;
     Ok(Some(report.file_name))
+}
+
+/// Where to write an export suggested as `name`: the native save dialog's
+/// answer (None when cancelled), or `DIR/name` with the `--export-dir` test hook.
+async fn save_target(
+    app: &tauri::AppHandle,
+    state: &AppState,
+    name: String,
+) -> AppResult<Option<PathBuf>> {
+    if let Some(dir) = &state.export_dir {
+        return Ok(Some(dir.join(&name)));
+    }
+    use tauri_plugin_dialog::DialogExt;
+    let extension = name.rsplit('.').next().unwrap_or_default().to_string();
+    let app = app.clone();
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        let mut dialog = app
+            .dialog()
+            .file()
+            .set_file_name(&name)
+            .add_filter(extension.to_uppercase(), &[extension.as_str()]);
+        // Modal to the app's window, not a stray window of its own.
+        if let Some(window) = tauri::Manager::get_webview_window(&app, "main") {
+            dialog = dialog.set_parent(&window);
+        }
+        dialog.blocking_save_file()
+    })
+    .await
+    .map_err(|e| AppError::new(ErrorCode::Internal, format!("The save dialog failed: {e}.")))?;
+    let Some(picked) = picked else {
+        return Ok(None);
+    };
+    picked.into_path().map(Some).map_err(|e| {
+        AppError::new(
+            ErrorCode::InvalidInput,
+            format!("The chosen place cannot be written to as a file: {e}."),
+        )
+    })
 }
 
 /// The memo header fields kept in the library.
@@ -294,6 +333,275 @@ async fn search(state: State<'_, AppState>, query: SearchQuery) -> AppResult<Sea
     state.with(|lib| lib.search(&query))
 }
 
+// ------------------------------------------------------------------ workshops
+
+#[tauri::command]
+async fn workshops(state: State<'_, AppState>, doc_id: String) -> AppResult<Vec<WorkshopSession>> {
+    state.with(|lib| lib.workshops(&doc_id))
+}
+
+#[tauri::command]
+async fn workshop(state: State<'_, AppState>, session_id: String) -> AppResult<WorkshopRecord> {
+    state.with(|lib| lib.workshop(&session_id))
+}
+
+#[tauri::command]
+async fn start_workshop(
+    state: State<'_, AppState>,
+    doc_id: String,
+    title: String,
+    held_on: Option<String>,
+    attendees: Vec<String>,
+) -> AppResult<WorkshopSession> {
+    state.with(|lib| lib.start_workshop(&doc_id, &title, held_on.as_deref(), attendees))
+}
+
+#[tauri::command]
+async fn set_workshop_attendees(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    session_id: String,
+    attendees: Vec<String>,
+) -> AppResult<WorkshopRecord> {
+    let record = state.with(|lib| {
+        lib.set_workshop_attendees(&session_id, attendees)?;
+        lib.workshop(&session_id)
+    })?;
+    touch_presentation(&app, &state);
+    Ok(record)
+}
+
+#[tauri::command]
+async fn record_judgement(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    session_id: String,
+    finding_id: String,
+    likelihood: u8,
+    impact: u8,
+    note: String,
+) -> AppResult<Judgement> {
+    let j = state.with(|lib| lib.record_judgement(&session_id, &finding_id, likelihood, impact, &note))?;
+    touch_presentation(&app, &state);
+    Ok(j)
+}
+
+#[tauri::command]
+async fn record_decision(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    session_id: String,
+    clause_id: String,
+    decision: DecisionKind,
+    dissent: String,
+) -> AppResult<Decision> {
+    let d = state.with(|lib| lib.record_decision(&session_id, &clause_id, decision, &dissent))?;
+    touch_presentation(&app, &state);
+    Ok(d)
+}
+
+/// The facilitator's private note on a clause (never sent to the projector).
+#[tauri::command]
+async fn set_workshop_note(
+    state: State<'_, AppState>,
+    session_id: String,
+    clause_id: String,
+    text: String,
+) -> AppResult<WorkshopNote> {
+    state.with(|lib| lib.set_workshop_note(&session_id, &clause_id, &text))
+}
+
+#[tauri::command]
+async fn end_workshop(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    session_id: String,
+) -> AppResult<WorkshopRecord> {
+    let record = state.with(|lib| {
+        lib.end_workshop(&session_id)?;
+        lib.workshop(&session_id)
+    })?;
+    touch_presentation(&app, &state);
+    Ok(record)
+}
+
+/// Writes a session's minutes (`md` or `docx`) where the save dialog says;
+/// returns the file's name, or null when cancelled.
+#[tauri::command]
+async fn export_minutes(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    session_id: String,
+    format: String,
+) -> AppResult<Option<String>> {
+    let name = state.with(|lib| lib.minutes_file_name(&session_id, &format))?;
+    let Some(target) = save_target(&app, &state, name).await? else {
+        return Ok(None);
+    };
+    state.with(|lib| lib.export_minutes(&session_id, &format, &target))?;
+    Ok(Some(file_name_of(&target)))
+}
+
+fn file_name_of(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------- presentation mode
+
+fn emit_presentation(app: &tauri::AppHandle, state: Option<&PresentationState>) {
+    if let Err(e) = app.emit(PRESENTATION_EVENT, state) {
+        eprintln!("kryphal-desktop: could not tell the windows about the presentation: {e}");
+    }
+}
+
+/// After a recorded judgement or decision, the projector reloads what it shows.
+fn touch_presentation(app: &tauri::AppHandle, state: &AppState) {
+    let _ = state.present(app, |p| {
+        p.touch();
+        Ok(())
+    });
+}
+
+/// The screens the projector window can go on.
+#[tauri::command]
+async fn screens(app: tauri::AppHandle) -> AppResult<Vec<ScreenInfo>> {
+    let monitors = app.available_monitors().map_err(|e| {
+        AppError::new(ErrorCode::Internal, format!("The screens could not be listed: {e}."))
+    })?;
+    let current = app
+        .get_webview_window("main")
+        .and_then(|w| w.current_monitor().ok().flatten())
+        .map(|m| (m.position().x, m.position().y));
+    Ok(monitors
+        .iter()
+        .enumerate()
+        .map(|(i, m)| ScreenInfo {
+            index: i as u32,
+            name: m.name().cloned().unwrap_or_else(|| format!("{}", i + 1)),
+            width: m.size().width,
+            height: m.size().height,
+            current: current == Some((m.position().x, m.position().y)),
+        })
+        .collect())
+}
+
+/// Turns presentation mode on: the projector window opens (fullscreen on
+/// screen `screen`, or as a 1024×768 window when `screen` is null) and shows
+/// the clause `start` of `agenda`. Opening again moves the existing window.
+#[tauri::command]
+async fn presentation_open(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    doc_id: String,
+    session_id: Option<String>,
+    agenda: Vec<String>,
+    start: Option<String>,
+    screen: Option<u32>,
+    theme: Option<PresentTheme>,
+) -> AppResult<PresentationState> {
+    let theme = theme.unwrap_or_default();
+    let next = PresentationState::new(doc_id, session_id, agenda, start.as_deref(), theme)?;
+    let monitor = match screen {
+        None => None,
+        Some(i) => {
+            let monitors = app.available_monitors().unwrap_or_default();
+            Some(monitors.into_iter().nth(i as usize).ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::InvalidInput,
+                    "That screen is no longer connected. Choose another.",
+                )
+            })?)
+        }
+    };
+    *state.presentation() = Some(next.clone());
+    let window = match app.get_webview_window(PRESENTER) {
+        Some(w) => w,
+        None => tauri::WebviewWindowBuilder::new(&app, PRESENTER, tauri::WebviewUrl::App("index.html".into()))
+            .title("Kryphål – presentation")
+            .inner_size(1024.0, 768.0)
+            .min_inner_size(640.0, 480.0)
+            .disable_drag_drop_handler()
+            .build()
+            .map_err(|e| {
+                *state.presentation() = None;
+                AppError::new(
+                    ErrorCode::Internal,
+                    format!("The presentation window could not be opened: {e}."),
+                )
+            })?,
+    };
+    let placed = match &monitor {
+        // Moved and sized to the screen first: a window manager then makes it
+        // fullscreen there, and without one (a bare X server) it covers the screen anyway.
+        Some(m) => window
+            .set_fullscreen(false)
+            .and_then(|()| window.set_position(*m.position()))
+            .and_then(|()| window.set_size(*m.size()))
+            .and_then(|()| window.set_fullscreen(true)),
+        None => window.set_fullscreen(false),
+    };
+    if let Err(e) = placed {
+        eprintln!("kryphal-desktop: could not place the presentation window: {e}");
+    }
+    let _ = window.set_focus();
+    emit_presentation(&app, Some(&next));
+    Ok(next)
+}
+
+/// The presentation as it is, or null when presentation mode is off.
+#[tauri::command]
+async fn presentation_state(state: State<'_, AppState>) -> AppResult<Option<PresentationState>> {
+    Ok(state.presentation().clone())
+}
+
+/// Moves on the agenda (from either window; both follow).
+#[tauri::command]
+async fn presentation_go(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    to: PresentMove,
+) -> AppResult<PresentationState> {
+    state.present(&app, |p| p.go(&to))
+}
+
+/// Blanks (true), shows (false) or toggles (null) the projected screen.
+#[tauri::command]
+async fn presentation_blank(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    blank: Option<bool>,
+) -> AppResult<PresentationState> {
+    state.present(&app, |p| {
+        p.set_blank(blank);
+        Ok(())
+    })
+}
+
+#[tauri::command]
+async fn presentation_theme(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    theme: PresentTheme,
+) -> AppResult<PresentationState> {
+    state.present(&app, |p| {
+        p.set_theme(theme);
+        Ok(())
+    })
+}
+
+/// Turns presentation mode off and closes the projector window.
+#[tauri::command]
+async fn presentation_close(app: tauri::AppHandle, state: State<'_, AppState>) -> AppResult<()> {
+    *state.presentation() = None;
+    if let Some(w) = app.get_webview_window(PRESENTER) {
+        let _ = w.destroy();
+    }
+    emit_presentation(&app, None);
+    Ok(())
+}
+
 /// Called by the UI once the document list is painted; prints the time since
 /// start for `scripts/measure-startup.sh`.
 #[tauri::command]
@@ -353,6 +661,30 @@ fn main() {
             library: Mutex::new(library),
             started,
             export_dir,
+            presentation: Mutex::new(None),
+        })
+        .on_window_event(|window, event| {
+            if !matches!(event, tauri::WindowEvent::Destroyed) {
+                return;
+            }
+            let app = window.app_handle();
+            match window.label() {
+                // The projector closed by the window manager: presentation mode ends.
+                PRESENTER => {
+                    let state = app.state::<AppState>();
+                    let was_on = state.presentation().take().is_some();
+                    if was_on {
+                        emit_presentation(app, None);
+                    }
+                }
+                // The main window gone: the projector must not keep the app alive.
+                "main" => {
+                    if let Some(w) = app.get_webview_window(PRESENTER) {
+                        let _ = w.destroy();
+                    }
+                }
+                _ => {}
+            }
         })
         .invoke_handler(tauri::generate_handler![
             app_info,
@@ -382,6 +714,22 @@ fn main() {
             export_settings,
             set_export_settings,
             search,
+            workshops,
+            workshop,
+            start_workshop,
+            set_workshop_attendees,
+            record_judgement,
+            record_decision,
+            set_workshop_note,
+            end_workshop,
+            export_minutes,
+            screens,
+            presentation_open,
+            presentation_state,
+            presentation_go,
+            presentation_blank,
+            presentation_theme,
+            presentation_close,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

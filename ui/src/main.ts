@@ -1,6 +1,7 @@
 import { mount } from "svelte";
 import "./app.css";
 import App from "./App.svelte";
+import PresentView from "./features/presentation/PresentView.svelte";
 import { createBackend } from "./lib/backend";
 import { i18n } from "./lib/i18n/index.svelte";
 import { AppState } from "./lib/state.svelte";
@@ -10,7 +11,9 @@ async function start(): Promise<void> {
   const backend = await createBackend();
   const target = document.getElementById("app");
   if (!target) throw new Error("missing #app element");
-  mount(App, { target, props: { app: new AppState(backend) } });
+  // The same page serves the projector window, which shows only the presentation.
+  if (backend.windowRole() === "presenter") mount(PresentView, { target, props: { backend } });
+  else mount(App, { target, props: { app: new AppState(backend) } });
 }
 
 void start();

@@ -25,6 +25,7 @@ use ts_rs::TS;
 mod error;
 mod export;
 pub mod prefs;
+mod presentation;
 pub mod sample;
 pub mod search;
 mod undo;
@@ -36,6 +37,7 @@ pub use export::{
 };
 pub use kryphal_rules::Rulebook as RulebookData;
 pub use prefs::Preferences;
+pub use presentation::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 pub use search::{
     ReindexReport, SearchAnswer, SearchFacet, SearchFacetValue, SearchFilter, SearchHit,
     SearchQuery, SearchSegment, SearchStatus,

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use kryphal_domain::{Decision, DecisionKind, Judgement, WorkshopRecord, WorkshopSession};
+use kryphal_domain::{
+    Decision, DecisionKind, Judgement, WorkshopNote, WorkshopRecord, WorkshopSession,
+};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -240,6 +242,28 @@ impl Library {
         Ok(d)
     }
 
+    /// Sets the facilitator's private note on a clause (a clause id, or an id
+    /// prefix the library resolves); an empty note removes it.
+    pub fn set_workshop_note(
+        &mut self,
+        session: &str,
+        clause: &str,
+        text: &str,
+    ) -> AppResult<WorkshopNote> {
+        let (_, clause_id) = self.resolve_clause(clause)?;
+        check_len(text, "A note", MAX_TEXT)?;
+        let stamp = self.stamp();
+        let note = WorkshopNote {
+            session_id: session.to_string(),
+            clause_id,
+            text: text.trim().to_string(),
+            at: stamp.at.clone(),
+            by: stamp.actor.clone(),
+        };
+        self.store.set_note(&stamp, &note)?;
+        Ok(note)
+    }
+
     /// Closes a session; it takes no more entries.
     pub fn end_workshop(&mut self, id: &str) -> AppResult<()> {
         let stamp = self.stamp();
@@ -268,6 +292,23 @@ impl Library {
             }
         };
         crate::write_atomically(out, &bytes)
+    }
+
+    /// A file name for a session's minutes: `<document> - minnesanteckningar
+    /// <date>.<md|docx>`. An unknown format is refused.
+    pub fn minutes_file_name(&self, id: &str, format: &str) -> AppResult<String> {
+        if !matches!(format, "md" | "docx") {
+            return Err(invalid(format!(
+                "Minutes can be written as md or docx, not “{format}”."
+            )));
+        }
+        let session = self.store.session(id)?;
+        let doc = self.resolve_document(&session.document_id)?;
+        Ok(format!(
+            "{} - minnesanteckningar {}.{format}",
+            crate::export::file_stem(&doc.meta.title),
+            session.held_on
+        ))
     }
 
     fn with_minutes<T>(

@@ -31,6 +31,9 @@ fn export_all(dir: &Path) {
     kryphal_domain::AuditEvent::export_all(&cfg).unwrap();
     kryphal_domain::WorkshopRecord::export_all(&cfg).unwrap();
     kryphal_app::Overview::export_all(&cfg).unwrap();
+    kryphal_app::PresentationState::export_all(&cfg).unwrap();
+    kryphal_app::PresentMove::export_all(&cfg).unwrap();
+    kryphal_app::ScreenInfo::export_all(&cfg).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

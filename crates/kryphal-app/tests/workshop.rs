@@ -268,3 +268,51 @@ fn the_overview_counts_cells_crime_types_statuses_and_coverage() {
         .unwrap();
     assert_eq!(ekonomi.reviewed, 2);
 }
+
+#[test]
+fn the_facilitators_notes_are_kept_per_clause_and_stay_out_of_the_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, doc) = library(&dir);
+    let c45 = clause(&lib, &doc, "4.5");
+    let c46 = clause(&lib, &doc, "4.6");
+    let s = lib.start_workshop(&doc, "Genomgång", None, vec![]).unwrap();
+
+    lib.set_workshop_note(&s.id, &c45, "  Fråga om utdragens ålder först.  ")
+        .unwrap();
+    lib.set_workshop_note(&s.id, &c46, "Ta upp ägarbyten.").unwrap();
+    // A second note on the same clause replaces the first; an empty one removes it.
+    lib.set_workshop_note(&s.id, &c45, "Börja med utdragens ålder.")
+        .unwrap();
+    lib.set_workshop_note(&s.id, &c46, "   ").unwrap();
+
+    let record = lib.workshop(&s.id).unwrap();
+    let notes: Vec<_> = record
+        .notes
+        .iter()
+        .map(|n| (n.clause_id.as_str(), n.text.as_str(), n.by.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        [(c45.as_str(), "Börja med utdragens ålder.", "facilitator")]
+    );
+    let minutes = lib.workshop_minutes(&s.id).unwrap();
+    assert!(
+        !minutes.contains("utdragens ålder"),
+        "private notes leaked into the minutes:\n{minutes}"
+    );
+    let on_clause = lib.history(Some(&c46)).unwrap();
+    assert_eq!(
+        on_clause
+            .iter()
+            .filter(|e| e.action == "workshop.note")
+            .count(),
+        2,
+        "setting and removing the note are both in the audit trail"
+    );
+
+    // A note on a clause of another document, or in a closed session, is refused.
+    lib.end_workshop(&s.id).unwrap();
+    let err = lib.set_workshop_note(&s.id, &c45, "Sent.").unwrap_err();
+    assert!(err.message.contains("closed") || err.message.contains("stängd"), "{}", err.message);
+    assert_eq!(lib.workshop(&s.id).unwrap().notes.len(), 1);
+}

@@ -79,10 +79,24 @@ pub struct Decision {
     pub by: String,
 }
 
+/// The facilitator's private note on a clause in a session: shown in the
+/// control window, never projected, not part of the minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WorkshopNote {
+    pub session_id: String,
+    pub clause_id: String,
+    pub text: String,
+    pub at: String,
+    pub by: String,
+}
+
 /// A session with everything recorded in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct WorkshopRecord {
     pub session: WorkshopSession,
     pub judgements: Vec<Judgement>,
     pub decisions: Vec<Decision>,
+    /// The facilitator's notes, one per clause at most.
+    #[serde(default)]
+    pub notes: Vec<WorkshopNote>,
 }

@@ -2,7 +2,9 @@
 //! Every change is audited like any other; a closed session takes no more
 //! entries.
 
-use kryphal_domain::{Decision, DecisionKind, Judgement, WorkshopRecord, WorkshopSession};
+use kryphal_domain::{
+    Decision, DecisionKind, Judgement, WorkshopNote, WorkshopRecord, WorkshopSession,
+};
 use rusqlite::{OptionalExtension, params};
 
 use crate::{Audit, Result, Stamp, Store, StoreError};
@@ -216,6 +218,52 @@ impl Store {
         )
     }
 
+    /// Sets the facilitator's note on a clause of an open session; an empty
+    /// text removes it.
+    pub fn set_note(&mut self, stamp: &Stamp, n: &WorkshopNote) -> Result<()> {
+        let session = self.open_session(&n.session_id)?;
+        self.clause(&session.document_id, &n.clause_id)?;
+        let before: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT text FROM workshop_notes WHERE session_id = ?1 AND clause_id = ?2",
+                params![n.session_id, n.clause_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if before.as_deref().unwrap_or_default() == n.text {
+            return Ok(());
+        }
+        self.write(
+            stamp,
+            Audit {
+                action: "workshop.note",
+                entity: "clause",
+                entity_id: &n.clause_id,
+                document_id: Some(&session.document_id),
+                before: before.map(serde_json::Value::String),
+                after: Some(serde_json::to_value(n)?),
+            },
+            |tx| {
+                if n.text.is_empty() {
+                    tx.execute(
+                        "DELETE FROM workshop_notes WHERE session_id = ?1 AND clause_id = ?2",
+                        params![n.session_id, n.clause_id],
+                    )?;
+                } else {
+                    tx.execute(
+                        "INSERT INTO workshop_notes (session_id, clause_id, text, at, by)
+                         VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (session_id, clause_id) DO UPDATE SET
+                           text = excluded.text, at = excluded.at, by = excluded.by",
+                        params![n.session_id, n.clause_id, n.text, n.at, n.by],
+                    )?;
+                }
+                Ok(())
+            },
+        )
+    }
+
     /// A session with its judgements and decisions (in the order they were made).
     pub fn workshop_record(&self, id: &str) -> Result<WorkshopRecord> {
         let session = self.session(id)?;
@@ -255,10 +303,26 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT session_id, clause_id, text, at, by
+             FROM workshop_notes WHERE session_id = ?1 ORDER BY at, clause_id",
+        )?;
+        let notes = stmt
+            .query_map([id], |r| {
+                Ok(WorkshopNote {
+                    session_id: r.get(0)?,
+                    clause_id: r.get(1)?,
+                    text: r.get(2)?,
+                    at: r.get(3)?,
+                    by: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(WorkshopRecord {
             session,
             judgements,
             decisions,
+            notes,
         })
     }
 }

@@ -64,7 +64,8 @@ start_xvfb() {
   local log=$1 fdfile
   fdfile=$(mktemp "${TMPDIR:-/tmp}/kryphal-xvfb.XXXXXX")
   # -displayfd: the server picks a free display and writes its number once it is ready.
-  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$fdfile" >"$log" 2>&1 &
+  # 1920×1080: room for the projector window at full HD (spec 13).
+  Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp 3>"$fdfile" >"$log" 2>&1 &
   XVFB_PID=$!
   local _
   for _ in $(seq 100); do

@@ -56,6 +56,9 @@ const ACTIONS: Record<string, MessageKey> = {
   "clause.merge": "history.clause.merge",
   "document.import": "history.document.import",
   "document.meta": "history.document.meta",
+  "workshop.judgement": "history.workshop.judgement",
+  "workshop.decision": "history.workshop.decision",
+  "workshop.note": "history.workshop.note",
 };
 
 function isRecord(v: unknown): v is Record<string, unknown> {

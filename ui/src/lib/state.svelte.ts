@@ -13,6 +13,8 @@ import type { Rulebook } from "./bindings/Rulebook";
 import type { Preferences } from "./bindings/Preferences";
 import type { Suggestion } from "./bindings/Suggestion";
 import type { UndoReport } from "./bindings/UndoReport";
+import type { PresentationState } from "./bindings/PresentationState";
+import type { WorkshopRecord } from "./bindings/WorkshopRecord";
 import { toBackendError, type Backend, type BackendError } from "./backend/backend";
 import { Autosaver, type SaveState } from "./autosave";
 import { i18n } from "./i18n/index.svelte";
@@ -136,6 +138,25 @@ export class AppState {
   /** The user's preferences, once loaded. */
   preferences: Preferences | null = $state(null);
 
+  /** The open document's workshop sessions with what was recorded in them, the latest first. */
+  workshopRecords: WorkshopRecord[] = $state([]);
+  /** The workshop view fills the space of the clause and findings panes. */
+  workshopOpen = $state(false);
+  /** What the projector shows, while presentation mode is on (the shell's state). */
+  presentation: PresentationState | null = $state(null);
+  /** The selected clause's workshop results: per session, its decision and the room's judgements. */
+  clauseWorkshops = $derived.by(() => {
+    const id = this.selectedClauseId;
+    const mine = new Set(this.clauseFindings.map((f) => f.id));
+    return this.workshopRecords
+      .map((r) => ({
+        session: r.session,
+        decision: r.decisions.find((d) => d.clause_id === id) ?? null,
+        judgements: r.judgements.filter((j) => mine.has(j.finding_id)),
+      }))
+      .filter((w) => w.decision !== null || w.judgements.length > 0);
+  });
+
   private openToken = 0;
 
   constructor(backend: Backend, autosaveDelayMs?: number) {
@@ -189,11 +210,39 @@ export class AppState {
       this.loading = false;
     }
     this.notifyReady();
+    void this.followPresentation();
     const first = this.documents[0];
     if (first && this.selectedDocId === null) await this.openDocument(first.id);
   }
 
   private readySent = false;
+  private presentationFollowed = false;
+
+  /** Keeps `presentation` in step with the shell (moves made in the projector window too). */
+  private async followPresentation(): Promise<void> {
+    if (this.presentationFollowed) return;
+    this.presentationFollowed = true;
+    try {
+      await this.backend.onPresentation((s) => {
+        this.presentation = s;
+      });
+      this.presentation = await this.backend.presentationState();
+    } catch {
+      // Without events the control window still works; it just does not follow the projector.
+    }
+  }
+
+  /** Fetches the workshop sessions of a document (default: the open one) with their records. */
+  async loadWorkshops(docId: string | null = this.selectedDocId): Promise<void> {
+    if (!docId) return;
+    try {
+      const sessions = await this.backend.workshops(docId);
+      const records = await Promise.all(sessions.map((s) => this.backend.workshop(s.id)));
+      if (docId === this.selectedDocId) this.workshopRecords = records;
+    } catch (e) {
+      if (docId === this.selectedDocId) this.actionError = toBackendError(e);
+    }
+  }
 
   /** Once, after the document list has been painted. */
   private notifyReady(): void {
@@ -227,6 +276,8 @@ export class AppState {
       if (token !== this.openToken) return;
       this.view = view;
       this.rescreenNotice = null;
+      this.workshopRecords = [];
+      void this.loadWorkshops(docId);
       const first = clausesInOrder(view.outline)[0];
       this.selectedClauseId = null;
       this.selectedFindingId = null;

@@ -22,6 +22,29 @@ import type { ExportChoices } from "../bindings/ExportChoices";
 import type { ExportSettings } from "../bindings/ExportSettings";
 import type { SearchAnswer } from "../bindings/SearchAnswer";
 import type { SearchQuery } from "../bindings/SearchQuery";
+import type { Decision } from "../bindings/Decision";
+import type { DecisionKind } from "../bindings/DecisionKind";
+import type { Judgement } from "../bindings/Judgement";
+import type { PresentMove } from "../bindings/PresentMove";
+import type { PresentTheme } from "../bindings/PresentTheme";
+import type { PresentationState } from "../bindings/PresentationState";
+import type { ScreenInfo } from "../bindings/ScreenInfo";
+import type { WorkshopNote } from "../bindings/WorkshopNote";
+import type { WorkshopRecord } from "../bindings/WorkshopRecord";
+import type { WorkshopSession } from "../bindings/WorkshopSession";
+
+/** How presentation mode is opened (see `presentationOpen`). */
+export interface PresentationRequest {
+  docId: string;
+  sessionId: string | null;
+  /** Clause ids to step through, in order. */
+  agenda: string[];
+  /** The clause to begin with (the first on the agenda when null or not on it). */
+  start: string | null;
+  /** A screen's index from `screens()`: fullscreen there; null: a 1024×768 window. */
+  screen: number | null;
+  theme: PresentTheme;
+}
 
 export interface Backend {
   /** `true` for the in-memory fake (the header says so). */
@@ -82,6 +105,41 @@ export interface Backend {
    * start and `unavailable` (with a `message`) when it cannot be used.
    */
   search(query: SearchQuery): Promise<SearchAnswer>;
+  /** A document's workshop sessions, the latest first. */
+  workshops(docId: string): Promise<WorkshopSession[]>;
+  /** A session with its judgements (levels filled in), decisions and the facilitator's notes. */
+  workshop(sessionId: string): Promise<WorkshopRecord>;
+  /** Opens a session; `heldOn` (`YYYY-MM-DD`) defaults to today. A blank title is refused. */
+  startWorkshop(docId: string, title: string, heldOn: string | null, attendees: string[]): Promise<WorkshopSession>;
+  /** Replaces the attendees of an open session; returns the session's record. */
+  setWorkshopAttendees(sessionId: string, attendees: string[]): Promise<WorkshopRecord>;
+  /** Records (or replaces) the room's likelihood × consequence judgement of a finding. */
+  recordJudgement(sessionId: string, findingId: string, likelihood: number, impact: number, note: string): Promise<Judgement>;
+  /** Records (or replaces) the room's decision on a clause, with any dissent. */
+  recordDecision(sessionId: string, clauseId: string, decision: DecisionKind, dissent: string): Promise<Decision>;
+  /** Sets the facilitator's private note on a clause; an empty text removes it. */
+  setWorkshopNote(sessionId: string, clauseId: string, text: string): Promise<WorkshopNote>;
+  /** Closes a session (it takes no more entries); returns its record. */
+  endWorkshop(sessionId: string): Promise<WorkshopRecord>;
+  /** Writes a session's minutes (`md` or `docx`) where the save dialog says; the file's name, or null when cancelled. */
+  exportMinutes(sessionId: string, format: "md" | "docx"): Promise<string | null>;
+  /** The screens the projector window can go on. */
+  screens(): Promise<ScreenInfo[]>;
+  /** Turns presentation mode on (opens or moves the projector window). */
+  presentationOpen(request: PresentationRequest): Promise<PresentationState>;
+  /** The presentation as it is; null when presentation mode is off. */
+  presentationState(): Promise<PresentationState | null>;
+  /** Moves on the agenda; every window follows. */
+  presentationGo(to: PresentMove): Promise<PresentationState>;
+  /** Blanks (true), shows (false) or toggles (null) the projected screen. */
+  presentationBlank(blank: boolean | null): Promise<PresentationState>;
+  presentationTheme(theme: PresentTheme): Promise<PresentationState>;
+  /** Turns presentation mode off and closes the projector window. */
+  presentationClose(): Promise<void>;
+  /** Calls `listener` with every change of the presentation (null when it ended); returns the unsubscribe. */
+  onPresentation(listener: (state: PresentationState | null) => void): Promise<() => void>;
+  /** Which window this UI runs in: the main window or the projector. */
+  windowRole(): "main" | "presenter";
   /** Tells the shell the document list is painted (start-up time measurement). Never fails. */
   uiReady(): Promise<void>;
 }

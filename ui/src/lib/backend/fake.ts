@@ -20,7 +20,17 @@ import type { SuggestionState } from "../bindings/SuggestionState";
 import type { UndoReport } from "../bindings/UndoReport";
 import type { ExportChoices } from "../bindings/ExportChoices";
 import type { ExportSettings } from "../bindings/ExportSettings";
-import type { Backend, BackendError, ErrorCode } from "./backend";
+import type { Backend, BackendError, ErrorCode, PresentationRequest } from "./backend";
+import type { Decision } from "../bindings/Decision";
+import type { DecisionKind } from "../bindings/DecisionKind";
+import type { Judgement } from "../bindings/Judgement";
+import type { PresentMove } from "../bindings/PresentMove";
+import type { PresentTheme } from "../bindings/PresentTheme";
+import type { PresentationState } from "../bindings/PresentationState";
+import type { ScreenInfo } from "../bindings/ScreenInfo";
+import type { WorkshopNote } from "../bindings/WorkshopNote";
+import type { WorkshopRecord } from "../bindings/WorkshopRecord";
+import type { WorkshopSession } from "../bindings/WorkshopSession";
 import { emptyFindingInput as emptyInput, inputOf } from "../finding";
 import { fakeImport, fingerprint } from "./fake-import";
 import { fakeScreen, type FakeRule } from "./fake-screen";
@@ -696,6 +706,253 @@ export class FakeBackend implements Backend {
         strip,
       };
     });
+  }
+
+  // ---------------------------------------------------------------- workshops
+
+  private sessions: WorkshopRecord[] = [];
+  /** Minutes the fake "wrote" (for assertions). */
+  readonly minutesWritten: { sessionId: string; format: string; fileName: string }[] = [];
+
+  private openRecord(sessionId: string): WorkshopRecord {
+    const r = this.sessions.find((x) => x.session.id === sessionId);
+    if (!r) throw fail("not_found", `Workshop session ${sessionId} was not found.`);
+    if (r.session.ended_at) throw fail("invalid_input", `The workshop session ${sessionId} is closed.`);
+    return r;
+  }
+
+  private withLevels(r: WorkshopRecord): WorkshopRecord {
+    const out = clone(r);
+    for (const j of out.judgements) j.risk_level = this.riskOf({ ...emptyInput(), likelihood: j.likelihood, impact: j.impact });
+    return out;
+  }
+
+  workshops(docId: string): Promise<WorkshopSession[]> {
+    return this.answer("workshops", { docId }, () =>
+      this.sessions
+        .filter((r) => r.session.document_id === docId)
+        .map((r) => r.session)
+        .reverse(),
+    );
+  }
+
+  workshop(sessionId: string): Promise<WorkshopRecord> {
+    return this.answer("workshop", { sessionId }, () => {
+      const r = this.sessions.find((x) => x.session.id === sessionId);
+      if (!r) throw fail("not_found", `Workshop session ${sessionId} was not found.`);
+      return this.withLevels(r);
+    });
+  }
+
+  startWorkshop(docId: string, title: string, heldOn: string | null, attendees: string[]): Promise<WorkshopSession> {
+    return this.answer("start_workshop", { docId, title, heldOn, attendees }, () => {
+      if (!this.lib.documents.some((d) => d.document.id === docId)) throw fail("not_found", `Document ${docId} was not found.`);
+      if (title.trim() === "") throw fail("invalid_input", "A workshop session needs a title.");
+      const at = this.now();
+      const session: WorkshopSession = {
+        id: `w-${this.nextId++}`,
+        document_id: docId,
+        title: title.trim(),
+        held_on: heldOn?.trim() || at.slice(0, 10),
+        attendees: attendees.map((a) => a.trim()).filter(Boolean),
+        started_at: at,
+        started_by: this.lib.appInfo.user,
+        ended_at: null,
+      };
+      this.sessions.push({ session, judgements: [], decisions: [], notes: [] });
+      this.record("workshop.start", "workshop", session.id, docId, null, session);
+      return session;
+    });
+  }
+
+  setWorkshopAttendees(sessionId: string, attendees: string[]): Promise<WorkshopRecord> {
+    return this.answer("set_workshop_attendees", { sessionId, attendees }, () => {
+      const r = this.openRecord(sessionId);
+      const names = attendees.map((a) => a.trim()).filter(Boolean);
+      this.record("workshop.attendees", "workshop", sessionId, r.session.document_id, r.session.attendees, names);
+      r.session.attendees = names;
+      this.touchPresentation();
+      return this.withLevels(r);
+    });
+  }
+
+  recordJudgement(sessionId: string, findingId: string, likelihood: number, impact: number, note: string): Promise<Judgement> {
+    return this.answer("record_judgement", { sessionId, findingId, likelihood, impact, note }, () => {
+      const r = this.openRecord(sessionId);
+      this.findFinding(findingId);
+      this.validate({ ...emptyInput(), likelihood, impact });
+      const j: Judgement = {
+        session_id: sessionId,
+        finding_id: findingId,
+        likelihood,
+        impact,
+        risk_level: this.riskOf({ ...emptyInput(), likelihood, impact }),
+        note: note.trim(),
+        at: this.now(),
+        by: this.lib.appInfo.user,
+      };
+      r.judgements = [...r.judgements.filter((x) => x.finding_id !== findingId), j];
+      this.record("workshop.judgement", "finding", findingId, r.session.document_id, null, j);
+      this.touchPresentation();
+      return j;
+    });
+  }
+
+  recordDecision(sessionId: string, clauseId: string, decision: DecisionKind, dissent: string): Promise<Decision> {
+    return this.answer("record_decision", { sessionId, clauseId, decision, dissent }, () => {
+      const r = this.openRecord(sessionId);
+      this.findClause(clauseId);
+      const d: Decision = { session_id: sessionId, clause_id: clauseId, decision, dissent: dissent.trim(), at: this.now(), by: this.lib.appInfo.user };
+      r.decisions = [...r.decisions.filter((x) => x.clause_id !== clauseId), d];
+      this.record("workshop.decision", "clause", clauseId, r.session.document_id, null, d);
+      this.touchPresentation();
+      return d;
+    });
+  }
+
+  setWorkshopNote(sessionId: string, clauseId: string, text: string): Promise<WorkshopNote> {
+    return this.answer("set_workshop_note", { sessionId, clauseId, text }, () => {
+      const r = this.openRecord(sessionId);
+      this.findClause(clauseId);
+      const n: WorkshopNote = { session_id: sessionId, clause_id: clauseId, text: text.trim(), at: this.now(), by: this.lib.appInfo.user };
+      r.notes = r.notes.filter((x) => x.clause_id !== clauseId);
+      if (n.text !== "") r.notes.push(n);
+      this.record("workshop.note", "clause", clauseId, r.session.document_id, null, n);
+      return n;
+    });
+  }
+
+  endWorkshop(sessionId: string): Promise<WorkshopRecord> {
+    return this.answer("end_workshop", { sessionId }, () => {
+      const r = this.openRecord(sessionId);
+      r.session.ended_at = this.now();
+      this.record("workshop.end", "workshop", sessionId, r.session.document_id, null, null);
+      this.touchPresentation();
+      return this.withLevels(r);
+    });
+  }
+
+  exportMinutes(sessionId: string, format: "md" | "docx"): Promise<string | null> {
+    return this.answer("export_minutes", { sessionId, format }, () => {
+      const r = this.sessions.find((x) => x.session.id === sessionId);
+      if (!r) throw fail("not_found", `Workshop session ${sessionId} was not found.`);
+      if (format !== "md" && format !== "docx") throw fail("invalid_input", `Minutes can be written as md or docx, not “${format}”.`);
+      const fileName = `minnesanteckningar ${r.session.held_on}.${format}`;
+      this.minutesWritten.push({ sessionId, format, fileName });
+      return fileName;
+    });
+  }
+
+  // -------------------------------------------------------- presentation mode
+
+  private presentation: PresentationState | null = null;
+  private presentationListeners = new Set<(s: PresentationState | null) => void>();
+  /** The screens the fake reports (tests may replace them). */
+  fakeScreens: ScreenInfo[] = [
+    { index: 0, name: "Inbyggd skärm", width: 1920, height: 1080, current: true },
+    { index: 1, name: "Projektor", width: 1024, height: 768, current: false },
+  ];
+  /** Which window the fake pretends to be. */
+  role: "main" | "presenter" = "main";
+
+  private emitPresentation(): void {
+    const s = this.presentation ? clone(this.presentation) : null;
+    for (const l of this.presentationListeners) l(s);
+  }
+
+  private touchPresentation(): void {
+    if (!this.presentation) return;
+    this.presentation.revision += 1;
+    this.emitPresentation();
+  }
+
+  private changePresentation(change: (p: PresentationState) => void): PresentationState {
+    const p = this.presentation;
+    if (!p) throw fail("invalid_input", "Presentation mode is not on.");
+    change(p);
+    p.revision += 1;
+    this.emitPresentation();
+    return p;
+  }
+
+  screens(): Promise<ScreenInfo[]> {
+    return this.answer("screens", {}, () => this.fakeScreens);
+  }
+
+  presentationOpen(r: PresentationRequest): Promise<PresentationState> {
+    return this.answer("presentation_open", { ...r }, () => {
+      if (r.agenda.length === 0) throw fail("invalid_input", "There is nothing to present: the agenda has no clauses.");
+      if (r.screen !== null && !this.fakeScreens.some((x) => x.index === r.screen)) {
+        throw fail("invalid_input", "That screen is no longer connected. Choose another.");
+      }
+      const index = Math.max(0, r.start ? r.agenda.indexOf(r.start) : 0);
+      this.presentation = {
+        document_id: r.docId,
+        session_id: r.sessionId,
+        agenda: [...r.agenda],
+        index,
+        blank: false,
+        theme: r.theme,
+        revision: (this.presentation?.revision ?? 0) + 1,
+      };
+      this.emitPresentation();
+      return this.presentation;
+    });
+  }
+
+  presentationState(): Promise<PresentationState | null> {
+    return this.answer("presentation_state", {}, () => this.presentation);
+  }
+
+  presentationGo(to: PresentMove): Promise<PresentationState> {
+    return this.answer("presentation_go", { to }, () =>
+      this.changePresentation((p) => {
+        const last = p.agenda.length - 1;
+        if (to.to === "next") p.index = Math.min(p.index + 1, last);
+        else if (to.to === "previous") p.index = Math.max(p.index - 1, 0);
+        else if (to.to === "first") p.index = 0;
+        else if (to.to === "last") p.index = last;
+        else {
+          const i = p.agenda.indexOf(to.clause_id);
+          if (i < 0) throw fail("not_found", "That clause is not on the presentation's agenda.");
+          p.index = i;
+        }
+        p.blank = false;
+      }),
+    );
+  }
+
+  presentationBlank(blank: boolean | null): Promise<PresentationState> {
+    return this.answer("presentation_blank", { blank }, () =>
+      this.changePresentation((p) => {
+        p.blank = blank ?? !p.blank;
+      }),
+    );
+  }
+
+  presentationTheme(theme: PresentTheme): Promise<PresentationState> {
+    return this.answer("presentation_theme", { theme }, () =>
+      this.changePresentation((p) => {
+        p.theme = theme;
+      }),
+    );
+  }
+
+  async presentationClose(): Promise<void> {
+    await this.answer("presentation_close", {}, () => {
+      this.presentation = null;
+      this.emitPresentation();
+      return null;
+    });
+  }
+
+  async onPresentation(listener: (state: PresentationState | null) => void): Promise<() => void> {
+    this.presentationListeners.add(listener);
+    return () => this.presentationListeners.delete(listener);
+  }
+
+  windowRole(): "main" | "presenter" {
+    return this.role;
   }
 }
 

@@ -1,6 +1,8 @@
 // The Backend over Tauri IPC. Argument keys are camelCase (Tauri's default);
 // payload objects (FindingInput) keep the snake_case keys of the Rust types.
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import { getCurrentWebviewWindow } from "@tauri-apps/api/webviewWindow";
 
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AuditEvent } from "../bindings/AuditEvent";
@@ -22,7 +24,17 @@ import type { ExportChoices } from "../bindings/ExportChoices";
 import type { ExportSettings } from "../bindings/ExportSettings";
 import type { SearchAnswer } from "../bindings/SearchAnswer";
 import type { SearchQuery } from "../bindings/SearchQuery";
-import { toBackendError, type Backend } from "./backend";
+import type { Decision } from "../bindings/Decision";
+import type { DecisionKind } from "../bindings/DecisionKind";
+import type { Judgement } from "../bindings/Judgement";
+import type { PresentMove } from "../bindings/PresentMove";
+import type { PresentTheme } from "../bindings/PresentTheme";
+import type { PresentationState } from "../bindings/PresentationState";
+import type { ScreenInfo } from "../bindings/ScreenInfo";
+import type { WorkshopNote } from "../bindings/WorkshopNote";
+import type { WorkshopRecord } from "../bindings/WorkshopRecord";
+import type { WorkshopSession } from "../bindings/WorkshopSession";
+import { toBackendError, type Backend, type PresentationRequest } from "./backend";
 
 async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
   try {
@@ -116,6 +128,71 @@ export class TauriBackend implements Backend {
   }
   search(query: SearchQuery): Promise<SearchAnswer> {
     return call("search", { query });
+  }
+  workshops(docId: string): Promise<WorkshopSession[]> {
+    return call("workshops", { docId });
+  }
+  workshop(sessionId: string): Promise<WorkshopRecord> {
+    return call("workshop", { sessionId });
+  }
+  startWorkshop(docId: string, title: string, heldOn: string | null, attendees: string[]): Promise<WorkshopSession> {
+    return call("start_workshop", { docId, title, heldOn, attendees });
+  }
+  setWorkshopAttendees(sessionId: string, attendees: string[]): Promise<WorkshopRecord> {
+    return call("set_workshop_attendees", { sessionId, attendees });
+  }
+  recordJudgement(sessionId: string, findingId: string, likelihood: number, impact: number, note: string): Promise<Judgement> {
+    return call("record_judgement", { sessionId, findingId, likelihood, impact, note });
+  }
+  recordDecision(sessionId: string, clauseId: string, decision: DecisionKind, dissent: string): Promise<Decision> {
+    return call("record_decision", { sessionId, clauseId, decision, dissent });
+  }
+  setWorkshopNote(sessionId: string, clauseId: string, text: string): Promise<WorkshopNote> {
+    return call("set_workshop_note", { sessionId, clauseId, text });
+  }
+  endWorkshop(sessionId: string): Promise<WorkshopRecord> {
+    return call("end_workshop", { sessionId });
+  }
+  exportMinutes(sessionId: string, format: "md" | "docx"): Promise<string | null> {
+    return call("export_minutes", { sessionId, format });
+  }
+  screens(): Promise<ScreenInfo[]> {
+    return call("screens");
+  }
+  presentationOpen(r: PresentationRequest): Promise<PresentationState> {
+    return call("presentation_open", {
+      docId: r.docId,
+      sessionId: r.sessionId,
+      agenda: r.agenda,
+      start: r.start,
+      screen: r.screen,
+      theme: r.theme,
+    });
+  }
+  presentationState(): Promise<PresentationState | null> {
+    return call("presentation_state");
+  }
+  presentationGo(to: PresentMove): Promise<PresentationState> {
+    return call("presentation_go", { to });
+  }
+  presentationBlank(blank: boolean | null): Promise<PresentationState> {
+    return call("presentation_blank", { blank });
+  }
+  presentationTheme(theme: PresentTheme): Promise<PresentationState> {
+    return call("presentation_theme", { theme });
+  }
+  async presentationClose(): Promise<void> {
+    await call<null>("presentation_close");
+  }
+  async onPresentation(listener: (state: PresentationState | null) => void): Promise<() => void> {
+    try {
+      return await listen<PresentationState | null>("presentation", (event) => listener(event.payload));
+    } catch (e) {
+      throw toBackendError(e);
+    }
+  }
+  windowRole(): "main" | "presenter" {
+    return getCurrentWebviewWindow().label === "presenter" ? "presenter" : "main";
   }
   async uiReady(): Promise<void> {
     try {

@@ -1,0 +1,211 @@
+// Issue 8 in the real app: a workshop with presentation mode.
+//
+// The sample gets two findings through the CLI (4.5 with a proposed wording, 4.6 rated).
+// In the app: start a workshop with two attendees → show on the projector (a second
+// window, 1024×768) → the projector shows 4.5 in large type with the word diff; PageDown
+// in the projector moves both windows to 4.6, B blanks and unblanks, PageUp goes back →
+// in the control window the room judges the finding (a matrix cell) and decides "adopt"
+// with a dissent → the projector shows the decision and the room's placement → the
+// projector goes fullscreen on the screen (1920×1080) → screenshots of both sizes →
+// presentation closed (one window left) → session ended → minutes as Markdown and DOCX
+// (through the --export-dir hook) hold the attendees, the decision, the dissent and the
+// agreed level, and not the private note → the clause view shows the workshop's results,
+// and the clause's history names the decision.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { inflateRawSync } from 'node:zlib';
+import { ARTIFACTS, axeViolations, repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
+
+const CLI = process.env.KRYPHAL_E2E_CLI ?? join(repoRoot, 'target', 'debug', 'kryphal');
+const SAMPLE = join(repoRoot, 'crates', 'kryphal-app', 'sample', 'reglemente-kundval-hemtjanst.md');
+const PROPOSED_45 = 'Utdraget ur belastningsregistret får vara högst tre månader gammalt när det lämnas in.';
+const DISSENT = 'Omar Said vill invänta juristens yttrande.';
+const PRIVATE = 'Fråga först hur gamla utdragen brukar vara.';
+
+/** word/document.xml of a DOCX, read with Node's own zlib (no unzip tool needed). */
+function docxText(file) {
+  const buf = readFileSync(file);
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  assert.ok(eocd >= 0, `${file} is not a zip file`);
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let i = 0; i < buf.readUInt16LE(eocd + 10); i++) {
+    const method = buf.readUInt16LE(p + 10);
+    const size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const local = buf.readUInt32LE(p + 42);
+    if (buf.toString('utf8', p + 46, p + 46 + nameLen) === 'word/document.xml') {
+      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+      const data = buf.subarray(start, start + size);
+      return (method === 0 ? data : inflateRawSync(data)).toString('utf8').replace(/<[^>]+>/g, '');
+    }
+    p += 46 + nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+  }
+  throw new Error(`${file} has no word/document.xml`);
+}
+
+/** Switches WebDriver to the window whose page shows `testid`; returns its handle. */
+async function switchToWindowWith(browser, testid) {
+  return until(browser, async () => {
+    for (const handle of await browser.getWindowHandles()) {
+      await browser.switchToWindow(handle);
+      if (await browser.$(tid(testid)).isExisting()) return handle;
+    }
+    return false;
+  }, `no window shows data-testid="${testid}"`);
+}
+
+test('a workshop is led on a projector window and recorded in the main window and the minutes', async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const library = join(dir, 'lib.sqlite');
+  const outDir = join(dir, 'out');
+  mkdirSync(outDir);
+  const cli = (args, input) =>
+    execFileSync(CLI, ['--library', library, ...args], { encoding: 'utf8', input, env: { ...process.env, KRYPHAL_USER: 'e2e' } });
+  const [imported] = JSON.parse(cli(['import', SAMPLE, '--json']));
+  const docId = imported.report.document_id;
+  const clauses = JSON.parse(cli(['show', docId, '--json'])).outline.clauses;
+  const byNumber = (n) => clauses.find((c) => c.number === n).id;
+  const c45 = byNumber('4.5');
+  cli(['finding', 'add', c45, '--json', '-'], JSON.stringify({
+    unintended_consequence: 'Gamla utdrag ur belastningsregistret godtas.',
+    likelihood: 3, impact: 4, crime_types: ['URK'], proposed_wording: PROPOSED_45,
+  }));
+  cli(['finding', 'add', byNumber('4.6'), '--json', '-'],
+    JSON.stringify({ unintended_consequence: 'Ändrade ägarförhållanden anmäls sent.', likelihood: 2, impact: 3 }));
+
+  const browser = await startApp(library, ['--config-dir', join(dir, 'config'), '--export-dir', outDir]);
+  try {
+    const main = await browser.getWindowHandle();
+    await shown(browser, 'outline');
+    await (await shown(browser, 'toggle-workshop')).click();
+    await shown(browser, 'workshop-panel');
+    // Typed as a user does: one person per line.
+    await (await shown(browser, 'workshop-new-attendees')).click();
+    await browser.keys('Anna Berg, enhetschef');
+    await browser.keys('Enter');
+    await browser.keys('Omar Said');
+    await (await shown(browser, 'workshop-start')).click();
+    await shown(browser, 'workshop-control');
+    assert.match(await browser.$(tid('workshop-position')).getText(), /^1 av 2$/);
+    assert.deepEqual((await browser.$(tid('workshop-attendees')).getValue()).split('\n'), ['Anna Berg, enhetschef', 'Omar Said'],
+      'two attendees, one per line');
+    assert.equal(await browser.$(tid('workshop-clause-label')).getText().then((s) => /4\.5/.test(s)), true);
+    const serious = await axeViolations(browser, t, 'workshop control');
+    assert.deepEqual(serious, [], `axe-core found serious or critical violations:\n${JSON.stringify(serious, null, 2)}`);
+
+    // The projector: a second window of 1024×768 (one screen here, so "a window of its own").
+    await (await shown(browser, 'workshop-screen')).selectByAttribute('value', 'window');
+    await (await shown(browser, 'present-start')).click();
+    const projector = await switchToWindowWith(browser, 'present-view');
+    assert.notEqual(projector, main);
+    await until(browser, async () => /4\.5/.test(await browser.$(tid('present-label')).getText()), 'the projector does not show 4.5');
+    const diffHtml = await browser.$(tid('present-diff')).getHTML();
+    assert.match(diffHtml, /<ins[^>]*>.*när det lämnas in/s, 'the proposed words are marked as inserted');
+    assert.match(await browser.$(tid('present-level')).getText(), /\S/, 'the finding shows its risk level');
+    const size = await browser.execute(() => [window.innerWidth, window.innerHeight]);
+    t.diagnostic(`projector window: ${size.join('×')}`);
+    assert.deepEqual(size, [1024, 768]);
+    const fits = await browser.execute(() => {
+      const text = document.querySelector('[data-testid="present-text"]');
+      const r = text.getBoundingClientRect();
+      return { fontPx: parseFloat(getComputedStyle(text).fontSize), bottom: r.bottom, right: r.right };
+    });
+    t.diagnostic(`clause text at 1024×768: ${fits.fontPx}px, bottom ${fits.bottom}`);
+    assert.ok(fits.fontPx >= 20, `the clause text is too small for a room (${fits.fontPx}px)`);
+    assert.ok(fits.bottom <= 768 && fits.right <= 1024, 'the clause text fits the projector');
+    const seriousP = await axeViolations(browser, t, 'projector');
+    assert.deepEqual(seriousP, [], `axe-core on the projector:\n${JSON.stringify(seriousP, null, 2)}`);
+    await browser.saveScreenshot(join(ARTIFACTS, '13-presentation--projector-1024x768.png'));
+
+    // A clicker on the projector: PageDown, B (blank), B, PageUp.
+    await browser.keys('PageDown');
+    await until(browser, async () => /4\.6/.test(await browser.$(tid('present-label')).getText()), 'PageDown did not move to 4.6');
+    await browser.keys('b');
+    await until(browser, async () => (await browser.$(tid('present-view')).getAttribute('data-blank')) === 'true', 'B did not blank');
+    assert.equal(await browser.$(tid('present-label')).isExisting(), false, 'nothing is shown while blank');
+    await browser.keys('b');
+    await shown(browser, 'present-label');
+    await browser.switchToWindow(main);
+    await until(browser, async () => /4\.6/.test(await browser.$(tid('workshop-clause-label')).getText()),
+      'the control window did not follow the projector to 4.6');
+    await browser.switchToWindow(projector);
+    await browser.keys('PageUp');
+    await until(browser, async () => /4\.5/.test(await browser.$(tid('present-label')).getText()), 'PageUp did not go back');
+
+    // Live capture in the control window.
+    await browser.switchToWindow(main);
+    await until(browser, async () => /4\.5/.test(await browser.$(tid('workshop-clause-label')).getText()), 'control not on 4.5');
+    await (await shown(browser, 'workshop-note')).setValue(PRIVATE);
+    const judge = await shown(browser, 'judge-finding');
+    await judge.$(tid('matrix-cell-2-3')).click();
+    await until(browser, async () => (await browser.$(tid('judge-room-level')).isExisting()), 'the judgement was not recorded');
+    await (await shown(browser, 'decision-adopt')).click();
+    await (await shown(browser, 'decision-dissent')).setValue(DISSENT);
+    await (await shown(browser, 'decision-save')).click();
+    await shown(browser, 'decision-recorded');
+
+    await browser.switchToWindow(projector);
+    await until(browser, async () => /Anta/.test(await browser.$(tid('present-decision')).getText().catch(() => '')),
+      'the projector does not show the decision');
+    assert.match(await browser.$(tid('present-decision')).getText(), /juristens/);
+    assert.match(await browser.$(tid('present-cell-2-3')).getText(), /F1/, "the room's judgement places F1 at 2 × 3");
+    assert.doesNotMatch(await browser.$('body').getText(), /Fråga först/, 'the private note is not projected');
+
+    // Fullscreen on the chosen screen (Xvfb has one, 1920×1080).
+    await browser.switchToWindow(main);
+    await (await shown(browser, 'workshop-screen')).selectByAttribute('value', '0');
+    await (await shown(browser, 'present-move')).click();
+    await browser.switchToWindow(projector);
+    const full = await until(browser, async () => {
+      const s = await browser.execute(() => [window.innerWidth, window.innerHeight]);
+      return s[0] === 1920 && s[1] === 1080 ? s : false;
+    }, 'the projector did not go fullscreen at 1920×1080');
+    t.diagnostic(`fullscreen projector: ${full.join('×')}`);
+    await browser.saveScreenshot(join(ARTIFACTS, '13-presentation--projector-1920x1080.png'));
+    await browser.switchToWindow(main);
+    await (await shown(browser, 'present-stop')).click();
+    await until(browser, async () => (await browser.getWindowHandles()).length === 1, 'the projector window did not close');
+    await browser.switchToWindow(main);
+    await screenshot('control-after');
+
+    // End the session and write the minutes.
+    await (await shown(browser, 'workshop-end')).click();
+    await shown(browser, 'workshop-closed');
+    await (await shown(browser, 'minutes-md')).click();
+    await (await shown(browser, 'minutes-docx')).click();
+    const files = await until(browser, async () => {
+      const list = (() => { try { return readdirSync(outDir); } catch { return []; } })();
+      return list.some((f) => f.endsWith('.md')) && list.some((f) => f.endsWith('.docx')) ? list : false;
+    }, 'the minutes were not written');
+    t.diagnostic(`minutes: ${files.join(', ')}`);
+    const md = readFileSync(join(outDir, files.find((f) => f.endsWith('.md'))), 'utf8');
+    const docx = docxText(join(outDir, files.find((f) => f.endsWith('.docx'))));
+    for (const [name, text] of [['Markdown', md], ['DOCX', docx]]) {
+      assert.match(text, /Anna Berg, enhetschef/, `${name}: attendees`);
+      assert.match(text, /Omar Said/, `${name}: attendees`);
+      assert.match(text, /juristens yttrande/, `${name}: the dissent`);
+      assert.match(text, /4\.5/, `${name}: the clause`);
+      assert.doesNotMatch(text, /Fråga först/, `${name}: the private note stays out`);
+    }
+
+    // Back in the clause view: the workshop's results under the clause, and in its history.
+    await (await shown(browser, 'workshop-leave')).click();
+    await (await shown(browser, 'toggle-workshop')).click();
+    const results = await shown(browser, 'workshop-results');
+    const resultText = await results.getText();
+    assert.match(resultText, /Anta/);
+    assert.match(resultText, /2 × 3/);
+    await screenshot('clause-with-results');
+  } catch (err) {
+    await screenshot('failure');
+    throw err;
+  } finally {
+    await stopApp(browser);
+  }
+});
