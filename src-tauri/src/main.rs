@@ -381,7 +381,8 @@ async fn record_judgement(
     impact: u8,
     note: String,
 ) -> AppResult<Judgement> {
-    let j = state.with(|lib| lib.record_judgement(&session_id, &finding_id, likelihood, impact, &note))?;
+    let j = state
+        .with(|lib| lib.record_judgement(&session_id, &finding_id, likelihood, impact, &note))?;
     touch_presentation(&app, &state);
     Ok(j)
 }
@@ -468,7 +469,10 @@ fn touch_presentation(app: &tauri::AppHandle, state: &AppState) {
 #[tauri::command]
 async fn screens(app: tauri::AppHandle) -> AppResult<Vec<ScreenInfo>> {
     let monitors = app.available_monitors().map_err(|e| {
-        AppError::new(ErrorCode::Internal, format!("The screens could not be listed: {e}."))
+        AppError::new(
+            ErrorCode::Internal,
+            format!("The screens could not be listed: {e}."),
+        )
     })?;
     let current = app
         .get_webview_window("main")
@@ -518,19 +522,23 @@ async fn presentation_open(
     *state.presentation() = Some(next.clone());
     let window = match app.get_webview_window(PRESENTER) {
         Some(w) => w,
-        None => tauri::WebviewWindowBuilder::new(&app, PRESENTER, tauri::WebviewUrl::App("index.html".into()))
-            .title("Kryphål – presentation")
-            .inner_size(1024.0, 768.0)
-            .min_inner_size(640.0, 480.0)
-            .disable_drag_drop_handler()
-            .build()
-            .map_err(|e| {
-                *state.presentation() = None;
-                AppError::new(
-                    ErrorCode::Internal,
-                    format!("The presentation window could not be opened: {e}."),
-                )
-            })?,
+        None => tauri::WebviewWindowBuilder::new(
+            &app,
+            PRESENTER,
+            tauri::WebviewUrl::App("index.html".into()),
+        )
+        .title("Kryphål – presentation")
+        .inner_size(1024.0, 768.0)
+        .min_inner_size(640.0, 480.0)
+        .disable_drag_drop_handler()
+        .build()
+        .map_err(|e| {
+            *state.presentation() = None;
+            AppError::new(
+                ErrorCode::Internal,
+                format!("The presentation window could not be opened: {e}."),
+            )
+        })?,
     };
     let placed = match &monitor {
         // Moved and sized to the screen first: a window manager then makes it

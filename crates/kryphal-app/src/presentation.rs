@@ -208,9 +208,13 @@ mod tests {
 
     #[test]
     fn an_empty_agenda_is_refused_with_a_sentence() {
-        let err = PresentationState::new("d".into(), None, vec![], None, PresentTheme::Dark)
-            .unwrap_err();
-        assert!(err.message.contains("nothing to present"), "{}", err.message);
+        let err =
+            PresentationState::new("d".into(), None, vec![], None, PresentTheme::Dark).unwrap_err();
+        assert!(
+            err.message.contains("nothing to present"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

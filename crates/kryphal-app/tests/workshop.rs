@@ -279,7 +279,8 @@ fn the_facilitators_notes_are_kept_per_clause_and_stay_out_of_the_minutes() {
 
     lib.set_workshop_note(&s.id, &c45, "  Fråga om utdragens ålder först.  ")
         .unwrap();
-    lib.set_workshop_note(&s.id, &c46, "Ta upp ägarbyten.").unwrap();
+    lib.set_workshop_note(&s.id, &c46, "Ta upp ägarbyten.")
+        .unwrap();
     // A second note on the same clause replaces the first; an empty one removes it.
     lib.set_workshop_note(&s.id, &c45, "Börja med utdragens ålder.")
         .unwrap();
@@ -313,6 +314,10 @@ fn the_facilitators_notes_are_kept_per_clause_and_stay_out_of_the_minutes() {
     // A note on a clause of another document, or in a closed session, is refused.
     lib.end_workshop(&s.id).unwrap();
     let err = lib.set_workshop_note(&s.id, &c45, "Sent.").unwrap_err();
-    assert!(err.message.contains("closed") || err.message.contains("stängd"), "{}", err.message);
+    assert!(
+        err.message.contains("closed") || err.message.contains("stängd"),
+        "{}",
+        err.message
+    );
     assert_eq!(lib.workshop(&s.id).unwrap().notes.len(), 1);
 }

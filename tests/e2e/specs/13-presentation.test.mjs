@@ -86,10 +86,10 @@ test('a workshop is led on a projector window and recorded in the main window an
     await (await shown(browser, 'toggle-workshop')).click();
     await shown(browser, 'workshop-panel');
     // Typed as a user does: one person per line.
-    await (await shown(browser, 'workshop-new-attendees')).click();
-    await browser.keys('Anna Berg, enhetschef');
+    const attendeesField = await shown(browser, 'workshop-new-attendees');
+    await attendeesField.setValue('Anna Berg, enhetschef');
     await browser.keys('Enter');
-    await browser.keys('Omar Said');
+    await attendeesField.addValue('Omar Said');
     await (await shown(browser, 'workshop-start')).click();
     await shown(browser, 'workshop-control');
     assert.match(await browser.$(tid('workshop-position')).getText(), /^1 av 2$/);
@@ -168,6 +168,14 @@ test('a workshop is led on a projector window and recorded in the main window an
     }, 'the projector did not go fullscreen at 1920×1080');
     t.diagnostic(`fullscreen projector: ${full.join('×')}`);
     await browser.saveScreenshot(join(ARTIFACTS, '13-presentation--projector-1920x1080.png'));
+    // The light high-contrast theme, for a bright room.
+    await browser.switchToWindow(main);
+    await (await shown(browser, 'theme-light')).click();
+    await browser.switchToWindow(projector);
+    await until(browser, async () => (await browser.$(tid('present-view')).getAttribute('data-theme')) === 'light', 'the projector did not turn light');
+    const bg = await browser.execute(() => getComputedStyle(document.querySelector('[data-testid="present-view"]')).backgroundColor);
+    assert.equal(bg, 'rgb(255, 255, 255)');
+    await browser.saveScreenshot(join(ARTIFACTS, '13-presentation--projector-1920x1080-light.png'));
     await browser.switchToWindow(main);
     await (await shown(browser, 'present-stop')).click();
     await until(browser, async () => (await browser.getWindowHandles()).length === 1, 'the projector window did not close');
