@@ -217,6 +217,16 @@ async fn save_target(
     })
 }
 
+/// The ids of the findings an export of `format` includes (the dialog's preview).
+#[tauri::command]
+async fn export_preview(
+    state: State<'_, AppState>,
+    doc_id: String,
+    format: String,
+) -> AppResult<Vec<String>> {
+    state.with(|lib| lib.export_preview(&doc_id, &format))
+}
+
 /// The memo header fields kept in the library.
 #[tauri::command]
 async fn export_settings(state: State<'_, AppState>) -> AppResult<ExportSettings> {
@@ -719,6 +729,7 @@ fn main() {
             preferences,
             set_preferences,
             export_document,
+            export_preview,
             export_settings,
             set_export_settings,
             search,

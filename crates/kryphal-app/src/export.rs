@@ -241,6 +241,18 @@ impl Library {
         kryphal_export::export(format, &input, &options).map_err(export_error)
     }
 
+    /// The ids of the findings an export of `format` would include, in the
+    /// export's order (the export dialog's preview). A bad format is refused.
+    pub fn export_preview(&self, reference: &str, format: &str) -> AppResult<Vec<String>> {
+        let format: Format = format.trim().parse().map_err(export_error)?;
+        let analysis = self.analysis(reference)?;
+        let input = ExportInput {
+            analysis: &analysis,
+            rulebook: &self.rulebook,
+        };
+        Ok(kryphal_export::included_findings(format, &input))
+    }
+
     /// The file name an export of a document is offered under, e.g.
     /// `Reglemente för kundval - beslutsunderlag.docx`.
     pub fn export_file_name(

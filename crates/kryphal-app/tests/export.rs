@@ -252,3 +252,82 @@ fn settings_are_kept_trimmed_and_audited() {
     let events = lib.history(Some("export.committee")).unwrap();
     assert_eq!(events.len(), 1);
 }
+
+#[test]
+fn the_preview_names_the_findings_each_export_includes() {
+    let (dir, mut lib, doc) = analysed();
+    let view = lib.document(&doc).unwrap();
+    let agreed = view
+        .findings
+        .iter()
+        .find(|f| f.input.status == FindingStatus::Agreed)
+        .unwrap()
+        .clone();
+    let draft = view
+        .findings
+        .iter()
+        .find(|f| f.input.status == FindingStatus::Draft)
+        .unwrap()
+        .clone();
+    // A rejected finding, and a second agreed proposal on the same clause changed later.
+    let rejected = lib
+        .add_finding(
+            &draft.clause_id,
+            FindingInput {
+                unintended_consequence: "Avfärdat.".into(),
+                status: FindingStatus::Rejected,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let later = lib
+        .add_finding(
+            &agreed.clause_id,
+            FindingInput {
+                unintended_consequence: "En bättre formulering.".into(),
+                proposed_wording: "Utdraget får vara högst en månad gammalt.".into(),
+                status: FindingStatus::Agreed,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+
+    // The memo: not the rejected one; the rated (very high) finding first.
+    let memo = lib.export_preview(&doc, "memo-docx").unwrap();
+    assert_eq!(memo[0], agreed.id);
+    assert!(memo.contains(&draft.id) && memo.contains(&later.id));
+    assert!(!memo.contains(&rejected.id));
+    assert_eq!(lib.export_preview(&doc, "md").unwrap(), memo);
+
+    // Tracked changes: one proposal per clause, the one changed last.
+    assert_eq!(
+        lib.export_preview(&doc, "tracked-docx").unwrap(),
+        [later.id.clone()]
+    );
+    let out = dir.path().join("spårat.docx");
+    lib.export(&doc, "tracked-docx", &ExportChoices::default(), &out)
+        .unwrap();
+    let xml = {
+        let file = std::fs::File::open(&out).unwrap();
+        let mut zip = zip::ZipArchive::new(file).unwrap();
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut s)
+            .unwrap();
+        s
+    };
+    assert!(
+        xml.contains("en månad"),
+        "the previewed proposal is the one in the file"
+    );
+    assert!(
+        !xml.contains("högst tre månader gammalt"),
+        "the older proposal is not"
+    );
+
+    // The register and the JSON: every finding.
+    assert_eq!(lib.export_preview(&doc, "xlsx").unwrap().len(), 4);
+    assert_eq!(lib.export_preview(&doc, "json").unwrap().len(), 4);
+
+    let err = lib.export_preview(&doc, "pptx").unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+}

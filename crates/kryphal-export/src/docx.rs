@@ -392,6 +392,18 @@ fn agreed_proposals<'a>(p: &'a Prepared<'_>) -> Vec<&'a Finding> {
     agreed
 }
 
+/// The findings the tracked-changes document carries: one per clause (the
+/// agreed proposal changed last), in document order.
+pub(crate) fn tracked_findings<'a>(p: &'a Prepared<'_>) -> Vec<&'a Finding> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out: Vec<&Finding> = agreed_proposals(p)
+        .into_iter()
+        .filter(|f| seen.insert(f.clause_id.as_str()))
+        .collect();
+    out.sort_by_key(|f| p.clause(&f.clause_id).map_or(u32::MAX, |c| c.position));
+    out
+}
+
 /// A revision date Word accepts: the finding's time, or the memo's date.
 fn revision_date(f: &Finding, fallback: &str) -> String {
     let at = f.updated_at.trim();

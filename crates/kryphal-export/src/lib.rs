@@ -346,6 +346,25 @@ pub fn export(
     }
 }
 
+/// The ids of the findings an export of `format` includes, in the order the
+/// export lists them: the memo formats report on every finding that is not
+/// rejected (the most serious first); the tracked-changes document carries,
+/// per clause, the agreed finding with a proposed wording changed last; the
+/// register and the JSON hold every finding. The export dialog previews
+/// exactly this, so the rule lives in one place.
+pub fn included_findings(format: Format, input: &ExportInput<'_>) -> Vec<String> {
+    let options = ExportOptions::default();
+    let prepared = model::Prepared::new(input, &options);
+    let chosen: Vec<&Finding> = match format {
+        Format::Markdown | Format::Html | Format::MemoDocx | Format::MemoPdf => {
+            prepared.memo_findings()
+        }
+        Format::TrackedDocx => docx::tracked_findings(&prepared),
+        Format::Xlsx | Format::Csv | Format::Json => prepared.all_findings(),
+    };
+    chosen.into_iter().map(|f| f.id.clone()).collect()
+}
+
 /// Everything the Markdown memo of earlier versions was made from.
 pub struct Memo<'a> {
     pub document: &'a Document,

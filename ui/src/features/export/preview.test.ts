@@ -2,7 +2,8 @@ import { describe, expect, test } from "vitest";
 import { sampleRulebook } from "../../lib/backend/sample";
 import type { Finding } from "../../lib/bindings/Finding";
 import { emptyFindingInput } from "../../lib/finding";
-import { EXPORT_FORMATS, commentCount, groupByLevel, includedFindings, publicOmissions } from "./preview";
+import { EXPORT_FORMATS, commentCount, groupByLevel, publicOmissions } from "./preview";
+import { fakeIncludedFindings as includedFindings } from "../../lib/backend/fake-export";
 
 const rb = sampleRulebook();
 
@@ -31,7 +32,7 @@ const unrated = finding("e", { status: "reviewed" });
 const all = [agreedWithWording, agreedWithout, draft, rejected, unrated];
 const ids = (fs: Finding[]) => fs.map((f) => f.id);
 
-describe("which findings each format includes", () => {
+describe("which findings each format includes (the fake answers as the core does)", () => {
   test.each(["memo-docx", "memo-pdf", "md", "html"] as const)("%s: every finding that is not rejected", (format) => {
     expect(ids(includedFindings(all, format))).toEqual(["a", "b", "c", "e"]);
   });

@@ -1,8 +1,6 @@
-// What goes into an export: which findings each format includes, grouped by
-// risk level for the dialog's preview, and what the public variant leaves
-// out. Mirrors the rules of crates/kryphal-export (memo: not rejected;
-// tracked changes: agreed with a proposed wording, one per clause, the one
-// changed last; register and JSON: every finding).
+// The export dialog's preview: the findings an export includes (the core
+// says which, `Backend.exportPreview`) grouped by risk level, and what the
+// public variant leaves out.
 import type { Finding } from "../../lib/bindings/Finding";
 import type { Level } from "../../lib/bindings/Level";
 import type { Rulebook } from "../../lib/bindings/Rulebook";
@@ -12,25 +10,6 @@ import { findingLevel } from "../../lib/risk";
 export const EXPORT_FORMATS = ["memo-docx", "memo-pdf", "tracked-docx", "xlsx", "csv", "md", "html", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export type ExportVariant = "internal" | "public";
-
-/** The memo formats report on every finding that is not rejected. */
-const MEMO: readonly ExportFormat[] = ["memo-docx", "memo-pdf", "md", "html"];
-
-/** The findings an export of `format` includes, in document order. */
-export function includedFindings(findings: readonly Finding[], format: ExportFormat): Finding[] {
-  if (MEMO.includes(format)) return findings.filter((f) => f.status !== "rejected");
-  if (format === "tracked-docx") {
-    const latest = new Map<string, Finding>();
-    for (const f of findings) {
-      if (f.status !== "agreed" || f.proposed_wording.trim() === "") continue;
-      const seen = latest.get(f.clause_id);
-      if (!seen || f.updated_at > seen.updated_at) latest.set(f.clause_id, f);
-    }
-    const chosen = new Set(latest.values());
-    return findings.filter((f) => chosen.has(f));
-  }
-  return [...findings];
-}
 
 export interface PreviewGroup {
   /** The risk level, or null for findings not yet rated. */

@@ -95,6 +95,8 @@ export interface Backend {
    * when the user cancelled.
    */
   exportDocument(docId: string, format: string, choices: ExportChoices): Promise<string | null>;
+  /** The ids of the findings an export of `format` includes, in the export's order (the dialog's preview). */
+  exportPreview(docId: string, format: string): Promise<string[]>;
   /** The memo header fields kept in the library (municipality, nämnd, responsible official). */
   exportSettings(): Promise<ExportSettings>;
   /** Saves the memo header fields in the library; returns what was stored. */

@@ -35,6 +35,8 @@ import { emptyFindingInput as emptyInput, inputOf } from "../finding";
 import { fakeImport, fingerprint } from "./fake-import";
 import { fakeScreen, type FakeRule } from "./fake-screen";
 import { fakeSearch } from "./fake-search";
+import { fakeIncludedFindings } from "./fake-export";
+import { EXPORT_FORMATS, type ExportFormat } from "../../features/export/preview";
 import type { SearchAnswer } from "../bindings/SearchAnswer";
 import type { SearchQuery } from "../bindings/SearchQuery";
 
@@ -404,6 +406,15 @@ export class FakeBackend implements Backend {
       const fileName = `${doc.document.meta.title} - export.${ext}`;
       this.exported.push({ docId, format, choices: clone(choices), fileName });
       return fileName;
+    });
+  }
+
+  exportPreview(docId: string, format: string): Promise<string[]> {
+    return this.answer("export_preview", { docId, format }, () => {
+      const doc = this.lib.documents.find((d) => d.document.id === docId);
+      if (!doc) throw fail("not_found", `Document ${docId} was not found.`);
+      if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw fail("invalid_input", `Unknown export format “${format}”.`);
+      return fakeIncludedFindings(doc.findings, format as ExportFormat).map((f) => f.id);
     });
   }
 

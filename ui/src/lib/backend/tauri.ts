@@ -120,6 +120,9 @@ export class TauriBackend implements Backend {
   exportDocument(docId: string, format: string, choices: ExportChoices): Promise<string | null> {
     return call("export_document", { docId, format, choices });
   }
+  exportPreview(docId: string, format: string): Promise<string[]> {
+    return call("export_preview", { docId, format });
+  }
   exportSettings(): Promise<ExportSettings> {
     return call("export_settings");
   }
