@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use kryphal_search::{
-    Facet, IndexedClause, IndexedDismissal, IndexedDocument, IndexedFinding, SearchIndex,
-    SearchRequest,
+    Facet, IndexedClause, IndexedDismissal, IndexedDocument, IndexedFinding, RebuildStats,
+    SearchIndex, SearchRequest,
 };
 use rusqlite::{Connection, params};
 
@@ -791,16 +791,30 @@ fn main() {
     let library_time = t.elapsed();
     let library_size = fs::metadata(&library).map(|m| m.len()).unwrap_or(0);
 
-    let index_dir = tmp.join("library.kryphal.search");
-    let (index, _) = SearchIndex::open(&index_dir).expect("open index");
+    // `BENCH_INDEX=DIR` keeps the index in DIR and reuses it when it is
+    // already there (for profiling the queries alone).
+    let kept = std::env::var_os("BENCH_INDEX").map(PathBuf::from);
+    let index_dir = kept
+        .clone()
+        .unwrap_or_else(|| tmp.join("library.kryphal.search"));
+    let (index, health) = SearchIndex::open(&index_dir).expect("open index");
     let t = Instant::now();
-    let stats = index.rebuild(docs.iter().cloned(), 1).expect("rebuild");
+    let stats = if kept.is_some() && !health.needs_rebuild(1) {
+        RebuildStats {
+            documents: docs.len(),
+            items: index.item_count() as usize,
+        }
+    } else {
+        index.rebuild(docs.iter().cloned(), 1).expect("rebuild")
+    };
     let index_time = t.elapsed();
     let index_size = dir_size(&index_dir);
 
+    // `BENCH_FTS=0` leaves FTS5 out (for profiling tantivy alone).
+    let with_fts = std::env::var("BENCH_FTS").map_or(true, |v| v != "0");
     let fts_path = tmp.join("fts.sqlite");
     let t = Instant::now();
-    let fts = build_fts(&fts_path, &docs).expect("fts");
+    let fts = build_fts(&fts_path, if with_fts { &docs } else { &[] }).expect("fts");
     let fts_time = t.elapsed();
     let fts_size = fs::metadata(&fts_path).map(|m| m.len()).unwrap_or(0);
 
@@ -819,7 +833,9 @@ fn main() {
     // Warm-up: one pass each.
     for query in &queries {
         let _ = index.search(&request(query)).expect("search");
-        let _ = fts_search(&fts, query).expect("fts search");
+        if with_fts {
+            let _ = fts_search(&fts, query).expect("fts search");
+        }
     }
     for _ in 0..rounds {
         for (i, query) in queries.iter().enumerate() {
@@ -828,7 +844,11 @@ fn main() {
             let results = index.search(&r).expect("search");
             let d1 = t.elapsed();
             let t = Instant::now();
-            let (_, fts_total) = fts_search(&fts, query).expect("fts search");
+            let (_, fts_total) = if with_fts {
+                fts_search(&fts, query).expect("fts search")
+            } else {
+                (0, 0)
+            };
             let d2 = t.elapsed();
             tantivy_times.push(d1);
             fts_times.push(d2);
