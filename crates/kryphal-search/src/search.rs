@@ -416,24 +416,33 @@ impl SearchIndex {
     }
 
     fn facet_counts(&self, counts: &Counts) -> Vec<FacetCounts> {
-        let titles = self.titles.read().unwrap_or_else(|e| e.into_inner());
-        let mut by_facet: HashMap<Facet, Vec<FacetValue>> = HashMap::new();
-        for ((facet, value), count) in counts {
-            by_facet.entry(*facet).or_default().push(FacetValue {
-                value: value.clone(),
-                label: match facet {
-                    Facet::Document => titles.get(value).cloned(),
-                    _ => None,
-                },
-                count: *count,
-            });
+        let mut by_facet: HashMap<Facet, Vec<(&str, u64)>> = HashMap::new();
+        for (facet, value, count) in counts.values() {
+            by_facet.entry(facet).or_default().push((value, count));
         }
+        let titles = self.titles.read().unwrap_or_else(|e| e.into_inner());
         Facet::ALL
             .iter()
             .map(|&facet| {
                 let mut values = by_facet.remove(&facet).unwrap_or_default();
-                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-                values.truncate(MAX_FACET_VALUES);
+                let order =
+                    |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+                if values.len() > MAX_FACET_VALUES {
+                    values.select_nth_unstable_by(MAX_FACET_VALUES, order);
+                    values.truncate(MAX_FACET_VALUES);
+                }
+                values.sort_unstable_by(order);
+                let values = values
+                    .into_iter()
+                    .map(|(value, count)| FacetValue {
+                        value: value.to_owned(),
+                        label: match facet {
+                            Facet::Document => titles.get(value).cloned(),
+                            _ => None,
+                        },
+                        count,
+                    })
+                    .collect();
                 FacetCounts { facet, values }
             })
             .collect()
