@@ -139,58 +139,70 @@ impl Analyzers {
         text: &str,
         mut wanted: impl FnMut(&str, &str) -> bool,
     ) -> Vec<Token> {
-        let mut words = Vec::new();
-        let mut stream = self.lowered.token_stream(text);
+        let Analyzers {
+            lowered,
+            stem_one,
+            fold_one,
+            ..
+        } = self;
+        let mut out = Vec::new();
+        let mut stream = lowered.token_stream(text);
         while let Some(t) = stream.next() {
-            words.push((t.offset_from, t.offset_to, t.text.clone()));
+            let lower = t.text.as_str();
+            // Most words are plain ASCII: no copy is made of those that
+            // cannot match.
+            let want = if lower.is_ascii() {
+                wanted(lower, lower)
+            } else {
+                wanted(lower, &fold_with(fold_one, lower))
+            };
+            let (stem, folded) = if want {
+                let stem = stem_with(stem_one, lower);
+                let folded = fold_with(fold_one, &stem);
+                (stem, folded)
+            } else {
+                (String::new(), String::new())
+            };
+            out.push(Token {
+                start: t.offset_from,
+                end: t.offset_to,
+                stem,
+                folded,
+            });
         }
-        drop(stream);
-        words
-            .into_iter()
-            .map(|(start, end, lower)| {
-                let lower_folded = self.fold(&lower);
-                let (stem, folded) = if wanted(&lower, &lower_folded) {
-                    let stem = self.stem(&lower);
-                    let folded = self.fold(&stem);
-                    (stem, folded)
-                } else {
-                    (String::new(), String::new())
-                };
-                Token {
-                    start,
-                    end,
-                    stem,
-                    folded,
-                }
-            })
-            .collect()
-    }
-
-    /// Stems one lower-cased word.
-    fn stem(&mut self, word: &str) -> String {
-        let mut stream = self.stem_one.token_stream(word);
-        match stream.next() {
-            Some(t) => t.text.clone(),
-            None => word.to_owned(),
-        }
+        out
     }
 
     /// ASCII-folds one (already stemmed) term exactly as the index does.
     pub fn fold(&mut self, term: &str) -> String {
-        if term.is_ascii() {
-            return term.to_owned();
-        }
-        let mut stream = self.fold_one.token_stream(term);
-        match stream.next() {
-            Some(t) => t.text.clone(),
-            None => term.to_owned(),
-        }
+        fold_with(&mut self.fold_one, term)
     }
 
     /// True for Swedish stop words (`och`, `att`, `i`, `som`…).
     pub fn is_stop_word(&mut self, word: &str) -> bool {
         let mut stream = self.stop.token_stream(word);
         stream.next().is_none()
+    }
+}
+
+/// Stems one lower-cased word.
+fn stem_with(stem_one: &mut TextAnalyzer, word: &str) -> String {
+    let mut stream = stem_one.token_stream(word);
+    match stream.next() {
+        Some(t) => t.text.clone(),
+        None => word.to_owned(),
+    }
+}
+
+/// ASCII-folds one term (a no-op for ASCII).
+fn fold_with(fold_one: &mut TextAnalyzer, term: &str) -> String {
+    if term.is_ascii() {
+        return term.to_owned();
+    }
+    let mut stream = fold_one.token_stream(term);
+    match stream.next() {
+        Some(t) => t.text.clone(),
+        None => term.to_owned(),
     }
 }
 
