@@ -91,7 +91,10 @@
 //!
 //! Filters ([`Filter`]) on [`Facet`]s combine as "any value within a facet,
 //! all facets". Facet counts cover all results of the search (filters
-//! applied). Snippets are plain text with byte ranges to highlight
+//! applied), except that a facet filtered on is counted without its own
+//! filter: its other values keep their counts, so choosing one crime type
+//! still shows how many results each other crime type would give
+//! (disjunctive facets). Snippets are plain text with byte ranges to highlight
 //! ([`Snippet::segments`] gives text runs for a UI); never markup.
 
 mod analysis;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Facet as TFacet, Field, IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
@@ -280,7 +280,9 @@ pub struct SearchResults {
     /// Number of results in all.
     pub total: usize,
     /// Per facet, counts over all results (every facet, in [`Facet::ALL`]
-    /// order; empty when there are no results).
+    /// order; empty when there are no results). A facet filtered on is
+    /// counted as if its own filter were not set, so its other values stay
+    /// visible with the number of results each would give.
     pub facets: Vec<FacetCounts>,
     /// The words and phrases searched for, as typed.
     pub searched: Vec<String>,
@@ -378,16 +380,47 @@ impl SearchIndex {
             .map(|p| self.reach(&searcher, p))
             .collect::<Result<_>>()?;
 
-        let mut query = self.build(&parsed, &reach, &request.filters, false);
+        let mut relaxed = false;
+        let mut query = self.build(&parsed, &reach, &request.filters, relaxed);
         let mut found = self.collect(&searcher, query.as_ref(), request)?;
         if found.1 == 0 && parsed.parts.len() > 1 {
-            query = self.build(&parsed, &reach, &request.filters, true);
+            relaxed = true;
+            query = self.build(&parsed, &reach, &request.filters, relaxed);
             found = self.collect(&searcher, query.as_ref(), request)?;
             results.relaxed = found.1 > 0;
         }
         let (top, total, counts) = found;
         results.total = total;
         results.facets = self.facet_counts(&counts);
+        // A facet filtered on is counted without its own filter, so that its
+        // other values stay visible (choosing one crime type still shows how
+        // many results the others would give). One more pass, without
+        // scoring, per facet filtered on.
+        let mut filtered: Vec<Facet> = request.filters.iter().map(|f| f.facet).collect();
+        filtered.sort_by_key(|f| f.root());
+        filtered.dedup();
+        for facet in filtered {
+            let others: Vec<Filter> = request
+                .filters
+                .iter()
+                .filter(|f| f.facet != facet)
+                .cloned()
+                .collect();
+            let query = self.build(&parsed, &reach, &others, relaxed);
+            let counts = searcher.search(
+                query.as_ref(),
+                &FacetCounter {
+                    cache: &self.facet_maps,
+                },
+            )?;
+            let mut own = self.facet_counts(&counts);
+            if let (Some(slot), Some(mine)) = (
+                results.facets.iter_mut().find(|f| f.facet == facet),
+                own.iter_mut().find(|f| f.facet == facet),
+            ) {
+                slot.values = std::mem::take(&mut mine.values);
+            }
+        }
         let matcher = Matcher::new(&parsed);
         for (score, address) in top.into_iter().take(request.limit.min(MAX_LIMIT)) {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -530,6 +563,11 @@ impl SearchIndex {
                     0.0,
                 )),
             ));
+        }
+        if clauses.is_empty() {
+            // Neither words nor filters (a facet's own counts when it is
+            // the only filter of a search without words): everything.
+            return Box::new(AllQuery);
         }
         Box::new(BooleanQuery::new(clauses))
     }

@@ -187,6 +187,62 @@ fn facets_count_all_results() {
 }
 
 #[test]
+fn a_filtered_facet_keeps_counting_its_other_values() {
+    let (_dir, index) = index();
+    let count = |r: &kryphal_search::SearchResults, facet: Facet, value: &str| {
+        r.facet(facet)
+            .iter()
+            .find(|f| f.value == value)
+            .map(|f| f.count)
+    };
+    // Unfiltered: f1 (BID, draft), f3 (BID + ORG, reviewed) and a clause.
+    let r = index
+        .search(&SearchRequest::new("bidragsbrott").filter(Facet::CrimeType, "ORG"))
+        .expect("search");
+    assert_eq!(ids(&r), ["f3"]);
+    // The crime type facet counts as if ORG were not chosen...
+    assert_eq!(count(&r, Facet::CrimeType, "BID"), Some(2));
+    assert_eq!(count(&r, Facet::CrimeType, "ORG"), Some(1));
+    // ...while every other facet counts only what the filter keeps.
+    assert_eq!(count(&r, Facet::Kind, "finding"), Some(1));
+    assert_eq!(count(&r, Facet::Kind, "clause"), None);
+    assert_eq!(count(&r, Facet::Status, "reviewed"), Some(1));
+    assert_eq!(count(&r, Facet::Status, "draft"), None);
+
+    // Two facets filtered: each counts under the other's filter only.
+    let r = index
+        .search(
+            &SearchRequest::new("bidragsbrott")
+                .filter(Facet::CrimeType, "BID")
+                .filter(Facet::Status, "draft"),
+        )
+        .expect("search");
+    assert_eq!(ids(&r), ["f1"]);
+    assert_eq!(count(&r, Facet::Status, "draft"), Some(1));
+    assert_eq!(count(&r, Facet::Status, "reviewed"), Some(1));
+    assert_eq!(count(&r, Facet::CrimeType, "BID"), Some(1));
+    assert_eq!(count(&r, Facet::CrimeType, "ORG"), None);
+    assert_eq!(count(&r, Facet::Document, "B"), Some(1));
+    assert_eq!(count(&r, Facet::Document, "A"), None);
+
+    // A value with no results still lets the others be seen.
+    let r = index
+        .search(&SearchRequest::new("bidragsbrott").filter(Facet::CrimeType, "MUT"))
+        .expect("search");
+    assert_eq!(r.total, 0);
+    assert_eq!(count(&r, Facet::CrimeType, "BID"), Some(2));
+    assert_eq!(count(&r, Facet::Kind, "finding"), None);
+
+    // Only a filter, no words: its own facet counts over everything.
+    let r = index
+        .search(&SearchRequest::new("").filter(Facet::RiskLevel, "hog"))
+        .expect("search");
+    assert_eq!(r.total, 2);
+    assert_eq!(count(&r, Facet::RiskLevel, "medel"), Some(1));
+    assert_eq!(count(&r, Facet::RiskLevel, "hog"), Some(2));
+}
+
+#[test]
 fn filters_narrow_and_combine() {
     let (_dir, index) = index();
     let one = |q: &str, filters: &[(Facet, &str)]| {
