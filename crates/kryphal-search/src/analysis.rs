@@ -185,6 +185,27 @@ impl Analyzers {
     }
 }
 
+/// A compound's modifier (what comes before its head) has at least this
+/// many bytes: `belastnings|registr`.
+const MIN_MODIFIER_BYTES: usize = 3;
+/// After the head, an indexed term may still carry this many bytes of
+/// inflection (stems of compounds keep some: `belastningsregistr`).
+const MAX_HEAD_ENDING_BYTES: usize = 3;
+
+/// Whether `term` is a compound whose last part is `key` (plus a short
+/// ending), e.g. `belastningsregistr` for `regist`. A term that begins
+/// with `key` is not a head match (prefix expansion covers those).
+pub(crate) fn is_head(key: &str, term: &str) -> bool {
+    if key.is_empty() || term.len() < MIN_MODIFIER_BYTES + key.len() {
+        return false;
+    }
+    let last = term.len() - key.len();
+    let first = last
+        .saturating_sub(MAX_HEAD_ENDING_BYTES)
+        .max(MIN_MODIFIER_BYTES);
+    (first..=last).any(|p| term.is_char_boundary(p) && term[p..].starts_with(key))
+}
+
 /// Stems one lower-cased word.
 fn stem_with(stem_one: &mut TextAnalyzer, word: &str) -> String {
     let mut stream = stem_one.token_stream(word);
@@ -231,7 +252,7 @@ impl Expansion {
     pub fn reaches(self, key: &str, term: &str) -> bool {
         match self {
             Expansion::Exact => term == key,
-            Expansion::Prefix => term.starts_with(key),
+            Expansion::Prefix => term.starts_with(key) || is_head(key, term),
             Expansion::Endings => {
                 term == key
                     || (term.starts_with(key) && SHORT_STEM_ENDINGS.contains(&&term[key.len()..]))
@@ -280,6 +301,19 @@ mod tests {
         assert!(a.is_stop_word("och"));
         assert!(a.is_stop_word("Att"));
         assert!(!a.is_stop_word("registerutdrag"));
+    }
+
+    #[test]
+    fn compound_heads() {
+        assert!(is_head("regist", "belastningsregistr"));
+        assert!(is_head("kontroll", "egenkontroll"));
+        assert!(Expansion::Prefix.reaches("regist", "belastningsregistr"));
+        // Not a head: the word is in the middle, or there is no modifier.
+        assert!(!is_head("regist", "belastningsregisterutdrag"));
+        assert!(!is_head("regist", "regist"));
+        assert!(!is_head("regist", "ixregist"));
+        assert!(!Expansion::Endings.reaches("vård", "hemvård"));
+        assert!(!Expansion::Exact.reaches("regist", "belastningsregistr"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use tantivy::{Searcher, TantivyDocument, Term};
 use crate::analysis::{Analyzers, Expansion, Token};
 use crate::error::Result;
 use crate::facets::{Counts, FacetCounter};
+use crate::heads::TermListCache;
 use crate::index::SearchIndex;
 use crate::query::{ParsedQuery, Part, parse};
 
@@ -362,6 +363,7 @@ impl SearchIndex {
             .map(|s| s.segment_id())
             .collect();
         self.facet_maps.retain(&live);
+        self.term_lists.retain(&live);
         let mut results = SearchResults {
             searched: parsed
                 .parts
@@ -492,8 +494,8 @@ impl SearchIndex {
         };
         match part {
             Part::Word { key, expansion, .. } => Ok(Reach {
-                body: expand(searcher, body, key, *expansion)?,
-                context: expand(searcher, context, key, *expansion)?,
+                body: expand(searcher, &self.term_lists, body, key, *expansion)?,
+                context: expand(searcher, &self.term_lists, context, key, *expansion)?,
             }),
             Part::Phrase { keys, .. } => Ok(Reach {
                 body: keys
@@ -626,7 +628,13 @@ impl SearchIndex {
 
 /// The exact term plus the most frequent terms the expansion reaches, over
 /// every segment's term dictionary.
-fn expand(searcher: &Searcher, field: Field, key: &str, expansion: Expansion) -> Result<Vec<Term>> {
+fn expand(
+    searcher: &Searcher,
+    term_lists: &TermListCache,
+    field: Field,
+    key: &str,
+    expansion: Expansion,
+) -> Result<Vec<Term>> {
     let mut terms = vec![Term::from_field_text(field, key)];
     if expansion == Expansion::Exact {
         return Ok(terms);
@@ -649,6 +657,11 @@ fn expand(searcher: &Searcher, field: Field, key: &str, expansion: Expansion) ->
             };
             if expansion.reaches(key, term) {
                 *found.entry(term.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+        if expansion == Expansion::Prefix {
+            for (term, doc_freq) in term_lists.get(segment, field)?.heads(key) {
+                *found.entry(term.to_owned()).or_default() += u64::from(doc_freq);
             }
         }
     }
@@ -738,12 +751,17 @@ impl Matcher {
     }
 
     /// Every stem searched for, with whether it is folded.
-    fn keys(&self) -> impl Iterator<Item = (&str, bool)> {
-        self.words.iter().map(|(k, f, _)| (k.as_str(), *f)).chain(
-            self.phrases
-                .iter()
-                .flat_map(|(ks, f)| ks.iter().map(move |k| (k.as_str(), *f))),
-        )
+    /// Every stem searched for, with whether it is folded and whether it
+    /// can be found inside a word (as a compound's head).
+    fn keys(&self) -> impl Iterator<Item = (&str, bool, bool)> {
+        self.words
+            .iter()
+            .map(|(k, f, e)| (k.as_str(), *f, *e == Expansion::Prefix))
+            .chain(
+                self.phrases
+                    .iter()
+                    .flat_map(|(ks, f)| ks.iter().map(move |k| (k.as_str(), *f, false))),
+            )
     }
 
     /// For each token, the id of the rule it matches (words first, then
@@ -784,8 +802,14 @@ impl Matcher {
             return None;
         }
         let tokens = analyzers.tokens_where(text, |lower, lower_folded| {
-            self.keys()
-                .any(|(key, folded)| if folded { lower_folded } else { lower }.starts_with(key))
+            self.keys().any(|(key, folded, inside)| {
+                let word = if folded { lower_folded } else { lower };
+                if inside {
+                    word.contains(key)
+                } else {
+                    word.starts_with(key)
+                }
+            })
         });
         let marks = self.mark(&tokens);
         let matched: Vec<usize> = (0..tokens.len()).filter(|&i| marks[i].is_some()).collect();
