@@ -139,58 +139,91 @@ impl Analyzers {
         text: &str,
         mut wanted: impl FnMut(&str, &str) -> bool,
     ) -> Vec<Token> {
-        let mut words = Vec::new();
-        let mut stream = self.lowered.token_stream(text);
+        let Analyzers {
+            lowered,
+            stem_one,
+            fold_one,
+            ..
+        } = self;
+        let mut out = Vec::new();
+        let mut stream = lowered.token_stream(text);
         while let Some(t) = stream.next() {
-            words.push((t.offset_from, t.offset_to, t.text.clone()));
+            let lower = t.text.as_str();
+            // Most words are plain ASCII: no copy is made of those that
+            // cannot match.
+            let want = if lower.is_ascii() {
+                wanted(lower, lower)
+            } else {
+                wanted(lower, &fold_with(fold_one, lower))
+            };
+            let (stem, folded) = if want {
+                let stem = stem_with(stem_one, lower);
+                let folded = fold_with(fold_one, &stem);
+                (stem, folded)
+            } else {
+                (String::new(), String::new())
+            };
+            out.push(Token {
+                start: t.offset_from,
+                end: t.offset_to,
+                stem,
+                folded,
+            });
         }
-        drop(stream);
-        words
-            .into_iter()
-            .map(|(start, end, lower)| {
-                let lower_folded = self.fold(&lower);
-                let (stem, folded) = if wanted(&lower, &lower_folded) {
-                    let stem = self.stem(&lower);
-                    let folded = self.fold(&stem);
-                    (stem, folded)
-                } else {
-                    (String::new(), String::new())
-                };
-                Token {
-                    start,
-                    end,
-                    stem,
-                    folded,
-                }
-            })
-            .collect()
-    }
-
-    /// Stems one lower-cased word.
-    fn stem(&mut self, word: &str) -> String {
-        let mut stream = self.stem_one.token_stream(word);
-        match stream.next() {
-            Some(t) => t.text.clone(),
-            None => word.to_owned(),
-        }
+        out
     }
 
     /// ASCII-folds one (already stemmed) term exactly as the index does.
     pub fn fold(&mut self, term: &str) -> String {
-        if term.is_ascii() {
-            return term.to_owned();
-        }
-        let mut stream = self.fold_one.token_stream(term);
-        match stream.next() {
-            Some(t) => t.text.clone(),
-            None => term.to_owned(),
-        }
+        fold_with(&mut self.fold_one, term)
     }
 
     /// True for Swedish stop words (`och`, `att`, `i`, `som`…).
     pub fn is_stop_word(&mut self, word: &str) -> bool {
         let mut stream = self.stop.token_stream(word);
         stream.next().is_none()
+    }
+}
+
+/// A compound's modifier (what comes before its head) has at least this
+/// many bytes: `belastnings|registr`.
+const MIN_MODIFIER_BYTES: usize = 3;
+/// After the head, an indexed term may still carry this many bytes of
+/// inflection (stems of compounds keep some: `belastningsregistr`).
+const MAX_HEAD_ENDING_BYTES: usize = 3;
+
+/// Whether `term` is a compound whose last part is `key` (plus a short
+/// ending), e.g. `belastningsregistr` for `regist`. A term that begins
+/// with `key` is not a head match (prefix expansion covers those).
+pub(crate) fn is_head(key: &str, term: &str) -> bool {
+    if key.is_empty() || term.len() < MIN_MODIFIER_BYTES + key.len() {
+        return false;
+    }
+    let last = term.len() - key.len();
+    let first = last
+        .saturating_sub(MAX_HEAD_ENDING_BYTES)
+        .max(MIN_MODIFIER_BYTES);
+    (first..=last).any(|p| term.is_char_boundary(p) && term[p..].starts_with(key))
+}
+
+/// Stems one lower-cased word.
+fn stem_with(stem_one: &mut TextAnalyzer, word: &str) -> String {
+    let mut stream = stem_one.token_stream(word);
+    match stream.next() {
+        Some(t) => t.text.clone(),
+        None => word.to_owned(),
+    }
+}
+
+/// ASCII-folds one term (a no-op for ASCII).
+fn fold_with(fold_one: &mut TextAnalyzer, term: &str) -> String {
+    if term.is_ascii() {
+        return term.to_owned();
+    }
+    let mut stream = fold_one.token_stream(term);
+    match stream.next() {
+        Some(t) => t.text.clone(),
+        None => term.to_owned(),
     }
 }
 
@@ -219,7 +252,7 @@ impl Expansion {
     pub fn reaches(self, key: &str, term: &str) -> bool {
         match self {
             Expansion::Exact => term == key,
-            Expansion::Prefix => term.starts_with(key),
+            Expansion::Prefix => term.starts_with(key) || is_head(key, term),
             Expansion::Endings => {
                 term == key
                     || (term.starts_with(key) && SHORT_STEM_ENDINGS.contains(&&term[key.len()..]))
@@ -268,6 +301,19 @@ mod tests {
         assert!(a.is_stop_word("och"));
         assert!(a.is_stop_word("Att"));
         assert!(!a.is_stop_word("registerutdrag"));
+    }
+
+    #[test]
+    fn compound_heads() {
+        assert!(is_head("regist", "belastningsregistr"));
+        assert!(is_head("kontroll", "egenkontroll"));
+        assert!(Expansion::Prefix.reaches("regist", "belastningsregistr"));
+        // Not a head: the word is in the middle, or there is no modifier.
+        assert!(!is_head("regist", "belastningsregisterutdrag"));
+        assert!(!is_head("regist", "regist"));
+        assert!(!is_head("regist", "ixregist"));
+        assert!(!Expansion::Endings.reaches("vård", "hemvård"));
+        assert!(!Expansion::Exact.reaches("regist", "belastningsregistr"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::HitKind;
 use crate::analysis::{self, Analyzers};
 use crate::error::{Result, SearchError};
 use crate::facets::FacetMapCache;
+use crate::heads::TermListCache;
 use crate::model::IndexedDocument;
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema};
 
@@ -80,6 +81,8 @@ pub struct SearchIndex {
     /// Document id → title, for labelling the document facet.
     pub(crate) titles: RwLock<HashMap<String, String>>,
     pub(crate) facet_maps: FacetMapCache,
+    /// Term lists for finding compound heads, by segment and field.
+    pub(crate) term_lists: TermListCache,
     dir: Option<PathBuf>,
 }
 
@@ -248,6 +251,7 @@ impl SearchIndex {
             generation: Mutex::new(None),
             titles: RwLock::new(HashMap::new()),
             facet_maps: FacetMapCache::default(),
+            term_lists: TermListCache::default(),
             dir,
         };
         search.load_titles()?;

@@ -68,8 +68,13 @@
 //! word whose stem has at least six letters also reaches the (at most 32
 //! most frequent) indexed terms that begin with it, so `auktorisation`
 //! finds `auktorisationsvillkoren` and `belastningsregister` finds
-//! `belastningsregistret`; a shorter stem only takes inflection endings, so
-//! `vård` does not find `vårdnadshavare`. A quoted word is matched exactly
+//! `belastningsregistret`. Such a word also finds the compounds it ends
+//! (their *head*, with at most a 3-byte ending left by stemming):
+//! `register` finds `belastningsregistret`, `kontroll` finds
+//! `egenkontroll`, found by a substring search over a cached copy of each
+//! segment's term list (tens of microseconds per word). A shorter stem only
+//! takes inflection endings, so `vård` finds neither `vårdnadshavare` nor
+//! `hemvård`. A quoted word is matched exactly
 //! (stemmed, no compounds). Swedish stop words are ignored unless nothing
 //! else was typed.
 //!
@@ -91,12 +96,16 @@
 //!
 //! Filters ([`Filter`]) on [`Facet`]s combine as "any value within a facet,
 //! all facets". Facet counts cover all results of the search (filters
-//! applied). Snippets are plain text with byte ranges to highlight
+//! applied), except that a facet filtered on is counted without its own
+//! filter: its other values keep their counts, so choosing one crime type
+//! still shows how many results each other crime type would give
+//! (disjunctive facets). Snippets are plain text with byte ranges to highlight
 //! ([`Snippet::segments`] gives text runs for a UI); never markup.
 
 mod analysis;
 mod error;
 mod facets;
+mod heads;
 mod index;
 mod model;
 mod query;

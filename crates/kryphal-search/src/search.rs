@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Facet as TFacet, Field, IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
@@ -14,6 +14,7 @@ use tantivy::{Searcher, TantivyDocument, Term};
 use crate::analysis::{Analyzers, Expansion, Token};
 use crate::error::Result;
 use crate::facets::{Counts, FacetCounter};
+use crate::heads::TermListCache;
 use crate::index::SearchIndex;
 use crate::query::{ParsedQuery, Part, parse};
 
@@ -280,7 +281,9 @@ pub struct SearchResults {
     /// Number of results in all.
     pub total: usize,
     /// Per facet, counts over all results (every facet, in [`Facet::ALL`]
-    /// order; empty when there are no results).
+    /// order; empty when there are no results). A facet filtered on is
+    /// counted as if its own filter were not set, so its other values stay
+    /// visible with the number of results each would give.
     pub facets: Vec<FacetCounts>,
     /// The words and phrases searched for, as typed.
     pub searched: Vec<String>,
@@ -360,6 +363,7 @@ impl SearchIndex {
             .map(|s| s.segment_id())
             .collect();
         self.facet_maps.retain(&live);
+        self.term_lists.retain(&live);
         let mut results = SearchResults {
             searched: parsed
                 .parts
@@ -378,16 +382,47 @@ impl SearchIndex {
             .map(|p| self.reach(&searcher, p))
             .collect::<Result<_>>()?;
 
-        let mut query = self.build(&parsed, &reach, &request.filters, false);
+        let mut relaxed = false;
+        let mut query = self.build(&parsed, &reach, &request.filters, relaxed);
         let mut found = self.collect(&searcher, query.as_ref(), request)?;
         if found.1 == 0 && parsed.parts.len() > 1 {
-            query = self.build(&parsed, &reach, &request.filters, true);
+            relaxed = true;
+            query = self.build(&parsed, &reach, &request.filters, relaxed);
             found = self.collect(&searcher, query.as_ref(), request)?;
             results.relaxed = found.1 > 0;
         }
         let (top, total, counts) = found;
         results.total = total;
         results.facets = self.facet_counts(&counts);
+        // A facet filtered on is counted without its own filter, so that its
+        // other values stay visible (choosing one crime type still shows how
+        // many results the others would give). One more pass, without
+        // scoring, per facet filtered on.
+        let mut filtered: Vec<Facet> = request.filters.iter().map(|f| f.facet).collect();
+        filtered.sort_by_key(|f| f.root());
+        filtered.dedup();
+        for facet in filtered {
+            let others: Vec<Filter> = request
+                .filters
+                .iter()
+                .filter(|f| f.facet != facet)
+                .cloned()
+                .collect();
+            let query = self.build(&parsed, &reach, &others, relaxed);
+            let counts = searcher.search(
+                query.as_ref(),
+                &FacetCounter {
+                    cache: &self.facet_maps,
+                },
+            )?;
+            let mut own = self.facet_counts(&counts);
+            if let (Some(slot), Some(mine)) = (
+                results.facets.iter_mut().find(|f| f.facet == facet),
+                own.iter_mut().find(|f| f.facet == facet),
+            ) {
+                slot.values = std::mem::take(&mut mine.values);
+            }
+        }
         let matcher = Matcher::new(&parsed);
         for (score, address) in top.into_iter().take(request.limit.min(MAX_LIMIT)) {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -416,24 +451,33 @@ impl SearchIndex {
     }
 
     fn facet_counts(&self, counts: &Counts) -> Vec<FacetCounts> {
-        let titles = self.titles.read().unwrap_or_else(|e| e.into_inner());
-        let mut by_facet: HashMap<Facet, Vec<FacetValue>> = HashMap::new();
-        for ((facet, value), count) in counts {
-            by_facet.entry(*facet).or_default().push(FacetValue {
-                value: value.clone(),
-                label: match facet {
-                    Facet::Document => titles.get(value).cloned(),
-                    _ => None,
-                },
-                count: *count,
-            });
+        let mut by_facet: HashMap<Facet, Vec<(&str, u64)>> = HashMap::new();
+        for (facet, value, count) in counts.values() {
+            by_facet.entry(facet).or_default().push((value, count));
         }
+        let titles = self.titles.read().unwrap_or_else(|e| e.into_inner());
         Facet::ALL
             .iter()
             .map(|&facet| {
                 let mut values = by_facet.remove(&facet).unwrap_or_default();
-                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-                values.truncate(MAX_FACET_VALUES);
+                let order =
+                    |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+                if values.len() > MAX_FACET_VALUES {
+                    values.select_nth_unstable_by(MAX_FACET_VALUES, order);
+                    values.truncate(MAX_FACET_VALUES);
+                }
+                values.sort_unstable_by(order);
+                let values = values
+                    .into_iter()
+                    .map(|(value, count)| FacetValue {
+                        value: value.to_owned(),
+                        label: match facet {
+                            Facet::Document => titles.get(value).cloned(),
+                            _ => None,
+                        },
+                        count,
+                    })
+                    .collect();
                 FacetCounts { facet, values }
             })
             .collect()
@@ -450,8 +494,8 @@ impl SearchIndex {
         };
         match part {
             Part::Word { key, expansion, .. } => Ok(Reach {
-                body: expand(searcher, body, key, *expansion)?,
-                context: expand(searcher, context, key, *expansion)?,
+                body: expand(searcher, &self.term_lists, body, key, *expansion)?,
+                context: expand(searcher, &self.term_lists, context, key, *expansion)?,
             }),
             Part::Phrase { keys, .. } => Ok(Reach {
                 body: keys
@@ -522,6 +566,11 @@ impl SearchIndex {
                 )),
             ));
         }
+        if clauses.is_empty() {
+            // Neither words nor filters (a facet's own counts when it is
+            // the only filter of a search without words): everything.
+            return Box::new(AllQuery);
+        }
         Box::new(BooleanQuery::new(clauses))
     }
 
@@ -579,7 +628,13 @@ impl SearchIndex {
 
 /// The exact term plus the most frequent terms the expansion reaches, over
 /// every segment's term dictionary.
-fn expand(searcher: &Searcher, field: Field, key: &str, expansion: Expansion) -> Result<Vec<Term>> {
+fn expand(
+    searcher: &Searcher,
+    term_lists: &TermListCache,
+    field: Field,
+    key: &str,
+    expansion: Expansion,
+) -> Result<Vec<Term>> {
     let mut terms = vec![Term::from_field_text(field, key)];
     if expansion == Expansion::Exact {
         return Ok(terms);
@@ -602,6 +657,11 @@ fn expand(searcher: &Searcher, field: Field, key: &str, expansion: Expansion) ->
             };
             if expansion.reaches(key, term) {
                 *found.entry(term.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+        if expansion == Expansion::Prefix {
+            for (term, doc_freq) in term_lists.get(segment, field)?.heads(key) {
+                *found.entry(term.to_owned()).or_default() += u64::from(doc_freq);
             }
         }
     }
@@ -691,12 +751,17 @@ impl Matcher {
     }
 
     /// Every stem searched for, with whether it is folded.
-    fn keys(&self) -> impl Iterator<Item = (&str, bool)> {
-        self.words.iter().map(|(k, f, _)| (k.as_str(), *f)).chain(
-            self.phrases
-                .iter()
-                .flat_map(|(ks, f)| ks.iter().map(move |k| (k.as_str(), *f))),
-        )
+    /// Every stem searched for, with whether it is folded and whether it
+    /// can be found inside a word (as a compound's head).
+    fn keys(&self) -> impl Iterator<Item = (&str, bool, bool)> {
+        self.words
+            .iter()
+            .map(|(k, f, e)| (k.as_str(), *f, *e == Expansion::Prefix))
+            .chain(
+                self.phrases
+                    .iter()
+                    .flat_map(|(ks, f)| ks.iter().map(move |k| (k.as_str(), *f, false))),
+            )
     }
 
     /// For each token, the id of the rule it matches (words first, then
@@ -737,8 +802,14 @@ impl Matcher {
             return None;
         }
         let tokens = analyzers.tokens_where(text, |lower, lower_folded| {
-            self.keys()
-                .any(|(key, folded)| if folded { lower_folded } else { lower }.starts_with(key))
+            self.keys().any(|(key, folded, inside)| {
+                let word = if folded { lower_folded } else { lower };
+                if inside {
+                    word.contains(key)
+                } else {
+                    word.starts_with(key)
+                }
+            })
         });
         let marks = self.mark(&tokens);
         let matched: Vec<usize> = (0..tokens.len()).filter(|&i| marks[i].is_some()).collect();

@@ -187,6 +187,103 @@ fn facets_count_all_results() {
 }
 
 #[test]
+fn a_compound_is_found_by_its_last_part() {
+    let clause = |id: &str, text: &str| kryphal_search::IndexedClause {
+        id: id.into(),
+        label: format!("p. {id}"),
+        text: text.into(),
+        position: 0,
+    };
+    let index = SearchIndex::in_memory().expect("index");
+    let document = kryphal_search::IndexedDocument {
+        id: "H".into(),
+        title: "Rutin".into(),
+        clauses: vec![
+            clause("h1", "Utdrag ur belastningsregistret ska visas."),
+            clause("h2", "Registret förs av nämnden."),
+            clause("h3", "Ett belastningsregisterutdrag räcker inte."),
+            clause("h4", "Leverantören ska ha en fungerande egenkontroll."),
+            clause("h5", "Okontrollerade uppgifter får inte användas."),
+        ],
+        ..Default::default()
+    };
+    index.rebuild([document], 1).expect("rebuild");
+    let found = |q: &str| {
+        let mut got = ids(&search(&index, q));
+        got.sort();
+        got
+    };
+    // The head of a compound (with its ending), and the word itself.
+    assert_eq!(found("register"), ["h1", "h2"]);
+    assert_eq!(found("kontroll"), ["h4"]);
+    // Not in the middle of a compound, nor without a real first part.
+    assert!(!found("register").contains(&"h3".to_string()));
+    assert!(!found("kontroll").contains(&"h5".to_string()));
+    // A quoted word stays exact: no compounds.
+    assert!(!found("\"register\"").contains(&"h1".to_string()));
+    let r = search(&index, "register");
+    let h1 = r.hits.iter().find(|h| id(h) == "h1").expect("h1");
+    assert_eq!(h1.matched_in, MatchedIn::Text);
+    assert_eq!(h1.snippet.highlighted_words(), ["belastningsregistret"]);
+}
+
+#[test]
+fn a_filtered_facet_keeps_counting_its_other_values() {
+    let (_dir, index) = index();
+    let count = |r: &kryphal_search::SearchResults, facet: Facet, value: &str| {
+        r.facet(facet)
+            .iter()
+            .find(|f| f.value == value)
+            .map(|f| f.count)
+    };
+    // Unfiltered: f1 (BID, draft), f3 (BID + ORG, reviewed) and a clause.
+    let r = index
+        .search(&SearchRequest::new("bidragsbrott").filter(Facet::CrimeType, "ORG"))
+        .expect("search");
+    assert_eq!(ids(&r), ["f3"]);
+    // The crime type facet counts as if ORG were not chosen...
+    assert_eq!(count(&r, Facet::CrimeType, "BID"), Some(2));
+    assert_eq!(count(&r, Facet::CrimeType, "ORG"), Some(1));
+    // ...while every other facet counts only what the filter keeps.
+    assert_eq!(count(&r, Facet::Kind, "finding"), Some(1));
+    assert_eq!(count(&r, Facet::Kind, "clause"), None);
+    assert_eq!(count(&r, Facet::Status, "reviewed"), Some(1));
+    assert_eq!(count(&r, Facet::Status, "draft"), None);
+
+    // Two facets filtered: each counts under the other's filter only.
+    let r = index
+        .search(
+            &SearchRequest::new("bidragsbrott")
+                .filter(Facet::CrimeType, "BID")
+                .filter(Facet::Status, "draft"),
+        )
+        .expect("search");
+    assert_eq!(ids(&r), ["f1"]);
+    assert_eq!(count(&r, Facet::Status, "draft"), Some(1));
+    assert_eq!(count(&r, Facet::Status, "reviewed"), Some(1));
+    assert_eq!(count(&r, Facet::CrimeType, "BID"), Some(1));
+    assert_eq!(count(&r, Facet::CrimeType, "ORG"), None);
+    assert_eq!(count(&r, Facet::Document, "B"), Some(1));
+    assert_eq!(count(&r, Facet::Document, "A"), None);
+
+    // A value with no results still lets the others be seen.
+    let r = index
+        .search(&SearchRequest::new("bidragsbrott").filter(Facet::CrimeType, "MUT"))
+        .expect("search");
+    assert_eq!(r.total, 0);
+    assert_eq!(count(&r, Facet::CrimeType, "BID"), Some(2));
+    assert_eq!(count(&r, Facet::Kind, "finding"), None);
+
+    // Only a filter, no words: its own facet counts over everything.
+    let r = index
+        .search(&SearchRequest::new("").filter(Facet::RiskLevel, "hog"))
+        .expect("search");
+    assert_eq!(r.total, 2);
+    assert_eq!(count(&r, Facet::RiskLevel, "medel"), Some(1));
+    assert_eq!(count(&r, Facet::RiskLevel, "hog"), Some(2));
+}
+
+#[test]
 fn filters_narrow_and_combine() {
     let (_dir, index) = index();
     let one = |q: &str, filters: &[(Facet, &str)]| {
