@@ -370,22 +370,20 @@ fn edits_acknowledged_before_a_kill_are_all_kept() {
                     }
                 }
             }
-            Some(["upd", id, tag]) => {
-                if actual.get(*id).is_some_and(|s| s.0 == *tag) {
-                    model.get_mut(*id).unwrap().0 = tag.to_string();
-                    kept = true;
-                }
+            Some(["upd", id, tag]) if actual.get(*id).is_some_and(|s| s.0 == *tag) => {
+                model.get_mut(*id).unwrap().0 = tag.to_string();
+                kept = true;
             }
-            Some(["com", id, tag]) => {
-                let expected = model[*id].1.len();
-                if actual
-                    .get(*id)
-                    .is_some_and(|s| s.1.len() == expected + 1 && s.1[expected] == *tag)
-                {
-                    model.get_mut(*id).unwrap().1.push(tag.to_string());
-                    kept = true;
-                }
+            Some(["com", id, tag])
+                if actual.get(*id).is_some_and(|s| {
+                    let expected = model[*id].1.len();
+                    s.1.len() == expected + 1 && s.1[expected] == *tag
+                }) =>
+            {
+                model.get_mut(*id).unwrap().1.push(tag.to_string());
+                kept = true;
             }
+            Some(["upd", _, _] | ["com", _, _]) => {}
             Some(other) => panic!("run {run}: unexpected line {other:?}"),
             None => {}
         }
