@@ -161,7 +161,8 @@ step() {
 
 build_ui() { npm --prefix ui run build; }
 
-# Seconds each fuzz target runs in ./dev.sh test: 45 in CI, 10 on a developer's machine.
+# Seconds each fuzz target runs in ./dev.sh test: 45 in CI, 10 on a developer's machine;
+# KRYPHAL_FUZZ_SECONDS overrides (0 skips the fuzz step, build included).
 fuzz_seconds() {
   if [[ -n ${KRYPHAL_FUZZ_SECONDS:-} ]]; then
     echo "$KRYPHAL_FUZZ_SECONDS"
