@@ -577,7 +577,7 @@ fn an_export_killed_midway_leaves_no_half_written_file() {
     let acked: usize = outcomes.iter().map(|r| r.acks().count()).sum();
     println!(
         "export: {runs} kills, {acked} exports acknowledged, every target whole; \
-         {temporary_left} kills landed while a temporary file was being written"
+         {temporary_left} of the kills landed while a temporary file was being written"
     );
     assert!(acked > 0, "no export was acknowledged in {runs} runs");
     // The JSON export read back is the whole analysis.
