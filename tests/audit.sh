@@ -88,7 +88,7 @@ if (( ${#found[@]} )); then
 fi
 if (( ${#not_audited[@]} )); then
   if (( ${#not_audited[@]} == 3 )); then
-    echo "audit: NOTHING AUDITED: none of the 3 advisory databases can be reached from this machine"
+    echo "audit: NOTHING AUDITED: neither advisory database (RustSec, npm) can be reached from this machine"
   else
     echo "audit: ${#not_audited[@]} of 3 parts could not be audited here (see above); the others have no known vulnerability"
   fi
