@@ -99,5 +99,6 @@ for target in "${targets[@]}"; do
   rm -f "$log"
 done
 
-echo "fuzz: ${#targets[@]} targets, $total executions in all, ${#failed[@]} failed${failed:+: ${failed[*]}}"
+echo "fuzz: ${#targets[@]} targets, $total executions in all${failed:+; failed: ${failed[*]}}"
+echo "fuzz: $(( ${#targets[@]} - ${#failed[@]} )) passed, ${#failed[@]} failed"
 (( ${#failed[@]} == 0 ))
