@@ -37,6 +37,10 @@ ifaces=$(unshare -n cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' ' | t
 if unshare -n bash -c 'exec 3<>/dev/tcp/127.0.0.1/9' 2>/dev/null; then
   fail "a connection could be opened inside the namespace"
 fi
+# The watch below sees an attempt when there is one: a shell trying to connect is caught.
+unshare -n strace -f -qq -e trace=socket,connect -o "$work/probe.trace" \
+  bash -c 'exec 3<>/dev/tcp/127.0.0.1/9' 2>/dev/null || true
+grep -qE 'AF_INET6?\b' "$work/probe.trace" || fail "strace did not see a probe's connection attempt"
 
 checks=0
 # offline NAME CMD...: runs the CLI in a fresh network namespace under strace; the command must
