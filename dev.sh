@@ -3,10 +3,12 @@
 #
 #   ./dev.sh setup   install what building and testing need (idempotent; apt needs root or sudo)
 #   ./dev.sh app     build the UI and the desktop app, then run it (extra arguments go to the app)
-#   ./dev.sh test    everything CI checks: format, UI build/check/tests, clippy, cargo tests, build, E2E
+#   ./dev.sh test    everything CI checks: format, UI build/check/tests, clippy, cargo tests, build,
+#                    the offline proof, the dependency audit, E2E and the fuzzers
 #   ./dev.sh e2e     only the end-to-end tests (assumes the app is built)
 #
-# Everything stays in the dev profile: tests, the app and the E2E tests share one build.
+# Everything stays in the dev profile: tests, the app and the E2E tests share one build (the
+# fuzz targets build apart, in fuzz/target, with flags of their own).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,6 +29,8 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver imagemagick x11-utils
   # Independent readers of the exports: LibreOffice (DOCX → PDF) and poppler (pdftotext, pdftoppm)
   libreoffice-writer-nogui poppler-utils
+  # The offline proof (tests/no-network.sh) watches the CLI's system calls
+  strace
 )
 
 say() { printf '==> %s\n' "$*"; }
@@ -91,6 +95,13 @@ setup_rust() {
     say "tauri-driver: installing (cargo install, about a minute)"
     quiet cargo install tauri-driver --locked --version '^2'
   fi
+  # The fuzz targets (fuzz/run.sh) build with the stable toolchain and RUSTC_BOOTSTRAP=1.
+  if command -v cargo-fuzz >/dev/null; then
+    say "cargo-fuzz: present"
+  else
+    say "cargo-fuzz: installing (cargo install, two to three minutes)"
+    quiet cargo install cargo-fuzz --locked
+  fi
 }
 
 # npm ci in a folder when node_modules is missing or older than package-lock.json.
@@ -150,6 +161,18 @@ step() {
 
 build_ui() { npm --prefix ui run build; }
 
+# Seconds each fuzz target runs in ./dev.sh test: 45 in CI, 10 on a developer's machine;
+# KRYPHAL_FUZZ_SECONDS overrides (0 skips the fuzz step, build included).
+fuzz_seconds() {
+  if [[ -n ${KRYPHAL_FUZZ_SECONDS:-} ]]; then
+    echo "$KRYPHAL_FUZZ_SECONDS"
+  elif [[ -n ${CI:-} ]]; then
+    echo 45
+  else
+    echo 10
+  fi
+}
+
 cmd_e2e() {
   npm_ci tests/e2e --ignore-scripts
   tests/e2e/run.sh "$@"
@@ -174,15 +197,22 @@ cmd_test() {
   step "ui: svelte-check" npm --prefix ui run check
   step "ui: vitest" npm --prefix ui test
   step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+  # CI runs as root: the full-disk and read-only tests (a tmpfs) must run there, not skip.
+  if [[ -n ${CI:-} && $EUID -eq 0 ]]; then
+    export KRYPHAL_REQUIRE_MOUNT=1
+  fi
   step "cargo test" cargo test --workspace
   step "cargo build (app + CLI for E2E)" cargo build --workspace
+  step "no network (CLI inside unshare -n)" tests/no-network.sh
+  step "dependency audit (cargo audit, npm audit)" tests/audit.sh
   step "e2e (tauri-driver, Xvfb)" tests/e2e/run.sh
+  step "fuzz ($(fuzz_seconds) s per target)" fuzz/run.sh "$(fuzz_seconds)"
   print_timings
   printf '\n======== all checks passed ========\n'
 }
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 case ${1:-} in

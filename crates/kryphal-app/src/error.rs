@@ -62,6 +62,13 @@ pub type AppResult<T> = Result<T, AppError>;
 impl From<kryphal_store::StoreError> for AppError {
     fn from(e: kryphal_store::StoreError) -> Self {
         use kryphal_store::StoreError as S;
+        if e.is_disk_full() {
+            return AppError::new(
+                ErrorCode::Io,
+                "The disk that holds the library is full, so this change was not saved. \
+                 Everything saved before is kept; free some space and try again.",
+            );
+        }
         let code = match &e {
             S::NewerSchema { .. } => ErrorCode::LibraryNewer,
             S::NotADatabase { .. } | S::Foreign { .. } | S::Data(_) => ErrorCode::LibraryCorrupt,

@@ -74,6 +74,13 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+impl StoreError {
+    /// Whether the change failed because the disk holding the library is full.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, StoreError::Sqlite(e) if sqlite_code(e) == Some(rusqlite::ErrorCode::DiskFull))
+    }
+}
+
 /// Who makes a change, and when (RFC 3339 UTC).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
@@ -137,6 +144,14 @@ impl Store {
             Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
                 StoreError::NotADatabase {
                     path: path.to_path_buf(),
+                }
+            }
+            // A library in WAL mode on a read-only disk: SQLite cannot create
+            // the files beside it that even reading needs.
+            Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly) => {
+                StoreError::ReadOnly {
+                    path: path.to_path_buf(),
+                    reason: "the file or its folder is read-only.".into(),
                 }
             }
             _ => StoreError::Sqlite(e),
