@@ -161,13 +161,13 @@ step() {
 
 build_ui() { npm --prefix ui run build; }
 
-# Seconds each fuzz target runs in ./dev.sh test: 45 in CI, 10 on a developer's machine;
+# Seconds each fuzz target runs in ./dev.sh test: 30 in CI, 10 on a developer's machine;
 # KRYPHAL_FUZZ_SECONDS overrides (0 skips the fuzz step, build included).
 fuzz_seconds() {
   if [[ -n ${KRYPHAL_FUZZ_SECONDS:-} ]]; then
     echo "$KRYPHAL_FUZZ_SECONDS"
   elif [[ -n ${CI:-} ]]; then
-    echo 45
+    echo 30
   else
     echo 10
   fi
