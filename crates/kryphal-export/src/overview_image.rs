@@ -623,7 +623,7 @@ impl Draw<'_> {
         let book = self.input.rulebook;
         let f = self.fonts;
         let mut rows: Vec<_> = book.scale.likelihood.steps.iter().collect();
-        rows.sort_by(|a, b| b.value.cmp(&a.value));
+        rows.sort_by_key(|s| std::cmp::Reverse(s.value));
         let mut cols: Vec<_> = book.scale.impact.steps.iter().collect();
         cols.sort_by_key(|s| s.value);
 
@@ -736,7 +736,7 @@ impl Draw<'_> {
         let mut deepest = 1;
         for (c, step) in cols.iter().enumerate() {
             let x = gx + c as f32 * (CELL_W + CELL_GAP) + CELL_W / 2.0;
-            let lines = f.wrap(&one_line(&step.label), SMALL, false, CELL_W, 2);
+            let lines = f.wrap(&one_line(&step.label), SMALL, false, CELL_W - 8.0, 2);
             deepest = deepest.max(lines.len());
             for (i, line) in lines.iter().enumerate() {
                 text(
@@ -983,7 +983,7 @@ impl Draw<'_> {
             .iter()
             .map(|l| f.width(l, LABEL, false))
             .fold(0.0_f32, f32::max)
-            .min(w * 0.5);
+            .min(w * 0.38);
         let bar_x = label_w + 12.0;
         let bar_w = (w - bar_x - widest_count - 12.0).max(40.0);
         for (s, label) in shown.iter().zip(&labels) {
@@ -1035,7 +1035,7 @@ impl Draw<'_> {
         }
         let hidden = o.sections.len().saturating_sub(MAX_SECTIONS);
         if hidden > 0 {
-            y += LABEL;
+            y += LABEL + 8.0;
             let line = self.t.more_sections.replace("{n}", &hidden.to_string());
             text(
                 &mut p.body,
@@ -1134,5 +1134,52 @@ impl Draw<'_> {
         }
         p.h = self.legend(body, &legend, w, y);
         p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_lines_fit_and_the_last_one_ends_in_an_ellipsis() {
+        let f = Fonts::new();
+        let text =
+            "Riktlinjer för biståndsbedömning, kundval och uppföljning av utförare av hemtjänst";
+        let lines = f.wrap(text, 20.0, true, 300.0, 2);
+        assert_eq!(lines.len(), 2);
+        assert!(
+            lines.iter().all(|l| f.width(l, 20.0, true) <= 300.0),
+            "{lines:?}"
+        );
+        assert!(lines[1].ends_with('…'));
+        assert_eq!(f.wrap("Kort titel", 20.0, true, 300.0, 2), ["Kort titel"]);
+        assert!(f.wrap("", 20.0, true, 300.0, 2).is_empty());
+        let word = f.wrap(
+            "Auktorisationsvillkorsuppföljningsrutiner",
+            20.0,
+            false,
+            120.0,
+            2,
+        );
+        assert!(
+            word.len() == 1 && word[0].ends_with('…') && f.width(&word[0], 20.0, false) <= 120.0
+        );
+    }
+
+    #[test]
+    fn escaping_leaves_no_markup_and_no_characters_xml_forbids() {
+        assert_eq!(
+            esc("<a href='x'>\"&\"</a>\u{0}\u{1b}\u{FFFF}å"),
+            "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;  å"
+        );
+        assert_eq!(one_line(" a\n\tb\u{7}  c "), "a b c");
+    }
+
+    #[test]
+    fn colours_from_the_rulebook_are_checked() {
+        assert_eq!(colour("#B71C1C"), "#b71c1c");
+        assert_eq!(colour("red\" onload=\"x"), NO_LEVEL);
+        assert_eq!(pale("#000000", 0.5), "#808080");
     }
 }
