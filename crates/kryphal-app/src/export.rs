@@ -9,7 +9,10 @@
 
 use std::path::Path;
 
-use kryphal_export::{Analysis, ExportError, ExportInput, Format, Lang, MemoHeader, Variant};
+use kryphal_export::{
+    Analysis, ExportError, ExportInput, Format, ImageFormat, Lang, MemoHeader, OverviewImage,
+    OverviewPart, Variant,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -76,13 +79,21 @@ pub fn export_formats() -> Vec<&'static str> {
     Format::names()
 }
 
+/// The parts of the overview an image can show, by name: `all` (the
+/// default), `matrix`, `crime-types`, `status`, `coverage`, `strip`.
+pub fn overview_image_parts() -> Vec<&'static str> {
+    OverviewPart::names()
+}
+
 /// An export crate error as the user sees it.
 pub(crate) fn export_error(e: ExportError) -> AppError {
     let code = match &e {
         ExportError::UnknownFormat(_)
         | ExportError::UnknownVariant(_)
-        | ExportError::UnknownLanguage(_) => ErrorCode::InvalidInput,
-        ExportError::Write { .. } => ErrorCode::Internal,
+        | ExportError::UnknownLanguage(_)
+        | ExportError::UnknownPart(_)
+        | ExportError::UnknownImageFormat(_) => ErrorCode::InvalidInput,
+        ExportError::Write { .. } | ExportError::Image(_) => ErrorCode::Internal,
         ExportError::NotJson(_) | ExportError::WrongKind(_) => ErrorCode::UnsupportedFormat,
         ExportError::Truncated(_) | ExportError::Invalid(_) => ErrorCode::DamagedFile,
         ExportError::NewerVersion { .. } => ErrorCode::LibraryNewer,
@@ -125,6 +136,46 @@ pub(crate) fn file_stem(title: &str) -> String {
     } else {
         stem.to_string()
     }
+}
+
+/// An overview image's format, part and language, checked.
+fn image_choices(
+    format: &str,
+    part: &str,
+    lang: &str,
+) -> AppResult<(ImageFormat, OverviewPart, Lang)> {
+    Ok((
+        format.trim().parse().map_err(export_error)?,
+        part.trim().parse().map_err(export_error)?,
+        lang.trim().parse().map_err(export_error)?,
+    ))
+}
+
+/// Writes finished export bytes to `out` atomically, after checking that
+/// its folder exists.
+fn write_export(out: &Path, bytes: &[u8], format: &str) -> AppResult<ExportReport> {
+    if let Some(dir) = out.parent().filter(|p| !p.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(AppError::new(
+            ErrorCode::Io,
+            format!(
+                "Cannot write {}: the folder {} does not exist.",
+                out.display(),
+                dir.display()
+            ),
+        ));
+    }
+    write_atomically(out, bytes)?;
+    Ok(ExportReport {
+        file_name: out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        path: out.display().to_string(),
+        format: format.to_string(),
+        bytes: bytes.len() as u64,
+    })
 }
 
 /// Today's date, ISO `YYYY-MM-DD` (UTC: the library's times are UTC too).
@@ -299,28 +350,74 @@ impl Library {
         out: &Path,
     ) -> AppResult<ExportReport> {
         let bytes = self.export_bytes(reference, format, choices)?;
-        if let Some(dir) = out.parent().filter(|p| !p.as_os_str().is_empty())
-            && !dir.is_dir()
-        {
-            return Err(AppError::new(
-                ErrorCode::Io,
-                format!(
-                    "Cannot write {}: the folder {} does not exist.",
-                    out.display(),
-                    dir.display()
-                ),
-            ));
-        }
-        write_atomically(out, &bytes)?;
-        Ok(ExportReport {
-            file_name: out
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            path: out.display().to_string(),
-            format: format.trim().to_string(),
-            bytes: bytes.len() as u64,
-        })
+        write_export(out, &bytes, format.trim())
+    }
+
+    /// The overview of a document (see [`Library::overview`]) as an image:
+    /// `format` is `svg` or `png` (twice the SVG's size, for slides),
+    /// `part` one of [`overview_image_parts`] (`all` for everything, or one
+    /// chart such as `matrix`), `lang` `sv` or `en` for the fixed texts. The
+    /// image is headed by the document's title, Dnr and today's date.
+    pub fn overview_image_bytes(
+        &self,
+        reference: &str,
+        format: &str,
+        part: &str,
+        lang: &str,
+    ) -> AppResult<Vec<u8>> {
+        let (format, part, lang) = image_choices(format, part, lang)?;
+        let overview = self.overview(reference)?;
+        let doc = self.resolve_document(reference)?;
+        let date = today();
+        let input = OverviewImage {
+            overview: &overview,
+            meta: &doc.meta,
+            rulebook: &self.rulebook,
+            date: &date,
+        };
+        kryphal_export::overview_image(format, &input, part, lang).map_err(export_error)
+    }
+
+    /// Writes the overview of a document as an image to `out` (see
+    /// [`Library::overview_image_bytes`] for the choices), atomically like
+    /// every export. A bad format, part or language is refused with an
+    /// `invalid_input` sentence and nothing is written.
+    pub fn export_overview_image(
+        &self,
+        reference: &str,
+        format: &str,
+        part: &str,
+        lang: &str,
+        out: &Path,
+    ) -> AppResult<ExportReport> {
+        let bytes = self.overview_image_bytes(reference, format, part, lang)?;
+        write_export(out, &bytes, format.trim())
+    }
+
+    /// The file name an overview image is offered under, e.g.
+    /// `Reglemente för kundval - översikt.png` or
+    /// `Reglemente för kundval - riskmatris.svg` for one chart.
+    pub fn overview_image_file_name(
+        &self,
+        reference: &str,
+        format: &str,
+        part: &str,
+    ) -> AppResult<String> {
+        let (format, part, _) = image_choices(format, part, "sv")?;
+        let doc = self.resolve_document(reference)?;
+        let what = match part {
+            OverviewPart::All => "översikt",
+            OverviewPart::Matrix => "riskmatris",
+            OverviewPart::CrimeTypes => "brottstyper",
+            OverviewPart::Status => "status",
+            OverviewPart::Coverage => "täckning",
+            OverviewPart::Strip => "var riskerna finns",
+        };
+        Ok(format!(
+            "{} - {what}.{}",
+            file_stem(&doc.meta.title),
+            format.name()
+        ))
     }
 
     /// Whether `bytes` look like a Kryphål analysis (a JSON export) rather

@@ -34,6 +34,7 @@ mod workshop;
 pub use error::{AppError, AppResult, ErrorCode};
 pub use export::{
     EXPORT_SETTING_NAMES, ExportChoices, ExportReport, ExportSettings, export_formats,
+    overview_image_parts,
 };
 pub use kryphal_rules::Rulebook as RulebookData;
 pub use prefs::Preferences;

@@ -320,4 +320,70 @@ fn the_facilitators_notes_are_kept_per_clause_and_stay_out_of_the_minutes() {
         err.message
     );
     assert_eq!(lib.workshop(&s.id).unwrap().notes.len(), 1);
+
+#[test]
+fn the_overview_is_written_as_svg_and_png_and_bad_choices_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, doc) = library(&dir);
+    let c45 = clause(&lib, &doc, "4.5");
+    lib.add_finding(
+        &c45,
+        FindingInput {
+            likelihood: Some(3),
+            impact: Some(4),
+            crime_types: vec!["URK".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let title = lib.resolve_document(&doc).unwrap().meta.title;
+
+    let svg = dir.path().join("matris.svg");
+    let report = lib
+        .export_overview_image(&doc, "svg", "matrix", "sv", &svg)
+        .unwrap();
+    assert_eq!(report.format, "svg");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert_eq!(report.bytes as usize, text.len());
+    assert!(
+        text.contains(
+            r#"data-likelihood="3" data-impact="4" data-level="very_high" data-count="1""#
+        )
+    );
+    assert!(text.contains("Riskmatris") && !text.contains("Fynd per brottstyp"));
+
+    let png = dir.path().join("översikt.png");
+    lib.export_overview_image(&doc, "png", "all", "en", &png)
+        .unwrap();
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+
+    assert_eq!(
+        lib.overview_image_file_name(&doc, "png", "all").unwrap(),
+        format!("{title} - översikt.png")
+    );
+    assert_eq!(
+        lib.overview_image_file_name(&doc, "svg", "matrix").unwrap(),
+        format!("{title} - riskmatris.svg")
+    );
+
+    let before = std::fs::read_dir(dir.path()).unwrap().count();
+    for (format, part, lang, needle) in [
+        ("gif", "all", "sv", "“gif”"),
+        ("svg", "pie", "sv", "“pie”"),
+        ("png", "all", "de", "“de”"),
+    ] {
+        let out = dir.path().join("bad.img");
+        let err = lib
+            .export_overview_image(&doc, format, part, lang, &out)
+            .unwrap_err();
+        assert_eq!(err.code, kryphal_app::ErrorCode::InvalidInput, "{err:?}");
+        assert!(
+            err.message.contains(needle) && err.message.ends_with('.'),
+            "{}",
+            err.message
+        );
+        assert!(!out.exists());
+    }
+    assert!(lib.overview_image_file_name(&doc, "jpg", "all").is_err());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before);
 }

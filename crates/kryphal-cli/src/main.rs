@@ -123,11 +123,24 @@ enum Command {
         command: WorkshopCommand,
     },
     /// The overview of a document's analysis: risk matrix counts, crime
-    /// types, statuses, coverage and where the risks sit.
+    /// types, statuses, coverage and where the risks sit. With --image, an
+    /// image of it for slides and memos.
     Overview {
         doc: String,
         #[arg(long)]
         json: bool,
+        /// Write the overview as an image instead: svg or png.
+        #[arg(long, value_name = "FORMAT", requires = "out", conflicts_with = "json")]
+        image: Option<String>,
+        /// The image file to write (with --image).
+        #[arg(long, value_name = "PATH", requires = "image")]
+        out: Option<PathBuf>,
+        /// Which chart: all, matrix, crime-types, status, coverage or strip.
+        #[arg(long, default_value = "all", requires = "image")]
+        part: String,
+        /// Language of the image's fixed texts: sv or en.
+        #[arg(long, default_value = "sv", requires = "image")]
+        lang: String,
     },
     /// Search everything: clauses, findings, dismissals, document metadata.
     Search {
@@ -624,7 +637,18 @@ fn run(cli: Cli) -> Result<(), AppError> {
             }
         }
         Command::Workshop { command } => workshop(&mut lib, command)?,
-        Command::Overview { doc, json } => {
+        Command::Overview {
+            image: Some(format),
+            out: Some(out),
+            doc,
+            part,
+            lang,
+            ..
+        } => {
+            let report = lib.export_overview_image(&doc, &format, &part, &lang, &out)?;
+            eprintln!("kryphal: wrote {} ({} bytes)", report.path, report.bytes);
+        }
+        Command::Overview { doc, json, .. } => {
             let o = lib.overview(&doc)?;
             if json {
                 print_json(&o)?;

@@ -196,3 +196,106 @@ fn a_session_from_start_to_minutes() {
         "{listed}"
     );
 }
+
+#[test]
+fn the_overview_as_svg_and_png_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib: PathBuf = dir.path().join("lib.kryphal");
+    let imported = json(&lib, &["import", SAMPLE, "--json"]);
+    let doc = imported[0]["report"]["document_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let view = json(&lib, &["show", &doc, "--json"]);
+    let c45 = view["outline"]["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["number"] == "4.5")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(
+        &lib,
+        &["finding", "add", &c45, "--json", "-"],
+        Some(r#"{"likelihood": 4, "impact": 4, "crime_types": ["URK"]}"#),
+    );
+
+    let svg = dir.path().join("matris.svg");
+    let args = [
+        "overview",
+        &doc,
+        "--image",
+        "svg",
+        "--part",
+        "matrix",
+        "--out",
+        svg.to_str().unwrap(),
+    ];
+    let out = run(&lib, &args, None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kryphal: wrote"));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.contains(
+            r#"data-likelihood="4" data-impact="4" data-level="very_high" data-count="1""#
+        )
+    );
+    assert!(text.contains("Riskmatris"));
+
+    let png = dir.path().join("översikt.png");
+    ok(
+        &lib,
+        &[
+            "overview",
+            &doc,
+            "--image",
+            "png",
+            "--lang",
+            "en",
+            "--out",
+            png.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        std::fs::read(&png)
+            .unwrap()
+            .starts_with(b"\x89PNG\r\n\x1a\n")
+    );
+
+    // A bad format, part or language: a sentence, exit 1, nothing written,
+    // the library untouched.
+    let before = std::fs::read(&lib).unwrap();
+    let bad_out = dir.path().join("bad.gif");
+    for (flag, value, needle) in [
+        ("--image", "gif", "svg or png"),
+        ("--part", "pie", "matrix"),
+        ("--lang", "de", "sv or en"),
+    ] {
+        let mut args = vec!["overview", &doc, "--out", bad_out.to_str().unwrap()];
+        if flag != "--image" {
+            args.extend(["--image", "png"]);
+        }
+        args.extend([flag, value]);
+        let out = run(&lib, &args, None);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("kryphal: ") && err.contains(needle),
+            "{err}"
+        );
+        assert!(!bad_out.exists());
+    }
+    assert_eq!(std::fs::read(&lib).unwrap(), before);
+    // --out without --image is a malformed command line.
+    let out = run(&lib, &["overview", &doc, "--out", "x.png"], None);
+    assert_eq!(out.status.code(), Some(2));
+    // The text overview still works without --image.
+    assert!(ok(&lib, &["overview", &doc], None).contains("of"));
+}

@@ -100,3 +100,63 @@ pub struct WorkshopRecord {
     #[serde(default)]
     pub notes: Vec<WorkshopNote>,
 }
+
+// The overview of a document's analysis: computed by kryphal-app, never
+// stored; drawn by the UI and by kryphal-export's overview images.
+
+/// One cell of the risk matrix with the findings in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MatrixCell {
+    pub likelihood: u8,
+    pub impact: u8,
+    /// The level the rulebook's banding gives the cell.
+    pub level: Option<String>,
+    pub finding_ids: Vec<String>,
+}
+
+/// A count under a key (a crime type, a status, a decision).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Count {
+    pub key: String,
+    /// The key's name in the rulebook (or the key itself).
+    pub label: String,
+    pub count: u32,
+}
+
+/// Clauses reviewed (with at least one finding) of all, in one section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SectionCoverage {
+    /// `None` for clauses outside any section.
+    pub section_id: Option<String>,
+    pub title: String,
+    pub clauses: u32,
+    pub reviewed: u32,
+}
+
+/// One clause on the heat strip along the document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ClauseHeat {
+    pub clause_id: String,
+    pub label: String,
+    pub findings: u32,
+    /// The highest risk level among the clause's findings.
+    pub level: Option<String>,
+}
+
+/// The overview of one document's analysis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Overview {
+    pub document_id: String,
+    /// Every cell of the matrix, likelihood 1 first, then impact 1 first.
+    pub cells: Vec<MatrixCell>,
+    /// Findings without a likelihood × consequence rating.
+    pub unassessed: u32,
+    /// In the rulebook's order; crime types without findings left out.
+    pub by_crime_type: Vec<Count>,
+    pub by_status: Vec<Count>,
+    pub clauses: u32,
+    pub reviewed: u32,
+    pub sections: Vec<SectionCoverage>,
+    /// Every clause in document order.
+    pub strip: Vec<ClauseHeat>,
+}

@@ -17,6 +17,10 @@
 //! | `csv` | the same register as UTF-8 CSV with BOM | `register.rs` |
 //! | `json` | the whole analysis, versioned and re-importable ([`parse_analysis_json`]) | `json.rs` |
 //!
+//! Apart from these, the overview of an analysis is drawn as an SVG or PNG
+//! image ([`overview_image`], `overview_image.rs`): the whole overview or
+//! one chart of it, for slides and memos.
+//!
 //! The four memo formats are rendered from one list of blocks (`memo.rs`),
 //! so they say the same thing. Text from documents is data: every renderer
 //! escapes it for its own markup, and nothing is ever pasted into a markup
@@ -42,11 +46,15 @@ mod markdown;
 mod memo;
 mod minutes;
 mod model;
+mod overview_image;
 mod pdf;
 mod register;
 mod texts;
 
 pub use minutes::{Minutes, minutes_docx, minutes_markdown};
+pub use overview_image::{
+    ImageFormat, OverviewImage, OverviewPart, PNG_SCALE, overview_image, overview_svg, svg_to_png,
+};
 
 pub use json::{ANALYSIS_FORMAT_VERSION, ANALYSIS_KIND, ImportedAnalysis, parse_analysis_json};
 
@@ -272,6 +280,15 @@ pub enum ExportError {
     /// The language is neither `sv` nor `en`.
     #[error("unknown language “{0}”; choose sv or en")]
     UnknownLanguage(String),
+    /// The overview image part is not one of [`OverviewPart::names`].
+    #[error("unknown part of the overview “{0}”; choose one of: {names}", names = OverviewPart::names().join(", "))]
+    UnknownPart(String),
+    /// The image format is neither `svg` nor `png`.
+    #[error("unknown image format “{0}”; choose svg or png")]
+    UnknownImageFormat(String),
+    /// Drawing the PNG of an overview failed.
+    #[error("could not draw the image: {0}")]
+    Image(String),
     /// A library writing the file failed (DOCX, XLSX or PDF writer).
     #[error("could not write the {format} file: {reason}")]
     Write { format: Format, reason: String },

@@ -256,3 +256,88 @@ pub(crate) fn texts(lang: Lang) -> &'static Texts {
         Lang::En => &EN,
     }
 }
+
+/// The fixed texts of the overview images, worded as the app's overview
+/// panel words them (so a slide says what the screen said).
+pub(crate) struct OverviewTexts {
+    pub overview: &'static str,
+    pub dnr: &'static str,
+    pub matrix: &'static str,
+    pub crime_types: &'static str,
+    pub statuses: &'static str,
+    pub strip: &'static str,
+    pub sections: &'static str,
+    pub no_section: &'static str,
+    pub none: &'static str,
+    /// `{n}` of `{m}` clauses reviewed.
+    pub progress: &'static str,
+    /// `{n}` findings without a risk rating.
+    pub unassessed: &'static str,
+    pub finding_one: &'static str,
+    /// `{n}` findings.
+    pub finding_other: &'static str,
+    pub no_level: &'static str,
+    pub start: &'static str,
+    pub end: &'static str,
+    /// `{n}` more sections, not shown.
+    pub more_sections: &'static str,
+    pub status_draft: &'static str,
+    pub status_reviewed: &'static str,
+    pub status_agreed: &'static str,
+    pub status_rejected: &'static str,
+}
+
+static OVERVIEW_SV: OverviewTexts = OverviewTexts {
+    overview: "Översikt",
+    dnr: "Dnr",
+    matrix: "Riskmatris",
+    crime_types: "Fynd per brottstyp",
+    statuses: "Fynd per status",
+    strip: "Var riskerna finns i dokumentet",
+    sections: "Täckning per avsnitt",
+    no_section: "Utanför avsnitt",
+    none: "Inga fynd än.",
+    progress: "{n} av {m} klausuler granskade",
+    unassessed: "{count} utan riskbedömning",
+    finding_one: "1 fynd",
+    finding_other: "{n} fynd",
+    no_level: "Fynd utan risknivå",
+    start: "Dokumentets början",
+    end: "Slut",
+    more_sections: "… och {n} avsnitt till",
+    status_draft: "Utkast",
+    status_reviewed: "Granskad",
+    status_agreed: "Överenskommen",
+    status_rejected: "Avvisad",
+};
+
+static OVERVIEW_EN: OverviewTexts = OverviewTexts {
+    overview: "Overview",
+    dnr: "Ref. no.",
+    matrix: "Risk matrix",
+    crime_types: "Findings by crime type",
+    statuses: "Findings by status",
+    strip: "Where the risks are in the document",
+    sections: "Coverage by section",
+    no_section: "Outside sections",
+    none: "No findings yet.",
+    progress: "{n} of {m} clauses reviewed",
+    unassessed: "{count} without a risk rating",
+    finding_one: "1 finding",
+    finding_other: "{n} findings",
+    no_level: "Findings without a risk level",
+    start: "Start of the document",
+    end: "End",
+    more_sections: "… and {n} more sections",
+    status_draft: "Draft",
+    status_reviewed: "Reviewed",
+    status_agreed: "Agreed",
+    status_rejected: "Rejected",
+};
+
+pub(crate) fn overview_texts(lang: Lang) -> &'static OverviewTexts {
+    match lang {
+        Lang::Sv => &OVERVIEW_SV,
+        Lang::En => &OVERVIEW_EN,
+    }
+}
