@@ -320,6 +320,7 @@ fn the_facilitators_notes_are_kept_per_clause_and_stay_out_of_the_minutes() {
         err.message
     );
     assert_eq!(lib.workshop(&s.id).unwrap().notes.len(), 1);
+}
 
 #[test]
 fn the_overview_is_written_as_svg_and_png_and_bad_choices_write_nothing() {
