@@ -217,6 +217,26 @@ async fn save_target(
     })
 }
 
+/// Saves the overview (or one of its charts: `part`) as a `png` or `svg`
+/// image where the save dialog says; the file's name, or null when cancelled.
+#[tauri::command]
+async fn export_overview_image(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    doc_id: String,
+    format: String,
+    part: String,
+    lang: String,
+) -> AppResult<Option<String>> {
+    let name = state.with(|lib| lib.overview_image_file_name(&doc_id, &format, &part))?;
+    let Some(target) = save_target(&app, &state, name).await? else {
+        return Ok(None);
+    };
+    let report =
+        state.with(|lib| lib.export_overview_image(&doc_id, &format, &part, &lang, &target))?;
+    Ok(Some(report.file_name))
+}
+
 /// The ids of the findings an export of `format` includes (the dialog's preview).
 #[tauri::command]
 async fn export_preview(
@@ -730,6 +750,7 @@ fn main() {
             set_preferences,
             export_document,
             export_preview,
+            export_overview_image,
             export_settings,
             set_export_settings,
             search,

@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { axeViolations, repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
@@ -27,7 +28,9 @@ test('the overview counts findings in the heat map and leads back to their claus
   cli(['finding', 'add', byNumber('4.6'), '--json', '-'],
     JSON.stringify({ unintended_consequence: 'Ändrade ägare anmäls sent.', likelihood: 3, impact: 4 }));
 
-  const browser = await startApp(library, ['--config-dir', join(dir, 'config')]);
+  const outDir = join(dir, 'out');
+  mkdirSync(outDir);
+  const browser = await startApp(library, ['--config-dir', join(dir, 'config'), '--export-dir', outDir]);
   try {
     await shown(browser, 'outline');
     await (await shown(browser, 'toggle-overview')).click();
@@ -40,6 +43,25 @@ test('the overview counts findings in the heat map and leads back to their claus
     const serious = await axeViolations(browser, t, 'overview');
     assert.deepEqual(serious, [], `axe-core found serious or critical violations:\n${JSON.stringify(serious, null, 2)}`);
     await screenshot('overview');
+
+    // The risk matrix alone as a PNG for a slide, and the whole overview as SVG.
+    await (await shown(browser, 'overview-image-part')).selectByAttribute('value', 'matrix');
+    await (await shown(browser, 'overview-image-png')).click();
+    await until(browser, async () => /Sparade .*riskmatris\.png/.test(await browser.$(tid('overview-image-status')).getText()),
+      'the PNG was not reported saved');
+    await (await shown(browser, 'overview-image-part')).selectByAttribute('value', 'all');
+    await (await shown(browser, 'overview-image-svg')).click();
+    await until(browser, async () => /\.svg/.test(await browser.$(tid('overview-image-status')).getText()), 'the SVG was not reported saved');
+    const files = readdirSync(outDir);
+    t.diagnostic(`images: ${files.join(', ')}`);
+    const png = readFileSync(join(outDir, files.find((f) => f.endsWith('riskmatris.png'))));
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    t.diagnostic(`matrix PNG: ${w}×${h}`);
+    assert.ok(w >= 1000 && h >= 600, `a slide-sized image, got ${w}×${h}`);
+    const svg = readFileSync(join(outDir, files.find((f) => f.endsWith('.svg'))), 'utf8');
+    assert.match(svg, /^<svg|<\?xml/);
+    assert.match(svg, /URK|Urkund/, 'the crime type is drawn');
 
     await cell.click();
     const items = await until(browser, async () => {

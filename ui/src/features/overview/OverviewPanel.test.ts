@@ -1,5 +1,6 @@
 // The overview in the whole UI against the fake backend: the toggle, the
 // heat map counts, a cell's findings, the strip, and jumping back to a clause.
+import { flushSync } from "svelte";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { mountApp, type MountedApp } from "../../test/mountApp";
 
@@ -68,4 +69,28 @@ test("an empty cell says so, and statuses are listed by name", async () => {
   await settle();
   expect(one("heat-cell-findings").textContent).toContain("Inga fynd i den här rutan.");
   expect(one("overview-statuses").textContent).toMatch(/Utkast|Granskad|Överenskommen/);
+});
+
+test("the overview, or one chart of it, is saved as PNG or SVG in the interface's language", async () => {
+  one("toggle-overview").click();
+  await settle();
+  one("overview-image-png").click();
+  await settle();
+  const part = one("overview-image-part") as HTMLSelectElement;
+  part.selectedIndex = [...part.options].findIndex((o) => o.value === "matrix");
+  part.dispatchEvent(new Event("change", { bubbles: true }));
+  flushSync();
+  one("overview-image-svg").click();
+  await settle();
+  expect(JSON.stringify(backend.imagesWritten)).toBe(JSON.stringify([
+    { docId: "doc-kundval", format: "png", part: "all", lang: "sv" },
+    { docId: "doc-kundval", format: "svg", part: "matrix", lang: "sv" },
+  ]));
+  expect(one("overview-image-status").textContent).toContain("Sparade Reglemente för kundval inom hemtjänst - matrix.svg");
+
+  backend.failNext("export_overview_image", { code: "io", message: "The disk is full." });
+  one("overview-image-png").click();
+  await settle();
+  expect(one("overview-image-status").textContent).toContain("Bilden kunde inte sparas");
+  expect(one("overview-image-status").textContent).toContain("The disk is full.");
 });

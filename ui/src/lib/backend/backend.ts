@@ -95,6 +95,11 @@ export interface Backend {
    * when the user cancelled.
    */
   exportDocument(docId: string, format: string, choices: ExportChoices): Promise<string | null>;
+  /**
+   * Saves the overview, or one chart of it (`part`: all, matrix, crime-types, status, coverage,
+   * strip), as `png` or `svg` where the native save dialog says; the file's name, or null when cancelled.
+   */
+  exportOverviewImage(docId: string, format: "png" | "svg", part: string, lang: string): Promise<string | null>;
   /** The ids of the findings an export of `format` includes, in the export's order (the dialog's preview). */
   exportPreview(docId: string, format: string): Promise<string[]>;
   /** The memo header fields kept in the library (municipality, nämnd, responsible official). */

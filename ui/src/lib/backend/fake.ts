@@ -409,6 +409,22 @@ export class FakeBackend implements Backend {
     });
   }
 
+  /** Overview images the fake "wrote" (for assertions). */
+  readonly imagesWritten: { docId: string; format: string; part: string; lang: string }[] = [];
+
+  exportOverviewImage(docId: string, format: "png" | "svg", part: string, lang: string): Promise<string | null> {
+    return this.answer("export_overview_image", { docId, format, part, lang }, () => {
+      const doc = this.lib.documents.find((d) => d.document.id === docId);
+      if (!doc) throw fail("not_found", `Document ${docId} was not found.`);
+      if (format !== "png" && format !== "svg") throw fail("invalid_input", `Overview images are png or svg, not “${format}”.`);
+      if (!["all", "matrix", "crime-types", "status", "coverage", "strip"].includes(part)) {
+        throw fail("invalid_input", `Unknown part “${part}”.`);
+      }
+      this.imagesWritten.push({ docId, format, part, lang });
+      return `${doc.document.meta.title} - ${part}.${format}`;
+    });
+  }
+
   exportPreview(docId: string, format: string): Promise<string[]> {
     return this.answer("export_preview", { docId, format }, () => {
       const doc = this.lib.documents.find((d) => d.document.id === docId);

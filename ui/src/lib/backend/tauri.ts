@@ -120,6 +120,9 @@ export class TauriBackend implements Backend {
   exportDocument(docId: string, format: string, choices: ExportChoices): Promise<string | null> {
     return call("export_document", { docId, format, choices });
   }
+  exportOverviewImage(docId: string, format: "png" | "svg", part: string, lang: string): Promise<string | null> {
+    return call("export_overview_image", { docId, format, part, lang });
+  }
   exportPreview(docId: string, format: string): Promise<string[]> {
     return call("export_preview", { docId, format });
   }

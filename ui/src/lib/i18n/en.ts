@@ -492,4 +492,11 @@ export const en: Record<MessageKey, string> = {
   "present.axes": "Vertical: {l}. Horizontal: {i}.",
   "present.decision": "Decision: {what}",
   "present.dissent": "Dissent: {text}",
+  "overview.image.group": "Save as an image",
+  "overview.image.part": "Image of",
+  "overview.image.all": "The whole overview",
+  "overview.image.png": "Save PNG",
+  "overview.image.svg": "Save SVG",
+  "overview.image.saved": "Saved {name}",
+  "overview.image.error": "The image could not be saved: {reason}",
 };

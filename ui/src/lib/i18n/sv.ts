@@ -491,6 +491,13 @@ export const sv = {
   "present.axes": "Lodrätt: {l}. Vågrätt: {i}.",
   "present.decision": "Beslut: {what}",
   "present.dissent": "Avvikande mening: {text}",
+  "overview.image.group": "Spara som bild",
+  "overview.image.part": "Bild av",
+  "overview.image.all": "Hela översikten",
+  "overview.image.png": "Spara PNG",
+  "overview.image.svg": "Spara SVG",
+  "overview.image.saved": "Sparade {name}",
+  "overview.image.error": "Bilden kunde inte sparas: {reason}",
 } as const;
 
 export type MessageKey = keyof typeof sv;
