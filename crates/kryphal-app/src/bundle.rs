@@ -488,6 +488,19 @@ impl Library {
             report.comments_added += added.len() as u32;
             return Ok(Some(FindingStep::Comments { mine, added, base }));
         }
+        if self.store.sync_base(&theirs.id)?.as_deref() == Some(t.as_str()) {
+            // This library has seen their version already (and kept its own).
+            if added.is_empty() {
+                report.findings_unchanged += 1;
+                return Ok(None);
+            }
+            report.comments_added += added.len() as u32;
+            return Ok(Some(FindingStep::Comments {
+                mine,
+                added,
+                base: None,
+            }));
+        }
         if m == bf.base {
             report.findings_updated += 1;
             report.comments_added += added.len() as u32;
