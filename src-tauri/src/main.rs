@@ -20,6 +20,8 @@ use kryphal_domain::{
 };
 use tauri::State;
 
+mod exchange;
+
 /// The open library, or why it could not be opened (shown by the UI).
 struct AppState {
     library: Mutex<AppResult<Library>>,
@@ -382,6 +384,13 @@ fn main() {
             export_settings,
             set_export_settings,
             search,
+            exchange::export_bundle,
+            exchange::import_bundle,
+            exchange::import_bundle_bytes,
+            exchange::list_conflicts,
+            exchange::resolve_conflict,
+            exchange::backup_library,
+            exchange::restore_library,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

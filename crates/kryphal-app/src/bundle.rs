@@ -253,6 +253,27 @@ impl Library {
         })
     }
 
+    /// The file name a bundle of these documents is offered under: the
+    /// title of the only document, or `analyser-<date>` for several.
+    pub fn bundle_file_name(&self, references: &[String]) -> AppResult<String> {
+        let stem = match references {
+            [one] => crate::export::file_stem(&self.resolve_document(one)?.meta.title),
+            _ => format!("analyser-{}", &now()[..10]),
+        };
+        Ok(format!("{stem}.{}", kryphal_bundle::EXTENSION))
+    }
+
+    /// The suggested name of a backup: `<library name>-backup-<date>.kryphal`.
+    pub fn backup_file_name(&self) -> String {
+        let stem = self
+            .store
+            .path()
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "library".into());
+        format!("{stem}-backup-{}.kryphal", &now()[..10])
+    }
+
     /// Reads the bundle at `path` and merges it into the library.
     pub fn import_bundle_file(&mut self, path: &Path) -> AppResult<BundleImportReport> {
         let bytes = std::fs::read(path).map_err(|e| {

@@ -97,7 +97,7 @@ pub(crate) fn export_error(e: ExportError) -> AppError {
 
 /// `Reglemente för kundval` → `Reglemente för kundval`, without characters
 /// that a file name cannot hold on Windows, macOS or Linux, and not too long.
-fn file_stem(title: &str) -> String {
+pub(crate) fn file_stem(title: &str) -> String {
     let cleaned: String = title
         .chars()
         .map(|c| {
