@@ -22,6 +22,12 @@ import type { ExportChoices } from "../bindings/ExportChoices";
 import type { ExportSettings } from "../bindings/ExportSettings";
 import type { SearchAnswer } from "../bindings/SearchAnswer";
 import type { SearchQuery } from "../bindings/SearchQuery";
+import type { BackupReport } from "../bindings/BackupReport";
+import type { BundleExportReport } from "../bindings/BundleExportReport";
+import type { BundleImportReport } from "../bindings/BundleImportReport";
+import type { MergeConflict } from "../bindings/MergeConflict";
+import type { Resolution } from "../bindings/Resolution";
+import type { RestoreReport } from "../bindings/RestoreReport";
 import { toBackendError, type Backend } from "./backend";
 
 async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
@@ -116,6 +122,24 @@ export class TauriBackend implements Backend {
   }
   search(query: SearchQuery): Promise<SearchAnswer> {
     return call("search", { query });
+  }
+  exportBundle(docIds: string[]): Promise<BundleExportReport | null> {
+    return call("export_bundle", { docIds });
+  }
+  importBundle(): Promise<BundleImportReport | null> {
+    return call("import_bundle");
+  }
+  listConflicts(all: boolean): Promise<MergeConflict[]> {
+    return call("list_conflicts", { all });
+  }
+  resolveConflict(id: string, keep: Resolution, combined: FindingInput | null): Promise<MergeConflict> {
+    return call("resolve_conflict", { id, keep, combined });
+  }
+  backupLibrary(): Promise<BackupReport | null> {
+    return call("backup_library");
+  }
+  restoreLibrary(): Promise<RestoreReport | null> {
+    return call("restore_library");
   }
   async uiReady(): Promise<void> {
     try {
