@@ -448,6 +448,9 @@ impl Library {
             Ok(reports)
         })?;
         let conflicts = reports.iter().map(|r| r.conflicts).sum();
+        // Findings may have changed under the session's undo steps: start afresh.
+        self.undo.clear();
+        self.redo.clear();
         Ok(BundleImportReport {
             origin,
             documents: reports,

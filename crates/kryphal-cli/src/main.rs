@@ -764,9 +764,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Restore { file } => {
             let report = lib.restore(&file)?;
             outln!(
-                "Restored {} documents from {}; the library as it was is kept in {}.",
-                report.documents,
+                "Restored {} ({} documents); the library as it was is kept in {}.",
                 report.restored_from,
+                report.documents,
                 report.previous_saved_to
             );
         }

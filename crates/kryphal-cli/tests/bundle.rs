@@ -746,4 +746,14 @@ fn backup_while_open_and_restore_that_keeps_the_current_library_aside() {
     assert_eq!(again, at_backup["history"]);
     // Search works on the restored library (its index is rebuilt).
     env.ok("lib.kryphal", "anna", &["search", "juristen"]);
+
+    // Any library file can be restored from, also one in use by another program (WAL mode).
+    env.ok("other.kryphal", "bertil", &["import", SAMPLE]);
+    env.ok("other.kryphal", "bertil", &["list"]);
+    let out = env.ok("lib.kryphal", "anna", &["restore", &env.p("other.kryphal")]);
+    assert!(out.contains("(1 documents)"), "{out}");
+    assert_eq!(
+        env.json("lib.kryphal", &["finding", "list", &doc, "--json"]),
+        serde_json::json!([])
+    );
 }

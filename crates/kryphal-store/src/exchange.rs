@@ -551,6 +551,10 @@ impl Store {
         let documents: i64 = conn
             .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
             .map_err(|_| bad())?;
+        // A library in WAL mode could not be read by a read-only connection
+        // without its shared-memory file: make the copy a plain file.
+        conn.pragma_update(None, "journal_mode", "DELETE")
+            .map_err(|_| bad())?;
         Ok(LibraryFileInfo {
             schema,
             documents: u64::try_from(documents).unwrap_or(0),
