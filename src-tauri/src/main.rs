@@ -27,6 +27,8 @@ const PRESENTER: &str = "presenter";
 /// The event both windows listen to: the presentation state, or null when it ended.
 const PRESENTATION_EVENT: &str = "presentation";
 
+mod exchange;
+
 /// The open library, or why it could not be opened (shown by the UI).
 struct AppState {
     library: Mutex<AppResult<Library>>,
@@ -172,49 +174,72 @@ async fn export_document(
 ) -> AppResult<Option<String>> {
     // A bad format, variant or language is refused before any dialog opens.
     let name = state.with(|lib| lib.export_file_name(&doc_id, &format, &choices))?;
-    let Some(target) = save_target(&app, &state, name).await? else {
+    let Some(target) = save_target(&app, &state, name, None).await? else {
         return Ok(None);
     };
     let report = state.with(|lib| lib.export(&doc_id, &format, &choices, &target))?;
     Ok(Some(report.file_name))
 }
 
-/// Where to write an export suggested as `name`: the native save dialog's
-/// answer (None when cancelled), or `DIR/name` with the `--export-dir` test hook.
-async fn save_target(
+/// Which native file dialog to show.
+pub(crate) enum Pick {
+    Save(String),
+    Open,
+}
+
+/// Shows a save or open dialog for files ending in `extension` off the main
+/// thread, modal to the main window. `None` when the user cancelled.
+pub(crate) async fn pick(
     app: &tauri::AppHandle,
-    state: &AppState,
-    name: String,
+    kind: Pick,
+    filter: &str,
+    extension: &str,
 ) -> AppResult<Option<PathBuf>> {
-    if let Some(dir) = &state.export_dir {
-        return Ok(Some(dir.join(&name)));
-    }
     use tauri_plugin_dialog::DialogExt;
-    let extension = name.rsplit('.').next().unwrap_or_default().to_string();
-    let app = app.clone();
+    let (app, filter, extension) = (app.clone(), filter.to_string(), extension.to_string());
     let picked = tauri::async_runtime::spawn_blocking(move || {
         let mut dialog = app
             .dialog()
             .file()
-            .set_file_name(&name)
-            .add_filter(extension.to_uppercase(), &[extension.as_str()]);
+            .add_filter(filter, &[extension.as_str()]);
         // Modal to the app's window, not a stray window of its own.
         if let Some(window) = tauri::Manager::get_webview_window(&app, "main") {
             dialog = dialog.set_parent(&window);
         }
-        dialog.blocking_save_file()
+        match kind {
+            Pick::Save(name) => dialog.set_file_name(&name).blocking_save_file(),
+            Pick::Open => dialog.blocking_pick_file(),
+        }
     })
     .await
-    .map_err(|e| AppError::new(ErrorCode::Internal, format!("The save dialog failed: {e}.")))?;
-    let Some(picked) = picked else {
-        return Ok(None);
-    };
-    picked.into_path().map(Some).map_err(|e| {
-        AppError::new(
-            ErrorCode::InvalidInput,
-            format!("The chosen place cannot be written to as a file: {e}."),
-        )
-    })
+    .map_err(|e| AppError::new(ErrorCode::Internal, format!("The file dialog failed: {e}.")))?;
+    picked
+        .map(|p| {
+            p.into_path().map_err(|e| {
+                AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!("The chosen place is not a file on this computer: {e}."),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// Where to write a file suggested as `name`: the native save dialog's
+/// answer (None when cancelled; `filter` names the file type, default the
+/// extension), or `DIR/name` with the `--export-dir` test hook.
+pub(crate) async fn save_target(
+    app: &tauri::AppHandle,
+    state: &AppState,
+    name: String,
+    filter: Option<&str>,
+) -> AppResult<Option<PathBuf>> {
+    if let Some(dir) = &state.export_dir {
+        return Ok(Some(dir.join(&name)));
+    }
+    let extension = name.rsplit('.').next().unwrap_or_default().to_string();
+    let filter = filter.map_or_else(|| extension.to_uppercase(), str::to_string);
+    pick(app, Pick::Save(name), &filter, &extension).await
 }
 
 /// Saves the overview (or one of its charts: `part`) as a `png` or `svg`
@@ -229,7 +254,7 @@ async fn export_overview_image(
     lang: String,
 ) -> AppResult<Option<String>> {
     let name = state.with(|lib| lib.overview_image_file_name(&doc_id, &format, &part))?;
-    let Some(target) = save_target(&app, &state, name).await? else {
+    let Some(target) = save_target(&app, &state, name, None).await? else {
         return Ok(None);
     };
     let report =
@@ -466,7 +491,7 @@ async fn export_minutes(
     format: String,
 ) -> AppResult<Option<String>> {
     let name = state.with(|lib| lib.minutes_file_name(&session_id, &format))?;
-    let Some(target) = save_target(&app, &state, name).await? else {
+    let Some(target) = save_target(&app, &state, name, None).await? else {
         return Ok(None);
     };
     state.with(|lib| lib.export_minutes(&session_id, &format, &target))?;
@@ -770,6 +795,13 @@ fn main() {
             presentation_blank,
             presentation_theme,
             presentation_close,
+            exchange::export_bundle,
+            exchange::import_bundle,
+            exchange::import_bundle_bytes,
+            exchange::list_conflicts,
+            exchange::resolve_conflict,
+            exchange::backup_library,
+            exchange::restore_library,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

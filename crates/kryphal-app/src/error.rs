@@ -34,6 +34,10 @@ pub enum ErrorCode {
     DamagedFile,
     /// The file looks built to harm the importer (zip bomb, entity expansion).
     UnsafeFile,
+    /// A bundle made by a newer version of Kryphål.
+    BundleNewer,
+    /// A bundle's analyses follow a rulebook pack this library lacks.
+    RulebookMissing,
     /// The search index could not be used (the library itself is fine).
     SearchUnavailable,
     /// Anything else: a bug.

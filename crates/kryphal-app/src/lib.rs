@@ -22,6 +22,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+mod bundle;
 mod error;
 mod export;
 pub mod prefs;
@@ -31,6 +32,9 @@ pub mod search;
 mod undo;
 mod workshop;
 
+pub use bundle::{
+    BackupReport, BundleDocumentReport, BundleExportReport, BundleImportReport, RestoreReport,
+};
 pub use error::{AppError, AppResult, ErrorCode};
 pub use export::{
     EXPORT_SETTING_NAMES, ExportChoices, ExportReport, ExportSettings, export_formats,

@@ -34,6 +34,11 @@ fn export_all(dir: &Path) {
     kryphal_app::PresentationState::export_all(&cfg).unwrap();
     kryphal_app::PresentMove::export_all(&cfg).unwrap();
     kryphal_app::ScreenInfo::export_all(&cfg).unwrap();
+    kryphal_app::BundleExportReport::export_all(&cfg).unwrap();
+    kryphal_app::BundleImportReport::export_all(&cfg).unwrap();
+    kryphal_app::BackupReport::export_all(&cfg).unwrap();
+    kryphal_app::RestoreReport::export_all(&cfg).unwrap();
+    kryphal_domain::MergeConflict::export_all(&cfg).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

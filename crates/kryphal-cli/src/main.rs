@@ -161,10 +161,70 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Exchange analyses with other libraries as bundle files (.kryphal).
+    Bundle {
+        #[command(subcommand)]
+        command: BundleCommand,
+    },
+    /// List the conflicts left by merging bundles: findings edited in both libraries.
+    Conflicts {
+        /// Resolved conflicts too.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Resolve a conflict.
+    Conflict {
+        #[command(subcommand)]
+        command: ConflictCommand,
+    },
+    /// Write a consistent copy of the whole library to a file (works while the app is open).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Replace the library with a backup; the current library is copied aside first.
+    Restore { file: PathBuf },
     /// Show the audit trail: who changed what, and when.
     History {
         /// Only the events of this document, clause or finding id.
         entity: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleCommand {
+    /// Write the analyses of one or more documents to one bundle file.
+    Export {
+        /// Document ids, id prefixes or unique title prefixes.
+        #[arg(required = true, value_name = "DOC")]
+        docs: Vec<String>,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge a bundle into the library.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConflictCommand {
+    /// Keep this library's version (mine), the bundle's (theirs), or combined
+    /// answers read as finding JSON from --combined FILE|-.
+    Resolve {
+        id: String,
+        #[arg(long, value_name = "mine|theirs|combined")]
+        keep: String,
+        #[arg(long, value_name = "FILE|-")]
+        combined: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -671,6 +731,69 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 }
             }
         }
+        Command::Bundle { command } => bundle(&mut lib, command)?,
+        Command::Conflicts { all, json } => {
+            let list = lib.conflicts(all)?;
+            if json {
+                print_json(&list)?;
+            } else if list.is_empty() {
+                outln!("No conflicts to resolve.");
+            } else {
+                for c in list {
+                    let state = c.resolution.map(|r| r.as_str()).unwrap_or("open");
+                    let mine = c
+                        .mine
+                        .as_ref()
+                        .map(|m| m.input.unintended_consequence.as_str())
+                        .unwrap_or("(deleted here)");
+                    outln!(
+                        "{}\t{}\t{}\t{state}\tfrom {} ({})\tmine: {mine}\ttheirs: {}",
+                        c.id,
+                        c.finding_id,
+                        c.document_id,
+                        c.origin.author,
+                        c.origin.file,
+                        c.theirs.input.unintended_consequence
+                    );
+                }
+            }
+        }
+        Command::Conflict {
+            command:
+                ConflictCommand::Resolve {
+                    id,
+                    keep,
+                    combined,
+                    json,
+                },
+        } => {
+            let resolution = kryphal_domain::Resolution::parse(&keep).ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!("“{keep}” is not a choice; use mine, theirs or combined."),
+                )
+            })?;
+            let input = combined.as_deref().map(read_finding_input).transpose()?;
+            let c = lib.resolve_conflict(&id, resolution, input)?;
+            if json {
+                print_json(&c)?;
+            } else {
+                outln!("{}\t{}\t{}", c.id, c.finding_id, resolution.as_str());
+            }
+        }
+        Command::Backup { out } => {
+            let report = lib.backup(&out)?;
+            eprintln!("kryphal: wrote {} ({} bytes)", report.path, report.bytes);
+        }
+        Command::Restore { file } => {
+            let report = lib.restore(&file)?;
+            outln!(
+                "Restored {} ({} documents); the library as it was is kept in {}.",
+                report.restored_from,
+                report.documents,
+                report.previous_saved_to
+            );
+        }
         Command::History { entity, json } => {
             let events = lib.history(entity.as_deref())?;
             if json {
@@ -761,6 +884,51 @@ fn workshop(lib: &mut kryphal_app::Library, command: WorkshopCommand) -> Result<
             out,
             format,
         } => lib.export_minutes(&session, &format, &out)?,
+    }
+    Ok(())
+}
+
+fn bundle(lib: &mut Library, command: BundleCommand) -> Result<(), AppError> {
+    match command {
+        BundleCommand::Export { docs, out, json } => {
+            let report = lib.export_bundle(&docs, &out)?;
+            if json {
+                print_json(&report)?;
+            }
+            eprintln!(
+                "kryphal: wrote {} ({} bytes: {} documents, {} findings)",
+                report.path, report.bytes, report.documents, report.findings
+            );
+        }
+        BundleCommand::Import { file, json } => {
+            let report = lib.import_bundle_file(&file)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                for d in &report.documents {
+                    outln!(
+                        "{}\t{}\t{}\t{} added, {} updated, {} unchanged, {} comments, {} conflicts",
+                        d.document_id,
+                        d.title,
+                        if d.new_document { "new" } else { "merged" },
+                        d.findings_added,
+                        d.findings_updated,
+                        d.findings_unchanged,
+                        d.comments_added,
+                        d.conflicts
+                    );
+                }
+                for w in &report.warnings {
+                    eprintln!("kryphal: warning: {w}");
+                }
+            }
+            if report.conflicts > 0 {
+                eprintln!(
+                    "kryphal: {} findings were edited in both libraries; both versions are kept until you resolve them (`kryphal conflicts`).",
+                    report.conflicts
+                );
+            }
+        }
     }
     Ok(())
 }

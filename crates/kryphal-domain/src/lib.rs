@@ -13,10 +13,12 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod exchange;
 mod finding;
 mod outline;
 mod workshop;
 
+pub use exchange::*;
 pub use finding::*;
 pub use outline::*;
 pub use workshop::*;

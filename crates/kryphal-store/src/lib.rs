@@ -22,8 +22,11 @@ use kryphal_domain::{
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
+mod exchange;
 mod migrations;
 mod workshop;
+
+pub use exchange::{Batch, LibraryFileInfo};
 
 pub use migrations::LATEST_VERSION;
 
@@ -223,20 +226,8 @@ impl Store {
     ) -> Result<T> {
         let tx = self.conn.transaction()?;
         let out = f(&tx)?;
-        tx.execute(
-            "INSERT INTO audit (at, actor, action, entity, entity_id, document_id, before, after)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                stamp.at,
-                stamp.actor,
-                audit.action,
-                audit.entity,
-                audit.entity_id,
-                audit.document_id,
-                audit.before.map(|v| v.to_string()),
-                audit.after.map(|v| v.to_string()),
-            ],
-        )?;
+        let after = audit.after.clone();
+        insert_audit(&tx, stamp, audit, after)?;
         tx.commit()?;
         Ok(out)
     }
@@ -1187,6 +1178,30 @@ impl Store {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
+}
+
+/// Inserts one audit event (with `after` as its after-state) in `tx`.
+fn insert_audit(
+    tx: &Transaction<'_>,
+    stamp: &Stamp,
+    audit: Audit<'_>,
+    after: Option<serde_json::Value>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO audit (at, actor, action, entity, entity_id, document_id, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            stamp.at,
+            stamp.actor,
+            audit.action,
+            audit.entity,
+            audit.entity_id,
+            audit.document_id,
+            audit.before.map(|v| v.to_string()),
+            after.map(|v| v.to_string()),
+        ],
+    )?;
+    Ok(())
 }
 
 /// The rows of a newly stored document: the document, its sections and clauses.

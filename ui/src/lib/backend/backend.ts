@@ -45,6 +45,12 @@ export interface PresentationRequest {
   screen: number | null;
   theme: PresentTheme;
 }
+import type { BackupReport } from "../bindings/BackupReport";
+import type { BundleExportReport } from "../bindings/BundleExportReport";
+import type { BundleImportReport } from "../bindings/BundleImportReport";
+import type { MergeConflict } from "../bindings/MergeConflict";
+import type { Resolution } from "../bindings/Resolution";
+import type { RestoreReport } from "../bindings/RestoreReport";
 
 export interface Backend {
   /** `true` for the in-memory fake (the header says so). */
@@ -147,6 +153,18 @@ export interface Backend {
   onPresentation(listener: (state: PresentationState | null) => void): Promise<() => void>;
   /** Which window this UI runs in: the main window or the projector. */
   windowRole(): "main" | "presenter";
+  /** Writes the documents' analyses to one bundle file chosen in the native save dialog; null when cancelled. */
+  exportBundle(docIds: string[]): Promise<BundleExportReport | null>;
+  /** Merges a bundle chosen in the native open dialog; null when cancelled. */
+  importBundle(): Promise<BundleImportReport | null>;
+  /** The conflicts merges left: open ones, or all. */
+  listConflicts(all: boolean): Promise<MergeConflict[]>;
+  /** Resolves a conflict: mine, theirs, or `combined` answers. */
+  resolveConflict(id: string, keep: Resolution, combined: FindingInput | null): Promise<MergeConflict>;
+  /** Backs the whole library up to a file chosen in the save dialog; null when cancelled. */
+  backupLibrary(): Promise<BackupReport | null>;
+  /** Replaces the library with a backup chosen in the open dialog (the current one is kept aside); null when cancelled. */
+  restoreLibrary(): Promise<RestoreReport | null>;
   /** Tells the shell the document list is painted (start-up time measurement). Never fails. */
   uiReady(): Promise<void>;
 }
@@ -168,6 +186,8 @@ export const ERROR_CODES = [
   "no_text_layer",
   "damaged_file",
   "unsafe_file",
+  "bundle_newer",
+  "rulebook_missing",
   "search_unavailable",
   "internal",
 ] as const satisfies readonly ErrorCode[];

@@ -39,6 +39,12 @@ import { fakeIncludedFindings } from "./fake-export";
 import { EXPORT_FORMATS, type ExportFormat } from "../../features/export/preview";
 import type { SearchAnswer } from "../bindings/SearchAnswer";
 import type { SearchQuery } from "../bindings/SearchQuery";
+import type { BackupReport } from "../bindings/BackupReport";
+import type { BundleExportReport } from "../bindings/BundleExportReport";
+import type { BundleImportReport } from "../bindings/BundleImportReport";
+import type { MergeConflict } from "../bindings/MergeConflict";
+import type { Resolution } from "../bindings/Resolution";
+import type { RestoreReport } from "../bindings/RestoreReport";
 
 export interface FakeDocument {
   document: Document;
@@ -447,6 +453,53 @@ export class FakeBackend implements Backend {
       };
       return this.exportHeader;
     });
+  }
+
+  /** Open and resolved conflicts (tests put some here); a bundle to "import". */
+  conflicts: MergeConflict[] = [];
+  nextBundle: BundleImportReport | null = null;
+
+  exportBundle(docIds: string[]): Promise<BundleExportReport | null> {
+    return this.answer("export_bundle", { docIds }, () => {
+      const docs = this.lib.documents.filter((d) => docIds.includes(d.document.id));
+      if (docs.length === 0) throw fail("invalid_input", "Name at least one document to put in the bundle.");
+      const name = docs.length === 1 ? `${docs[0]?.document.meta.title}.kryphal` : "analyser.kryphal";
+      return {
+        path: name,
+        file_name: name,
+        bytes: 1024,
+        documents: docs.length,
+        findings: docs.reduce((n, d) => n + d.findings.length, 0),
+      };
+    });
+  }
+
+  importBundle(): Promise<BundleImportReport | null> {
+    return this.answer("import_bundle", {}, () => this.nextBundle);
+  }
+
+  listConflicts(all: boolean): Promise<MergeConflict[]> {
+    return this.answer("list_conflicts", { all }, () => this.conflicts.filter((c) => all || c.resolved_at === null));
+  }
+
+  resolveConflict(id: string, keep: Resolution, combined: FindingInput | null): Promise<MergeConflict> {
+    return this.answer("resolve_conflict", { id, keep, combined }, () => {
+      const c = this.conflicts.find((x) => x.id === id);
+      if (!c) throw fail("not_found", `Conflict ${id} was not found in the library.`);
+      if (c.resolved_at !== null) throw fail("invalid_input", `The conflict ${id} is already resolved.`);
+      c.resolved_at = this.now();
+      c.resolved_by = this.lib.appInfo.user;
+      c.resolution = keep;
+      return c;
+    });
+  }
+
+  backupLibrary(): Promise<BackupReport | null> {
+    return this.answer("backup_library", {}, () => null);
+  }
+
+  restoreLibrary(): Promise<RestoreReport | null> {
+    return this.answer("restore_library", {}, () => null);
   }
 
   search(query: SearchQuery): Promise<SearchAnswer> {

@@ -35,6 +35,12 @@ import type { WorkshopNote } from "../bindings/WorkshopNote";
 import type { WorkshopRecord } from "../bindings/WorkshopRecord";
 import type { WorkshopSession } from "../bindings/WorkshopSession";
 import { toBackendError, type Backend, type PresentationRequest } from "./backend";
+import type { BackupReport } from "../bindings/BackupReport";
+import type { BundleExportReport } from "../bindings/BundleExportReport";
+import type { BundleImportReport } from "../bindings/BundleImportReport";
+import type { MergeConflict } from "../bindings/MergeConflict";
+import type { Resolution } from "../bindings/Resolution";
+import type { RestoreReport } from "../bindings/RestoreReport";
 
 async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
   try {
@@ -199,6 +205,24 @@ export class TauriBackend implements Backend {
   }
   windowRole(): "main" | "presenter" {
     return getCurrentWebviewWindow().label === "presenter" ? "presenter" : "main";
+  }
+  exportBundle(docIds: string[]): Promise<BundleExportReport | null> {
+    return call("export_bundle", { docIds });
+  }
+  importBundle(): Promise<BundleImportReport | null> {
+    return call("import_bundle");
+  }
+  listConflicts(all: boolean): Promise<MergeConflict[]> {
+    return call("list_conflicts", { all });
+  }
+  resolveConflict(id: string, keep: Resolution, combined: FindingInput | null): Promise<MergeConflict> {
+    return call("resolve_conflict", { id, keep, combined });
+  }
+  backupLibrary(): Promise<BackupReport | null> {
+    return call("backup_library");
+  }
+  restoreLibrary(): Promise<RestoreReport | null> {
+    return call("restore_library");
   }
   async uiReady(): Promise<void> {
     try {

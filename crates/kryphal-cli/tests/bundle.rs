@@ -1,0 +1,759 @@
+//! Bundles, merges, conflicts, backup and restore, run as a user would on
+//! real library files: `kryphal bundle export|import`, `kryphal conflicts`,
+//! `kryphal conflict resolve`, `kryphal backup`, `kryphal restore`.
+
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+mod common;
+use common::SAMPLE;
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn p(&self, name: &str) -> String {
+        self.path(name).display().to_string()
+    }
+    /// Runs as `user` on `library`; must succeed; returns stdout.
+    fn ok(&self, library: &str, user: &str, args: &[&str]) -> String {
+        let mut all = vec!["--user", user];
+        all.extend_from_slice(args);
+        common::succeeded(args, common::kryphal(&self.path(library), &all, None))
+    }
+    fn ok_stdin(&self, library: &str, user: &str, args: &[&str], stdin: &str) -> String {
+        let mut all = vec!["--user", user];
+        all.extend_from_slice(args);
+        common::succeeded(
+            args,
+            common::kryphal(&self.path(library), &all, Some(stdin)),
+        )
+    }
+    fn json(&self, library: &str, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(library, "testare", args)).unwrap()
+    }
+    /// Runs on `library`; must fail; returns stderr.
+    fn fails(&self, library: &str, args: &[&str]) -> String {
+        let out = common::kryphal(&self.path(library), args, None);
+        assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
+        String::from_utf8(out.stderr).unwrap()
+    }
+    fn write(&self, name: &str, bytes: &[u8]) -> String {
+        std::fs::write(self.path(name), bytes).unwrap();
+        self.p(name)
+    }
+    /// Everything a user can see of a library: documents, findings of each,
+    /// conflicts and the audit trail.
+    fn state(&self, library: &str) -> Value {
+        let docs = self.json(library, &["list", "--json"]);
+        let findings: Vec<Value> = docs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                self.json(
+                    library,
+                    &["finding", "list", d["id"].as_str().unwrap(), "--json"],
+                )
+            })
+            .collect();
+        serde_json::json!({
+            "documents": docs,
+            "findings": findings,
+            "conflicts": self.json(library, &["conflicts", "--all", "--json"]),
+            "history": self.json(library, &["history", "--json"]),
+        })
+    }
+}
+
+/// A library with the sample document, two findings (one with a comment),
+/// a dismissed suggestion and a workshop. Returns (doc id, finding ids).
+fn analysed_library(env: &Env, library: &str, user: &str) -> (String, Vec<String>) {
+    let out = env.ok(library, user, &["import", SAMPLE]);
+    let doc = out.split('\t').next().unwrap().to_string();
+    let view = env.json(library, &["show", &doc, "--json"]);
+    let clauses: Vec<String> = view["outline"]["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    let mut findings = Vec::new();
+    for (clause, text) in [
+        (&clauses[3], "Leverantören kan byta ägare utan prövning."),
+        (&clauses[7], "Kontrollen görs bara vid ansökan."),
+    ] {
+        let body =
+            serde_json::json!({"unintended_consequence": text, "likelihood": 3, "impact": 2});
+        let f: Value = serde_json::from_str(&env.ok_stdin(
+            library,
+            user,
+            &["finding", "add", clause, "--json", "-"],
+            &body.to_string(),
+        ))
+        .unwrap();
+        findings.push(f["id"].as_str().unwrap().to_string());
+    }
+    env.ok(
+        library,
+        user,
+        &["finding", "comment", &findings[0], "Stäm av med juristen."],
+    );
+    let screen = env.json(library, &["screen", &doc, "--json"]);
+    if let Some(s) = screen["suggestions"].as_array().unwrap().first() {
+        env.ok(
+            library,
+            user,
+            &[
+                "suggestion",
+                "dismiss",
+                s["id"].as_str().unwrap(),
+                "--reason",
+                "Redan reglerat i avtalet.",
+            ],
+        );
+    }
+    let session = env.ok(
+        library,
+        user,
+        &[
+            "workshop",
+            "start",
+            &doc,
+            "--title",
+            "Genomgång",
+            "--date",
+            "2026-11-20",
+        ],
+    );
+    let session = session.split('\t').next().unwrap().to_string();
+    env.ok(
+        library,
+        user,
+        &["workshop", "judge", &session, &findings[0], "4", "3"],
+    );
+    env.ok(
+        library,
+        user,
+        &["workshop", "decide", &session, &clauses[3], "adopt"],
+    );
+    (doc, findings)
+}
+
+fn update(env: &Env, library: &str, user: &str, finding: &str, body: Value) {
+    env.ok_stdin(
+        library,
+        user,
+        &["finding", "update", finding, "--json", "-"],
+        &body.to_string(),
+    );
+}
+
+fn read_bundle(path: &Path) -> kryphal_bundle::Bundle {
+    let bytes = std::fs::read(path).unwrap();
+    kryphal_bundle::read_bundle("b", &bytes, &kryphal_bundle::Limits::default()).unwrap()
+}
+
+/// The entries of a zip file, in order.
+fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let bytes = std::fs::read(path).unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (String::from_utf8_lossy(f.name_raw()).into_owned(), data)
+        })
+        .collect()
+}
+
+fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        zip.start_file(name.as_str(), options).unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn export_import_into_an_empty_library_and_export_again_gives_the_same_content() {
+    let env = Env::new();
+    let (doc, _) = analysed_library(&env, "a.kryphal", "anna");
+    env.ok(
+        "a.kryphal",
+        "anna",
+        &["bundle", "export", &doc, "--out", &env.p("first.kryphal")],
+    );
+    let report = env.ok(
+        "b.kryphal",
+        "bertil",
+        &["bundle", "import", &env.p("first.kryphal"), "--json"],
+    );
+    let report: Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(report["documents"][0]["new_document"], true);
+    assert_eq!(report["documents"][0]["findings_added"], 2);
+    assert_eq!(report["origin"]["author"], "anna");
+    env.ok(
+        "b.kryphal",
+        "bertil",
+        &["bundle", "export", &doc, "--out", &env.p("second.kryphal")],
+    );
+
+    let (first, second) = (
+        read_bundle(&env.path("first.kryphal")),
+        read_bundle(&env.path("second.kryphal")),
+    );
+    assert_eq!(first.items, second.items);
+    assert_eq!(first.manifest.entries, second.manifest.entries);
+    assert_eq!(first.manifest.documents, second.manifest.documents);
+    assert_eq!(second.manifest.header.author, "bertil");
+    // Every entry but the manifest (who made it, when) is the same, byte for byte.
+    let strip = |path: &Path| {
+        let mut e = entries(path);
+        e.retain(|(n, _)| n != "manifest.json");
+        e
+    };
+    assert_eq!(
+        strip(&env.path("first.kryphal")),
+        strip(&env.path("second.kryphal"))
+    );
+    let item = &second.items[0];
+    assert!(!item.source.is_empty(), "the source file travels along");
+    assert_eq!(item.analysis.workshops.len(), 1);
+    assert_eq!(item.analysis.workshops[0].judgements.len(), 1);
+    assert!(item.analysis.findings[0].finding.comments.len() == 1);
+    assert!(
+        item.analysis
+            .suggestions
+            .iter()
+            .any(|s| matches!(s.state, kryphal_domain::SuggestionState::Dismissed { .. }))
+    );
+    // The imported document is searchable and exportable like any other.
+    env.ok("b.kryphal", "bertil", &["search", "juristen"]);
+    // Importing the same bundle again changes nothing and leaves no conflicts.
+    env.ok(
+        "b.kryphal",
+        "bertil",
+        &["bundle", "import", &env.p("first.kryphal")],
+    );
+    assert_eq!(
+        env.json("b.kryphal", &["conflicts", "--json"]),
+        serde_json::json!([])
+    );
+    assert_eq!(
+        env.json("b.kryphal", &["finding", "list", &doc, "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn independent_edits_in_two_libraries_merge_without_losing_a_finding() {
+    let env = Env::new();
+    let (doc, f) = analysed_library(&env, "anna.kryphal", "anna");
+    env.ok(
+        "anna.kryphal",
+        "anna",
+        &["bundle", "export", &doc, "--out", &env.p("start.kryphal")],
+    );
+    env.ok(
+        "bertil.kryphal",
+        "bertil",
+        &["bundle", "import", &env.p("start.kryphal")],
+    );
+    let clause =
+        env.json("anna.kryphal", &["show", &doc, "--json"])["outline"]["clauses"][12]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+
+    // Anna: edits f0, comments on f1, adds a finding.
+    update(
+        &env,
+        "anna.kryphal",
+        "anna",
+        &f[0],
+        serde_json::json!({"unintended_consequence": "Annas version.", "likelihood": 4}),
+    );
+    env.ok(
+        "anna.kryphal",
+        "anna",
+        &["finding", "comment", &f[1], "Anna: se även 4.3."],
+    );
+    env.ok_stdin(
+        "anna.kryphal",
+        "anna",
+        &["finding", "add", &clause, "--json", "-"],
+        r#"{"unintended_consequence": "Annas nya fynd."}"#,
+    );
+    // Bertil: edits f0 otherwise, edits f1, adds a finding.
+    update(
+        &env,
+        "bertil.kryphal",
+        "bertil",
+        &f[0],
+        serde_json::json!({"unintended_consequence": "Bertils version.", "likelihood": 2}),
+    );
+    update(
+        &env,
+        "bertil.kryphal",
+        "bertil",
+        &f[1],
+        serde_json::json!({"unintended_consequence": "Kontrollen görs bara vid ansökan.", "likelihood": 3, "impact": 2, "status": "reviewed"}),
+    );
+    env.ok_stdin(
+        "bertil.kryphal",
+        "bertil",
+        &["finding", "add", &clause, "--json", "-"],
+        r#"{"unintended_consequence": "Bertils nya fynd."}"#,
+    );
+
+    // Bertil's bundle into Anna's library.
+    env.ok(
+        "bertil.kryphal",
+        "bertil",
+        &["bundle", "export", &doc, "--out", &env.p("bertil.bundle")],
+    );
+    let out = common::kryphal(
+        &env.path("anna.kryphal"),
+        &[
+            "--user",
+            "anna",
+            "bundle",
+            "import",
+            &env.p("bertil.bundle"),
+            "--json",
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("edited in both libraries"),
+        "the conflict is announced"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &report["documents"][0];
+    assert_eq!(d["new_document"], false);
+    assert_eq!(d["findings_added"], 1, "{report}");
+    assert_eq!(d["findings_updated"], 1, "{report}");
+    assert_eq!(d["conflicts"], 1, "{report}");
+    assert_eq!(report["conflicts"], 1);
+
+    // No finding lost: two old, one of Anna's, one of Bertil's.
+    let findings = env.json("anna.kryphal", &["finding", "list", &doc, "--json"]);
+    let by_id = |id: &str| {
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let texts: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["unintended_consequence"].as_str().unwrap())
+        .collect();
+    assert_eq!(findings.as_array().unwrap().len(), 4, "{texts:?}");
+    assert!(texts.contains(&"Annas nya fynd.") && texts.contains(&"Bertils nya fynd."));
+    // f0 was edited on both sides: Anna's stays until she chooses.
+    assert_eq!(by_id(&f[0])["unintended_consequence"], "Annas version.");
+    // f1 was only edited by Bertil: taken, and Anna's comment kept.
+    assert_eq!(by_id(&f[1])["status"], "reviewed");
+    assert_eq!(by_id(&f[1])["updated_by"], "bertil");
+    assert_eq!(by_id(&f[1])["comments"][0]["text"], "Anna: se även 4.3.");
+
+    let conflicts = env.json("anna.kryphal", &["conflicts", "--json"]);
+    assert_eq!(conflicts.as_array().unwrap().len(), 1);
+    let c = &conflicts[0];
+    assert_eq!(c["finding_id"], f[0].as_str());
+    assert_eq!(c["mine"]["unintended_consequence"], "Annas version.");
+    assert_eq!(c["theirs"]["unintended_consequence"], "Bertils version.");
+    assert_eq!(c["origin"]["author"], "bertil");
+    assert_eq!(c["origin"]["file"], "bertil.bundle");
+
+    // The audit trail says whose change came from where.
+    let history = env.json("anna.kryphal", &["history", &f[1], "--json"]);
+    let merged = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "finding.merge_update")
+        .expect("the update from the bundle is audited");
+    assert_eq!(merged["actor"], "anna");
+    assert_eq!(merged["after"]["from"]["author"], "bertil");
+    assert_eq!(merged["after"]["from"]["file"], "bertil.bundle");
+
+    // Importing the same bundle again adds no second conflict.
+    env.ok(
+        "anna.kryphal",
+        "anna",
+        &["bundle", "import", &env.p("bertil.bundle")],
+    );
+    assert_eq!(
+        env.json("anna.kryphal", &["conflicts", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Anna takes Bertil's version; the conflict is closed.
+    let id = c["id"].as_str().unwrap();
+    env.ok(
+        "anna.kryphal",
+        "anna",
+        &["conflict", "resolve", id, "--keep", "theirs"],
+    );
+    assert_eq!(
+        env.json("anna.kryphal", &["finding", "list", &doc, "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == f[0].as_str())
+            .unwrap()["unintended_consequence"],
+        "Bertils version."
+    );
+    assert_eq!(
+        env.json("anna.kryphal", &["conflicts", "--json"]),
+        serde_json::json!([])
+    );
+    let err = env.fails(
+        "anna.kryphal",
+        &["conflict", "resolve", id, "--keep", "mine"],
+    );
+    assert!(err.contains("already resolved"), "{err}");
+
+    // Anna's bundle back into Bertil's library: both now hold the same findings.
+    env.ok(
+        "anna.kryphal",
+        "anna",
+        &["bundle", "export", &doc, "--out", &env.p("anna.bundle")],
+    );
+    let report: Value = serde_json::from_str(&env.ok(
+        "bertil.kryphal",
+        "bertil",
+        &["bundle", "import", &env.p("anna.bundle"), "--json"],
+    ))
+    .unwrap();
+    assert_eq!(report["conflicts"], 0, "{report}");
+    let answers = |library: &str| {
+        let mut list: Vec<(String, String, Vec<String>)> = env
+            .json(library, &["finding", "list", &doc, "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["id"].as_str().unwrap().to_string(),
+                    x["unintended_consequence"].as_str().unwrap().to_string(),
+                    x["comments"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| c["text"].as_str().unwrap().to_string())
+                        .collect(),
+                )
+            })
+            .collect();
+        list.sort();
+        list
+    };
+    assert_eq!(answers("anna.kryphal"), answers("bertil.kryphal"));
+}
+
+#[test]
+fn a_combined_resolution_and_keeping_mine_are_audited() {
+    let env = Env::new();
+    let (doc, f) = analysed_library(&env, "a.kryphal", "anna");
+    env.ok(
+        "a.kryphal",
+        "anna",
+        &["bundle", "export", &doc, "--out", &env.p("s.kryphal")],
+    );
+    env.ok(
+        "b.kryphal",
+        "bertil",
+        &["bundle", "import", &env.p("s.kryphal")],
+    );
+    for (lib, user, text) in [("a.kryphal", "anna", "A"), ("b.kryphal", "bertil", "B")] {
+        for id in &f {
+            update(
+                &env,
+                lib,
+                user,
+                id,
+                serde_json::json!({"unintended_consequence": format!("{text} {id}")}),
+            );
+        }
+    }
+    env.ok(
+        "b.kryphal",
+        "bertil",
+        &["bundle", "export", &doc, "--out", &env.p("b.bundle")],
+    );
+    env.ok(
+        "a.kryphal",
+        "anna",
+        &["bundle", "import", &env.p("b.bundle")],
+    );
+    let conflicts = env.json("a.kryphal", &["conflicts", "--json"]);
+    assert_eq!(conflicts.as_array().unwrap().len(), 2);
+    let id_of = |finding: &str| {
+        conflicts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["finding_id"] == finding)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    env.ok(
+        "a.kryphal",
+        "anna",
+        &["conflict", "resolve", &id_of(&f[0]), "--keep", "mine"],
+    );
+    env.ok_stdin(
+        "a.kryphal",
+        "anna",
+        &[
+            "conflict",
+            "resolve",
+            &id_of(&f[1]),
+            "--keep",
+            "combined",
+            "--combined",
+            "-",
+        ],
+        r#"{"unintended_consequence": "A och B tillsammans."}"#,
+    );
+    let list = env.json("a.kryphal", &["finding", "list", &doc, "--json"]);
+    let text = |id: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .unwrap()["unintended_consequence"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(text(&f[0]), format!("A {}", f[0]));
+    assert_eq!(text(&f[1]), "A och B tillsammans.");
+    let all = env.json("a.kryphal", &["conflicts", "--all", "--json"]);
+    let resolutions: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["resolution"].as_str().unwrap())
+        .collect();
+    assert!(resolutions.contains(&"mine") && resolutions.contains(&"combined"));
+    let history = env.json("a.kryphal", &["history", &f[1], "--json"]);
+    assert!(
+        history
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "finding.resolve" && e["after"]["from"]["author"] == "bertil")
+    );
+    // Keeping mine is remembered: the same bundle again raises no conflict.
+    env.ok(
+        "a.kryphal",
+        "anna",
+        &["bundle", "import", &env.p("b.bundle")],
+    );
+    assert_eq!(
+        env.json("a.kryphal", &["conflicts", "--json"]),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn bad_bundles_are_refused_with_a_sentence_and_the_library_is_untouched() {
+    let env = Env::new();
+    let (doc, _) = analysed_library(&env, "src.kryphal", "anna");
+    let good = env.p("good.kryphal");
+    env.ok(
+        "src.kryphal",
+        "anna",
+        &["bundle", "export", &doc, "--out", &good],
+    );
+    let good_entries = entries(Path::new(&good));
+    let good_bytes = std::fs::read(&good).unwrap();
+
+    // The target library has another document and a finding of its own.
+    env.ok(
+        "lib.kryphal",
+        "bertil",
+        &[
+            "import",
+            env.write("egen.md", "# Egen\n\n1. En regel.\n".as_bytes())
+                .as_str(),
+        ],
+    );
+
+    let mut cases: Vec<(String, &str)> = Vec::new();
+    // A changed byte in the analysis: the checksum no longer matches.
+    let mut tampered = good_entries.clone();
+    let analysis = tampered
+        .iter_mut()
+        .find(|(n, _)| n.ends_with("analysis.json"))
+        .unwrap();
+    let text = String::from_utf8(analysis.1.clone()).unwrap();
+    analysis.1 = text.replacen("juristen", "juristEn", 1).into_bytes();
+    cases.push((
+        env.write("tampered.kryphal", &zip_of(&tampered)),
+        "checksum",
+    ));
+    // Cut off half-way.
+    cases.push((
+        env.write("truncated.kryphal", &good_bytes[..good_bytes.len() / 2]),
+        "truncated",
+    ));
+    // From a newer Kryphål.
+    let mut newer = good_entries.clone();
+    let mut manifest: Value = serde_json::from_slice(&newer[0].1).unwrap();
+    manifest["format_version"] = 2.into();
+    manifest["app_version"] = "9.0.0".into();
+    newer[0].1 = serde_json::to_vec(&manifest).unwrap();
+    cases.push((
+        env.write("newer.kryphal", &zip_of(&newer)),
+        "newer version of Kryphål",
+    ));
+    // Analysed with a rulebook pack this library lacks (an intact bundle).
+    let mut foreign = read_bundle(Path::new(&good));
+    for item in &mut foreign.items {
+        item.analysis.document.rulebook.id = "kommunens-egen".into();
+    }
+    let foreign_bytes =
+        kryphal_bundle::write_bundle(&foreign.manifest.header, &foreign.items).unwrap();
+    cases.push((
+        env.write("foreign.kryphal", &foreign_bytes),
+        "rulebook pack kommunens-egen",
+    ));
+    // A zip bomb: 64 MiB of zeros in well under 1 MiB.
+    let mut bomb = good_entries.clone();
+    bomb.push(("documents/x/source".into(), vec![0u8; 64 << 20]));
+    let bomb = zip_of(&bomb);
+    assert!(bomb.len() < 1 << 20);
+    cases.push((env.write("bomb.kryphal", &bomb), "zip bomb"));
+    // Not a bundle at all.
+    cases.push((
+        env.write("memo.kryphal", b"Not a zip."),
+        "not a Kryphål bundle",
+    ));
+    cases.push((env.p("missing.kryphal"), "does not exist"));
+
+    let before = env.state("lib.kryphal");
+    for (path, expected) in &cases {
+        let err = env.fails("lib.kryphal", &["bundle", "import", path]);
+        assert!(err.contains(expected), "{path}: {err}");
+        assert!(
+            err.starts_with("kryphal: ") && err.trim_end().ends_with('.'),
+            "{err}"
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "one sentence: {err}");
+    }
+    assert_eq!(env.state("lib.kryphal"), before);
+    // The good bundle still imports.
+    env.ok("lib.kryphal", "bertil", &["bundle", "import", &good]);
+}
+
+#[test]
+fn backup_while_open_and_restore_that_keeps_the_current_library_aside() {
+    let env = Env::new();
+    let (doc, _) = analysed_library(&env, "lib.kryphal", "anna");
+    let backup = env.p("backup.kryphal");
+    env.ok("lib.kryphal", "anna", &["backup", "--out", &backup]);
+    let at_backup = env.state("lib.kryphal");
+    let clause = env.json("lib.kryphal", &["show", &doc, "--json"])["outline"]["clauses"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.ok_stdin(
+        "lib.kryphal",
+        "anna",
+        &["finding", "add", &clause, "--json", "-"],
+        r#"{"unintended_consequence": "Efter säkerhetskopian."}"#,
+    );
+    let after_edit = env.state("lib.kryphal");
+
+    // Bad restores leave the library as it is.
+    let cases = [
+        (
+            env.write("text.kryphal", b"inte en databas"),
+            "not a Kryphål library",
+        ),
+        (env.p("saknas.kryphal"), "does not exist"),
+        (env.p("lib.kryphal"), "the library itself"),
+    ];
+    for (path, expected) in &cases {
+        let err = env.fails("lib.kryphal", &["restore", path]);
+        assert!(err.contains(expected), "{path}: {err}");
+    }
+    assert_eq!(env.state("lib.kryphal"), after_edit);
+
+    let out = env.ok("lib.kryphal", "anna", &["restore", &backup]);
+    assert!(out.contains("kept in"), "{out}");
+    let aside = out
+        .trim_end()
+        .rsplit("kept in ")
+        .next()
+        .unwrap()
+        .trim_end_matches('.')
+        .to_string();
+    assert!(aside.contains("before-restore"), "{aside}");
+    let restored = env.state("lib.kryphal");
+    assert_eq!(restored["findings"], at_backup["findings"]);
+    assert_eq!(restored["history"], at_backup["history"]);
+    // The library as it was before the restore is a whole library of its own.
+    let kept = common::kryphal(
+        Path::new(&aside),
+        &["finding", "list", &doc, "--json"],
+        None,
+    );
+    let kept: Value = serde_json::from_slice(&kept.stdout).unwrap();
+    assert!(
+        kept.as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["unintended_consequence"] == "Efter säkerhetskopian.")
+    );
+    // The backup itself was not changed by being restored from.
+    let again = common::kryphal(Path::new(&backup), &["history", "--json"], None);
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again, at_backup["history"]);
+    // Search works on the restored library (its index is rebuilt).
+    env.ok("lib.kryphal", "anna", &["search", "juristen"]);
+
+    // Any library file can be restored from, also one in use by another program (WAL mode).
+    env.ok("other.kryphal", "bertil", &["import", SAMPLE]);
+    env.ok("other.kryphal", "bertil", &["list"]);
+    let out = env.ok("lib.kryphal", "anna", &["restore", &env.p("other.kryphal")]);
+    assert!(out.contains("(1 documents)"), "{out}");
+    assert_eq!(
+        env.json("lib.kryphal", &["finding", "list", &doc, "--json"]),
+        serde_json::json!([])
+    );
+}

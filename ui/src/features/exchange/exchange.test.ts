@@ -1,0 +1,98 @@
+// The exchange menu through the whole UI against the fake backend: a
+// bundle's import summary, the conflicts side by side and their resolution,
+// the export of the open document.
+import { afterEach, expect, test } from "vitest";
+import type { Finding } from "../../lib/bindings/Finding";
+import type { MergeConflict } from "../../lib/bindings/MergeConflict";
+import { sampleLibrary } from "../../lib/backend/sample";
+import { mountApp, type MountedApp } from "../../test/mountApp";
+
+let m: MountedApp | null = null;
+afterEach(() => m?.cleanup());
+
+function conflict(library: ReturnType<typeof sampleLibrary>): MergeConflict {
+  const mine = library.documents[0]?.findings[0] as Finding;
+  const theirs: Finding = { ...mine, unintended_consequence: "Bertils version av fyndet.", updated_by: "bertil" };
+  return {
+    id: "c-1",
+    document_id: mine.document_id,
+    finding_id: mine.id,
+    mine: { ...mine, unintended_consequence: "Min version av fyndet." },
+    theirs,
+    origin: { author: "bertil", created: "2026-11-24T04:00:00Z", file: "bertil.kryphal", app_version: "0.1.0" },
+    created_at: "2026-11-24T05:00:00Z",
+    created_by: "anna",
+    resolved_at: null,
+    resolved_by: null,
+    resolution: null,
+  };
+}
+
+test("open conflicts are counted in the menu, shown side by side and resolved by a choice", async () => {
+  const library = sampleLibrary();
+  m = await mountApp(library, async (b) => {
+    b.conflicts = [conflict(library)];
+  });
+  const { one, all, settle, backend } = m;
+  expect(one("conflict-count").textContent).toBe("1");
+  one("exchange-menu").click();
+  await settle();
+  one("exchange-conflicts").click();
+  await settle();
+  const item = one("conflict-item");
+  expect(item.textContent).toContain("Min version av fyndet.");
+  expect(item.textContent).toContain("Bertils version av fyndet.");
+  expect(item.textContent).toContain("Från bertil (bertil.kryphal)");
+  one("conflict-keep-theirs").click();
+  await settle();
+  expect(backend.callsOf("resolve_conflict")[0]?.args).toEqual({ id: "c-1", keep: "theirs", combined: null });
+  expect(all("conflict-item")).toHaveLength(0);
+  expect(one("conflicts-none")).toBeTruthy();
+  expect(all("conflict-count")).toHaveLength(0);
+});
+
+test("an imported bundle is summed up and the library is reloaded", async () => {
+  m = await mountApp(sampleLibrary(), async (b) => {
+    b.nextBundle = {
+      origin: { author: "bertil", created: "2026-11-24T04:00:00Z", file: "bertil.kryphal", app_version: "0.1.0" },
+      documents: [
+        {
+          document_id: "d1",
+          title: "Reglemente",
+          new_document: false,
+          findings_added: 2,
+          findings_updated: 1,
+          findings_unchanged: 3,
+          comments_added: 1,
+          conflicts: 1,
+          suggestions_merged: 0,
+          workshop_entries: 0,
+        },
+      ],
+      conflicts: 1,
+      warnings: [],
+    };
+  });
+  const { one, settle, backend } = m;
+  const listed = backend.callsOf("list_documents").length;
+  one("exchange-menu").click();
+  await settle();
+  one("exchange-import").click();
+  await settle();
+  const result = one("exchange-result");
+  expect(result.textContent).toContain("Från bertil");
+  expect(result.textContent).toContain("Reglemente: sammanfogat – 2 nya fynd, 1 uppdaterade, 1 kommentarer, 1 konflikter.");
+  expect(result.textContent).toContain("Båda versionerna finns kvar");
+  expect(backend.callsOf("list_documents").length).toBeGreaterThan(listed);
+});
+
+test("exporting a bundle names the open document", async () => {
+  m = await mountApp();
+  const { one, settle, backend, app } = m;
+  one("exchange-menu").click();
+  await settle();
+  one("exchange-export").click();
+  await settle();
+  expect(backend.callsOf("export_bundle")[0]?.args).toEqual({ docIds: [app.selectedDocId] });
+  expect(one("exchange-result").textContent).toContain("sparades");
+});
