@@ -31,6 +31,10 @@ fn export_all(dir: &Path) {
     kryphal_domain::AuditEvent::export_all(&cfg).unwrap();
     kryphal_domain::WorkshopRecord::export_all(&cfg).unwrap();
     kryphal_app::Overview::export_all(&cfg).unwrap();
+    kryphal_app::VersionCandidate::export_all(&cfg).unwrap();
+    kryphal_app::VersionReport::export_all(&cfg).unwrap();
+    kryphal_app::VersionComparison::export_all(&cfg).unwrap();
+    kryphal_app::VersionEntry::export_all(&cfg).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -15,10 +15,12 @@ use ts_rs::TS;
 
 mod finding;
 mod outline;
+mod version;
 mod workshop;
 
 pub use finding::*;
 pub use outline::*;
+pub use version::*;
 pub use workshop::*;
 
 /// The format a document was imported from.

@@ -34,6 +34,7 @@ use kryphal_domain::{Document, Finding, Outline, RulebookRef, Suggestion};
 use kryphal_rules::Rulebook;
 use serde::{Deserialize, Serialize};
 
+mod comparison;
 mod diff;
 mod docx;
 mod html;
@@ -46,6 +47,10 @@ mod pdf;
 mod register;
 mod texts;
 
+pub use comparison::{
+    CarriedNote, ChangeKind, ComparedClause, Comparison, comparison_docx, comparison_markdown,
+};
+pub use diff::{Part as WordDiffPart, words as word_diff};
 pub use minutes::{Minutes, minutes_docx, minutes_markdown};
 
 pub use json::{ANALYSIS_FORMAT_VERSION, ANALYSIS_KIND, ImportedAnalysis, parse_analysis_json};

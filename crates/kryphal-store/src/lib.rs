@@ -23,7 +23,10 @@ use kryphal_domain::{
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
 mod migrations;
+mod versions;
 mod workshop;
+
+pub use versions::{NewDocument, NewVersion};
 
 pub use migrations::LATEST_VERSION;
 

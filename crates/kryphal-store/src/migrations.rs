@@ -6,6 +6,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_workshop.sql")),
+    (3, include_str!("../migrations/0003_versions.sql")),
 ];
 
 /// The schema version this build writes.
