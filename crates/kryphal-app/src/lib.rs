@@ -45,7 +45,7 @@ use undo::Edit;
 pub use undo::UndoReport;
 pub use versions::{
     CarriedFinding, ClauseChange, ClauseChangeKind, ClauseSide, ComparisonSummary, DiffSegment,
-    VersionCandidate, VersionComparison, VersionEntry, VersionReport,
+    VersionCandidate, VersionComparison, VersionEntry, VersionReport, VersionStatus,
 };
 pub use workshop::{ClauseHeat, Count, MatrixCell, Overview, SectionCoverage};
 

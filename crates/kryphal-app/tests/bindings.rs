@@ -35,6 +35,7 @@ fn export_all(dir: &Path) {
     kryphal_app::VersionReport::export_all(&cfg).unwrap();
     kryphal_app::VersionComparison::export_all(&cfg).unwrap();
     kryphal_app::VersionEntry::export_all(&cfg).unwrap();
+    kryphal_app::VersionStatus::export_all(&cfg).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

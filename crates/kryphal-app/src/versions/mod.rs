@@ -182,6 +182,21 @@ pub struct VersionEntry {
     pub open_rereview: u32,
 }
 
+/// Where a document stands among versions, for the document view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct VersionStatus {
+    pub document_id: String,
+    /// 1 for a document on its own.
+    pub number: u32,
+    pub previous_id: Option<String>,
+    pub next_id: Option<String>,
+    /// For a document on its own: documents imported before it that it may
+    /// be a new version of (same title or Dnr).
+    pub candidates: Vec<VersionCandidate>,
+    /// Carried findings still waiting to be reviewed again.
+    pub open_rereview: u32,
+}
+
 fn count(carry: &[CarryOver], state: CarryState) -> u32 {
     carry.iter().filter(|c| c.state == state).count() as u32
 }
@@ -747,6 +762,42 @@ impl Library {
             new: new_doc,
             changes,
             carried,
+        })
+    }
+
+    /// Where `document` stands among versions: its link, the next version,
+    /// and (for a document on its own) the earlier documents it may be a new
+    /// version of.
+    pub fn version_status(&self, document: &str) -> AppResult<VersionStatus> {
+        let doc = self.resolve_document(document)?;
+        let link = self.store.version_link(&doc.id)?;
+        let next_id = self.store.next_versions(&doc.id)?.into_iter().next();
+        let candidates = if link.is_none() && next_id.is_none() {
+            let docs = self.store.documents()?;
+            self.version_candidates_for(&doc.meta, Some(&doc.id))?
+                .into_iter()
+                .filter(|c| {
+                    docs.iter()
+                        .find(|d| d.id == c.document_id)
+                        .is_some_and(|d| (d.imported_at.as_str(), d.id.as_str()) < (doc.imported_at.as_str(), doc.id.as_str()))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let open_rereview = self
+            .store
+            .carryovers(&doc.id)?
+            .iter()
+            .filter(|c| c.state == CarryState::Rereview && c.resolved_at.is_none())
+            .count() as u32;
+        Ok(VersionStatus {
+            number: link.as_ref().map(|l| l.number).unwrap_or(1),
+            previous_id: link.and_then(|l| l.previous_id),
+            next_id,
+            candidates,
+            open_rereview,
+            document_id: doc.id,
         })
     }
 
