@@ -22,6 +22,10 @@ import type { ExportChoices } from "../bindings/ExportChoices";
 import type { ExportSettings } from "../bindings/ExportSettings";
 import type { SearchAnswer } from "../bindings/SearchAnswer";
 import type { SearchQuery } from "../bindings/SearchQuery";
+import type { CarryOver } from "../bindings/CarryOver";
+import type { VersionComparison } from "../bindings/VersionComparison";
+import type { VersionReport } from "../bindings/VersionReport";
+import type { VersionStatus } from "../bindings/VersionStatus";
 
 export interface Backend {
   /** `true` for the in-memory fake (the header says so). */
@@ -82,6 +86,14 @@ export interface Backend {
    * start and `unavailable` (with a `message`) when it cannot be used.
    */
   search(query: SearchQuery): Promise<SearchAnswer>;
+  /** Where a document stands among versions; for one on its own, the earlier documents it may be a new version of. */
+  versionStatus(docId: string): Promise<VersionStatus>;
+  /** Makes a document the next version of `previousId` and carries that one's findings over. */
+  linkAsVersion(docId: string, previousId: string): Promise<VersionReport>;
+  /** Two versions clause by clause, with what became of the older one's findings. */
+  compareVersions(oldId: string, newId: string): Promise<VersionComparison>;
+  /** Marks a carried-over finding as reviewed again (or not). */
+  resolveCarryover(findingId: string, resolved: boolean): Promise<CarryOver>;
   /** Tells the shell the document list is painted (start-up time measurement). Never fails. */
   uiReady(): Promise<void>;
 }

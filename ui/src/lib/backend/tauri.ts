@@ -22,6 +22,10 @@ import type { ExportChoices } from "../bindings/ExportChoices";
 import type { ExportSettings } from "../bindings/ExportSettings";
 import type { SearchAnswer } from "../bindings/SearchAnswer";
 import type { SearchQuery } from "../bindings/SearchQuery";
+import type { CarryOver } from "../bindings/CarryOver";
+import type { VersionComparison } from "../bindings/VersionComparison";
+import type { VersionReport } from "../bindings/VersionReport";
+import type { VersionStatus } from "../bindings/VersionStatus";
 import { toBackendError, type Backend } from "./backend";
 
 async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
@@ -46,6 +50,18 @@ export class TauriBackend implements Backend {
   }
   getDocument(docId: string): Promise<DocumentView> {
     return call("get_document", { docId });
+  }
+  versionStatus(docId: string): Promise<VersionStatus> {
+    return call("version_status", { docId });
+  }
+  linkAsVersion(docId: string, previousId: string): Promise<VersionReport> {
+    return call("link_as_version", { docId, previousId });
+  }
+  compareVersions(oldId: string, newId: string): Promise<VersionComparison> {
+    return call("compare_versions", { oldId, newId });
+  }
+  resolveCarryover(findingId: string, resolved: boolean): Promise<CarryOver> {
+    return call("resolve_carryover", { findingId, resolved });
   }
   addFinding(clauseId: string, input: FindingInput): Promise<Finding> {
     return call("add_finding", { clauseId, input });
