@@ -286,9 +286,15 @@ fn a_plain_import_proposes_the_document_with_the_same_title_and_dnr() {
     assert!(lib.version_status(&old).unwrap().candidates.is_empty());
     let linked = lib.link_as_version(&report.document_id, &old).unwrap();
     let status = lib.version_status(&report.document_id).unwrap();
-    assert_eq!((status.number, status.previous_id.as_deref()), (2, Some(old.as_str())));
+    assert_eq!(
+        (status.number, status.previous_id.as_deref()),
+        (2, Some(old.as_str()))
+    );
     assert!(status.candidates.is_empty());
-    assert_eq!(lib.version_status(&old).unwrap().next_id, Some(report.document_id.clone()));
+    assert_eq!(
+        lib.version_status(&old).unwrap().next_id,
+        Some(report.document_id.clone())
+    );
     assert_eq!((linked.number, linked.orphaned), (2, 1));
     // Now the old version has a newer one: only the newest is proposed.
     let proposed = lib

@@ -779,7 +779,10 @@ impl Library {
                 .filter(|c| {
                     docs.iter()
                         .find(|d| d.id == c.document_id)
-                        .is_some_and(|d| (d.imported_at.as_str(), d.id.as_str()) < (doc.imported_at.as_str(), doc.id.as_str()))
+                        .is_some_and(|d| {
+                            (d.imported_at.as_str(), d.id.as_str())
+                                < (doc.imported_at.as_str(), doc.id.as_str())
+                        })
                 })
                 .collect()
         } else {
