@@ -58,6 +58,37 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     (2 * same) as f64 / total as f64
 }
 
+/// The words of a text (runs of letters and digits, case folded) with their
+/// counts: the cheap measure that rules out pairs before the word diff.
+fn bag(text: &str) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for w in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        *out.entry(w.to_lowercase()).or_insert(0) += 1;
+    }
+    out
+}
+
+/// The share of word characters two bags have in common: never (much)
+/// below what [`similarity`] gives, so a pair under the threshold here
+/// need not be diffed.
+fn bag_overlap(a: &HashMap<String, usize>, b: &HashMap<String, usize>) -> f64 {
+    let size = |m: &HashMap<String, usize>| -> usize {
+        m.iter().map(|(w, n)| w.chars().count() * n).sum()
+    };
+    let total = size(a) + size(b);
+    if total == 0 {
+        return 0.0;
+    }
+    let common: usize = a
+        .iter()
+        .filter_map(|(w, n)| b.get(w).map(|m| w.chars().count() * n.min(m)))
+        .sum();
+    (2 * common) as f64 / total as f64
+}
+
 /// One clause of the old version paired with one of the new.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pair {
@@ -126,12 +157,31 @@ pub fn match_clauses(
 
     // 3. Similarity.
     let mut scored: Vec<(f64, u8, usize, usize)> = Vec::new();
+    let new_bags: Vec<Option<HashMap<String, usize>>> = new
+        .iter()
+        .enumerate()
+        .map(|(j, n)| (!new_used[j]).then(|| bag(&n.text)))
+        .collect();
+    // Leaves room for punctuation, which the bags leave out.
+    let worth = |a: &HashMap<String, usize>, b: &HashMap<String, usize>| {
+        bag_overlap(a, b) >= MATCH_THRESHOLD - 0.1
+    };
     for (i, o) in old.iter().enumerate().filter(|(i, _)| !old_used[*i]) {
         let proposals = hints.get(&o.id);
+        let old_bag = bag(&o.text);
+        let proposal_bags: Vec<(&String, HashMap<String, usize>)> = proposals
+            .map(|ps| ps.iter().map(|p| (p, bag(p))).collect())
+            .unwrap_or_default();
         for (j, n) in new.iter().enumerate().filter(|(j, _)| !new_used[*j]) {
-            let mut score = similarity(&o.text, &n.text);
-            if let Some(ps) = proposals {
-                for p in ps {
+            let Some(new_bag) = &new_bags[j] else {
+                continue;
+            };
+            let mut score = 0.0_f64;
+            if worth(&old_bag, new_bag) {
+                score = similarity(&o.text, &n.text);
+            }
+            for (p, pb) in &proposal_bags {
+                if worth(pb, new_bag) {
                     score = score.max(similarity(p, &n.text));
                 }
             }
