@@ -42,13 +42,18 @@ test('a revised document kept as a new version shows the comparison and the carr
     await shown(browser, 'version-compare');
     const summary = await shown(browser, 'version-summary');
     assert.match(await summary.getText(), /1 nya, 1 borttagna, 1 flyttade/);
+    const attributes = async (id, name) => {
+      const out = [];
+      for (const el of await browser.$$(tid(id))) out.push(await el.getAttribute(name));
+      return out;
+    };
     const kinds = await until(browser, async () => {
-      const items = await browser.$$(tid('version-change'));
-      return items.length > 0 ? Promise.all(items.map((i) => i.getAttribute('data-kind'))) : false;
+      const list = await attributes('version-change', 'data-kind');
+      return list.length > 0 ? list : false;
     }, 'the comparison lists no changes');
     for (const kind of ['added', 'removed', 'changed']) assert.ok(kinds.includes(kind), `a ${kind} clause is listed`);
-    const deleted = await browser.$$(tid('diff-deleted'));
-    const texts = await Promise.all(deleted.map((d) => d.getText()));
+    const texts = [];
+    for (const d of await browser.$$(tid('diff-deleted'))) texts.push(await d.getText());
     assert.ok(texts.some((x) => x.includes('skälig tid')), 'the word diff strikes “skälig tid”');
     assert.equal((await browser.$$(`${tid('carried-finding')}[data-state="rereview"]`)).length, 1);
     assert.equal((await browser.$$(`${tid('carried-finding')}[data-state="orphaned"]`)).length, 1);
