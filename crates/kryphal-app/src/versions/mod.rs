@@ -896,9 +896,9 @@ impl Library {
                 },
                 moved: c.moved,
                 old_label: c.old.as_ref().map(|s| s.label.clone()),
-                old_text: c.old.as_ref().map(|s| crate::versions::quoted(s)),
+                old_text: c.old.as_ref().map(quoted),
                 new_label: c.new.as_ref().map(|s| s.label.clone()),
-                new_text: c.new.as_ref().map(|s| crate::versions::quoted(s)),
+                new_text: c.new.as_ref().map(quoted),
             })
             .collect();
         let notes: Vec<kryphal_export::CarriedNote> = cmp
