@@ -312,6 +312,41 @@ async fn merge_with_next(state: State<'_, AppState>, clause_id: String) -> AppRe
 
 /// The overview of a document's analysis.
 #[tauri::command]
+async fn version_status(
+    state: State<'_, AppState>,
+    doc_id: String,
+) -> AppResult<kryphal_app::VersionStatus> {
+    state.with(|lib| lib.version_status(&doc_id))
+}
+
+#[tauri::command]
+async fn link_as_version(
+    state: State<'_, AppState>,
+    doc_id: String,
+    previous_id: String,
+) -> AppResult<kryphal_app::VersionReport> {
+    state.with(|lib| lib.link_as_version(&doc_id, &previous_id))
+}
+
+#[tauri::command]
+async fn compare_versions(
+    state: State<'_, AppState>,
+    old_id: String,
+    new_id: String,
+) -> AppResult<kryphal_app::VersionComparison> {
+    state.with(|lib| lib.compare_versions(&old_id, &new_id))
+}
+
+#[tauri::command]
+async fn resolve_carryover(
+    state: State<'_, AppState>,
+    finding_id: String,
+    resolved: bool,
+) -> AppResult<kryphal_domain::CarryOver> {
+    state.with(|lib| lib.resolve_carryover(&finding_id, resolved))
+}
+
+#[tauri::command]
 async fn overview(state: State<'_, AppState>, doc_id: String) -> AppResult<kryphal_app::Overview> {
     state.with(|lib| lib.overview(&doc_id))
 }
@@ -755,6 +790,10 @@ fn main() {
             list_documents,
             get_document,
             overview,
+            version_status,
+            link_as_version,
+            compare_versions,
+            resolve_carryover,
             add_finding,
             update_finding,
             delete_finding,

@@ -543,6 +543,7 @@ impl Library {
             sections: outline.sections.len() as u32,
             clauses: outline.clauses.len() as u32,
             warnings,
+            version_candidates: Vec::new(),
         })
     }
 }

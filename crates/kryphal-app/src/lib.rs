@@ -30,6 +30,7 @@ mod presentation;
 pub mod sample;
 pub mod search;
 mod undo;
+pub mod versions;
 mod workshop;
 
 pub use bundle::{
@@ -49,6 +50,10 @@ pub use search::{
 };
 use undo::Edit;
 pub use undo::UndoReport;
+pub use versions::{
+    CarriedFinding, ClauseChange, ClauseChangeKind, ClauseSide, ComparisonSummary, DiffSegment,
+    VersionCandidate, VersionComparison, VersionEntry, VersionReport, VersionStatus,
+};
 pub use workshop::{ClauseHeat, Count, MatrixCell, Overview, SectionCoverage};
 
 /// Facts about the running app and its library, for the UI's header.
@@ -123,6 +128,9 @@ pub struct ImportReport {
     pub sections: u32,
     pub clauses: u32,
     pub warnings: Vec<String>,
+    /// Documents this one may be a new version of (same title or Dnr):
+    /// the user may link it with [`Library::link_as_version`].
+    pub version_candidates: Vec<versions::VersionCandidate>,
 }
 
 /// Export formats of this version, by the names the CLI and the app use
@@ -266,6 +274,13 @@ impl Library {
 
     /// Reads the file at `path` and imports it.
     pub fn import_file(&mut self, path: &Path) -> AppResult<ImportReport> {
+        let (name, bytes) = self.read_import_file(path)?;
+        self.import_bytes(&name, &bytes)
+    }
+
+    /// The name and bytes of a file to import, refused when it is a folder
+    /// or over the size limit.
+    fn read_import_file(&self, path: &Path) -> AppResult<(String, Vec<u8>)> {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -299,7 +314,7 @@ impl Library {
                 format!("Cannot read {}: {}.", path.display(), io_reason(&e)),
             )
         })?;
-        self.import_bytes(&name, &bytes)
+        Ok((name, bytes))
     }
 
     /// Imports a document from its bytes; `name` is the file name (it decides the format).
@@ -317,6 +332,7 @@ impl Library {
         }
         let id = self.new_document_id(&sha256)?;
         let imported = kryphal_ingest::import(name, bytes, &id, &self.limits)?;
+        let version_candidates = self.version_candidates_for(&imported.meta, None)?;
         let doc = Document {
             id: id.clone(),
             meta: imported.meta,
@@ -341,6 +357,7 @@ impl Library {
             sections: imported.outline.sections.len() as u32,
             clauses: imported.outline.clauses.len() as u32,
             warnings: imported.warnings,
+            version_candidates,
         })
     }
 

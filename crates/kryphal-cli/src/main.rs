@@ -41,7 +41,43 @@ enum Command {
     Import {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Import the (one) file as the next version of this document and
+        /// carry its findings over.
+        #[arg(long, value_name = "DOC")]
+        as_version_of: Option<String>,
         /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a document already imported the next version of another and
+    /// carry that one's findings over.
+    Link {
+        /// The newer document.
+        doc: String,
+        /// The version it replaces.
+        #[arg(long, value_name = "DOC")]
+        as_version_of: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two versions of a document clause by clause.
+    Compare {
+        /// The older version.
+        old: String,
+        /// The newer version.
+        new: String,
+        /// Write the comparison to this file instead of printing it.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// The file's format with --out: md or docx.
+        #[arg(long, default_value = "md")]
+        format: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the versions of a document, oldest first.
+    Versions {
+        doc: String,
         #[arg(long)]
         json: bool,
     },
@@ -429,7 +465,72 @@ fn run(cli: Cli) -> Result<(), AppError> {
         eprintln!("kryphal: warning: {warning}");
     }
     match cli.command {
-        Command::Import { files, json } => {
+        Command::Import {
+            files,
+            as_version_of: Some(previous),
+            json,
+        } => {
+            let [file] = files.as_slice() else {
+                return Err(AppError::new(
+                    ErrorCode::InvalidInput,
+                    "Give exactly one file with --as-version-of; nothing was imported.",
+                ));
+            };
+            let report = lib.import_file_as_version(file, &previous)?;
+            if json {
+                print_json(&serde_json::json!({"file": file, "ok": true, "report": report}))?;
+            } else {
+                print_version_report(&report);
+                for w in &report.warnings {
+                    eprintln!("kryphal: warning: {}: {w}", file.display());
+                }
+            }
+        }
+        Command::Link {
+            doc,
+            as_version_of,
+            json,
+        } => {
+            let report = lib.link_as_version(&doc, &as_version_of)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                print_version_report(&report);
+            }
+        }
+        Command::Compare {
+            old,
+            new,
+            out,
+            format,
+            json,
+        } => compare(&lib, &old, &new, out, &format, json)?,
+        Command::Versions { doc, json } => {
+            let versions = lib.versions(&doc)?;
+            if json {
+                print_json(&versions)?;
+            } else {
+                for v in versions {
+                    outln!(
+                        "{}\t{}\t{}\t{}{}",
+                        v.number,
+                        v.document_id,
+                        v.title,
+                        v.version_label,
+                        if v.open_rereview > 0 {
+                            format!("\t{} to review again", v.open_rereview)
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+            }
+        }
+        Command::Import {
+            files,
+            as_version_of: None,
+            json,
+        } => {
             let mut results = Vec::new();
             let mut failed = 0;
             for file in &files {
@@ -445,6 +546,21 @@ fn run(cli: Cli) -> Result<(), AppError> {
                             );
                             for w in &report.warnings {
                                 eprintln!("kryphal: warning: {}: {w}", file.display());
+                            }
+                            for c in &report.version_candidates {
+                                eprintln!(
+                                    "kryphal: hint: {} may be a new version of “{}” ({}, same {}); `kryphal link {} --as-version-of {}` keeps them as versions and carries the findings over.",
+                                    file.display(),
+                                    c.title,
+                                    c.document_id,
+                                    match c.reason.as_str() {
+                                        "title_and_dnr" => "title and Dnr",
+                                        "dnr" => "Dnr",
+                                        _ => "title",
+                                    },
+                                    report.document_id,
+                                    c.document_id
+                                );
                             }
                         }
                         results
@@ -929,6 +1045,119 @@ fn bundle(lib: &mut Library, command: BundleCommand) -> Result<(), AppError> {
                 );
             }
         }
+    }
+    Ok(())
+}
+
+fn print_version_report(r: &kryphal_app::VersionReport) {
+    outln!(
+        "{}\t{}\tversion {} (after {})\t{} clauses",
+        r.document_id,
+        r.title,
+        r.number,
+        r.previous_id,
+        r.clauses
+    );
+    let s = &r.summary;
+    outln!(
+        "Clauses: {} changed, {} added, {} removed, {} moved, {} unchanged.",
+        s.changed,
+        s.added,
+        s.removed,
+        s.moved,
+        s.unchanged
+    );
+    outln!(
+        "Findings: {} carried over, {} to review again, {} orphaned, {} implemented; {} suggestion decisions carried over.",
+        r.carried,
+        r.rereview,
+        r.orphaned,
+        r.implemented,
+        r.decisions
+    );
+}
+
+/// The segments of a word diff as text: `[-deleted-]{+inserted+}`.
+fn diff_text(diff: &[kryphal_app::DiffSegment]) -> String {
+    diff.iter()
+        .map(|d| match d.kind.as_str() {
+            "deleted" => format!("[-{}-]", d.text),
+            "inserted" => format!("{{+{}+}}", d.text),
+            _ => d.text.clone(),
+        })
+        .collect()
+}
+
+/// `kryphal compare OLD NEW`: text, JSON, or an export written to `out`.
+fn compare(
+    lib: &Library,
+    old: &str,
+    new: &str,
+    out: Option<PathBuf>,
+    format: &str,
+    json: bool,
+) -> Result<(), AppError> {
+    if let Some(out) = out {
+        let n = lib.export_comparison(old, new, format, &out)?;
+        eprintln!("kryphal: wrote {} ({n} bytes)", out.display());
+        return Ok(());
+    }
+    let cmp = lib.compare_versions(old, new)?;
+    if json {
+        return print_json(&cmp);
+    }
+    let s = &cmp.summary;
+    outln!(
+        "{} changed, {} added, {} removed, {} moved, {} renumbered, {} unchanged.",
+        s.changed,
+        s.added,
+        s.removed,
+        s.moved,
+        s.renumbered,
+        s.unchanged
+    );
+    for c in &cmp.changes {
+        use kryphal_app::ClauseChangeKind as K;
+        if c.kind == K::Unchanged && !c.moved {
+            continue;
+        }
+        let kind = match (c.kind, c.moved) {
+            (K::Changed, true) => "changed, moved",
+            (K::Changed, false) => "changed",
+            (K::Added, _) => "added",
+            (K::Removed, _) => "removed",
+            (K::Unchanged, _) => "moved",
+        };
+        let label = match (&c.old, &c.new) {
+            (Some(o), Some(n)) if o.label != n.label => format!("{} → {}", o.label, n.label),
+            (_, Some(n)) => n.label.clone(),
+            (Some(o), None) => o.label.clone(),
+            (None, None) => String::new(),
+        };
+        outln!("{kind}\t{label}");
+        match c.kind {
+            K::Changed => outln!("  {}", diff_text(&c.diff)),
+            K::Added => outln!(
+                "  {{+{}+}}",
+                c.new.as_ref().map(|n| n.text.as_str()).unwrap_or("")
+            ),
+            K::Removed => outln!(
+                "  [-{}-]",
+                c.old.as_ref().map(|o| o.text.as_str()).unwrap_or("")
+            ),
+            K::Unchanged => {}
+        }
+    }
+    for c in &cmp.carried {
+        outln!(
+            "finding {}\t{}\t{}",
+            c.carry.state.as_str(),
+            c.carry
+                .finding_id
+                .as_deref()
+                .unwrap_or(&c.carry.from_finding_id),
+            c.new_label.as_deref().unwrap_or(&c.carry.from_label)
+        );
     }
     Ok(())
 }

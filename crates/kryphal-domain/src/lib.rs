@@ -16,11 +16,13 @@ use ts_rs::TS;
 mod exchange;
 mod finding;
 mod outline;
+mod version;
 mod workshop;
 
 pub use exchange::*;
 pub use finding::*;
 pub use outline::*;
+pub use version::*;
 pub use workshop::*;
 
 /// The format a document was imported from.

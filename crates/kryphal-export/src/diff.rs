@@ -6,7 +6,7 @@ use similar::{Algorithm, ChangeTag, TextDiff};
 
 /// One piece of the difference.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Part {
+pub enum Part {
     /// In both texts.
     Same(String),
     /// Only in the current text.
@@ -18,7 +18,7 @@ pub(crate) enum Part {
 /// The word-level difference from `old` to `new`. Adjacent pieces of the same
 /// kind are merged; whitespace standing alone between two changes joins
 /// them, so "a b c" → "x y z" reads as one replacement, not three.
-pub(crate) fn words(old: &str, new: &str) -> Vec<Part> {
+pub fn words(old: &str, new: &str) -> Vec<Part> {
     let diff = TextDiff::configure()
         .algorithm(Algorithm::Patience)
         .diff_unicode_words(old, new);

@@ -38,6 +38,7 @@ use kryphal_domain::{Document, Finding, Outline, RulebookRef, Suggestion};
 use kryphal_rules::Rulebook;
 use serde::{Deserialize, Serialize};
 
+mod comparison;
 mod diff;
 mod docx;
 mod html;
@@ -51,6 +52,10 @@ mod pdf;
 mod register;
 mod texts;
 
+pub use comparison::{
+    CarriedNote, ChangeKind, ComparedClause, Comparison, comparison_docx, comparison_markdown,
+};
+pub use diff::{Part as WordDiffPart, words as word_diff};
 pub use minutes::{Minutes, minutes_docx, minutes_markdown};
 pub use overview_image::{
     ImageFormat, OverviewImage, OverviewPart, PNG_SCALE, overview_image, overview_svg, svg_to_png,

@@ -24,9 +24,11 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
 mod exchange;
 mod migrations;
+mod versions;
 mod workshop;
 
 pub use exchange::{Batch, LibraryFileInfo};
+pub use versions::{NewDocument, NewVersion};
 
 pub use migrations::LATEST_VERSION;
 

@@ -6,8 +6,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_workshop.sql")),
-    // Schema 3 (document versions) is developed on another branch; 4 only
-    // adds tables of its own, so it applies the same with or without it.
+    (3, include_str!("../migrations/0003_versions.sql")),
     (4, include_str!("../migrations/0004_bundles.sql")),
     (5, include_str!("../migrations/0005_workshop_notes.sql")),
 ];

@@ -413,3 +413,69 @@ fn a_version_1_library_is_upgraded_to_the_latest_schema_keeping_its_data() {
         .unwrap();
     assert_eq!(tables, 3);
 }
+
+#[test]
+fn a_new_version_is_stored_whole_or_not_at_all() {
+    use kryphal_domain::{CarryOver, CarryState, VersionLink};
+    use kryphal_store::{NewDocument, NewVersion};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = seeded(&dir.path().join("lib.kryphal"));
+    let trail = store.audit(None).unwrap().len();
+    let link = VersionLink {
+        document_id: "d2".into(),
+        family_id: "d1".into(),
+        previous_id: Some("d1".into()),
+        number: 2,
+    };
+    let carry = |clause: &str| CarryOver {
+        document_id: "d2".into(),
+        from_document_id: "d1".into(),
+        from_finding_id: "f1".into(),
+        from_clause_id: "c1".into(),
+        from_label: "Krav › p. 4.1".into(),
+        from_text: "text".into(),
+        finding_id: Some("f2".into()),
+        clause_id: Some(clause.into()),
+        state: CarryState::Carried,
+        resolved_at: None,
+        resolved_by: None,
+    };
+    let doc = document("d2");
+    let outline = outline();
+    let store_it = |store: &mut Store, clause: &str| {
+        let f = Finding {
+            document_id: "d2".into(),
+            ..finding("f2", clause)
+        };
+        store.insert_version(
+            &stamp("2026-11-23T11:00:00Z"),
+            &NewVersion {
+                document: Some(NewDocument {
+                    document: &doc,
+                    lineage: "d2",
+                    source_bytes: b"abcd",
+                    outline: &outline,
+                    suggestions: &[],
+                }),
+                link: &link,
+                findings: &[f],
+                suggestion_updates: &[],
+                carryovers: &[carry(clause)],
+            },
+        )
+    };
+    // A finding placed on a clause the new version lacks fails the whole write.
+    assert!(store_it(&mut store, "no-such-clause").is_err());
+    assert_eq!(store.documents().unwrap().len(), 1);
+    assert!(store.version_links().unwrap().is_empty());
+    assert_eq!(store.audit(None).unwrap().len(), trail);
+
+    store_it(&mut store, "c1").unwrap();
+    assert_eq!(store.version_link("d2").unwrap(), Some(link.clone()));
+    assert_eq!(store.next_versions("d1").unwrap(), vec!["d2".to_string()]);
+    assert_eq!(store.carryovers("d2").unwrap(), vec![carry("c1")]);
+    assert_eq!(store.findings("d2").unwrap().len(), 1);
+    let events = store.audit(None).unwrap();
+    assert_eq!(events.len(), trail + 1);
+    assert!(events.iter().any(|e| e.action == "document.new_version"));
+}

@@ -51,6 +51,10 @@ import type { BundleImportReport } from "../bindings/BundleImportReport";
 import type { MergeConflict } from "../bindings/MergeConflict";
 import type { Resolution } from "../bindings/Resolution";
 import type { RestoreReport } from "../bindings/RestoreReport";
+import type { CarryOver } from "../bindings/CarryOver";
+import type { VersionComparison } from "../bindings/VersionComparison";
+import type { VersionReport } from "../bindings/VersionReport";
+import type { VersionStatus } from "../bindings/VersionStatus";
 
 export interface Backend {
   /** `true` for the in-memory fake (the header says so). */
@@ -165,6 +169,14 @@ export interface Backend {
   backupLibrary(): Promise<BackupReport | null>;
   /** Replaces the library with a backup chosen in the open dialog (the current one is kept aside); null when cancelled. */
   restoreLibrary(): Promise<RestoreReport | null>;
+  /** Where a document stands among versions; for one on its own, the earlier documents it may be a new version of. */
+  versionStatus(docId: string): Promise<VersionStatus>;
+  /** Makes a document the next version of `previousId` and carries that one's findings over. */
+  linkAsVersion(docId: string, previousId: string): Promise<VersionReport>;
+  /** Two versions clause by clause, with what became of the older one's findings. */
+  compareVersions(oldId: string, newId: string): Promise<VersionComparison>;
+  /** Marks a carried-over finding as reviewed again (or not). */
+  resolveCarryover(findingId: string, resolved: boolean): Promise<CarryOver>;
   /** Tells the shell the document list is painted (start-up time measurement). Never fails. */
   uiReady(): Promise<void>;
 }

@@ -45,6 +45,10 @@ import type { BundleImportReport } from "../bindings/BundleImportReport";
 import type { MergeConflict } from "../bindings/MergeConflict";
 import type { Resolution } from "../bindings/Resolution";
 import type { RestoreReport } from "../bindings/RestoreReport";
+import type { CarryOver } from "../bindings/CarryOver";
+import type { VersionComparison } from "../bindings/VersionComparison";
+import type { VersionReport } from "../bindings/VersionReport";
+import type { VersionStatus } from "../bindings/VersionStatus";
 
 export interface FakeDocument {
   document: Document;
@@ -561,7 +565,35 @@ export class FakeBackend implements Backend {
         sections: imported.outline.sections.length,
         clauses: imported.outline.clauses.length,
         warnings: imported.warnings,
+        version_candidates: [],
       };
+    });
+  }
+
+  // Versions are kept by the core only; demo mode shows every document on its own.
+  versionStatus(docId: string): Promise<VersionStatus> {
+    return this.answer("version_status", { docId }, () => ({
+      document_id: docId,
+      number: 1,
+      previous_id: null,
+      next_id: null,
+      candidates: [],
+      open_rereview: 0,
+    }));
+  }
+  linkAsVersion(docId: string, previousId: string): Promise<VersionReport> {
+    return this.answer("link_as_version", { docId, previousId }, () => {
+      throw fail("invalid_input", "Versions are not kept in demo mode.");
+    });
+  }
+  compareVersions(oldId: string, newId: string): Promise<VersionComparison> {
+    return this.answer("compare_versions", { oldId, newId }, () => {
+      throw fail("invalid_input", "Versions are not kept in demo mode.");
+    });
+  }
+  resolveCarryover(findingId: string, resolved: boolean): Promise<CarryOver> {
+    return this.answer("resolve_carryover", { findingId, resolved }, () => {
+      throw fail("invalid_input", "Versions are not kept in demo mode.");
     });
   }
 

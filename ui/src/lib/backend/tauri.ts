@@ -41,6 +41,10 @@ import type { BundleImportReport } from "../bindings/BundleImportReport";
 import type { MergeConflict } from "../bindings/MergeConflict";
 import type { Resolution } from "../bindings/Resolution";
 import type { RestoreReport } from "../bindings/RestoreReport";
+import type { CarryOver } from "../bindings/CarryOver";
+import type { VersionComparison } from "../bindings/VersionComparison";
+import type { VersionReport } from "../bindings/VersionReport";
+import type { VersionStatus } from "../bindings/VersionStatus";
 
 async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
   try {
@@ -64,6 +68,18 @@ export class TauriBackend implements Backend {
   }
   getDocument(docId: string): Promise<DocumentView> {
     return call("get_document", { docId });
+  }
+  versionStatus(docId: string): Promise<VersionStatus> {
+    return call("version_status", { docId });
+  }
+  linkAsVersion(docId: string, previousId: string): Promise<VersionReport> {
+    return call("link_as_version", { docId, previousId });
+  }
+  compareVersions(oldId: string, newId: string): Promise<VersionComparison> {
+    return call("compare_versions", { oldId, newId });
+  }
+  resolveCarryover(findingId: string, resolved: boolean): Promise<CarryOver> {
+    return call("resolve_carryover", { findingId, resolved });
   }
   addFinding(clauseId: string, input: FindingInput): Promise<Finding> {
     return call("add_finding", { clauseId, input });

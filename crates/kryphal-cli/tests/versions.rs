@@ -1,0 +1,190 @@
+//! `kryphal import --as-version-of`, `link`, `compare` and `versions`, run as
+//! an analyst would on the sample and its revised 2025 version.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+mod common;
+use common::SAMPLE;
+
+const REVISED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../kryphal-app/tests/fixtures/reglemente-kundval-hemtjanst-2025.md"
+);
+
+fn run(lib: &Path, args: &[&str]) -> Output {
+    common::kryphal(lib, args, None)
+}
+
+fn ok(lib: &Path, args: &[&str]) -> String {
+    common::succeeded(args, run(lib, args))
+}
+
+fn json(lib: &Path, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&ok(lib, args)).unwrap()
+}
+
+/// The sample with findings on 3.6 (renumbered), 4.6 (changed) and 5.4 (removed).
+fn analysed(lib: &Path) -> String {
+    let doc = json(lib, &["import", SAMPLE, "--json"])[0]["report"]["document_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let view = json(lib, &["show", &doc, "--json"]);
+    for number in ["3.6", "4.6", "5.4"] {
+        let clause = view["outline"]["clauses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["number"] == number)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let body = format!(r#"{{"unintended_consequence": "Brist i {number}."}}"#);
+        common::succeeded(
+            &["finding", "add"],
+            common::kryphal(
+                lib,
+                &["finding", "add", &clause, "--json", "-"],
+                Some(&body),
+            ),
+        );
+    }
+    doc
+}
+
+#[test]
+fn import_as_version_then_compare_in_text_json_markdown_and_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib: PathBuf = dir.path().join("lib.kryphal");
+    let old = analysed(&lib);
+
+    let text = ok(&lib, &["import", REVISED, "--as-version-of", &old]);
+    assert!(text.contains(&format!("version 2 (after {old})")), "{text}");
+    assert!(
+        text.contains("Findings: 1 carried over, 1 to review again, 1 orphaned, 0 implemented"),
+        "{text}"
+    );
+    let list = json(&lib, &["list", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let new = list[1]["id"].as_str().unwrap().to_string();
+
+    let cmp = json(&lib, &["compare", &old, &new, "--json"]);
+    assert_eq!(cmp["summary"]["added"], 1);
+    assert_eq!(cmp["summary"]["removed"], 1);
+    let states: Vec<&str> = cmp["carried"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["carry"]["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, vec!["carried", "rereview", "orphaned"]);
+
+    let text = ok(&lib, &["compare", &old, &new]);
+    assert!(
+        text.contains("added\tAnsökan om auktorisation › p. 3.2"),
+        "{text}"
+    );
+    assert!(text.contains("[-skälig tid-]{+två veckor+}"), "{text}");
+    assert!(text.contains("finding orphaned"), "{text}");
+
+    let md = dir.path().join("jamforelse.md");
+    let out = run(
+        &lib,
+        &["compare", &old, &new, "--out", md.to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrote"));
+    assert!(
+        std::fs::read_to_string(&md)
+            .unwrap()
+            .contains("Nuvarande lydelse")
+    );
+    let docx = dir.path().join("jamforelse.docx");
+    ok(
+        &lib,
+        &[
+            "compare",
+            &old,
+            &new,
+            "--format",
+            "docx",
+            "--out",
+            docx.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(&std::fs::read(&docx).unwrap()[..2], b"PK");
+
+    let versions = ok(&lib, &["versions", &new]);
+    assert!(versions.starts_with(&format!("1\t{old}\t")), "{versions}");
+    assert!(versions.contains("1 to review again"), "{versions}");
+}
+
+#[test]
+fn a_plain_import_hints_at_the_earlier_version_and_link_follows_the_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib: PathBuf = dir.path().join("lib.kryphal");
+    let old = analysed(&lib);
+    let out = run(&lib, &["import", REVISED]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("may be a new version of “Reglemente för kundval inom hemtjänst” ({old}, same title and Dnr)")), "{stderr}");
+    let new = String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string();
+    let report = json(&lib, &["link", &new, "--as-version-of", &old, "--json"]);
+    assert_eq!(report["number"], 2);
+    assert_eq!(report["orphaned"], 1);
+}
+
+#[test]
+fn bad_requests_get_a_sentence_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib: PathBuf = dir.path().join("lib.kryphal");
+    let old = analysed(&lib);
+    let history = ok(&lib, &["history", "--json"]);
+    let refused = |args: &[&str], needle: &str| {
+        let out = run(&lib, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(
+            err.starts_with("kryphal: ") && err.contains(needle),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    };
+    refused(
+        &["import", REVISED, "--as-version-of", "okänt"],
+        "No document",
+    );
+    refused(
+        &["import", SAMPLE, "--as-version-of", &old],
+        "very version it would replace",
+    );
+    refused(
+        &["import", SAMPLE, REVISED, "--as-version-of", &old],
+        "exactly one file",
+    );
+    refused(&["compare", &old, &old], "same document");
+    refused(&["compare", &old, "okänt"], "No document");
+    refused(&["link", &old, "--as-version-of", &old], "itself");
+    let out = dir.path().join("x.pdf");
+    refused(
+        &[
+            "compare",
+            &old,
+            &old,
+            "--format",
+            "pdf",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "same document",
+    );
+    assert!(!out.exists());
+    assert_eq!(ok(&lib, &["history", "--json"]), history);
+}
