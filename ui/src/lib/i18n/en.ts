@@ -492,4 +492,5 @@ export const en: Record<MessageKey, string> = {
   "present.axes": "Vertical: {l}. Horizontal: {i}.",
   "present.decision": "Decision: {what}",
   "present.dissent": "Dissent: {text}",
+  "search.countAtLeast": "At least {total} results, the best {shown} shown",
 };

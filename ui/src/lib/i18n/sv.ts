@@ -491,6 +491,7 @@ export const sv = {
   "present.axes": "Lodrätt: {l}. Vågrätt: {i}.",
   "present.decision": "Beslut: {what}",
   "present.dissent": "Avvikande mening: {text}",
+  "search.countAtLeast": "Minst {total} träffar, de {shown} bästa visas",
 } as const;
 
 export type MessageKey = keyof typeof sv;
