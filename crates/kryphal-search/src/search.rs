@@ -293,6 +293,11 @@ pub struct SearchResults {
     /// matches in index order (lower bounds), and the page of hits is the
     /// best of those matches, not necessarily of all.
     pub total_is_lower_bound: bool,
+    /// The facet counts are lower bounds: set with
+    /// `total_is_lower_bound`, and also when only the own pass of a facet
+    /// filtered on (counted without its filter, so over more matches) hit
+    /// the cap while `total` is exact.
+    pub facets_are_lower_bounds: bool,
     /// Per facet, counts over all results (every facet, in [`Facet::ALL`]
     /// order; empty when there are no results). A facet filtered on is
     /// counted as if its own filter were not set, so its other values stay
@@ -410,7 +415,14 @@ impl SearchIndex {
         let ((mut top, total, counts), capped) = found;
         results.total = total;
         results.total_is_lower_bound = capped;
-        if capped && !relaxed && !parsed.parts.is_empty() {
+        results.facets_are_lower_bounds = capped;
+        // With several parts, a page made only of best-tier items (score
+        // with the all-in-text bonus) needs no second pass.
+        let page_end = request.offset.min(MAX_OFFSET) + request.limit.clamp(1, MAX_LIMIT);
+        let page_is_best_tier = parsed.parts.len() > 1
+            && top.len() >= page_end
+            && top.iter().all(|(score, _)| *score >= ALL_IN_TEXT_BONUS);
+        if capped && !relaxed && !parsed.parts.is_empty() && !page_is_best_tier {
             // The page above is the best of the first matches in index
             // order, and those may be surroundings-only matches while items
             // holding every word in their own text (which rank first) come
@@ -447,7 +459,7 @@ impl SearchIndex {
                 self.count_cap(),
             );
             let counts = searcher.search(query.as_ref(), &counter)?;
-            results.total_is_lower_bound |= counter.was_capped();
+            results.facets_are_lower_bounds |= counter.was_capped();
             let mut own = self.facet_counts(&counts);
             if let (Some(slot), Some(mine)) = (
                 results.facets.iter_mut().find(|f| f.facet == facet),
