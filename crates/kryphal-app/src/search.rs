@@ -106,8 +106,14 @@ pub struct SearchAnswer {
     /// Why search is unavailable, or a note on a degraded index (kept in
     /// memory because its folder cannot be written).
     pub message: Option<String>,
-    /// Results in all (not just these hits).
+    /// Results in all (not just these hits); a lower bound when
+    /// `total_is_lower_bound`.
     pub total: u32,
+    /// More results matched than a search counts exactly
+    /// ([`kryphal_search::COUNT_CAP`]): `total` and the facet counts are
+    /// counts over the first matches (show "at least"/"10 000+"), and the
+    /// hits are the best of those.
+    pub total_is_lower_bound: bool,
     /// Best first.
     pub hits: Vec<SearchHit>,
     /// Counts per facet over all results; facets without values left out.
@@ -420,6 +426,7 @@ impl Library {
             status,
             message,
             total: 0,
+            total_is_lower_bound: false,
             hits: Vec::new(),
             facets: Vec::new(),
             relaxed: false,
@@ -503,6 +510,7 @@ impl Library {
             status: SearchStatus::Ready,
             message: open.note.clone(),
             total: u32::try_from(results.total).unwrap_or(u32::MAX),
+            total_is_lower_bound: results.total_is_lower_bound,
             hits,
             facets,
             relaxed: results.relaxed,

@@ -61,7 +61,10 @@ fn print_text(answer: &SearchAnswer) {
         return;
     }
     let shown = answer.hits.len();
-    let mut head = if answer.total == 1 {
+    let mut head = if answer.total_is_lower_bound {
+        // Counting stopped at the cap: the total is a lower bound.
+        format!("{}+ results, the first {shown} shown", answer.total)
+    } else if answer.total == 1 {
         "1 result".to_owned()
     } else if shown as u32 == answer.total {
         format!("{} results", answer.total)

@@ -62,6 +62,7 @@ fn search_json_follows_the_documented_contract() {
     let v = env.json(&["search", "leverantör", "--json", "--limit", "3"]);
     assert_eq!(v["status"], "ready");
     assert!(v["total"].as_u64().unwrap() > 3);
+    assert_eq!(v["total_is_lower_bound"], false);
     let hits = v["hits"].as_array().unwrap();
     assert_eq!(hits.len(), 3);
     for key in [

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 
 use tantivy::collector::DocSetCollector;
@@ -83,6 +84,8 @@ pub struct SearchIndex {
     pub(crate) facet_maps: FacetMapCache,
     /// Term lists for finding compound heads, by segment and field.
     pub(crate) term_lists: TermListCache,
+    /// Matches counted exactly per search ([`crate::COUNT_CAP`] unless set).
+    count_cap: AtomicUsize,
     dir: Option<PathBuf>,
 }
 
@@ -252,6 +255,7 @@ impl SearchIndex {
             titles: RwLock::new(HashMap::new()),
             facet_maps: FacetMapCache::default(),
             term_lists: TermListCache::default(),
+            count_cap: AtomicUsize::new(crate::COUNT_CAP),
             dir,
         };
         search.load_titles()?;
@@ -304,6 +308,18 @@ impl SearchIndex {
     /// The folder the index lives in (`None` in memory).
     pub fn dir(&self) -> Option<&Path> {
         self.dir.as_deref()
+    }
+
+    /// Sets how many matches a search counts exactly before it reports its
+    /// total as a lower bound (at least 1; default [`crate::COUNT_CAP`]).
+    /// For tests and measurements.
+    pub fn set_count_cap(&self, cap: usize) {
+        self.count_cap.store(cap.max(1), Ordering::Relaxed);
+    }
+
+    /// How many matches a search counts exactly.
+    pub fn count_cap(&self) -> usize {
+        self.count_cap.load(Ordering::Relaxed)
     }
 
     /// Number of searchable items (documents, clauses, findings, dismissals).

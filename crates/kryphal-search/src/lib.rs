@@ -103,6 +103,7 @@
 //! ([`Snippet::segments`] gives text runs for a UI); never markup.
 
 mod analysis;
+mod capped;
 mod error;
 mod facets;
 mod heads;
@@ -116,7 +117,7 @@ pub use error::{Result, SearchError};
 pub use index::{IndexHealth, RebuildStats, SearchIndex};
 pub use model::{IndexedClause, IndexedDismissal, IndexedDocument, IndexedFinding};
 pub use search::{
-    DocumentGroup, Facet, FacetCounts, FacetValue, Filter, Highlight, Hit, HitKind,
+    COUNT_CAP, DocumentGroup, Facet, FacetCounts, FacetValue, Filter, Highlight, Hit, HitKind,
     MAX_FACET_VALUES, MAX_LIMIT, MAX_OFFSET, MatchedIn, SearchRequest, SearchResults, Segment,
     Snippet,
 };

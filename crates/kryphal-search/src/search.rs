@@ -12,6 +12,7 @@ use tantivy::schema::{Facet as TFacet, Field, IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 
 use crate::analysis::{Analyzers, Expansion, Token};
+use crate::capped::Capped;
 use crate::error::Result;
 use crate::facets::{Counts, FacetCounter};
 use crate::heads::TermListCache;
@@ -22,6 +23,12 @@ use crate::query::{ParsedQuery, Part, parse};
 pub const MAX_LIMIT: usize = 200;
 /// Paging stops here.
 pub const MAX_OFFSET: usize = 10_000;
+/// Matches are counted exactly up to this many (the default of
+/// [`SearchIndex::set_count_cap`]); above it the total and the facet counts
+/// are counts over the first this-many matches in index order, flagged by
+/// [`SearchResults::total_is_lower_bound`]. Equal to [`MAX_OFFSET`]: no
+/// page can start beyond it anyway.
+pub const COUNT_CAP: usize = 10_000;
 /// At most this many values are returned per facet (the most frequent).
 pub const MAX_FACET_VALUES: usize = 50;
 /// A typed word reaches at most this many other indexed terms (compounds,
@@ -278,12 +285,25 @@ pub struct FacetCounts {
 pub struct SearchResults {
     /// This page of hits, best first.
     pub hits: Vec<Hit>,
-    /// Number of results in all.
+    /// Number of results in all; a lower bound when
+    /// [`SearchResults::total_is_lower_bound`].
     pub total: usize,
+    /// More than the count cap ([`COUNT_CAP`]) matched: counting stopped
+    /// there, so `total` and every facet count are counts over the first
+    /// matches in index order (lower bounds), and the page of hits is the
+    /// best of those matches, not necessarily of all.
+    pub total_is_lower_bound: bool,
+    /// The facet counts are lower bounds: set with
+    /// `total_is_lower_bound`, and also when only the own pass of a facet
+    /// filtered on (counted without its filter, so over more matches) hit
+    /// the cap while `total` is exact.
+    pub facets_are_lower_bounds: bool,
     /// Per facet, counts over all results (every facet, in [`Facet::ALL`]
     /// order; empty when there are no results). A facet filtered on is
     /// counted as if its own filter were not set, so its other values stay
-    /// visible with the number of results each would give.
+    /// visible with the number of results each would give. Lower bounds
+    /// when [`SearchResults::total_is_lower_bound`] (each facet's own pass
+    /// is capped the same way).
     pub facets: Vec<FacetCounts>,
     /// The words and phrases searched for, as typed.
     pub searched: Vec<String>,
@@ -332,8 +352,9 @@ impl SearchResults {
     }
 }
 
-/// Top hits, total count and facet counts of one search.
-type Collected = (Vec<(f32, tantivy::DocAddress)>, usize, Counts);
+/// Top hits, total count and facet counts of one search, and whether
+/// counting stopped at the cap.
+type Collected = ((Vec<(f32, tantivy::DocAddress)>, usize, Counts), bool);
 
 /// Which fields a part is searched in.
 #[derive(Clone, Copy)]
@@ -383,16 +404,38 @@ impl SearchIndex {
             .collect::<Result<_>>()?;
 
         let mut relaxed = false;
-        let mut query = self.build(&parsed, &reach, &request.filters, relaxed);
+        let mut query = self.build(&parsed, &reach, &request.filters, relaxed, false);
         let mut found = self.collect(&searcher, query.as_ref(), request)?;
-        if found.1 == 0 && parsed.parts.len() > 1 {
+        if found.0.1 == 0 && parsed.parts.len() > 1 {
             relaxed = true;
-            query = self.build(&parsed, &reach, &request.filters, relaxed);
+            query = self.build(&parsed, &reach, &request.filters, relaxed, false);
             found = self.collect(&searcher, query.as_ref(), request)?;
-            results.relaxed = found.1 > 0;
+            results.relaxed = found.0.1 > 0;
         }
-        let (top, total, counts) = found;
+        let ((mut top, total, counts), capped) = found;
         results.total = total;
+        results.total_is_lower_bound = capped;
+        results.facets_are_lower_bounds = capped;
+        // With several parts, a page made only of best-tier items (score
+        // with the all-in-text bonus) needs no second pass.
+        let page_end = request.offset.min(MAX_OFFSET) + request.limit.clamp(1, MAX_LIMIT);
+        let page_is_best_tier = parsed.parts.len() > 1
+            && top.len() >= page_end
+            && top.iter().all(|(score, _)| *score >= ALL_IN_TEXT_BONUS);
+        if capped && !relaxed && !parsed.parts.is_empty() && !page_is_best_tier {
+            // The page above is the best of the first matches in index
+            // order, and those may be surroundings-only matches while items
+            // holding every word in their own text (which rank first) come
+            // later. So the matches of that best tier get a capped pass of
+            // their own, scored exactly as in the full query, and the two
+            // tops are merged: an item of the best tier is never displaced
+            // by a lesser one merely because the latter was indexed first.
+            let query = self.build(&parsed, &reach, &request.filters, relaxed, true);
+            let ((best, _, _), _) = self.collect(&searcher, query.as_ref(), request)?;
+            top.extend(best);
+            top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            top.dedup_by_key(|(_, address)| *address);
+        }
         results.facets = self.facet_counts(&counts);
         // A facet filtered on is counted without its own filter, so that its
         // other values stay visible (choosing one crime type still shows how
@@ -408,13 +451,15 @@ impl SearchIndex {
                 .filter(|f| f.facet != facet)
                 .cloned()
                 .collect();
-            let query = self.build(&parsed, &reach, &others, relaxed);
-            let counts = searcher.search(
-                query.as_ref(),
-                &FacetCounter {
+            let query = self.build(&parsed, &reach, &others, relaxed, false);
+            let counter = Capped::new(
+                FacetCounter {
                     cache: &self.facet_maps,
                 },
-            )?;
+                self.count_cap(),
+            );
+            let counts = searcher.search(query.as_ref(), &counter)?;
+            results.facets_are_lower_bounds |= counter.was_capped();
             let mut own = self.facet_counts(&counts);
             if let (Some(slot), Some(mine)) = (
                 results.facets.iter_mut().find(|f| f.facet == facet),
@@ -424,7 +469,12 @@ impl SearchIndex {
             }
         }
         let matcher = Matcher::new(&parsed);
-        for (score, address) in top.into_iter().take(request.limit.min(MAX_LIMIT)) {
+        let offset = request.offset.min(MAX_OFFSET);
+        for (score, address) in top
+            .into_iter()
+            .skip(offset)
+            .take(request.limit.min(MAX_LIMIT))
+        {
             let doc: TantivyDocument = searcher.doc(address)?;
             results
                 .hits
@@ -444,10 +494,14 @@ impl SearchIndex {
         };
         let limit = request.limit.clamp(1, MAX_LIMIT);
         let offset = request.offset.min(MAX_OFFSET);
-        let top = TopDocs::with_limit(limit)
-            .and_offset(offset)
-            .order_by_score();
-        Ok(searcher.search(query, &(top, Count, facets))?)
+        // The page with everything before it (so that two tops can be
+        // merged); cut to the page by the caller.
+        let top = TopDocs::with_limit(offset + limit).order_by_score();
+        // Never fewer than the page asked for.
+        let cap = self.count_cap().max(offset + limit);
+        let collector = Capped::new((top, Count, facets), cap);
+        let found = searcher.search(query, &collector)?;
+        Ok((found, collector.was_capped()))
     }
 
     fn facet_counts(&self, counts: &Counts) -> Vec<FacetCounts> {
@@ -516,6 +570,7 @@ impl SearchIndex {
         reach: &[Reach],
         filters: &[Filter],
         relaxed: bool,
+        best_tier_only: bool,
     ) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !parsed.parts.is_empty() {
@@ -543,6 +598,23 @@ impl SearchIndex {
                 Box::new(ConstScoreQuery::new(
                     Box::new(BooleanQuery::intersection(in_text)),
                     ALL_IN_TEXT_BONUS,
+                )),
+            ));
+        }
+        if best_tier_only && !parsed.parts.is_empty() {
+            // Only items holding every part in their own text; scores are
+            // unchanged (this clause adds nothing to them).
+            let in_text: Vec<Box<dyn Query>> = parsed
+                .parts
+                .iter()
+                .zip(reach)
+                .map(|(p, r)| part_query(p, r, Scope::Text))
+                .collect();
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(BooleanQuery::intersection(in_text)),
+                    0.0,
                 )),
             ));
         }

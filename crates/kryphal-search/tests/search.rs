@@ -497,3 +497,59 @@ fn hostile_queries_are_plain_words() {
     let r = search(&index, "registerutdrag)");
     assert_eq!(ids(&r), ids(&search(&index, "registerutdrag")));
 }
+
+#[test]
+fn counting_stops_at_the_cap_and_says_so() {
+    let (_dir, index) = index();
+    let query = "hemtjänst";
+    let exact = search(&index, query);
+    assert!(!exact.total_is_lower_bound);
+    let total = exact.total;
+    assert!(total >= 5, "{:?}", ids(&exact));
+
+    // Just under the cap (the cap equals the number of matches): exact, and
+    // the same answer as without a cap in reach.
+    // (A page of one hit: the cap is never below the page asked for.)
+    let first = |q: &str| {
+        let mut request = SearchRequest::new(q);
+        request.limit = 1;
+        index.search(&request).expect("search")
+    };
+    index.set_count_cap(total);
+    let near = first(query);
+    assert!(!near.total_is_lower_bound && !near.facets_are_lower_bounds);
+    assert_eq!(near.total, total);
+    assert_eq!(id(&near.hits[0]), id(&exact.hits[0]));
+    assert_eq!(near.facets, exact.facets);
+
+    // One match over the cap: a lower bound, flagged, with facet counts
+    // over the counted matches only.
+    index.set_count_cap(total - 1);
+    let capped = first(query);
+    assert!(capped.total_is_lower_bound && capped.facets_are_lower_bounds);
+    assert_eq!(capped.total, total - 1);
+    let kinds: u64 = capped.facet(Facet::Kind).iter().map(|v| v.count).sum();
+    assert_eq!(kinds, (total - 1) as u64);
+    // The best-ranked item is still first: it is among the counted matches
+    // (the own-text matches come first in index order here), and the
+    // ranking among them is unchanged.
+    assert_eq!(id(&capped.hits[0]), id(&exact.hits[0]));
+    assert_eq!(capped.hits[0].matched_in, MatchedIn::Text);
+
+    // A multi-word query capped below its matches keeps all-words-in-text
+    // items ahead of the rest.
+    let both = search(&index, "registerutdrag hemtjänst");
+    index.set_count_cap(both.total.saturating_sub(1).max(1));
+    let r = first("registerutdrag hemtjänst");
+    assert!(both.total > 1 && r.total_is_lower_bound);
+    assert_eq!(id(&r.hits[0]), "a9", "{:?}", ids(&r));
+
+    // A page never comes back short because of the cap.
+    index.set_count_cap(1);
+    let mut request = SearchRequest::new(query);
+    request.limit = 3;
+    let r = index.search(&request).expect("search");
+    assert!(r.total_is_lower_bound);
+    assert_eq!(r.hits.len(), 3);
+    assert_eq!(r.total, 3);
+}

@@ -8,7 +8,10 @@ import { segmentsOf } from "../../lib/spans";
 import type { AppState } from "../../lib/state.svelte";
 import { mountApp, type MountedApp } from "../../test/mountApp";
 import { shortcutFor } from "../../lib/keys";
-import { groupHits, moveActive, searchMarkFor, toggleFilter, visualOrder, wordSpans } from "./search";
+import { countMessage, groupHits, moveActive, searchMarkFor, toggleFilter, visualOrder, wordSpans } from "./search";
+import { fakeSearch } from "../../lib/backend/fake-search";
+import type { FakeDocument } from "../../lib/backend/fake";
+import { translate } from "../../lib/i18n/index.svelte";
 
 function hit(document_id: string, clause_id: string): SearchHit {
   return {
@@ -116,6 +119,40 @@ describe("highlighting in the clause", () => {
       { start: 4, end: 18 },
     ]);
     expect(searchMarkFor(clause, { clauseId: "c1", words: ["saknas"] })).toBeNull();
+  });
+});
+
+describe("count cap", () => {
+  // Five clauses holding "ska", in one document (only what the fake reads).
+  const docs = [
+    {
+      document: { id: "D", meta: { title: "Riktlinje", doc_type: "Riktlinje", owner: "KS" } },
+      outline: {
+        clauses: [1, 2, 3, 4, 5].map((n) => ({ id: `c${n}`, label: `p. ${n}`, text: `Nämnden ska ${n}.`, position: n })),
+      },
+      findings: [],
+    },
+  ] as unknown as FakeDocument[];
+
+  test("above the cap the total is a lower bound, flagged, with facets over the counted part", () => {
+    const a = fakeSearch(docs, { query: "ska", filters: [], limit: 2 }, 3);
+    expect(a.total).toBe(3);
+    expect(a.total_is_lower_bound).toBe(true);
+    expect(a.hits).toHaveLength(2);
+    expect(a.facets.find((f) => f.key === "kind")?.values).toEqual([{ value: "clause", count: 3, label: null }]);
+    const m = countMessage(a.total, a.hits.length, a.total_is_lower_bound);
+    expect(translate("sv", m.key, m.params)).toBe("Minst 3 träffar, de 2 bästa visas");
+    expect(translate("en", m.key, m.params)).toBe("At least 3 results, the best 2 shown");
+  });
+
+  test("just under the cap the count is exact", () => {
+    const a = fakeSearch(docs, { query: "ska", filters: [], limit: 2 }, 5);
+    expect(a.total).toBe(5);
+    expect(a.total_is_lower_bound).toBe(false);
+    const m = countMessage(a.total, a.hits.length, a.total_is_lower_bound);
+    expect(translate("sv", m.key, m.params)).toBe("5 träffar, de 2 bästa visas");
+    expect(countMessage(1, 1, false)).toEqual({ key: "search.countOne" });
+    expect(countMessage(4, 4, false)).toEqual({ key: "search.count", params: { total: 4 } });
   });
 });
 

@@ -5,6 +5,7 @@
 import type { SearchFilter } from "../../lib/bindings/SearchFilter";
 import type { SearchHit } from "../../lib/bindings/SearchHit";
 import type { Span } from "../../lib/bindings/Span";
+import type { MessageKey } from "../../lib/i18n/sv";
 
 export interface HitGroup {
   documentId: string;
@@ -126,4 +127,19 @@ export function searchMarkFor(
   if (!clause || !highlight || highlight.clauseId !== clause.id) return null;
   const spans = wordSpans(clause.text, highlight.words);
   return spans.length > 0 ? { id: SEARCH_MARK_ID, spans } : null;
+}
+
+/**
+ * The count line of a ready answer with hits: which message, with what.
+ * Above the core's count cap the total is a lower bound ("Minst 10 000
+ * träffar"), and the facet counts are too.
+ */
+export function countMessage(
+  total: number,
+  shown: number,
+  lowerBound: boolean,
+): { key: MessageKey; params?: Record<string, number> } {
+  if (lowerBound) return { key: "search.countAtLeast", params: { total, shown } };
+  if (shown < total) return { key: "search.countSome", params: { total, shown } };
+  return total === 1 ? { key: "search.countOne" } : { key: "search.count", params: { total } };
 }

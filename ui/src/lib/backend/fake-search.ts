@@ -48,7 +48,19 @@ export function fakeWords(query: string): string[] {
     .slice(0, 12);
 }
 
-export function fakeSearch(documents: readonly FakeDocument[], q: SearchQuery): SearchAnswer {
+/** Matches counted exactly, as in the core (`kryphal_search::COUNT_CAP`). */
+export const FAKE_COUNT_CAP = 10_000;
+
+/**
+ * Above `countCap` matches the answer counts (and takes its facets and
+ * hits from) only the first `countCap`, and says so with
+ * `total_is_lower_bound`, as the core does.
+ */
+export function fakeSearch(
+  documents: readonly FakeDocument[],
+  q: SearchQuery,
+  countCap: number = FAKE_COUNT_CAP,
+): SearchAnswer {
   const words = fakeWords(q.query);
   const all: (SearchHit & { facets: Record<string, string[]> })[] = [];
   if (words.length > 0) {
@@ -100,12 +112,15 @@ export function fakeSearch(documents: readonly FakeDocument[], q: SearchQuery): 
       }
     }
   }
-  const filtered = all.filter((h) => {
+  const matching = all.filter((h) => {
     const keys = new Set((q.filters ?? []).map((f) => f.key));
     return [...keys].every((key) =>
       (q.filters ?? []).some((f) => f.key === key && (h.facets[key] ?? []).includes(f.value)),
     );
   });
+  const limit = Math.min(q.limit ?? 20, 200);
+  const lowerBound = matching.length > Math.max(countCap, limit);
+  const filtered = lowerBound ? matching.slice(0, Math.max(countCap, limit)) : matching;
   filtered.sort((a, b) => Number(b.kind === "clause") - Number(a.kind === "clause"));
   const facetKeys = ["document", "type", "owner", "crime", "risk", "status", "kind"];
   const facets: SearchFacet[] = facetKeys
@@ -122,11 +137,11 @@ export function fakeSearch(documents: readonly FakeDocument[], q: SearchQuery): 
       return { key, values };
     })
     .filter((f) => f.values.length > 0);
-  const limit = Math.min(q.limit ?? 20, 200);
   return {
     status: "ready",
     message: null,
     total: filtered.length,
+    total_is_lower_bound: lowerBound,
     hits: filtered.slice(0, limit).map(({ facets: _f, ...hit }) => hit),
     facets,
     relaxed: false,

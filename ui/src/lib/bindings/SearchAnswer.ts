@@ -13,9 +13,17 @@ export type SearchAnswer = { status: SearchStatus,
  */
 message: string | null, 
 /**
- * Results in all (not just these hits).
+ * Results in all (not just these hits); a lower bound when
+ * `total_is_lower_bound`.
  */
 total: number, 
+/**
+ * More results matched than a search counts exactly
+ * ([`kryphal_search::COUNT_CAP`]): `total` and the facet counts are
+ * counts over the first matches (show "at least"/"10 000+"), and the
+ * hits are the best of those.
+ */
+total_is_lower_bound: boolean, 
 /**
  * Best first.
  */

@@ -575,4 +575,5 @@ export const en: Record<MessageKey, string> = {
   "overview.image.svg": "Save SVG",
   "overview.image.saved": "Saved {name}",
   "overview.image.error": "The image could not be saved: {reason}",
+  "search.countAtLeast": "At least {total} results, the best {shown} shown",
 };

@@ -574,6 +574,7 @@ export const sv = {
   "overview.image.svg": "Spara SVG",
   "overview.image.saved": "Sparade {name}",
   "overview.image.error": "Bilden kunde inte sparas: {reason}",
+  "search.countAtLeast": "Minst {total} träffar, de {shown} bästa visas",
 } as const;
 
 export type MessageKey = keyof typeof sv;
