@@ -585,6 +585,8 @@ async fn screens(app: tauri::AppHandle) -> AppResult<Vec<ScreenInfo>> {
 /// screen `screen`, or as a 1024×768 window when `screen` is null) and shows
 /// the clause `start` of `agenda`. Opening again moves the existing window.
 #[tauri::command]
+// A command's parameters are its IPC arguments, named as the UI sends them.
+#[allow(clippy::too_many_arguments)]
 async fn presentation_open(
     app: tauri::AppHandle,
     state: State<'_, AppState>,

@@ -302,7 +302,7 @@ fn the_preview_names_the_findings_each_export_includes() {
     // Tracked changes: one proposal per clause, the one changed last.
     assert_eq!(
         lib.export_preview(&doc, "tracked-docx").unwrap(),
-        [later.id.clone()]
+        vec![later.id]
     );
     let out = dir.path().join("spårat.docx");
     lib.export(&doc, "tracked-docx", &ExportChoices::default(), &out)
