@@ -7,6 +7,7 @@
 // Every session gets its own library file via `--library PATH` in `tauri:options.args`
 // (tauri-driver is started once, so a per-test environment variable would not reach the app).
 
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,10 +16,16 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
 import { remote } from 'webdriverio';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..', '..');
+
+/** The `kryphal` CLI of the same build (tests prepare libraries with it). */
+export const CLI = process.env.KRYPHAL_E2E_CLI ?? join(repoRoot, 'target', 'debug', 'kryphal');
+/** The sample document the app seeds, as a file. */
+export const SAMPLE = join(repoRoot, 'crates', 'kryphal-app', 'sample', 'reglemente-kundval-hemtjanst.md');
 
 export const APP = process.env.KRYPHAL_E2E_APP ?? join(repoRoot, 'target', 'debug', 'kryphal-desktop');
 export const DRIVER_PORT = Number(process.env.KRYPHAL_E2E_PORT ?? 4444);
@@ -210,4 +217,30 @@ function AXE_SOURCE() {
 
 export function sha256(file) {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** One entry of a zip file (stored or deflated), read with Node's own zlib. */
+export function zipEntry(file, name) {
+  const buf = readFileSync(file);
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  assert.ok(eocd >= 0, `${file} is not a zip file`);
+  let p = buf.readUInt32LE(eocd + 16);
+  const count = buf.readUInt16LE(eocd + 10);
+  for (let i = 0; i < count; i++) {
+    const method = buf.readUInt16LE(p + 10);
+    const size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const entry = buf.toString('utf8', p + 46, p + 46 + nameLen);
+    if (entry === name) {
+      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+      const data = buf.subarray(start, start + size);
+      return (method === 0 ? data : inflateRawSync(data)).toString('utf8');
+    }
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  throw new Error(`${file} has no ${name}`);
 }

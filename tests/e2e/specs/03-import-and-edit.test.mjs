@@ -10,9 +10,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
+import { SAMPLE, repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
 
-const SAMPLE = join(repoRoot, 'crates', 'kryphal-app', 'sample', 'reglemente-kundval-hemtjanst.md');
 const DOCX = join(repoRoot, 'crates', 'kryphal-ingest', 'tests', 'fixtures', 'riktlinje.docx');
 const NEW_DNR = 'KS 2026/0042';
 

@@ -10,10 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
+import { CLI, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
 import { largeDocument, timeOpen } from '../lib/large-document.mjs';
 
-const CLI = process.env.KRYPHAL_E2E_CLI ?? join(repoRoot, 'target', 'debug', 'kryphal');
 
 test('a 2,000-clause document opens with a windowed outline that the keyboard can cross', async (t) => {
   const { dir, cleanup } = tempDir();

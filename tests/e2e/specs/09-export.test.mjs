@@ -19,8 +19,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { inflateRawSync } from 'node:zlib';
-import { ARTIFACTS, axeViolations, screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample } from '../lib/harness.mjs';
+import { ARTIFACTS, axeViolations, screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample, zipEntry } from '../lib/harness.mjs';
 
 const run = promisify(execFile);
 const USER_NAME = 'Eva Exportsson';
@@ -28,31 +27,6 @@ const CONSEQUENCE = 'Ett gammalt utdrag ur belastningsregistret godtas vid uppf�
 const PROPOSED = 'Utdraget ur belastningsregistret får vara högst tre månader gammalt.';
 const MUNICIPALITY = 'Ekby kommun';
 
-/** One entry of a zip file (stored or deflated), read with Node's own zlib. */
-function zipEntry(file, name) {
-  const buf = readFileSync(file);
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  assert.ok(eocd >= 0, `${file} is not a zip file`);
-  let p = buf.readUInt32LE(eocd + 16);
-  const count = buf.readUInt16LE(eocd + 10);
-  for (let i = 0; i < count; i++) {
-    const method = buf.readUInt16LE(p + 10);
-    const size = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const entry = buf.toString('utf8', p + 46, p + 46 + nameLen);
-    if (entry === name) {
-      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-      const data = buf.subarray(start, start + size);
-      return (method === 0 ? data : inflateRawSync(data)).toString('utf8');
-    }
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  throw new Error(`${file} has no ${name}`);
-}
 
 /** Sets the finding's status, whether the pack shows it as radios or as a select. */
 async function setStatus(browser, value) {

@@ -8,10 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { axeViolations, repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
+import { CLI, SAMPLE, axeViolations, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
 
-const CLI = process.env.KRYPHAL_E2E_CLI ?? join(repoRoot, 'target', 'debug', 'kryphal');
-const SAMPLE = join(repoRoot, 'crates', 'kryphal-app', 'sample', 'reglemente-kundval-hemtjanst.md');
 
 test('the overview counts findings in the heat map and leads back to their clauses', async (t) => {
   const { dir, cleanup } = tempDir();

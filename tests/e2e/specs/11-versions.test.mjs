@@ -9,10 +9,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { axeViolations, repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
+import { CLI, SAMPLE, axeViolations, repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
 
-const CLI = process.env.KRYPHAL_E2E_CLI ?? join(repoRoot, 'target', 'debug', 'kryphal');
-const SAMPLE = join(repoRoot, 'crates', 'kryphal-app', 'sample', 'reglemente-kundval-hemtjanst.md');
 const REVISED = join(repoRoot, 'crates', 'kryphal-app', 'tests', 'fixtures', 'reglemente-kundval-hemtjanst-2025.md');
 
 test('a revised document kept as a new version shows the comparison and the carried findings', async (t) => {

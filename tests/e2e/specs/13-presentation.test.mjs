@@ -17,36 +17,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { inflateRawSync } from 'node:zlib';
-import { ARTIFACTS, axeViolations, repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
+import { ARTIFACTS, CLI, SAMPLE, axeViolations, screenshot, zipEntry, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
 
-const CLI = process.env.KRYPHAL_E2E_CLI ?? join(repoRoot, 'target', 'debug', 'kryphal');
-const SAMPLE = join(repoRoot, 'crates', 'kryphal-app', 'sample', 'reglemente-kundval-hemtjanst.md');
 const PROPOSED_45 = 'Utdraget ur belastningsregistret får vara högst tre månader gammalt när det lämnas in.';
 const DISSENT = 'Omar Said vill invänta juristens yttrande.';
 const PRIVATE = 'Fråga först hur gamla utdragen brukar vara.';
 
-/** word/document.xml of a DOCX, read with Node's own zlib (no unzip tool needed). */
-function docxText(file) {
-  const buf = readFileSync(file);
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  assert.ok(eocd >= 0, `${file} is not a zip file`);
-  let p = buf.readUInt32LE(eocd + 16);
-  for (let i = 0; i < buf.readUInt16LE(eocd + 10); i++) {
-    const method = buf.readUInt16LE(p + 10);
-    const size = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const local = buf.readUInt32LE(p + 42);
-    if (buf.toString('utf8', p + 46, p + 46 + nameLen) === 'word/document.xml') {
-      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-      const data = buf.subarray(start, start + size);
-      return (method === 0 ? data : inflateRawSync(data)).toString('utf8').replace(/<[^>]+>/g, '');
-    }
-    p += 46 + nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
-  }
-  throw new Error(`${file} has no word/document.xml`);
-}
+/** The text of a DOCX's body (tags stripped). */
+const docxText = (file) => zipEntry(file, 'word/document.xml').replace(/<[^>]+>/g, '');
 
 /** Switches WebDriver to the window whose page shows `testid`; returns its handle. */
 async function switchToWindowWith(browser, testid) {

@@ -15,9 +15,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
+import { CLI, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
 
-const CLI = process.env.KRYPHAL_E2E_CLI ?? join(repoRoot, 'target', 'debug', 'kryphal');
 
 const HOSTILE = `# Villkor med inbäddad kod
 
