@@ -14,9 +14,10 @@ use ts_rs::TS;
 /// At most this many edits can be undone.
 pub(crate) const LIMIT: usize = 500;
 
-/// Changes to the same finding closer together than this are one undo step:
-/// the app autosaves while the analyst types, and one Ctrl+Z should take
-/// back a burst of typing, not a few letters.
+/// Changes to the same fields of the same finding closer together than this
+/// are one undo step: the app autosaves while the analyst types, and one
+/// Ctrl+Z should take back a burst of typing, not a few letters. A change to
+/// another field (a rating just before the typing) stays its own step.
 pub(crate) const COALESCE: Duration = Duration::from_secs(2);
 
 /// One edit that can be taken back.
@@ -140,14 +141,24 @@ impl Edit {
     pub(crate) fn absorb(&mut self, next: Edit, window: Duration) -> Option<Edit> {
         match (self, next) {
             (
-                Edit::FindingChanged { id, after, at, .. },
+                Edit::FindingChanged {
+                    id,
+                    before,
+                    after,
+                    at,
+                    ..
+                },
                 Edit::FindingChanged {
                     id: next_id,
+                    before: next_before,
                     after: next_after,
                     at: next_at,
                     ..
                 },
-            ) if *id == next_id && next_at.saturating_duration_since(*at) < window => {
+            ) if *id == next_id
+                && next_at.saturating_duration_since(*at) < window
+                && same_burst(before, after, &next_before, &next_after) =>
+            {
                 *after = next_after;
                 *at = next_at;
                 None
@@ -155,4 +166,30 @@ impl Edit {
             (_, next) => Some(next),
         }
     }
+}
+
+/// The fields of a finding that differ between two states, by name.
+fn changed_fields(a: &FindingInput, b: &FindingInput) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(a), serde_json::to_value(b))
+    else {
+        return Vec::new();
+    };
+    a.iter()
+        .filter(|(k, v)| b.get(k.as_str()) != Some(v))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// Whether the next change continues the step: it touches only fields the
+/// step already changed (typing on in the same field), and at least one.
+fn same_burst(
+    before: &FindingInput,
+    after: &FindingInput,
+    next_before: &FindingInput,
+    next_after: &FindingInput,
+) -> bool {
+    let step = changed_fields(before, after);
+    let next = changed_fields(next_before, next_after);
+    !next.is_empty() && next.iter().all(|f| step.contains(f))
 }

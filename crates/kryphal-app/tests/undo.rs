@@ -323,6 +323,62 @@ fn a_burst_of_autosaves_to_one_finding_is_one_undo_step() {
 }
 
 #[test]
+fn a_rating_just_before_typing_is_its_own_undo_step() {
+    // The analyst picks a cell of the risk grid and starts typing the
+    // proposed wording at once: one Ctrl+Z takes back the typing only.
+    let (_dir, mut lib, doc) = library();
+    let c = clause(&lib, &doc, "4.5");
+    let f = lib.add_finding(&c, FindingInput::default()).unwrap();
+    let rated = FindingInput {
+        likelihood: Some(3),
+        impact: Some(4),
+        ..Default::default()
+    };
+    lib.update_finding(&f.id, rated.clone()).unwrap();
+    for text in ["Utdraget", "Utdraget får vara högst en månad gammalt."] {
+        lib.update_finding(
+            &f.id,
+            FindingInput {
+                proposed_wording: text.into(),
+                ..rated.clone()
+            },
+        )
+        .unwrap();
+    }
+    lib.undo().unwrap();
+    let now = lib.finding(&f.id).unwrap();
+    assert_eq!(now.input.proposed_wording, "", "the typing is undone");
+    assert_eq!(
+        (now.input.likelihood, now.input.impact),
+        (Some(3), Some(4)),
+        "the rating made before the typing stays"
+    );
+    lib.undo().unwrap();
+    assert_eq!(lib.finding(&f.id).unwrap().input, FindingInput::default());
+
+    // Typing on in the same field after a pause of less than the window,
+    // and changing the rating again, are told apart the same way.
+    lib.redo().unwrap();
+    lib.redo().unwrap();
+    lib.update_finding(
+        &f.id,
+        FindingInput {
+            likelihood: Some(1),
+            proposed_wording: "Utdraget får vara högst en månad gammalt.".into(),
+            ..rated.clone()
+        },
+    )
+    .unwrap();
+    lib.undo().unwrap();
+    let now = lib.finding(&f.id).unwrap();
+    assert_eq!(now.input.likelihood, Some(3));
+    assert_eq!(
+        now.input.proposed_wording,
+        "Utdraget får vara högst en månad gammalt."
+    );
+}
+
+#[test]
 fn the_library_list_counts_open_suggestions_and_findings_by_level() {
     let (_dir, mut lib, doc) = library();
     let summary = |lib: &Library| {
