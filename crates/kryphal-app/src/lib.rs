@@ -346,10 +346,21 @@ impl Library {
             imported_by: self.user.clone(),
             rulebook: self.rulebook.reference(),
         };
+        // Screened before it is stored, and stored with its suggestions in one
+        // transaction: the library never holds an imported document that the
+        // rulebook has not yet looked at.
+        let suggestions = self.screening(&id, &imported.outline);
         let stamp = self.stamp();
-        self.store
-            .insert_document(&stamp, &doc, &id, bytes, &imported.outline)?;
-        self.screen(&id)?;
+        let rulebook = self.rulebook.reference();
+        self.store.insert_screened_document(
+            &stamp,
+            &doc,
+            &id,
+            bytes,
+            &imported.outline,
+            &rulebook,
+            &suggestions,
+        )?;
         Ok(ImportReport {
             document_id: id,
             title: doc.meta.title,
@@ -664,21 +675,7 @@ impl Library {
     pub fn screen(&mut self, reference: &str) -> AppResult<ScreenReport> {
         let document = self.resolve_document(reference)?;
         let outline = self.store.outline(&document.id)?;
-        let fresh: Vec<Suggestion> = kryphal_rules::screen_outline(&self.rulebook, &outline)
-            .into_iter()
-            .map(|hit| Suggestion {
-                id: format!("s-{}-{}", hit.clause_id, hit.rule_id),
-                document_id: document.id.clone(),
-                clause_id: hit.clause_id,
-                rule_id: hit.rule_id,
-                category: hit.category,
-                message: hit.message,
-                rationale: hit.rationale,
-                crime_types: hit.crime_types,
-                spans: hit.spans,
-                state: SuggestionState::Open,
-            })
-            .collect();
+        let fresh = self.screening(&document.id, &outline);
         let stamp = self.stamp();
         let rulebook = self.rulebook.reference();
         let open = self
@@ -690,6 +687,25 @@ impl Library {
             open: open as u32,
             suggestions: self.store.suggestions(&document.id)?,
         })
+    }
+
+    /// The active rulebook's suggestions for an outline, all open.
+    pub(crate) fn screening(&self, document_id: &str, outline: &Outline) -> Vec<Suggestion> {
+        kryphal_rules::screen_outline(&self.rulebook, outline)
+            .into_iter()
+            .map(|hit| Suggestion {
+                id: format!("s-{}-{}", hit.clause_id, hit.rule_id),
+                document_id: document_id.to_string(),
+                clause_id: hit.clause_id,
+                rule_id: hit.rule_id,
+                category: hit.category,
+                message: hit.message,
+                rationale: hit.rationale,
+                crime_types: hit.crime_types,
+                spans: hit.spans,
+                state: SuggestionState::Open,
+            })
+            .collect()
     }
 
     /// Accepts a suggestion: a draft finding on its clause, prefilled from the

@@ -299,6 +299,65 @@ impl Store {
         )
     }
 
+    /// Stores a newly imported document together with its first screening:
+    /// the document, its outline and the rulebook's open suggestions in one
+    /// transaction, audited as `document.import` then `document.screen`. A
+    /// crash leaves either the screened document or nothing. Returns the
+    /// number of open suggestions stored.
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_screened_document(
+        &mut self,
+        stamp: &Stamp,
+        doc: &Document,
+        lineage: &str,
+        source_bytes: &[u8],
+        outline: &Outline,
+        rulebook: &RulebookRef,
+        suggestions: &[Suggestion],
+    ) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        insert_document_rows(&tx, doc, lineage, source_bytes, outline)?;
+        let imported = serde_json::json!({
+            "meta": doc.meta,
+            "source": doc.source,
+            "sections": outline.sections.len(),
+            "clauses": outline.clauses.len(),
+        });
+        insert_audit(
+            &tx,
+            stamp,
+            Audit {
+                action: "document.import",
+                entity: "document",
+                entity_id: &doc.id,
+                document_id: Some(&doc.id),
+                before: None,
+                after: None,
+            },
+            Some(imported),
+        )?;
+        let open: Vec<&Suggestion> = suggestions.iter().collect();
+        insert_suggestion_rows(&tx, &open)?;
+        insert_audit(
+            &tx,
+            stamp,
+            Audit {
+                action: "document.screen",
+                entity: "document",
+                entity_id: &doc.id,
+                document_id: Some(&doc.id),
+                before: None,
+                after: None,
+            },
+            Some(serde_json::json!({
+                "rulebook": rulebook,
+                "open_suggestions": open.len(),
+            })),
+        )?;
+        tx.commit()?;
+        Ok(open.len())
+    }
+
     /// Stores a whole analysis read from its JSON export — the document, its
     /// outline, findings (with comments) and suggestions (with their
     /// decisions) exactly as given — in one transaction with one audit
@@ -997,7 +1056,8 @@ impl Store {
             },
             |tx| {
                 let all: Vec<(String, String)> = {
-                    let mut stmt = tx.prepare("SELECT id, body FROM suggestions WHERE document_id = ?1")?;
+                    let mut stmt =
+                        tx.prepare("SELECT id, body FROM suggestions WHERE document_id = ?1")?;
                     stmt.query_map([doc_id], |r| Ok((r.get(0)?, r.get(1)?)))?
                         .collect::<rusqlite::Result<_>>()?
                 };
@@ -1007,12 +1067,7 @@ impl Store {
                         tx.execute("DELETE FROM suggestions WHERE id = ?1", [id])?;
                     }
                 }
-                let mut insert = tx.prepare(
-                    "INSERT INTO suggestions (id, document_id, clause_id, rule_id, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?;
-                for s in &open {
-                    insert.execute(params![s.id, s.document_id, s.clause_id, s.rule_id, serde_json::to_string(s)?])?;
-                }
+                insert_suggestion_rows(tx, &open)?;
                 Ok(count)
             },
         )
@@ -1203,6 +1258,23 @@ fn insert_audit(
             after.map(|v| v.to_string()),
         ],
     )?;
+    Ok(())
+}
+
+/// Stores open suggestions (their ids must be new to the library).
+fn insert_suggestion_rows(tx: &Transaction<'_>, open: &[&Suggestion]) -> Result<()> {
+    let mut insert = tx.prepare(
+        "INSERT INTO suggestions (id, document_id, clause_id, rule_id, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for s in open {
+        insert.execute(params![
+            s.id,
+            s.document_id,
+            s.clause_id,
+            s.rule_id,
+            serde_json::to_string(s)?
+        ])?;
+    }
     Ok(())
 }
 

@@ -488,3 +488,62 @@ fn a_new_version_is_stored_whole_or_not_at_all() {
     assert_eq!(events.len(), trail + 1);
     assert!(events.iter().any(|e| e.action == "document.new_version"));
 }
+
+fn open_suggestion(id: &str, clause: &str) -> Suggestion {
+    Suggestion {
+        id: id.into(),
+        document_id: "d1".into(),
+        clause_id: clause.into(),
+        rule_id: "inaktuellt".into(),
+        category: "kontroll".into(),
+        message: "Utdraget kan vara gammalt.".into(),
+        rationale: "Ett gammalt utdrag visar inte nya domar.".into(),
+        crime_types: vec!["BED".into()],
+        spans: vec![],
+        state: SuggestionState::Open,
+    }
+}
+
+#[test]
+fn a_document_and_its_first_screening_are_stored_together_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("lib.kryphal")).unwrap();
+    let rulebook = document("d1").rulebook;
+    // The second suggestion repeats the first one's id: the whole import fails,
+    // and the document is not left behind without its suggestions.
+    let clash = [open_suggestion("s1", "c1"), open_suggestion("s1", "c2")];
+    let err = store.insert_screened_document(
+        &stamp("2026-11-23T10:00:00Z"),
+        &document("d1"),
+        "d1",
+        b"abc",
+        &outline(),
+        &rulebook,
+        &clash,
+    );
+    assert!(err.is_err());
+    assert!(store.documents().unwrap().is_empty());
+    assert!(store.audit(None).unwrap().is_empty());
+
+    let good = [open_suggestion("s1", "c1"), open_suggestion("s2", "c2")];
+    let open = store
+        .insert_screened_document(
+            &stamp("2026-11-23T10:00:00Z"),
+            &document("d1"),
+            "d1",
+            b"abc",
+            &outline(),
+            &rulebook,
+            &good,
+        )
+        .unwrap();
+    assert_eq!(open, 2);
+    assert_eq!(store.suggestions("d1").unwrap(), good.to_vec());
+    let actions: Vec<String> = store
+        .audit(None)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["document.import", "document.screen"]);
+}

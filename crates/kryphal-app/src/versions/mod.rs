@@ -405,7 +405,7 @@ impl Library {
             imported_by: self.user.clone(),
             rulebook: self.rulebook.reference(),
         };
-        let fresh = self.screened(&id, &imported.outline);
+        let fresh = self.screening(&id, &imported.outline);
         let plan = self.plan(&prev, &doc.id, &id, &imported.outline, fresh)?;
         let link = VersionLink {
             document_id: id.clone(),
@@ -536,25 +536,6 @@ impl Library {
             previous_id: Some(prev.id.clone()),
             number: own.map(|l| l.number).unwrap_or(1) + 1,
         })
-    }
-
-    /// The suggestions screening gives a new outline (all open).
-    fn screened(&self, doc_id: &str, outline: &Outline) -> Vec<Suggestion> {
-        kryphal_rules::screen_outline(&self.rulebook, outline)
-            .into_iter()
-            .map(|hit| Suggestion {
-                id: format!("s-{}-{}", hit.clause_id, hit.rule_id),
-                document_id: doc_id.to_string(),
-                clause_id: hit.clause_id,
-                rule_id: hit.rule_id,
-                category: hit.category,
-                message: hit.message,
-                rationale: hit.rationale,
-                crime_types: hit.crime_types,
-                spans: hit.spans,
-                state: SuggestionState::Open,
-            })
-            .collect()
     }
 
     /// Matches `prev`'s clauses with `outline` (the new version's, whose
