@@ -29,8 +29,9 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver imagemagick x11-utils
   # Independent readers of the exports: LibreOffice (DOCX → PDF) and poppler (pdftotext, pdftoppm)
   libreoffice-writer-nogui poppler-utils
-  # The offline proof (tests/no-network.sh) watches the CLI's system calls
-  strace
+  # The offline proofs (tests/no-network.sh, tests/e2e/run.sh) watch system calls in a
+  # network namespace whose loopback `ip` brings up
+  strace iproute2
 )
 
 say() { printf '==> %s\n' "$*"; }

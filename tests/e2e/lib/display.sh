@@ -3,7 +3,10 @@
 # tauri-driver, started and stopped by pid. Bash; the caller sets `set -euo pipefail`.
 #
 #   start_xvfb LOGFILE          sets XVFB_PID and exports DISPLAY (a free display number)
-#   start_tauri_driver LOGFILE  sets DRIVER_PID and DRIVER_PORT (free ports)
+#   start_tauri_driver LOGFILE [TRACE]
+#                               sets DRIVER_PID and DRIVER_PORT (free ports); with TRACE, the
+#                               driver and every process it starts (the app) run under strace,
+#                               which writes their connect() calls to TRACE
 #   stop_tree PID               TERM (then KILL) the process and everything it started
 #   tree_rss_kib PID            resident memory of the process and its descendants, KiB
 #   tree_pss_kib PID            the same as proportional set size (shared pages split), KiB
@@ -86,14 +89,15 @@ start_xvfb() {
 }
 
 start_tauri_driver() {
-  local log=$1 driver native_port _
+  local log=$1 trace=${2:-} driver native_port _ watch=()
   driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")
   read -r DRIVER_PORT native_port < <(node -e '
     const net = require("node:net");
     const open = () => new Promise((ok) => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => ok(s)); });
     Promise.all([open(), open()]).then((ss) => { console.log(ss.map((s) => s.address().port).join(" ")); ss.forEach((s) => s.close()); });
   ')
-  "$driver" --port "$DRIVER_PORT" --native-port "$native_port" >"$log" 2>&1 &
+  [[ -n $trace ]] && watch=(strace -f -qq --seccomp-bpf -e trace=connect -o "$trace")
+  "${watch[@]}" "$driver" --port "$DRIVER_PORT" --native-port "$native_port" >"$log" 2>&1 &
   DRIVER_PID=$!
   for _ in $(seq 150); do
     (exec 3<>"/dev/tcp/127.0.0.1/$DRIVER_PORT") 2>/dev/null && return 0
