@@ -4,7 +4,7 @@
 #   ./dev.sh setup   install what building and testing need (idempotent; apt needs root or sudo)
 #   ./dev.sh app     build the UI and the desktop app, then run it (extra arguments go to the app)
 #   ./dev.sh test    everything CI checks: format, UI build/check/tests, clippy, cargo tests, build,
-#                    the offline proof, the dependency audit, E2E and the fuzzers
+#                    the offline proof, the dependency audit, E2E, the .deb install test and the fuzzers
 #   ./dev.sh e2e     only the end-to-end tests (assumes the app is built)
 #
 # Everything stays in the dev profile: tests, the app and the E2E tests share one build (the
@@ -32,6 +32,9 @@ APT_PACKAGES=(
   # The offline proofs (tests/no-network.sh, tests/e2e/run.sh) watch system calls in a
   # network namespace whose loopback `ip` brings up
   strace iproute2
+  # The .deb install test (tests/install-deb.sh): the desktop entry's validator, the MIME and
+  # desktop databases (their dpkg triggers), xdg-mime, and a key press into the installed app
+  desktop-file-utils shared-mime-info xdg-utils xdotool
 )
 
 say() { printf '==> %s\n' "$*"; }
@@ -126,6 +129,8 @@ cmd_setup() {
   # No install scripts: webdriverio's optional browser-driver downloaders are not used here
   # (tauri-driver + WebKitWebDriver are), and this machine reaches no download host.
   npm_ci tests/e2e --ignore-scripts
+  # The Tauri bundler (@tauri-apps/cli, pinned) that builds the .deb.
+  npm_ci packaging
 }
 
 # ---------------------------------------------------------------------------------- steps
@@ -207,6 +212,7 @@ cmd_test() {
   step "no network (CLI inside unshare -n)" tests/no-network.sh
   step "dependency audit (cargo audit, npm audit)" tests/audit.sh
   step "e2e (tauri-driver, Xvfb)" tests/e2e/run.sh
+  step "install the .deb (dpkg -i, Xvfb, dpkg -r)" tests/install-deb.sh
   step "fuzz ($(fuzz_seconds) s per target)" fuzz/run.sh "$(fuzz_seconds)"
   print_timings
   printf '\n======== all checks passed ========\n'

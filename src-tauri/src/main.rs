@@ -28,6 +28,7 @@ const PRESENTER: &str = "presenter";
 const PRESENTATION_EVENT: &str = "presentation";
 
 mod exchange;
+mod opened;
 
 /// The open library, or why it could not be opened (shown by the UI).
 struct AppState {
@@ -763,6 +764,7 @@ fn main() {
             export_dir,
             presentation: Mutex::new(None),
         })
+        .manage(opened::OpenedAtStart::from_args())
         .on_window_event(|window, event| {
             if !matches!(event, tauri::WindowEvent::Destroyed) {
                 return;
@@ -843,6 +845,8 @@ fn main() {
             exchange::resolve_conflict,
             exchange::backup_library,
             exchange::restore_library,
+            opened::opened_file,
+            opened::import_opened_bundle,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

@@ -25,6 +25,7 @@ use ts_rs::TS;
 mod bundle;
 mod error;
 mod export;
+pub mod opened;
 pub mod prefs;
 mod presentation;
 pub mod sample;
@@ -42,6 +43,7 @@ pub use export::{
     overview_image_parts,
 };
 pub use kryphal_rules::Rulebook as RulebookData;
+pub use opened::{OpenedFile, OpenedKind};
 pub use prefs::Preferences;
 pub use presentation::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 pub use search::{

@@ -46,6 +46,7 @@ export interface PresentationRequest {
   theme: PresentTheme;
 }
 import type { BackupReport } from "../bindings/BackupReport";
+import type { OpenedFile } from "../bindings/OpenedFile";
 import type { BundleExportReport } from "../bindings/BundleExportReport";
 import type { BundleImportReport } from "../bindings/BundleImportReport";
 import type { MergeConflict } from "../bindings/MergeConflict";
@@ -179,6 +180,13 @@ export interface Backend {
   resolveCarryover(findingId: string, resolved: boolean): Promise<CarryOver>;
   /** Tells the shell the document list is painted (start-up time measurement). Never fails. */
   uiReady(): Promise<void>;
+  /**
+   * The `.kryphal` file the app was started with (opened from the file manager): its name and
+   * whether it is a bundle or a whole library; null when there is none. The path stays in the shell.
+   */
+  openedFile(): Promise<OpenedFile | null>;
+  /** Imports the file the app was started with as a bundle (once; `invalid_input` when there is none). */
+  importOpenedBundle(): Promise<BundleImportReport>;
 }
 
 export type { ErrorCode };

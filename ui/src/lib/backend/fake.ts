@@ -42,6 +42,7 @@ import type { SearchQuery } from "../bindings/SearchQuery";
 import type { BackupReport } from "../bindings/BackupReport";
 import type { BundleExportReport } from "../bindings/BundleExportReport";
 import type { BundleImportReport } from "../bindings/BundleImportReport";
+import type { OpenedFile } from "../bindings/OpenedFile";
 import type { MergeConflict } from "../bindings/MergeConflict";
 import type { Resolution } from "../bindings/Resolution";
 import type { RestoreReport } from "../bindings/RestoreReport";
@@ -512,6 +513,22 @@ export class FakeBackend implements Backend {
 
   async uiReady(): Promise<void> {
     this.calls.push({ command: "ui_ready", args: {} });
+  }
+
+  /** The file the app "was started with" (tests set it); importing it answers `nextBundle`. */
+  opened: OpenedFile | null = null;
+
+  openedFile(): Promise<OpenedFile | null> {
+    return this.answer("opened_file", {}, () => this.opened);
+  }
+
+  importOpenedBundle(): Promise<BundleImportReport> {
+    return this.answer("import_opened_bundle", {}, () => {
+      const report = this.opened?.kind === "bundle" ? this.nextBundle : null;
+      if (!report) throw fail("invalid_input", "Kryphål was not started with a file to import.");
+      this.opened = null;
+      return report;
+    });
   }
 
   addComment(findingId: string, text: string): Promise<Finding> {

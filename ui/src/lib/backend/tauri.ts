@@ -38,6 +38,7 @@ import { toBackendError, type Backend, type PresentationRequest } from "./backen
 import type { BackupReport } from "../bindings/BackupReport";
 import type { BundleExportReport } from "../bindings/BundleExportReport";
 import type { BundleImportReport } from "../bindings/BundleImportReport";
+import type { OpenedFile } from "../bindings/OpenedFile";
 import type { MergeConflict } from "../bindings/MergeConflict";
 import type { Resolution } from "../bindings/Resolution";
 import type { RestoreReport } from "../bindings/RestoreReport";
@@ -246,6 +247,12 @@ export class TauriBackend implements Backend {
     } catch {
       // Only a measurement; never disturbs the user.
     }
+  }
+  openedFile(): Promise<OpenedFile | null> {
+    return call("opened_file");
+  }
+  importOpenedBundle(): Promise<BundleImportReport> {
+    return call("import_opened_bundle");
   }
 }
 

@@ -12,6 +12,14 @@ export const en: Record<MessageKey, string> = {
   "app.loadDetail": "Technical detail: {detail}",
   "app.keyboardHelp": "Keyboard: j or arrow down goes to the next clause, k or arrow up to the previous one, n creates a new finding, a accepts the clause's first open screening suggestion, d dismisses it (type the reason and press Enter), Ctrl+Z undoes, Ctrl+Shift+Z redoes, ? lists every shortcut.",
 
+  "opened.bundleTitle": "Import the analysis bundle?",
+  "opened.bundleText": "Kryphål was opened with the file {name}. Do you want to import the analysis bundle into the library? New documents and findings are added; a finding changed in both libraries becomes a conflict for you to decide, nothing is overwritten.",
+  "opened.import": "Import",
+  "opened.notNow": "Not now",
+  "opened.importedTitle": "The bundle is imported",
+  "opened.libraryTitle": "A whole library",
+  "opened.libraryText": "{name} is a whole Kryphål library (a backup, for example), not an analysis bundle, so it is not imported. To replace your library with it: choose Exchange → Restore from a backup…. To work in it: start Kryphål with --library and the file's path.",
+
   "header.libraryPath": "Library: {path}",
   "header.language": "Language",
   "header.demo": "Demo mode – changes are kept in this browser window only",

@@ -11,6 +11,14 @@ export const sv = {
   "app.loadDetail": "Teknisk information: {detail}",
   "app.keyboardHelp": "Tangentbord: j eller pil ned går till nästa klausul, k eller pil upp till föregående, n skapar ett nytt fynd, a accepterar klausulens första öppna förslag från granskningen, d avfärdar det (skriv skälet och tryck Enter), Ctrl+Z ångrar, Ctrl+Skift+Z gör om, ? visar alla kortkommandon.",
 
+  "opened.bundleTitle": "Läsa in analyspaketet?",
+  "opened.bundleText": "Kryphål öppnades med filen {name}. Vill du läsa in analyspaketet i biblioteket? Nya dokument och fynd läggs till; ett fynd som ändrats i båda biblioteken blir en konflikt som du avgör, inget skrivs över.",
+  "opened.import": "Läs in",
+  "opened.notNow": "Inte nu",
+  "opened.importedTitle": "Paketet är inläst",
+  "opened.libraryTitle": "Ett helt bibliotek",
+  "opened.libraryText": "{name} är ett helt Kryphål-bibliotek (till exempel en säkerhetskopia), inte ett analyspaket, så det läses inte in. Vill du ersätta ditt bibliotek med det: välj Utbyte → Återställ från säkerhetskopia…. Vill du arbeta i det: starta Kryphål med --library och filens sökväg.",
+
   "header.libraryPath": "Bibliotek: {path}",
   "header.language": "Språk",
   "header.demo": "Demoläge – ändringar sparas bara i webbläsarfönstret",

@@ -1,0 +1,76 @@
+// A `.kryphal` file opened from the file manager: the app offers to import a
+// bundle (nothing happens without a yes) and explains a whole library.
+import { afterEach, expect, test } from "vitest";
+import type { BundleImportReport } from "../../lib/bindings/BundleImportReport";
+import { sampleLibrary } from "../../lib/backend/sample";
+import { mountApp, type MountedApp } from "../../test/mountApp";
+
+let m: MountedApp | null = null;
+afterEach(() => m?.cleanup());
+
+const report: BundleImportReport = {
+  origin: { author: "bertil", created: "2026-11-24T04:00:00Z", file: "från bertil.kryphal", app_version: "0.1.0" },
+  documents: [
+    {
+      document_id: "d9",
+      title: "Inköpspolicy",
+      new_document: true,
+      findings_added: 3,
+      findings_updated: 0,
+      findings_unchanged: 0,
+      comments_added: 0,
+      conflicts: 0,
+      suggestions_merged: 0,
+      workshop_entries: 0,
+    },
+  ],
+  conflicts: 0,
+  warnings: [],
+};
+
+test("a bundle the app was started with is offered, and imported only on yes", async () => {
+  m = await mountApp(sampleLibrary(), async (b) => {
+    b.opened = { name: "från bertil.kryphal", kind: "bundle" };
+    b.nextBundle = report;
+  });
+  const { one, all, settle, backend } = m;
+  expect(one("opened-file").textContent).toContain("Kryphål öppnades med filen från bertil.kryphal");
+  expect(document.activeElement).toBe(one("opened-import"));
+  expect(backend.callsOf("import_opened_bundle")).toHaveLength(0);
+  const listed = backend.callsOf("list_documents").length;
+  one("opened-import").click();
+  await settle();
+  expect(backend.callsOf("import_opened_bundle")).toHaveLength(1);
+  expect(one("opened-file").textContent).toContain("Inköpspolicy: nytt dokument – 3 nya fynd");
+  expect(backend.callsOf("list_documents").length).toBeGreaterThan(listed);
+  one("opened-close").click();
+  await settle();
+  expect(all("opened-file")).toHaveLength(0);
+});
+
+test("'not now' closes the offer without importing", async () => {
+  m = await mountApp(sampleLibrary(), async (b) => {
+    b.opened = { name: "paket.kryphal", kind: "bundle" };
+    b.nextBundle = report;
+  });
+  const { one, all, settle, backend } = m;
+  one("opened-close").click();
+  await settle();
+  expect(all("opened-file")).toHaveLength(0);
+  expect(backend.callsOf("import_opened_bundle")).toHaveLength(0);
+});
+
+test("a whole library is explained, not imported", async () => {
+  m = await mountApp(sampleLibrary(), async (b) => {
+    b.opened = { name: "library.kryphal", kind: "library" };
+  });
+  const { one, all } = m;
+  expect(one("opened-file").textContent).toContain("library.kryphal är ett helt Kryphål-bibliotek");
+  expect(all("opened-import")).toHaveLength(0);
+});
+
+test("started without a file, nothing is shown", async () => {
+  m = await mountApp();
+  expect(m.all("opened-file")).toHaveLength(0);
+  expect(m.backend.callsOf("opened_file")).toHaveLength(1);
+});
