@@ -10,7 +10,8 @@
 # needed. The seeds are the project's own test fixtures (copied into fuzz/corpus/, which is
 # not committed) plus the small hand-made inputs in fuzz/seeds/.
 #
-# A reader for analysis bundles gets its target here once the bundle crate is merged.
+# The bundle target is seeded with a bundle of the sample document, made with the debug CLI
+# (target/debug/kryphal) when it has been built; without it the target starts from nothing.
 set -euo pipefail
 
 fuzz=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,7 +22,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if (( ${#targets[@]} == 0 )); then
-  targets=(ingest_docx ingest_pdf ingest_odt ingest_html ingest_markdown ingest_text rulebook search_query)
+  targets=(ingest_docx ingest_pdf ingest_odt ingest_html ingest_markdown ingest_text rulebook search_query bundle)
 fi
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz/run.sh: SECONDS must be a number, not $seconds" >&2; exit 2; }
 if (( seconds == 0 )); then
@@ -61,7 +62,16 @@ mkdir -p corpus/rulebook
     { printf '%s\n' "$file"; cat "$file"; } >"$fuzz/corpus/rulebook/${file//\//_}"
   done
 )
-mkdir -p corpus/search_query
+mkdir -p corpus/search_query corpus/bundle
+cli=$root/target/debug/kryphal
+if [[ -x $cli && ! -f corpus/bundle/sample.kryphal ]]; then
+  work=$(mktemp -d "${TMPDIR:-/tmp}/kryphal-fuzz-seed.XXXXXX")
+  if "$cli" --library "$work/lib.sqlite" import "$sample/reglemente-kundval-hemtjanst.md" >/dev/null 2>&1 \
+    && "$cli" --library "$work/lib.sqlite" bundle export Reglemente --out "$work/s.kryphal" >/dev/null 2>&1; then
+    cp "$work/s.kryphal" corpus/bundle/sample.kryphal
+  fi
+  rm -rf "$work"
+fi
 
 echo "==> building the fuzz targets (cargo fuzz build: release, debug assertions, AddressSanitizer)"
 build_start=$(date +%s)
