@@ -4,10 +4,10 @@
 //! never names a path.
 
 use kryphal_app::{AppResult, BackupReport, BundleExportReport, BundleImportReport, RestoreReport};
-use kryphal_domain::{FindingInput, MergeConflict, Resolution};
+use kryphal_domain::{FindingInput, MergeConflict, RecordConflict, Resolution};
 use tauri::State;
 
-use crate::{AppState, Pick, pick, save_target};
+use crate::{AppState, open_target, save_target};
 
 /// Writes the chosen documents to one bundle file. Null when cancelled.
 #[tauri::command]
@@ -31,7 +31,7 @@ pub async fn import_bundle(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
 ) -> AppResult<Option<BundleImportReport>> {
-    let Some(path) = pick(&app, Pick::Open, "Kryphål bundle", "kryphal").await? else {
+    let Some(path) = open_target(&app, &state, "Kryphål bundle", "kryphal").await? else {
         return Ok(None);
     };
     state.with(|lib| lib.import_bundle_file(&path)).map(Some)
@@ -65,6 +65,24 @@ pub async fn resolve_conflict(
     state.with(|lib| lib.resolve_conflict(&id, keep, combined))
 }
 
+/// The conflicts about metadata and suggestions' decisions.
+#[tauri::command]
+pub async fn list_record_conflicts(
+    state: State<'_, AppState>,
+    all: bool,
+) -> AppResult<Vec<RecordConflict>> {
+    state.with(|lib| lib.record_conflicts(all))
+}
+
+#[tauri::command]
+pub async fn resolve_record_conflict(
+    state: State<'_, AppState>,
+    id: String,
+    keep: Resolution,
+) -> AppResult<RecordConflict> {
+    state.with(|lib| lib.resolve_record_conflict(&id, keep))
+}
+
 /// Backs the library up to a file the user chooses. Null when cancelled.
 #[tauri::command]
 pub async fn backup_library(
@@ -85,7 +103,7 @@ pub async fn restore_library(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
 ) -> AppResult<Option<RestoreReport>> {
-    let Some(path) = pick(&app, Pick::Open, "Kryphål library", "kryphal").await? else {
+    let Some(path) = open_target(&app, &state, "Kryphål library", "kryphal").await? else {
         return Ok(None);
     };
     state.with(|lib| lib.restore(&path)).map(Some)

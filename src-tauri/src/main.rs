@@ -4,6 +4,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
@@ -37,6 +38,11 @@ struct AppState {
     /// Test hook `--export-dir DIR`: exports go to `DIR/<suggested name>`
     /// without the save dialog (WebDriver cannot drive a native file chooser).
     export_dir: Option<PathBuf>,
+    /// Test hook `--open-file PATH` (repeatable): the open dialogs (a bundle
+    /// to import, a backup to restore) answer these paths in turn without
+    /// showing the chooser, and "cancelled" once they are used up. `None`
+    /// without the flag: the native dialog.
+    open_files: Option<Mutex<VecDeque<PathBuf>>>,
     /// What the projector shows, while presentation mode is on.
     presentation: Mutex<Option<PresentationState>>,
 }
@@ -243,6 +249,20 @@ pub(crate) async fn save_target(
     pick(app, Pick::Save(name), &filter, &extension).await
 }
 
+/// Which file to read: the native open dialog's answer (None when
+/// cancelled), or the next path of the `--open-file` test hook.
+pub(crate) async fn open_target(
+    app: &tauri::AppHandle,
+    state: &AppState,
+    filter: &str,
+    extension: &str,
+) -> AppResult<Option<PathBuf>> {
+    if let Some(queue) = &state.open_files {
+        return Ok(queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front());
+    }
+    pick(app, Pick::Open, filter, extension).await
+}
+
 /// Saves the overview (or one of its charts: `part`) as a `png` or `svg`
 /// image where the save dialog says; the file's name, or null when cancelled.
 #[tauri::command]
@@ -336,6 +356,24 @@ async fn compare_versions(
     new_id: String,
 ) -> AppResult<kryphal_app::VersionComparison> {
     state.with(|lib| lib.compare_versions(&old_id, &new_id))
+}
+
+/// Writes the comparison of two versions (`md` or `docx`) where the save
+/// dialog says; the file's name, or null when cancelled.
+#[tauri::command]
+async fn export_comparison(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    old_id: String,
+    new_id: String,
+    format: String,
+) -> AppResult<Option<String>> {
+    let name = state.with(|lib| lib.comparison_file_name(&old_id, &new_id, &format))?;
+    let Some(target) = save_target(&app, &state, name, None).await? else {
+        return Ok(None);
+    };
+    state.with(|lib| lib.export_comparison(&old_id, &new_id, &format, &target))?;
+    Ok(Some(file_name_of(&target)))
 }
 
 #[tauri::command]
@@ -710,22 +748,28 @@ fn ui_ready(state: State<'_, AppState>) {
     println!("KRYPHAL_READY {}", state.started.elapsed().as_millis());
 }
 
-/// `--NAME PATH` (or `--NAME=PATH`) from the command line.
+/// `--NAME PATH` (or `--NAME=PATH`) from the command line: the first one.
 fn path_arg(name: &str) -> AppResult<Option<PathBuf>> {
+    Ok(path_args(name)?.into_iter().next())
+}
+
+/// Every `--NAME PATH` (or `--NAME=PATH`) from the command line, in order.
+fn path_args(name: &str) -> AppResult<Vec<PathBuf>> {
     let mut args = std::env::args_os().skip(1);
     let flag = format!("--{name}");
+    let mut found = Vec::new();
     while let Some(arg) = args.next() {
         let arg = arg.to_string_lossy().into_owned();
         if arg == flag {
-            return args.next().map(|p| Some(PathBuf::from(p))).ok_or_else(|| {
+            let path = args.next().ok_or_else(|| {
                 AppError::new(ErrorCode::InvalidInput, format!("{flag} needs a path."))
-            });
-        }
-        if let Some(p) = arg.strip_prefix(&format!("{flag}=")) {
-            return Ok(Some(PathBuf::from(p)));
+            })?;
+            found.push(PathBuf::from(path));
+        } else if let Some(p) = arg.strip_prefix(&format!("{flag}=")) {
+            found.push(PathBuf::from(p));
         }
     }
-    Ok(None)
+    Ok(found)
 }
 
 fn open_library() -> AppResult<Library> {
@@ -756,12 +800,21 @@ fn main() {
         eprintln!("kryphal-desktop: {}", e.message);
         None
     });
+    let open_files = match path_args("open-file") {
+        Ok(paths) if paths.is_empty() => None,
+        Ok(paths) => Some(Mutex::new(VecDeque::from(paths))),
+        Err(e) => {
+            eprintln!("kryphal-desktop: {}", e.message);
+            None
+        }
+    };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState {
             library: Mutex::new(library),
             started,
             export_dir,
+            open_files,
             presentation: Mutex::new(None),
         })
         .manage(opened::OpenedAtStart::from_args())
@@ -797,6 +850,7 @@ fn main() {
             version_status,
             link_as_version,
             compare_versions,
+            export_comparison,
             resolve_carryover,
             add_finding,
             update_finding,
@@ -843,6 +897,8 @@ fn main() {
             exchange::import_bundle_bytes,
             exchange::list_conflicts,
             exchange::resolve_conflict,
+            exchange::list_record_conflicts,
+            exchange::resolve_record_conflict,
             exchange::backup_library,
             exchange::restore_library,
             opened::opened_file,

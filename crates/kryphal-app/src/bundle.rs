@@ -13,9 +13,13 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use kryphal_bundle::{BundleDocument, BundleError, BundleFinding, BundleItem, Header, revision};
+use kryphal_bundle::{
+    BundleDocument, BundleError, BundleFinding, BundleItem, BundleVersion, Header, RecordBases,
+    decision_revision, meta_revision, revision,
+};
 use kryphal_domain::{
-    BundleOrigin, Comment, Finding, FindingInput, MergeConflict, Resolution, SuggestionState,
+    BundleOrigin, Comment, DocumentMeta, Finding, FindingInput, MergeConflict, RecordConflict,
+    RecordValue, Resolution, SuggestionState,
 };
 use serde::Serialize;
 use ts_rs::TS;
@@ -50,6 +54,13 @@ pub struct BundleDocumentReport {
     pub conflicts: u32,
     pub suggestions_merged: u32,
     pub workshop_entries: u32,
+    /// Its link to the version it replaces was restored from the bundle.
+    pub version_linked: bool,
+    /// The metadata changed only in the other library, and was taken.
+    pub metadata_updated: bool,
+    /// The metadata or suggestions' decisions changed in both libraries:
+    /// kept both ways, to resolve.
+    pub record_conflicts: u32,
 }
 
 /// What importing a bundle did.
@@ -57,8 +68,11 @@ pub struct BundleDocumentReport {
 pub struct BundleImportReport {
     pub origin: BundleOrigin,
     pub documents: Vec<BundleDocumentReport>,
-    /// Conflicts this import added (see [`Library::conflicts`]).
+    /// Conflicts about findings this import added (see [`Library::conflicts`]).
     pub conflicts: u32,
+    /// Conflicts about metadata and suggestions' decisions it added (see
+    /// [`Library::record_conflicts`]).
+    pub record_conflicts: u32,
     pub warnings: Vec<String>,
 }
 
@@ -98,6 +112,90 @@ impl From<BundleError> for AppError {
         }
         AppError::new(code, message)
     }
+}
+
+/// `record_sync` kinds.
+const METADATA: &str = "metadata";
+const SUGGESTION: &str = "suggestion";
+
+/// A three-way merge's outcome for one record.
+enum Merge {
+    /// Both sides hold the same.
+    Same,
+    /// Ours stays (theirs unchanged since the base, or seen before).
+    Ours,
+    /// Only theirs changed: take it.
+    Theirs,
+    /// Both changed: keep both until the user chooses.
+    Conflict,
+}
+
+/// One planned change to metadata or a suggestion's decision.
+#[allow(clippy::large_enum_variant)] // one per document and suggestion of an import, never stored
+enum RecordStep {
+    Nothing,
+    /// Record the revision both sides now share.
+    Base(&'static str, String, String),
+    TakeMeta {
+        doc_id: String,
+        before: DocumentMeta,
+        after: DocumentMeta,
+        base: String,
+    },
+    /// The conflict and the bundle's revision.
+    Conflict(Box<RecordConflict>, String),
+}
+
+fn record_conflict(
+    doc_id: &str,
+    entity_id: &str,
+    label: &str,
+    mine: RecordValue,
+    theirs: RecordValue,
+    origin: &BundleOrigin,
+) -> RecordConflict {
+    RecordConflict {
+        id: format!("r-{}", uuid::Uuid::new_v4().simple()),
+        document_id: doc_id.to_string(),
+        entity_id: entity_id.to_string(),
+        label: label.to_string(),
+        mine,
+        theirs,
+        origin: origin.clone(),
+        created_at: String::new(),
+        created_by: String::new(),
+        resolved_at: None,
+        resolved_by: None,
+        resolution: None,
+    }
+}
+
+fn apply_record(b: &kryphal_store::Batch<'_>, step: &RecordStep) -> kryphal_store::Result<()> {
+    match step {
+        RecordStep::Nothing => {}
+        RecordStep::Base(kind, id, base) => b.set_record_base(kind, id, base)?,
+        RecordStep::TakeMeta {
+            doc_id,
+            before,
+            after,
+            base,
+        } => {
+            b.replace_meta(doc_id, before, after)?;
+            b.set_record_base(METADATA, doc_id, base)?;
+        }
+        RecordStep::Conflict(c, theirs) => b.insert_record_conflict(c, theirs)?,
+    }
+    Ok(())
+}
+
+/// After an export or the import of a whole document: both libraries hold
+/// the analysis's metadata and decisions as they are in it.
+fn set_record_bases(b: &kryphal_store::Batch<'_>, a: &BundleDocument) -> kryphal_store::Result<()> {
+    b.set_record_base(METADATA, &a.document.id, &meta_revision(&a.document.meta))?;
+    for s in &a.suggestions {
+        b.set_record_base(SUGGESTION, &s.id, &decision_revision(&s.state))?;
+    }
+    Ok(())
 }
 
 fn file_name(path: &Path) -> String {
@@ -160,6 +258,24 @@ impl Library {
                 Ok(BundleFinding { finding, base })
             })
             .collect::<AppResult<Vec<_>>>()?;
+        let suggestions = self.store.suggestions(doc_id)?;
+        let bases = RecordBases {
+            metadata: self
+                .store
+                .record_base(METADATA, doc_id)?
+                .unwrap_or_else(|| meta_revision(&document.meta)),
+            suggestions: suggestions
+                .iter()
+                .map(|s| {
+                    Ok((
+                        s.id.clone(),
+                        self.store
+                            .record_base(SUGGESTION, &s.id)?
+                            .unwrap_or_else(|| decision_revision(&s.state)),
+                    ))
+                })
+                .collect::<AppResult<_>>()?,
+        };
         let workshops = self
             .store
             .sessions(doc_id)?
@@ -171,8 +287,19 @@ impl Library {
                 lineage: self.store.lineage(doc_id)?,
                 outline: self.store.outline(doc_id)?,
                 findings,
-                suggestions: self.store.suggestions(doc_id)?,
+                suggestions,
                 workshops,
+                version: self
+                    .store
+                    .version_link(doc_id)?
+                    .map(|link| {
+                        Ok::<_, AppError>(BundleVersion {
+                            link,
+                            carryovers: self.store.carryovers(doc_id)?,
+                        })
+                    })
+                    .transpose()?,
+                bases: Some(bases),
                 document,
             },
             source: self.store.source_bytes(doc_id)?,
@@ -237,6 +364,7 @@ impl Library {
                 for f in &item.analysis.findings {
                     b.set_sync_base(&f.finding.id, &revision(&f.finding.input))?;
                 }
+                set_record_bases(b, &item.analysis)?;
             }
             b.audit_event(
                 "bundle.export",
@@ -366,16 +494,52 @@ impl Library {
                 report.new_document = true;
                 report.findings_added = a.findings.len() as u32;
                 report.suggestions_merged = a.suggestions.len() as u32;
-                plans.push((item, report, Vec::new(), Vec::new()));
+                plans.push((item, report, Vec::new(), Vec::new(), Vec::new()));
                 continue;
             }
-            if let Some(here) = here
-                && here.meta != doc.meta
-            {
-                warnings.push(format!(
-                    "The metadata of “{}” differs in the bundle; the library's was kept.",
-                    here.meta.title
-                ));
+            let mut records = Vec::new();
+            if let Some(here) = here {
+                match &a.bases {
+                    Some(bases) => {
+                        let m = meta_revision(&here.meta);
+                        let t = meta_revision(&doc.meta);
+                        let step =
+                            match self.three_way(METADATA, &doc.id, &m, &t, &bases.metadata)? {
+                                Merge::Same => RecordStep::Base(METADATA, doc.id.clone(), t),
+                                Merge::Ours => RecordStep::Nothing,
+                                Merge::Theirs => {
+                                    report.metadata_updated = true;
+                                    RecordStep::TakeMeta {
+                                        doc_id: doc.id.clone(),
+                                        before: here.meta.clone(),
+                                        after: doc.meta.clone(),
+                                        base: t,
+                                    }
+                                }
+                                Merge::Conflict => {
+                                    report.record_conflicts += 1;
+                                    RecordStep::Conflict(
+                                        Box::new(record_conflict(
+                                            &doc.id,
+                                            &doc.id,
+                                            &here.meta.title,
+                                            RecordValue::Metadata(here.meta.clone()),
+                                            RecordValue::Metadata(doc.meta.clone()),
+                                            &origin,
+                                        )),
+                                        t,
+                                    )
+                                }
+                            };
+                        records.push(step);
+                    }
+                    // A bundle from before metadata was merged: the library's stays.
+                    None if here.meta != doc.meta => warnings.push(format!(
+                        "The metadata of “{}” differs in the bundle; the library's was kept.",
+                        here.meta.title
+                    )),
+                    None => {}
+                }
             }
             let outline = self.store.outline(&doc.id)?;
             let clauses: HashSet<&str> = outline.clauses.iter().map(|c| c.id.as_str()).collect();
@@ -403,22 +567,68 @@ impl Library {
                 if !clauses.contains(s.clause_id.as_str()) {
                     continue;
                 }
-                match self.store.suggestion(&s.id).ok() {
-                    None => suggestions.push((None, s.clone())),
-                    Some(mine) if mine.state == SuggestionState::Open && s.state != mine.state => {
-                        suggestions.push((Some(mine), s.clone()))
+                let mine = self.store.suggestion(&s.id).ok();
+                let base = a.bases.as_ref().and_then(|b| b.suggestions.get(&s.id));
+                match (mine, base) {
+                    (None, _) => {
+                        suggestions.push((None, s.clone()));
+                        records.push(RecordStep::Base(
+                            SUGGESTION,
+                            s.id.clone(),
+                            decision_revision(&s.state),
+                        ));
                     }
-                    Some(_) => {}
+                    (Some(mine), Some(base)) => {
+                        let m = decision_revision(&mine.state);
+                        let t = decision_revision(&s.state);
+                        match self.three_way(SUGGESTION, &s.id, &m, &t, base)? {
+                            Merge::Same => {
+                                records.push(RecordStep::Base(SUGGESTION, s.id.clone(), t))
+                            }
+                            Merge::Ours => {}
+                            Merge::Theirs => {
+                                suggestions.push((Some(mine), s.clone()));
+                                records.push(RecordStep::Base(SUGGESTION, s.id.clone(), t));
+                            }
+                            Merge::Conflict => {
+                                report.record_conflicts += 1;
+                                records.push(RecordStep::Conflict(
+                                    Box::new(record_conflict(
+                                        &doc.id,
+                                        &s.id,
+                                        &s.message,
+                                        RecordValue::Suggestion(mine.state),
+                                        RecordValue::Suggestion(s.state.clone()),
+                                        &origin,
+                                    )),
+                                    t,
+                                ));
+                            }
+                        }
+                    }
+                    // A bundle from before decisions were merged: an open one takes theirs.
+                    (Some(mine), None) => {
+                        if mine.state == SuggestionState::Open && s.state != mine.state {
+                            suggestions.push((Some(mine), s.clone()))
+                        }
+                    }
                 }
             }
             report.suggestions_merged = suggestions.len() as u32;
-            plans.push((item, report, steps, suggestions));
+            plans.push((item, report, steps, suggestions, records));
+        }
+
+        let links = self.plan_links(&bundle.items, &existing, &mut warnings)?;
+        for (item, report, _, _, _) in &mut plans {
+            report.version_linked = links
+                .iter()
+                .any(|v| v.link.document_id == item.analysis.document.id);
         }
 
         let stamp = self.stamp();
         let reports = self.store.batch(&stamp, &origin, |b| {
             let mut reports = Vec::new();
-            for (item, mut report, steps, suggestions) in plans {
+            for (item, mut report, steps, suggestions, records) in plans {
                 let a = &item.analysis;
                 if report.new_document {
                     b.insert_document(&a.document, &a.lineage, &item.source, &a.outline)?;
@@ -429,10 +639,14 @@ impl Library {
                     for s in &a.suggestions {
                         b.put_suggestion(None, s)?;
                     }
+                    set_record_bases(b, a)?;
                 } else {
                     apply_steps(b, &steps)?;
                     for (before, s) in &suggestions {
                         b.put_suggestion(before.as_ref(), s)?;
+                    }
+                    for step in &records {
+                        apply_record(b, step)?;
                     }
                 }
                 for w in &a.workshops {
@@ -440,7 +654,14 @@ impl Library {
                 }
                 reports.push(report);
             }
-            let conflicts: u32 = reports.iter().map(|r| r.conflicts).sum();
+            // Links last: the version a document replaces may come in the same bundle.
+            for v in &links {
+                b.insert_version_link(&v.link, &v.carryovers)?;
+            }
+            let conflicts: u32 = reports
+                .iter()
+                .map(|r| r.conflicts + r.record_conflicts)
+                .sum();
             b.summary(
                 &origin.file,
                 serde_json::json!({"documents": reports, "conflicts": conflicts}),
@@ -448,6 +669,7 @@ impl Library {
             Ok(reports)
         })?;
         let conflicts = reports.iter().map(|r| r.conflicts).sum();
+        let record_conflicts = reports.iter().map(|r| r.record_conflicts).sum();
         // Findings may have changed under the session's undo steps: start afresh.
         self.undo.clear();
         self.redo.clear();
@@ -455,8 +677,62 @@ impl Library {
             origin,
             documents: reports,
             conflicts,
+            record_conflicts,
             warnings,
         })
+    }
+
+    /// The version links of the bundle's documents that this library lacks
+    /// and can take: the version replaced is here or in the bundle, and has
+    /// no other newer version here. A link that cannot be kept, or differs
+    /// from the library's, is a warning; the library's own link stays.
+    fn plan_links<'b>(
+        &self,
+        items: &'b [BundleItem],
+        existing: &[kryphal_domain::Document],
+        warnings: &mut Vec<String>,
+    ) -> AppResult<Vec<&'b BundleVersion>> {
+        let mut links: Vec<&BundleVersion> = Vec::new();
+        for item in items {
+            let (doc, Some(v)) = (&item.analysis.document, &item.analysis.version) else {
+                continue;
+            };
+            let previous = v.link.previous_id.as_deref().unwrap_or_default();
+            if let Some(here) = self.store.version_link(&doc.id)? {
+                if here.previous_id != v.link.previous_id {
+                    warnings.push(format!(
+                        "“{}” is a new version of another document in the bundle than in this library; the library's link was kept.",
+                        doc.meta.title
+                    ));
+                }
+                continue;
+            }
+            let in_bundle = items.iter().any(|i| i.analysis.document.id == previous);
+            if !in_bundle && !existing.iter().any(|d| d.id == previous) {
+                warnings.push(format!(
+                    "“{}” is version {} of a document ({previous}) that is neither in the bundle nor in this library; it was kept without its link to earlier versions.",
+                    doc.meta.title, v.link.number
+                ));
+                continue;
+            }
+            let taken = self
+                .store
+                .next_versions(previous)?
+                .into_iter()
+                .any(|next| next != doc.id)
+                || links
+                    .iter()
+                    .any(|l| l.link.previous_id.as_deref() == Some(previous));
+            if taken {
+                warnings.push(format!(
+                    "“{}” is a new version of {previous}, which already has another newer version in this library; it was kept without the link.",
+                    doc.meta.title
+                ));
+                continue;
+            }
+            links.push(v);
+        }
+        Ok(links)
     }
 
     /// Decides what happens to one of the bundle's findings for a document
@@ -538,6 +814,67 @@ impl Library {
         }
         report.conflicts += 1;
         Ok(Some(conflict(Some(mine))))
+    }
+
+    /// The three-way decision for a record (`kind`: metadata or suggestion)
+    /// from its revisions here (`m`), in the bundle (`t`) and the base the
+    /// bundle's was changed from.
+    fn three_way(&self, kind: &str, id: &str, m: &str, t: &str, base: &str) -> AppResult<Merge> {
+        if m == t {
+            return Ok(Merge::Same);
+        }
+        // Theirs unchanged since the base, or seen here already (and ours kept).
+        if t == base || self.store.record_base(kind, id)?.as_deref() == Some(t) {
+            return Ok(Merge::Ours);
+        }
+        if m == base {
+            return Ok(Merge::Theirs);
+        }
+        if self.store.open_record_conflict_with(kind, id, t)? {
+            return Ok(Merge::Ours);
+        }
+        Ok(Merge::Conflict)
+    }
+
+    /// The conflicts about metadata and suggestions' decisions left by
+    /// merges: open ones, or all with `all`.
+    pub fn record_conflicts(&self, all: bool) -> AppResult<Vec<RecordConflict>> {
+        Ok(self.store.record_conflicts(all)?)
+    }
+
+    /// Resolves a conflict about metadata or a suggestion's decision: keep
+    /// this library's (`Mine`) or take the bundle's (`Theirs`). Audited; the
+    /// same bundle does not raise it again.
+    pub fn resolve_record_conflict(
+        &mut self,
+        id: &str,
+        keep: Resolution,
+    ) -> AppResult<RecordConflict> {
+        let conflict = self.store.record_conflict(id)?;
+        if conflict.resolved_at.is_some() {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!("The conflict {id} is already resolved."),
+            ));
+        }
+        if keep == Resolution::Combined {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "The conflict {id} is about {}; keep mine or theirs (a combined version is for findings). Nothing was changed.",
+                    match conflict.theirs {
+                        RecordValue::Metadata(_) => "the document's metadata",
+                        RecordValue::Suggestion(_) => "the decision on a suggestion",
+                    }
+                ),
+            ));
+        }
+        let stamp = self.stamp();
+        let resolved = self.store.resolve_record_conflict(&stamp, id, keep)?;
+        // The record may have changed under the session's undo steps.
+        self.undo.clear();
+        self.redo.clear();
+        Ok(resolved)
     }
 
     /// The conflicts left by merges: open ones, or all with `all`.

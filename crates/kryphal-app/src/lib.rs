@@ -1120,6 +1120,47 @@ impl Library {
                     self.store.push_comment(&stamp, finding_id, comment)?;
                 }
             }
+            (
+                Edit::VersionLinked {
+                    link,
+                    findings,
+                    suggestions_before,
+                    ..
+                },
+                true,
+            ) => {
+                if let Some(next) = self.store.next_versions(&link.document_id)?.first() {
+                    return Err(AppError::new(
+                        ErrorCode::InvalidInput,
+                        format!(
+                            "The link cannot be undone: {next} has since become a newer version of {}. Nothing was changed.",
+                            link.document_id
+                        ),
+                    ));
+                }
+                let ids: Vec<String> = findings.iter().map(|f| f.id.clone()).collect();
+                self.store
+                    .remove_version(&stamp, link, &ids, suggestions_before)?
+            }
+            (
+                Edit::VersionLinked {
+                    link,
+                    findings,
+                    suggestions_after,
+                    carryovers,
+                    ..
+                },
+                false,
+            ) => self.store.insert_version(
+                &stamp,
+                &kryphal_store::NewVersion {
+                    document: None,
+                    link,
+                    findings,
+                    suggestion_updates: suggestions_after,
+                    carryovers,
+                },
+            )?,
         }
         Ok(())
     }

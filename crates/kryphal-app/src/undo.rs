@@ -7,7 +7,10 @@
 
 use std::time::{Duration, Instant};
 
-use kryphal_domain::{Clause, Comment, DocumentMeta, Finding, FindingInput, SuggestionState};
+use kryphal_domain::{
+    CarryOver, Clause, Comment, DocumentMeta, Finding, FindingInput, Suggestion, SuggestionState,
+    VersionLink,
+};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -70,6 +73,16 @@ pub(crate) enum Edit {
         finding_id: String,
         comment: Comment,
     },
+    /// A document already in the library made the next version of another:
+    /// the link, the findings carried over to it, its suggestions whose
+    /// decisions were carried over (before and after) and the carry-over rows.
+    VersionLinked {
+        link: VersionLink,
+        findings: Vec<Finding>,
+        suggestions_before: Vec<Suggestion>,
+        suggestions_after: Vec<Suggestion>,
+        carryovers: Vec<CarryOver>,
+    },
 }
 
 /// What undo or redo changed, so that a view can reload it.
@@ -79,7 +92,7 @@ pub struct UndoReport {
     pub direction: String,
     /// What kind of edit: `finding.create`, `finding.update`, `finding.delete`,
     /// `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`,
-    /// `clause.merge`, `finding.comment`.
+    /// `clause.merge`, `finding.comment`, `document.link_version`.
     pub edit: String,
     pub document_id: String,
     /// The finding, suggestion or clause concerned (the document for metadata).
@@ -101,6 +114,7 @@ impl Edit {
             Edit::ClauseSplit { .. } => "clause.split",
             Edit::ClauseMerged { .. } => "clause.merge",
             Edit::CommentAdded { .. } => "finding.comment",
+            Edit::VersionLinked { .. } => "document.link_version",
         }
     }
 
@@ -133,6 +147,9 @@ impl Edit {
                 finding_id,
                 ..
             } => (document_id.clone(), finding_id.clone()),
+            Edit::VersionLinked { link, .. } => {
+                (link.document_id.clone(), link.document_id.clone())
+            }
         }
     }
 

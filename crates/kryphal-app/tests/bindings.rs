@@ -39,6 +39,7 @@ fn export_all(dir: &Path) {
     kryphal_app::BackupReport::export_all(&cfg).unwrap();
     kryphal_app::RestoreReport::export_all(&cfg).unwrap();
     kryphal_domain::MergeConflict::export_all(&cfg).unwrap();
+    kryphal_domain::RecordConflict::export_all(&cfg).unwrap();
     kryphal_app::VersionCandidate::export_all(&cfg).unwrap();
     kryphal_app::VersionReport::export_all(&cfg).unwrap();
     kryphal_app::VersionComparison::export_all(&cfg).unwrap();

@@ -392,4 +392,94 @@ fn the_comparison_exports_as_markdown_and_word() {
 
     let e = lib.comparison_bytes(&old, &new, "pdf").unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput);
+    // The name the app's save dialog offers: the title and both version labels.
+    assert_eq!(
+        lib.comparison_file_name(&old, &new, "docx").unwrap(),
+        "Reglemente för kundval inom hemtjänst - jämförelse 2024 och 2025.docx"
+    );
+    let e = lib.comparison_file_name(&old, &new, "pdf").unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+}
+
+#[test]
+fn linking_as_a_new_version_is_undone_and_redone_whole() {
+    let (dir, mut lib, old) = library();
+    let a = analyse(&mut lib, &old);
+    let report = lib.import_bytes(REVISED_NAME, REVISED.as_bytes()).unwrap();
+    let new = report.document_id;
+    // The revised document's own suggestion on 8.3 is open before the link.
+    let open_83 = |lib: &Library| {
+        lib.document(&new)
+            .unwrap()
+            .suggestions
+            .into_iter()
+            .find(|s| s.rule_id == a.dismissed && s.clause_id == clause(lib, &new, "8.3").id)
+            .map(|s| s.state)
+    };
+    assert_eq!(open_83(&lib), Some(SuggestionState::Open));
+    let before = lib.document(&new).unwrap();
+    let history_before = lib.history(None).unwrap().len();
+
+    let linked = lib.link_as_version(&new, &old).unwrap();
+    assert_eq!(
+        (
+            linked.number,
+            linked.rereview,
+            linked.orphaned,
+            linked.decisions
+        ),
+        (2, 1, 1, 1)
+    );
+    let after_link = lib.document(&new).unwrap();
+    assert_eq!(after_link.findings.len(), 4, "four findings carried over");
+    assert!(matches!(
+        open_83(&lib),
+        Some(SuggestionState::Dismissed { .. })
+    ));
+
+    let undone = lib.undo().unwrap().expect("the link can be undone");
+    assert_eq!(
+        (undone.edit.as_str(), undone.document_id.as_str()),
+        ("document.link_version", new.as_str())
+    );
+    let status = lib.version_status(&new).unwrap();
+    assert_eq!((status.number, status.previous_id), (1, None));
+    assert_eq!(lib.version_status(&old).unwrap().next_id, None);
+    let restored = lib.document(&new).unwrap();
+    assert_eq!(
+        restored.findings, before.findings,
+        "the carried findings are gone"
+    );
+    assert_eq!(
+        restored.suggestions, before.suggestions,
+        "the decision carried over is taken back"
+    );
+    assert!(lib.compare_versions(&old, &new).unwrap().carried.is_empty());
+    // The old version is as it was, and the undo is in the audit trail.
+    assert_eq!(lib.document(&old).unwrap().findings.len(), 5);
+    let history = lib.history(None).unwrap();
+    assert_eq!(history.len(), history_before + 2);
+    assert_eq!(history.last().unwrap().action, "document.unlink_version");
+
+    // Redo links it again with the same carried findings; the same rows as before.
+    let redone = lib.redo().unwrap().expect("the link can be redone");
+    assert_eq!(redone.edit, "document.link_version");
+    assert_eq!(lib.document(&new).unwrap().findings, after_link.findings);
+    assert_eq!(lib.version_status(&new).unwrap().number, 2);
+    assert_eq!(
+        lib.compare_versions(&old, &new).unwrap().carried.len(),
+        5,
+        "every finding of the old version is accounted for again"
+    );
+    assert!(matches!(
+        open_83(&lib),
+        Some(SuggestionState::Dismissed { .. })
+    ));
+
+    // The library file, reopened, holds the link (the redo was stored, not kept in memory).
+    let path = dir.path().join("lib.kryphal");
+    drop(lib);
+    let lib = Library::open(&path, "anna").unwrap();
+    assert_eq!(lib.version_status(&new).unwrap().number, 2);
+    let _ = (a.owners, a.record, a.changes, a.relative, a.aconto);
 }

@@ -11,7 +11,8 @@
 //! ```text
 //! manifest.json                    kind, format version, app version, created, author,
 //!                                  documents (id, title, rulebook), every entry's size and SHA-256
-//! documents/<id>/analysis.json     a [`BundleDocument`]
+//! documents/<id>/analysis.json     a [`BundleDocument`] (with its [`BundleVersion`] when the
+//!                                  document was kept as a new version of another)
 //! documents/<id>/source            the original file's bytes (absent when the library has none)
 //! ```
 //!
@@ -29,7 +30,8 @@
 use std::io::{Cursor, Read, Write};
 
 use kryphal_domain::{
-    Document, Finding, FindingInput, Outline, RulebookRef, Suggestion, WorkshopRecord,
+    CarryOver, Document, DocumentMeta, Finding, FindingInput, Outline, RulebookRef, Suggestion,
+    SuggestionState, VersionLink, WorkshopRecord,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -141,6 +143,33 @@ pub struct BundleDocument {
     pub findings: Vec<BundleFinding>,
     pub suggestions: Vec<Suggestion>,
     pub workshops: Vec<WorkshopRecord>,
+    /// Which document this one is a new version of, when it was kept as one
+    /// (absent for a first version, and in bundles made before links travelled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<BundleVersion>,
+    /// The merge bases of the document's metadata and of the suggestions'
+    /// decisions (absent in bundles made before these were merged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bases: Option<RecordBases>,
+}
+
+/// The revisions of a document's metadata ([`meta_revision`]) and of each
+/// suggestion's decision ([`decision_revision`]) that the exporting library
+/// last exchanged, like [`BundleFinding::base`] for findings. A record never
+/// exchanged has its current revision.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordBases {
+    pub metadata: String,
+    /// By suggestion id.
+    pub suggestions: std::collections::BTreeMap<String, String>,
+}
+
+/// A document's place among versions: its link to the version it replaces
+/// and what became of that version's findings in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleVersion {
+    pub link: VersionLink,
+    pub carryovers: Vec<CarryOver>,
 }
 
 /// A document's analysis with its source file's bytes (empty when the
@@ -200,6 +229,25 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn revision(input: &FindingInput) -> String {
     let json = serde_json::to_vec(input).expect("a finding's answers always serialise");
     sha256_hex(&json)
+}
+
+/// The revision of a document's metadata: SHA-256 of its JSON.
+pub fn meta_revision(meta: &DocumentMeta) -> String {
+    let json = serde_json::to_vec(meta).expect("metadata always serialises");
+    sha256_hex(&json)
+}
+
+/// The revision of the decision on a suggestion: what was decided (open,
+/// accepted, or dismissed with which reason), not who did it, when, or which
+/// finding an acceptance made — the same decision taken in two libraries is
+/// the same revision.
+pub fn decision_revision(state: &SuggestionState) -> String {
+    let key = match state {
+        SuggestionState::Open => "open".to_string(),
+        SuggestionState::Accepted { .. } => "accepted".to_string(),
+        SuggestionState::Dismissed { reason, .. } => format!("dismissed\n{}", reason.trim()),
+    };
+    sha256_hex(key.as_bytes())
 }
 
 fn analysis_entry(id: &str) -> String {
@@ -498,6 +546,19 @@ fn check_analysis(
             return Err(format!(
                 "workshop session {} does not belong to document {doc}",
                 w.session.id
+            ));
+        }
+    }
+    if let Some(v) = &a.version {
+        let link = &v.link;
+        if link.document_id != *doc
+            || link.number < 2
+            || link.previous_id.is_none()
+            || link.previous_id.as_deref() == Some(doc.as_str())
+            || v.carryovers.iter().any(|c| c.document_id != *doc)
+        {
+            return Err(format!(
+                "the version link of document {doc} does not fit the document"
             ));
         }
     }

@@ -83,6 +83,8 @@ fn item() -> BundleItem {
             }],
             suggestions: Vec::new(),
             workshops: Vec::new(),
+            version: None,
+            bases: None,
         },
         source: SOURCE.to_vec(),
     }

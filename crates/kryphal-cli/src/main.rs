@@ -202,11 +202,16 @@ enum Command {
         #[command(subcommand)]
         command: BundleCommand,
     },
-    /// List the conflicts left by merging bundles: findings edited in both libraries.
+    /// List the conflicts left by merging bundles: findings, metadata and
+    /// decisions on suggestions changed in both libraries.
     Conflicts {
         /// Resolved conflicts too.
         #[arg(long)]
         all: bool,
+        /// Only the conflicts about metadata and suggestions' decisions
+        /// (with --json: an array of RecordConflict).
+        #[arg(long)]
+        records: bool,
         #[arg(long)]
         json: bool,
     },
@@ -848,11 +853,18 @@ fn run(cli: Cli) -> Result<(), AppError> {
             }
         }
         Command::Bundle { command } => bundle(&mut lib, command)?,
-        Command::Conflicts { all, json } => {
-            let list = lib.conflicts(all)?;
-            if json {
+        Command::Conflicts { all, records, json } => {
+            let list = if records {
+                Vec::new()
+            } else {
+                lib.conflicts(all)?
+            };
+            let record_list = lib.record_conflicts(all)?;
+            if json && records {
+                print_json(&record_list)?;
+            } else if json {
                 print_json(&list)?;
-            } else if list.is_empty() {
+            } else if list.is_empty() && record_list.is_empty() {
                 outln!("No conflicts to resolve.");
             } else {
                 for c in list {
@@ -872,6 +884,20 @@ fn run(cli: Cli) -> Result<(), AppError> {
                         c.theirs.input.unintended_consequence
                     );
                 }
+                for c in record_list {
+                    let state = c.resolution.map(|r| r.as_str()).unwrap_or("open");
+                    outln!(
+                        "{}\t{} {}\t{}\t{state}\tfrom {} ({})\tmine: {}\ttheirs: {}",
+                        c.id,
+                        c.theirs.kind(),
+                        c.entity_id,
+                        c.document_id,
+                        c.origin.author,
+                        c.origin.file,
+                        record_text(&c.mine),
+                        record_text(&c.theirs)
+                    );
+                }
             }
         }
         Command::Conflict {
@@ -889,6 +915,15 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     format!("“{keep}” is not a choice; use mine, theirs or combined."),
                 )
             })?;
+            if id.starts_with("r-") {
+                let c = lib.resolve_record_conflict(&id, resolution)?;
+                if json {
+                    print_json(&c)?;
+                } else {
+                    outln!("{}\t{}\t{}", c.id, c.entity_id, resolution.as_str());
+                }
+                return Ok(());
+            }
             let input = combined.as_deref().map(read_finding_input).transpose()?;
             let c = lib.resolve_conflict(&id, resolution, input)?;
             if json {
@@ -922,6 +957,22 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
     }
     Ok(())
+}
+
+/// A record conflict's side in one line: the metadata's title and Dnr, or the decision.
+fn record_text(v: &kryphal_domain::RecordValue) -> String {
+    match v {
+        kryphal_domain::RecordValue::Metadata(m) => format!("{} (Dnr {})", m.title, m.dnr),
+        kryphal_domain::RecordValue::Suggestion(s) => match s {
+            kryphal_domain::SuggestionState::Open => "open".into(),
+            kryphal_domain::SuggestionState::Accepted { finding_id } => {
+                format!("accepted ({finding_id})")
+            }
+            kryphal_domain::SuggestionState::Dismissed { reason, .. } => {
+                format!("dismissed: {reason}")
+            }
+        },
+    }
 }
 
 fn workshop(lib: &mut kryphal_app::Library, command: WorkshopCommand) -> Result<(), AppError> {
@@ -1042,6 +1093,12 @@ fn bundle(lib: &mut Library, command: BundleCommand) -> Result<(), AppError> {
                 eprintln!(
                     "kryphal: {} findings were edited in both libraries; both versions are kept until you resolve them (`kryphal conflicts`).",
                     report.conflicts
+                );
+            }
+            if report.record_conflicts > 0 {
+                eprintln!(
+                    "kryphal: {} metadata or suggestion decisions were changed in both libraries; both versions are kept until you resolve them (`kryphal conflicts`).",
+                    report.record_conflicts
                 );
             }
         }

@@ -757,3 +757,449 @@ fn backup_while_open_and_restore_that_keeps_the_current_library_aside() {
         serde_json::json!([])
     );
 }
+
+const REVISED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../kryphal-app/tests/fixtures/reglemente-kundval-hemtjanst-2025.md"
+);
+
+/// The versions of a document as the CLI lists them, without the ids' order.
+fn versions(env: &Env, library: &str, doc: &str) -> Value {
+    env.json(library, &["versions", doc, "--json"])
+}
+
+#[test]
+fn version_links_travel_in_bundles_and_come_back_the_same() {
+    let env = Env::new();
+    let (old, _) = analysed_library(&env, "a.kryphal", "anna");
+    env.ok(
+        "a.kryphal",
+        "anna",
+        &["import", REVISED, "--as-version-of", &old],
+    );
+    let list = env.json("a.kryphal", &["list", "--json"]);
+    let new = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .find(|id| *id != old)
+        .expect("the new version is listed");
+    assert_eq!(versions(&env, "a.kryphal", &new)[1]["number"], 2);
+    let carried_before =
+        env.json("a.kryphal", &["compare", &old, &new, "--json"])["carried"].clone();
+    assert!(!carried_before.as_array().unwrap().is_empty());
+
+    // The newer version first: the link is restored after both documents are in.
+    env.ok(
+        "a.kryphal",
+        "anna",
+        &[
+            "bundle",
+            "export",
+            &new,
+            &old,
+            "--out",
+            &env.p("first.kryphal"),
+        ],
+    );
+    let first = read_bundle(&env.path("first.kryphal"));
+    let link = first.items[0]
+        .analysis
+        .version
+        .as_ref()
+        .expect("the new version carries its link");
+    assert_eq!(
+        (link.link.previous_id.as_deref(), link.link.number),
+        (Some(old.as_str()), 2)
+    );
+    assert!(
+        first.items[1].analysis.version.is_none(),
+        "the first version has no link"
+    );
+
+    let report: Value = serde_json::from_str(&env.ok(
+        "b.kryphal",
+        "bertil",
+        &["bundle", "import", &env.p("first.kryphal"), "--json"],
+    ))
+    .unwrap();
+    assert_eq!(report["documents"][0]["version_linked"], true);
+    assert_eq!(report["documents"][1]["version_linked"], false);
+    assert_eq!(report["warnings"], serde_json::json!([]));
+    assert_eq!(
+        versions(&env, "b.kryphal", &new),
+        versions(&env, "a.kryphal", &new)
+    );
+    assert_eq!(
+        env.json("b.kryphal", &["compare", &old, &new, "--json"])["carried"],
+        carried_before,
+        "what became of each finding is the same"
+    );
+
+    env.ok(
+        "b.kryphal",
+        "bertil",
+        &[
+            "bundle",
+            "export",
+            &new,
+            &old,
+            "--out",
+            &env.p("second.kryphal"),
+        ],
+    );
+    let strip = |path: &Path| {
+        let mut e = entries(path);
+        e.retain(|(n, _)| n != "manifest.json");
+        e
+    };
+    assert_eq!(
+        strip(&env.path("first.kryphal")),
+        strip(&env.path("second.kryphal")),
+        "the second export holds the same entries, links included, byte for byte"
+    );
+
+    // Again into a library that already has both: nothing changes, no warning.
+    let again: Value = serde_json::from_str(&env.ok(
+        "b.kryphal",
+        "bertil",
+        &["bundle", "import", &env.p("second.kryphal"), "--json"],
+    ))
+    .unwrap();
+    assert_eq!(again["documents"][0]["version_linked"], false);
+    assert_eq!(again["warnings"], serde_json::json!([]));
+
+    // Without the earlier version the newer one still comes in, with a warning that names it.
+    env.ok(
+        "a.kryphal",
+        "anna",
+        &["bundle", "export", &new, "--out", &env.p("alone.kryphal")],
+    );
+    let alone: Value = serde_json::from_str(&env.ok(
+        "c.kryphal",
+        "cecilia",
+        &["bundle", "import", &env.p("alone.kryphal"), "--json"],
+    ))
+    .unwrap();
+    assert_eq!(alone["documents"][0]["new_document"], true);
+    assert_eq!(alone["documents"][0]["version_linked"], false);
+    let warning = alone["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.contains(&old) && warning.contains("without its link"),
+        "{warning}"
+    );
+    assert_eq!(
+        versions(&env, "c.kryphal", &new).as_array().unwrap().len(),
+        1
+    );
+}
+
+/// The suggestion's state in `library` (`open`, `accepted`, `dismissed`) and the reason.
+fn decision(env: &Env, library: &str, doc: &str, id: &str) -> (String, String) {
+    let view = env.json(library, &["show", doc, "--json"]);
+    let s = view["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no suggestion {id}"))
+        .clone();
+    (
+        s["state"]["state"].as_str().unwrap().to_string(),
+        s["state"]["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+fn dnr(env: &Env, library: &str) -> String {
+    env.json(library, &["list", "--json"])[0]["dnr"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn import_json(env: &Env, library: &str, user: &str, bundle: &str) -> Value {
+    serde_json::from_str(&env.ok(
+        library,
+        user,
+        &["bundle", "import", &env.p(bundle), "--json"],
+    ))
+    .unwrap()
+}
+
+#[test]
+fn metadata_and_decisions_changed_on_both_sides_are_conflicts_until_resolved() {
+    let env = Env::new();
+    let (doc, _) = analysed_library(&env, "anna.kryphal", "anna");
+    env.ok(
+        "anna.kryphal",
+        "anna",
+        &["bundle", "export", &doc, "--out", &env.p("start.kryphal")],
+    );
+    env.ok(
+        "bertil.kryphal",
+        "bertil",
+        &["bundle", "import", &env.p("start.kryphal")],
+    );
+    let view = env.json("anna.kryphal", &["show", &doc, "--json"]);
+    let open: Vec<String> = view["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["state"]["state"] == "open")
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    let (s1, s2, s3) = (&open[0], &open[1], &open[2]);
+
+    // Anna: a Dnr, accepts s1, dismisses s2.
+    env.ok(
+        "anna.kryphal",
+        "anna",
+        &["meta", &doc, "--set", "dnr=KS 2026/1"],
+    );
+    env.ok("anna.kryphal", "anna", &["suggestion", "accept", s1]);
+    env.ok(
+        "anna.kryphal",
+        "anna",
+        &[
+            "suggestion",
+            "dismiss",
+            s2,
+            "--reason",
+            "Regleras i avtalet.",
+        ],
+    );
+    // Bertil: another Dnr, dismisses s1, dismisses s2 the same way (a near miss), dismisses s3.
+    env.ok(
+        "bertil.kryphal",
+        "bertil",
+        &["meta", &doc, "--set", "dnr=KS 2026/2"],
+    );
+    env.ok(
+        "bertil.kryphal",
+        "bertil",
+        &[
+            "suggestion",
+            "dismiss",
+            s1,
+            "--reason",
+            "Inte aktuellt här.",
+        ],
+    );
+    env.ok(
+        "bertil.kryphal",
+        "bertil",
+        &[
+            "suggestion",
+            "dismiss",
+            s2,
+            "--reason",
+            "Regleras i avtalet.",
+        ],
+    );
+    env.ok(
+        "bertil.kryphal",
+        "bertil",
+        &[
+            "suggestion",
+            "dismiss",
+            s3,
+            "--reason",
+            "Bara Bertil har tagit ställning.",
+        ],
+    );
+    for (lib, user, out) in [
+        ("anna.kryphal", "anna", "anna.kryphal.bundle"),
+        ("bertil.kryphal", "bertil", "bertil.kryphal.bundle"),
+    ] {
+        env.ok(lib, user, &["bundle", "export", &doc, "--out", &env.p(out)]);
+    }
+
+    // Both directions: the Dnr and s1 are conflicts; s2 (the same decision) and s3 (decided
+    // only there) are not.
+    for (lib, user, bundle, mine_dnr, mine_s1, theirs_author) in [
+        (
+            "anna.kryphal",
+            "anna",
+            "bertil.kryphal.bundle",
+            "KS 2026/1",
+            "accepted",
+            "bertil",
+        ),
+        (
+            "bertil.kryphal",
+            "bertil",
+            "anna.kryphal.bundle",
+            "KS 2026/2",
+            "dismissed",
+            "anna",
+        ),
+    ] {
+        let report = import_json(&env, lib, user, bundle);
+        assert_eq!(report["record_conflicts"], 2, "{lib}: {report}");
+        assert_eq!(report["documents"][0]["record_conflicts"], 2);
+        assert_eq!(report["documents"][0]["metadata_updated"], false);
+        assert_eq!(
+            dnr(&env, lib),
+            mine_dnr,
+            "{lib}: its own Dnr stays until resolved"
+        );
+        assert_eq!(
+            decision(&env, lib, &doc, s1).0,
+            mine_s1,
+            "{lib}: its own decision stays"
+        );
+        assert_eq!(
+            decision(&env, lib, &doc, s2),
+            ("dismissed".to_string(), "Regleras i avtalet.".to_string())
+        );
+        assert_eq!(
+            decision(&env, lib, &doc, s3),
+            (
+                "dismissed".to_string(),
+                "Bara Bertil har tagit ställning.".to_string()
+            ),
+            "{lib}: a decision made only on one side is taken"
+        );
+        let conflicts = env.json(lib, &["conflicts", "--records", "--json"]);
+        let conflicts = conflicts.as_array().unwrap();
+        assert_eq!(conflicts.len(), 2);
+        let meta = conflicts
+            .iter()
+            .find(|c| c["theirs"]["kind"] == "metadata")
+            .unwrap();
+        assert_eq!(meta["mine"]["value"]["dnr"], mine_dnr);
+        assert_ne!(meta["theirs"]["value"]["dnr"], mine_dnr);
+        assert_eq!(meta["origin"]["author"], theirs_author);
+        let sug = conflicts
+            .iter()
+            .find(|c| c["theirs"]["kind"] == "suggestion")
+            .unwrap();
+        assert_eq!(sug["entity_id"], s1.as_str());
+        assert_eq!(sug["mine"]["value"]["state"], mine_s1);
+        // The text listing names both kinds.
+        let text = env.ok(lib, user, &["conflicts"]);
+        assert!(
+            text.contains("\tmetadata ") && text.contains("\tsuggestion "),
+            "{text}"
+        );
+        // The same bundle again raises nothing new.
+        let again = import_json(&env, lib, user, bundle);
+        assert_eq!(again["record_conflicts"], 0);
+        assert_eq!(
+            env.json(lib, &["conflicts", "--records", "--json"])
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
+    // Anna takes Bertil's Dnr and keeps her acceptance; a combined choice is refused.
+    let conflicts = env.json("anna.kryphal", &["conflicts", "--records", "--json"]);
+    let id_of = |kind: &str| {
+        conflicts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["theirs"]["kind"] == kind)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (meta_id, sug_id) = (id_of("metadata"), id_of("suggestion"));
+    let refused = env.fails(
+        "anna.kryphal",
+        &[
+            "--user", "anna", "conflict", "resolve", &meta_id, "--keep", "combined",
+        ],
+    );
+    assert!(refused.contains("keep mine or theirs"), "{refused}");
+    env.ok(
+        "anna.kryphal",
+        "anna",
+        &["conflict", "resolve", &meta_id, "--keep", "theirs"],
+    );
+    env.ok(
+        "anna.kryphal",
+        "anna",
+        &["conflict", "resolve", &sug_id, "--keep", "mine"],
+    );
+    assert_eq!(dnr(&env, "anna.kryphal"), "KS 2026/2");
+    assert_eq!(decision(&env, "anna.kryphal", &doc, s1).0, "accepted");
+    assert_eq!(
+        env.json("anna.kryphal", &["conflicts", "--records", "--json"]),
+        serde_json::json!([])
+    );
+    let all = env.json(
+        "anna.kryphal",
+        &["conflicts", "--records", "--all", "--json"],
+    );
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["resolved_by"] == "anna")
+    );
+    let resolved = env.json("anna.kryphal", &["history", &doc, "--json"]);
+    let event = resolved
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "document.resolve")
+        .expect("the resolution is audited");
+    assert_eq!(event["after"]["from"]["author"], "bertil");
+    // Resolved: the same bundle does not raise it again.
+    let again = import_json(&env, "anna.kryphal", "anna", "bertil.kryphal.bundle");
+    assert_eq!(again["record_conflicts"], 0);
+    assert_eq!(dnr(&env, "anna.kryphal"), "KS 2026/2");
+
+    // Near miss for metadata: once both hold the same, the same edit on both sides is no conflict.
+    let bertil = env.json("bertil.kryphal", &["conflicts", "--records", "--json"]);
+    for c in bertil.as_array().unwrap() {
+        env.ok(
+            "bertil.kryphal",
+            "bertil",
+            &[
+                "conflict",
+                "resolve",
+                c["id"].as_str().unwrap(),
+                "--keep",
+                "mine",
+            ],
+        );
+    }
+    for (lib, user, out) in [
+        ("anna.kryphal", "anna", "anna2.bundle"),
+        ("bertil.kryphal", "bertil", "bertil2.bundle"),
+    ] {
+        env.ok(lib, user, &["meta", &doc, "--set", "decided=2026-12-01"]);
+        env.ok(lib, user, &["bundle", "export", &doc, "--out", &env.p(out)]);
+    }
+    let same = import_json(&env, "anna.kryphal", "anna", "bertil2.bundle");
+    assert_eq!(same["record_conflicts"], 0, "{same}");
+    assert_eq!(same["documents"][0]["metadata_updated"], false);
+    let same = import_json(&env, "bertil.kryphal", "bertil", "anna2.bundle");
+    assert_eq!(same["record_conflicts"], 0, "{same}");
+
+    // Metadata changed only on one side since: taken, audited with its origin.
+    env.ok(
+        "anna.kryphal",
+        "anna",
+        &["meta", &doc, "--set", "dnr=KS 2026/3"],
+    );
+    env.ok(
+        "anna.kryphal",
+        "anna",
+        &["bundle", "export", &doc, "--out", &env.p("anna3.bundle")],
+    );
+    let taken = import_json(&env, "bertil.kryphal", "bertil", "anna3.bundle");
+    assert_eq!(taken["documents"][0]["metadata_updated"], true, "{taken}");
+    assert_eq!(taken["record_conflicts"], 0);
+    assert_eq!(dnr(&env, "bertil.kryphal"), "KS 2026/3");
+}

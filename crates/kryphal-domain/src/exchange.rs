@@ -71,3 +71,46 @@ pub struct MergeConflict {
     pub resolved_by: Option<String>,
     pub resolution: Option<Resolution>,
 }
+
+/// A record other than a finding that two libraries can both change: a
+/// document's metadata, or the decision on a screening suggestion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum RecordValue {
+    Metadata(crate::DocumentMeta),
+    Suggestion(crate::SuggestionState),
+}
+
+impl RecordValue {
+    /// `metadata` or `suggestion`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RecordValue::Metadata(_) => "metadata",
+            RecordValue::Suggestion(_) => "suggestion",
+        }
+    }
+}
+
+/// A document's metadata, or a suggestion's decision, changed both here and
+/// in the library a bundle came from. Both versions are kept (this
+/// library's in place, the bundle's here) until the user chooses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RecordConflict {
+    pub id: String,
+    pub document_id: String,
+    /// The document (metadata) or the suggestion (decision) concerned.
+    pub entity_id: String,
+    /// Names the record for people: the document's title, or the
+    /// suggestion's message.
+    pub label: String,
+    /// This library's version when the bundle came.
+    pub mine: RecordValue,
+    /// The bundle's version.
+    pub theirs: RecordValue,
+    pub origin: BundleOrigin,
+    pub created_at: String,
+    pub created_by: String,
+    pub resolved_at: Option<String>,
+    pub resolved_by: Option<String>,
+    pub resolution: Option<Resolution>,
+}

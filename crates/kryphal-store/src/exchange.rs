@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use kryphal_domain::{
-    BundleOrigin, Comment, Document, Finding, MergeConflict, Outline, Resolution, Suggestion,
-    WorkshopRecord,
+    BundleOrigin, CarryOver, Comment, Document, Finding, MergeConflict, Outline, Resolution,
+    Suggestion, VersionLink, WorkshopRecord,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -16,14 +16,14 @@ use crate::{APPLICATION_ID, Audit, LATEST_VERSION, Result, Stamp, Store, StoreEr
 /// Many changes in one transaction, each with its own audit event: either
 /// all of them are stored or none. Made by [`Store::batch`].
 pub struct Batch<'t> {
-    tx: &'t Transaction<'t>,
-    stamp: &'t Stamp,
+    pub(crate) tx: &'t Transaction<'t>,
+    pub(crate) stamp: &'t Stamp,
     origin: serde_json::Value,
 }
 
 impl Batch<'_> {
     /// Records one audit event; `after` gains the origin of the change.
-    fn audit(&self, mut audit: Audit<'_>) -> Result<()> {
+    pub(crate) fn audit(&self, mut audit: Audit<'_>) -> Result<()> {
         let after = match audit.after.take() {
             Some(v) => serde_json::json!({"value": v, "from": self.origin}),
             None => serde_json::json!({"from": self.origin}),
@@ -222,6 +222,26 @@ impl Batch<'_> {
                 .map(|m| serde_json::to_value(&m.input))
                 .transpose()?,
             after: Some(serde_json::json!({"conflict": c.id, "theirs": c.theirs.input})),
+        })
+    }
+
+    /// Restores a document's link to the version it replaces, with the rows
+    /// that say what became of that version's findings.
+    pub fn insert_version_link(&self, link: &VersionLink, carryovers: &[CarryOver]) -> Result<()> {
+        crate::versions::insert_link(self.tx, link)?;
+        crate::versions::insert_carryovers(self.tx, carryovers)?;
+        self.audit(Audit {
+            action: "document.version_link",
+            entity: "document",
+            entity_id: &link.document_id,
+            document_id: Some(&link.document_id),
+            before: None,
+            after: Some(serde_json::json!({
+                "previous_id": link.previous_id,
+                "family_id": link.family_id,
+                "number": link.number,
+                "carryovers": carryovers.len(),
+            })),
         })
     }
 

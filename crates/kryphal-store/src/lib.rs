@@ -24,6 +24,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
 mod exchange;
 mod migrations;
+mod records;
 mod versions;
 mod workshop;
 

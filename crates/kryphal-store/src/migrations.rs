@@ -9,6 +9,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_versions.sql")),
     (4, include_str!("../migrations/0004_bundles.sql")),
     (5, include_str!("../migrations/0005_workshop_notes.sql")),
+    (6, include_str!("../migrations/0006_record_conflicts.sql")),
 ];
 
 /// The schema version this build writes.

@@ -53,6 +53,45 @@ fn row_to_carryover(r: &rusqlite::Row<'_>) -> rusqlite::Result<CarryOver> {
     })
 }
 
+/// Inserts carry-over rows (one already there is left as it is).
+pub(crate) fn insert_carryovers(tx: &rusqlite::Transaction<'_>, rows: &[CarryOver]) -> Result<()> {
+    let mut insert = tx.prepare(&format!(
+        "INSERT INTO carryovers ({CARRY_COLUMNS})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING"
+    ))?;
+    for c in rows {
+        insert.execute(params![
+            c.document_id,
+            c.from_document_id,
+            c.from_finding_id,
+            c.from_clause_id,
+            c.from_label,
+            c.from_text,
+            c.finding_id,
+            c.clause_id,
+            c.state.as_str(),
+            c.resolved_at,
+            c.resolved_by,
+        ])?;
+    }
+    Ok(())
+}
+
+/// Inserts a document's version link.
+pub(crate) fn insert_link(tx: &rusqlite::Transaction<'_>, link: &VersionLink) -> Result<()> {
+    tx.execute(
+        "INSERT INTO document_versions (document_id, family_id, previous_id, number)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![
+            link.document_id,
+            link.family_id,
+            link.previous_id,
+            link.number
+        ],
+    )?;
+    Ok(())
+}
+
 fn row_to_link(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionLink> {
     Ok(VersionLink {
         document_id: r.get(0)?,
@@ -106,11 +145,7 @@ impl Store {
                         ])?;
                     }
                 }
-                tx.execute(
-                    "INSERT INTO document_versions (document_id, family_id, previous_id, number)
-                     VALUES (?1, ?2, ?3, ?4)",
-                    params![doc_id, v.link.family_id, v.link.previous_id, v.link.number],
-                )?;
+                insert_link(tx, v.link)?;
                 for f in v.findings {
                     insert_finding_row(tx, f)?;
                 }
@@ -126,25 +161,65 @@ impl Store {
                         });
                     }
                 }
-                let mut insert = tx.prepare(&format!(
-                    "INSERT INTO carryovers ({CARRY_COLUMNS})
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-                ))?;
-                for c in v.carryovers {
-                    insert.execute(params![
-                        c.document_id,
-                        c.from_document_id,
-                        c.from_finding_id,
-                        c.from_clause_id,
-                        c.from_label,
-                        c.from_text,
-                        c.finding_id,
-                        c.clause_id,
-                        c.state.as_str(),
-                        c.resolved_at,
-                        c.resolved_by,
-                    ])?;
+                insert_carryovers(tx, v.carryovers)?;
+                Ok(())
+            },
+        )
+    }
+
+    /// Takes back [`Store::insert_version`] for a document that was already
+    /// in the library (undo of linking it as a new version): the link, the
+    /// carry-over rows and the carried findings (`findings`) go, and the
+    /// suggestions take their decisions from before (`suggestions_before`),
+    /// in one transaction with one audit event. The document stays.
+    pub fn remove_version(
+        &mut self,
+        stamp: &Stamp,
+        link: &VersionLink,
+        findings: &[String],
+        suggestions_before: &[Suggestion],
+    ) -> Result<()> {
+        let doc_id = link.document_id.as_str();
+        if self.version_link(doc_id)?.as_ref() != Some(link) {
+            return Err(StoreError::NotFound {
+                what: "Version link",
+                id: doc_id.to_string(),
+            });
+        }
+        let before = serde_json::json!({
+            "previous_id": link.previous_id,
+            "family_id": link.family_id,
+            "number": link.number,
+            "findings": findings,
+        });
+        self.write(
+            stamp,
+            Audit {
+                action: "document.unlink_version",
+                entity: "document",
+                entity_id: doc_id,
+                document_id: Some(doc_id),
+                before: Some(before),
+                after: None,
+            },
+            |tx| {
+                tx.execute("DELETE FROM carryovers WHERE document_id = ?1", [doc_id])?;
+                for id in findings {
+                    tx.execute(
+                        "DELETE FROM findings WHERE id = ?1 AND document_id = ?2",
+                        params![id, doc_id],
+                    )?;
                 }
+                for s in suggestions_before {
+                    tx.execute(
+                        "UPDATE suggestions SET body = ?2 WHERE id = ?1 AND document_id = ?3",
+                        params![s.id, serde_json::to_string(s)?, doc_id],
+                    )?;
+                }
+                tx.execute(
+                    "DELETE FROM document_versions WHERE document_id = ?1",
+                    [doc_id],
+                )?;
                 Ok(())
             },
         )

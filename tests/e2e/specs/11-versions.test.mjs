@@ -3,13 +3,16 @@
 // fixture is imported on its own. In the app, the revised document offers to become the
 // sample's new version; keeping it carries the findings over and opens the comparison, which
 // shows the added, removed, changed (with the word diff) and moved clauses and the finding to
-// review again and the orphaned one; marking the re-review done takes it off the bar.
+// review again and the orphaned one; marking the re-review done takes it off the bar. The
+// comparison is exported as Word and Markdown from the dialog (the test hook `--export-dir`
+// replaces the save dialog) and both files hold the Nuvarande / Föreslagen lydelse table.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLI, SAMPLE, axeViolations, repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
+import { CLI, SAMPLE, axeViolations, repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until, zipEntry } from '../lib/harness.mjs';
 
 const REVISED = join(repoRoot, 'crates', 'kryphal-app', 'tests', 'fixtures', 'reglemente-kundval-hemtjanst-2025.md');
 
@@ -29,7 +32,9 @@ test('a revised document kept as a new version shows the comparison and the carr
   const newId = revised.report.document_id;
   assert.equal(revised.report.version_candidates[0].document_id, oldId, 'the CLI proposes the sample');
 
-  const browser = await startApp(library, ['--config-dir', join(dir, 'config')]);
+  const outDir = join(dir, 'out');
+  mkdirSync(outDir);
+  const browser = await startApp(library, ['--config-dir', join(dir, 'config'), '--export-dir', outDir]);
   try {
     await shown(browser, 'outline');
     await (await browser.$(`[data-testid="doc-item"][data-doc-id="${newId}"]`)).click();
@@ -59,6 +64,32 @@ test('a revised document kept as a new version shows the comparison and the carr
     const serious = await axeViolations(browser, t, 'version comparison');
     assert.deepEqual(serious, [], `axe-core found serious or critical violations:\n${JSON.stringify(serious, null, 2)}`);
     await screenshot('version-comparison');
+
+    // The comparison as Word and as Markdown, each named in the status line.
+    const written = {};
+    for (const format of ['docx', 'md']) {
+      const before = readdirSync(outDir);
+      await (await shown(browser, `compare-export-${format}`)).click();
+      const status = browser.$(tid('compare-export-status'));
+      const file = await until(browser, async () => {
+        const state = await status.getAttribute('data-state');
+        if (state === 'error') throw new Error(`the ${format} comparison failed: ${await status.getText()}`);
+        const added = readdirSync(outDir).filter((f) => !before.includes(f) && f.endsWith(`.${format}`));
+        return state === 'ok' && added.length === 1 ? added[0] : false;
+      }, `the ${format} comparison was not written`);
+      assert.ok((await status.getText()).includes(file), `the status line names ${file}`);
+      written[format] = join(outDir, file);
+    }
+    const markdown = readFileSync(written.md, 'utf8');
+    const wordXml = zipEntry(written.docx, 'word/document.xml');
+    for (const [name, text] of [['Markdown', markdown], ['Word', wordXml]]) {
+      for (const heading of ['Nuvarande lydelse', 'Föreslagen lydelse']) {
+        assert.ok(text.includes(heading), `the ${name} comparison has the “${heading}” column`);
+      }
+      assert.ok(text.includes('skälig tid'), `the ${name} comparison quotes the changed clause`);
+    }
+    t.diagnostic(`comparison files: ${Object.values(written).map((f) => f.split('/').pop()).join(', ')}`);
+    await screenshot('comparison-exported');
 
     await (await shown(browser, 'mark-reviewed')).click();
     await shown(browser, 'carried-reviewed');

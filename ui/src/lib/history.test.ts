@@ -44,3 +44,23 @@ test("clause and document events, and English", () => {
   expect(lines[0]?.fields).toEqual(["Registration number (Dnr)"]);
   expect(formatTime("not a date")).toBe("not a date");
 });
+
+test("a change merged from a bundle names the bundle's author and file, and what it changed", () => {
+  i18n.set("sv");
+  const from = { author: "Björn Kollega", created: "2026-11-20T10:00:00Z", file: "kollega.kryphal", app_version: "0.1.0" };
+  const lines = historyLines([
+    event(1, "finding.create", local(2026, 11, 23, 9, 0)),
+    event(2, "finding.merge_update", local(2026, 11, 23, 10, 0), "anna", { status: "draft", exploitation: "" }, { value: { status: "draft", exploitation: "Bulvan" }, from }),
+    event(3, "finding.resolve", local(2026, 11, 23, 11, 0), "anna", null, { conflict: "c-1", resolution: "theirs", value: {}, from }),
+    event(4, "finding.update", local(2026, 11, 23, 12, 0), "anna", { status: "draft" }, { status: "agreed" }),
+  ]);
+  expect(lines.map((l) => l.text)).toEqual([
+    "anna ändrade fyndet 2026-11-23 12:00",
+    "anna löste konflikten om fyndet 2026-11-23 11:00",
+    "anna uppdaterade fyndet från ett analyspaket 2026-11-23 10:00",
+    "anna skapade fyndet 2026-11-23 09:00",
+  ]);
+  expect(lines.map((l) => l.origin?.author ?? null)).toEqual([null, "Björn Kollega", "Björn Kollega", null]);
+  expect(lines[2]?.origin?.file).toBe("kollega.kryphal");
+  expect(lines[2]?.fields).toEqual(["Utnyttjande"]);
+});

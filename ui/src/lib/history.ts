@@ -16,6 +16,14 @@ export interface HistoryLine {
   text: string;
   /** What changed, as field labels (finding and metadata edits). */
   fields: string[];
+  /** The analysis bundle the change came from (merges and conflicts), or null. */
+  origin: BundleSource | null;
+}
+
+/** Who made the bundle a merged change came from, and its file. */
+export interface BundleSource {
+  author: string;
+  file: string;
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -56,6 +64,15 @@ const ACTIONS: Record<string, MessageKey> = {
   "clause.merge": "history.clause.merge",
   "document.import": "history.document.import",
   "document.meta": "history.document.meta",
+  "document.import_bundle": "history.document.importBundle",
+  "finding.merge_add": "history.finding.mergeAdd",
+  "finding.merge_update": "history.finding.mergeUpdate",
+  "finding.merge_comments": "history.finding.mergeComments",
+  "finding.conflict": "history.finding.conflict",
+  "finding.resolve": "history.finding.resolve",
+  "document.merge_meta": "history.document.mergeMeta",
+  "document.conflict": "history.document.conflict",
+  "document.resolve": "history.document.resolve",
   "workshop.judgement": "history.workshop.judgement",
   "workshop.decision": "history.workshop.decision",
   "workshop.note": "history.workshop.note",
@@ -80,12 +97,32 @@ export function changedFields(before: unknown, after: unknown): string[] {
   return labels;
 }
 
+/**
+ * The bundle a change came from: merges record it as `after.from` (with the
+ * changed value in `after.value`), resolved conflicts too.
+ */
+export function bundleSource(after: unknown): BundleSource | null {
+  if (!isRecord(after) || !isRecord(after.from)) return null;
+  const { author, file } = after.from;
+  if (typeof author !== "string" || author === "") return null;
+  return { author, file: typeof file === "string" ? file : "" };
+}
+
 /** Sentences for `events` (oldest first in), newest first out. */
 export function historyLines(events: readonly AuditEvent[]): HistoryLine[] {
   const lines: HistoryLine[] = [];
   for (const e of events) {
     const at = formatTime(e.at);
-    const fields = e.action === "finding.update" || e.action === "document.meta" ? changedFields(e.before, e.after) : [];
+    const origin = bundleSource(e.after);
+    // A merge's audit event wraps the new value: `{value, from}`.
+    const after = origin && isRecord(e.after) ? e.after.value : e.after;
+    const fields =
+      e.action === "finding.update" ||
+      e.action === "document.meta" ||
+      e.action === "finding.merge_update" ||
+      e.action === "document.merge_meta"
+        ? changedFields(e.before, after)
+        : [];
     const last = lines[lines.length - 1];
     if (last && last.action === e.action && last.actor === e.actor && last.at === at && e.action.endsWith("update")) {
       for (const f of fields) if (!last.fields.includes(f)) last.fields.push(f);
@@ -96,7 +133,7 @@ export function historyLines(events: readonly AuditEvent[]): HistoryLine[] {
     const text = key
       ? t(key, { actor: e.actor, at })
       : t("history.other", { actor: e.actor, action: e.action, at });
-    lines.push({ id: e.id, action: e.action, actor: e.actor, at, iso: e.at, text, fields });
+    lines.push({ id: e.id, action: e.action, actor: e.actor, at, iso: e.at, text, fields, origin });
   }
   return lines.reverse();
 }

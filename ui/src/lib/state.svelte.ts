@@ -628,7 +628,7 @@ export class AppState {
   }
 
   /** An edit reached the core: it can be undone, and nothing can be redone any more. */
-  private noteEdit(): void {
+  noteEdit(): void {
     this.undoLeft += 1;
     this.redoLeft = 0;
     this.lastUndo = null;

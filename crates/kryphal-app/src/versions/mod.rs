@@ -495,6 +495,17 @@ impl Library {
                 carryovers: &plan.carryovers,
             },
         )?;
+        let suggestions_before: Vec<Suggestion> = current
+            .into_iter()
+            .filter(|c| updates.iter().any(|u| u.id == c.id))
+            .collect();
+        self.record(crate::undo::Edit::VersionLinked {
+            link: link.clone(),
+            findings: plan.findings.clone(),
+            suggestions_before,
+            suggestions_after: updates.clone(),
+            carryovers: plan.carryovers.clone(),
+        });
         Ok(VersionReport {
             document_id: doc.id,
             previous_id: prev.id,
@@ -935,11 +946,31 @@ impl Library {
         Ok(bytes.len())
     }
 
-    /// The file name a comparison export is offered under.
+    /// The file name a comparison export is offered under: the newer
+    /// document's title and both version labels (`… - jämförelse 2024 och
+    /// 2025.docx`). A format other than `md` or `docx` is refused here, before
+    /// any save dialog opens.
     pub fn comparison_file_name(&self, old: &str, new: &str, format: &str) -> AppResult<String> {
+        let format = format.trim();
+        if format != "md" && format != "docx" {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!("A comparison can be written as md or docx, not “{format}”."),
+            ));
+        }
         let o = self.resolve_document(old)?;
         let n = self.resolve_document(new)?;
-        Ok(format!("jamforelse-{}-{}.{}", o.id, n.id, format.trim()))
+        let stem = crate::export::file_stem(&n.meta.title);
+        let (a, b) = (o.meta.version_label.trim(), n.meta.version_label.trim());
+        Ok(if a.is_empty() || b.is_empty() || a == b {
+            format!("{stem} - versionsjämförelse.{format}")
+        } else {
+            format!(
+                "{stem} - jämförelse {} och {}.{format}",
+                crate::export::file_stem(a),
+                crate::export::file_stem(b)
+            )
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 import { afterEach, expect, test } from "vitest";
 import type { Finding } from "../../lib/bindings/Finding";
 import type { MergeConflict } from "../../lib/bindings/MergeConflict";
+import type { RecordConflict } from "../../lib/bindings/RecordConflict";
 import { sampleLibrary } from "../../lib/backend/sample";
 import { mountApp, type MountedApp } from "../../test/mountApp";
 
@@ -67,9 +68,13 @@ test("an imported bundle is summed up and the library is reloaded", async () => 
           conflicts: 1,
           suggestions_merged: 0,
           workshop_entries: 0,
+          version_linked: false,
+          metadata_updated: false,
+          record_conflicts: 1,
         },
       ],
       conflicts: 1,
+      record_conflicts: 1,
       warnings: [],
     };
   });
@@ -82,7 +87,10 @@ test("an imported bundle is summed up and the library is reloaded", async () => 
   const result = one("exchange-result");
   expect(result.textContent).toContain("Från bertil");
   expect(result.textContent).toContain("Reglemente: sammanfogat – 2 nya fynd, 1 uppdaterade, 1 kommentarer, 1 konflikter.");
-  expect(result.textContent).toContain("Båda versionerna finns kvar");
+  expect(result.textContent).toContain("1 fynd har ändrats i båda biblioteken");
+  expect(result.textContent).toContain("1 uppgifter – dokumentets metadata eller beslut om förslag – har ändrats i båda biblioteken");
+  // The bundle's time reads as local time, not as an RFC 3339 stamp.
+  expect(result.textContent).not.toContain("T04:00:00Z");
   expect(backend.callsOf("list_documents").length).toBeGreaterThan(listed);
 });
 
@@ -95,4 +103,58 @@ test("exporting a bundle names the open document", async () => {
   await settle();
   expect(backend.callsOf("export_bundle")[0]?.args).toEqual({ docIds: [app.selectedDocId] });
   expect(one("exchange-result").textContent).toContain("sparades");
+});
+
+test("conflicts about the metadata and a decision are shown with what differs and resolved by a choice", async () => {
+  const library = sampleLibrary();
+  const doc = library.documents[0]?.document;
+  if (!doc) throw new Error("the sample has a document");
+  const suggestion = { id: `s-${doc.id}-c1-vague`, message: "Vagt begrepp: osannolikt" };
+  const origin = { author: "bertil", created: "2026-11-24T04:00:00Z", file: "bertil.kryphal", app_version: "0.1.0" };
+  const base = { origin, created_at: "2026-11-24T05:00:00Z", created_by: "anna", resolved_at: null, resolved_by: null, resolution: null };
+  const records: RecordConflict[] = [
+    {
+      ...base,
+      id: "r-meta",
+      document_id: doc.id,
+      entity_id: doc.id,
+      label: doc.meta.title,
+      mine: { kind: "metadata", value: { ...doc.meta, dnr: "KS 2026/1" } },
+      theirs: { kind: "metadata", value: { ...doc.meta, dnr: "KS 2026/2" } },
+    },
+    {
+      ...base,
+      id: "r-sug",
+      document_id: doc.id,
+      entity_id: suggestion.id,
+      label: suggestion.message,
+      mine: { kind: "suggestion", value: { state: "accepted", finding_id: "f-1" } },
+      theirs: { kind: "suggestion", value: { state: "dismissed", reason: "Inte aktuellt här.", by: "bertil", at: "2026-11-24T03:00:00Z" } },
+    },
+  ];
+  m = await mountApp(library, async (b) => {
+    b.recordConflicts = records;
+  });
+  const { one, all, settle, backend } = m;
+  expect(one("conflict-count").textContent).toBe("2");
+  one("exchange-menu").click();
+  await settle();
+  one("exchange-conflicts").click();
+  await settle();
+  const items = all("record-conflict-item");
+  expect(items.map((i) => i.getAttribute("data-kind"))).toEqual(["metadata", "suggestion"]);
+  const [meta, sug] = items as [HTMLElement, HTMLElement];
+  // Only what differs is shown: the Dnr, not the unchanged title.
+  expect(meta.textContent).toContain("Diarienummer (Dnr)");
+  expect(meta.textContent).toContain("KS 2026/1");
+  expect(meta.textContent).toContain("KS 2026/2");
+  expect(meta.querySelectorAll("dt")).toHaveLength(2);
+  expect(sug.textContent).toContain("Accepterat – blev ett fynd");
+  expect(sug.textContent).toContain("Avfärdat: Inte aktuellt här.");
+  expect(sug.textContent).toContain("Från bertil (bertil.kryphal)");
+  (meta.querySelector('[data-testid="record-keep-theirs"]') as HTMLButtonElement).click();
+  await settle();
+  expect(backend.callsOf("resolve_record_conflict")[0]?.args).toEqual({ id: "r-meta", keep: "theirs" });
+  expect(all("record-conflict-item")).toHaveLength(1);
+  expect(one("conflict-count").textContent).toBe("1");
 });

@@ -50,6 +50,7 @@ import type { OpenedFile } from "../bindings/OpenedFile";
 import type { BundleExportReport } from "../bindings/BundleExportReport";
 import type { BundleImportReport } from "../bindings/BundleImportReport";
 import type { MergeConflict } from "../bindings/MergeConflict";
+import type { RecordConflict } from "../bindings/RecordConflict";
 import type { Resolution } from "../bindings/Resolution";
 import type { RestoreReport } from "../bindings/RestoreReport";
 import type { CarryOver } from "../bindings/CarryOver";
@@ -166,6 +167,10 @@ export interface Backend {
   listConflicts(all: boolean): Promise<MergeConflict[]>;
   /** Resolves a conflict: mine, theirs, or `combined` answers. */
   resolveConflict(id: string, keep: Resolution, combined: FindingInput | null): Promise<MergeConflict>;
+  /** The conflicts merges left about documents' metadata and suggestions' decisions: open ones, or all. */
+  listRecordConflicts(all: boolean): Promise<RecordConflict[]>;
+  /** Resolves a conflict about metadata or a decision: mine or theirs. */
+  resolveRecordConflict(id: string, keep: Resolution): Promise<RecordConflict>;
   /** Backs the whole library up to a file chosen in the save dialog; null when cancelled. */
   backupLibrary(): Promise<BackupReport | null>;
   /** Replaces the library with a backup chosen in the open dialog (the current one is kept aside); null when cancelled. */
@@ -176,6 +181,11 @@ export interface Backend {
   linkAsVersion(docId: string, previousId: string): Promise<VersionReport>;
   /** Two versions clause by clause, with what became of the older one's findings. */
   compareVersions(oldId: string, newId: string): Promise<VersionComparison>;
+  /**
+   * Writes the comparison of two versions (`docx` or `md`: the *Nuvarande / Föreslagen lydelse*
+   * table) where the native save dialog says; the file's name, or null when cancelled.
+   */
+  exportComparison(oldId: string, newId: string, format: "md" | "docx"): Promise<string | null>;
   /** Marks a carried-over finding as reviewed again (or not). */
   resolveCarryover(findingId: string, resolved: boolean): Promise<CarryOver>;
   /** Tells the shell the document list is painted (start-up time measurement). Never fails. */

@@ -44,6 +44,7 @@ import type { BundleExportReport } from "../bindings/BundleExportReport";
 import type { BundleImportReport } from "../bindings/BundleImportReport";
 import type { OpenedFile } from "../bindings/OpenedFile";
 import type { MergeConflict } from "../bindings/MergeConflict";
+import type { RecordConflict } from "../bindings/RecordConflict";
 import type { Resolution } from "../bindings/Resolution";
 import type { RestoreReport } from "../bindings/RestoreReport";
 import type { CarryOver } from "../bindings/CarryOver";
@@ -462,6 +463,7 @@ export class FakeBackend implements Backend {
 
   /** Open and resolved conflicts (tests put some here); a bundle to "import". */
   conflicts: MergeConflict[] = [];
+  recordConflicts: RecordConflict[] = [];
   nextBundle: BundleImportReport | null = null;
 
   exportBundle(docIds: string[]): Promise<BundleExportReport | null> {
@@ -492,6 +494,23 @@ export class FakeBackend implements Backend {
       const c = this.conflicts.find((x) => x.id === id);
       if (!c) throw fail("not_found", `Conflict ${id} was not found in the library.`);
       if (c.resolved_at !== null) throw fail("invalid_input", `The conflict ${id} is already resolved.`);
+      c.resolved_at = this.now();
+      c.resolved_by = this.lib.appInfo.user;
+      c.resolution = keep;
+      return c;
+    });
+  }
+
+  listRecordConflicts(all: boolean): Promise<RecordConflict[]> {
+    return this.answer("list_record_conflicts", { all }, () => this.recordConflicts.filter((c) => all || c.resolved_at === null));
+  }
+
+  resolveRecordConflict(id: string, keep: Resolution): Promise<RecordConflict> {
+    return this.answer("resolve_record_conflict", { id, keep }, () => {
+      const c = this.recordConflicts.find((x) => x.id === id);
+      if (!c) throw fail("not_found", `Conflict ${id} was not found in the library.`);
+      if (c.resolved_at !== null) throw fail("invalid_input", `The conflict ${id} is already resolved.`);
+      if (keep === "combined") throw fail("invalid_input", `The conflict ${id} is resolved by keeping mine or theirs.`);
       c.resolved_at = this.now();
       c.resolved_by = this.lib.appInfo.user;
       c.resolution = keep;
@@ -605,6 +624,11 @@ export class FakeBackend implements Backend {
   }
   compareVersions(oldId: string, newId: string): Promise<VersionComparison> {
     return this.answer("compare_versions", { oldId, newId }, () => {
+      throw fail("invalid_input", "Versions are not kept in demo mode.");
+    });
+  }
+  exportComparison(oldId: string, newId: string, format: "md" | "docx"): Promise<string | null> {
+    return this.answer("export_comparison", { oldId, newId, format }, () => {
       throw fail("invalid_input", "Versions are not kept in demo mode.");
     });
   }

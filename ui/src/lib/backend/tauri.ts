@@ -40,6 +40,7 @@ import type { BundleExportReport } from "../bindings/BundleExportReport";
 import type { BundleImportReport } from "../bindings/BundleImportReport";
 import type { OpenedFile } from "../bindings/OpenedFile";
 import type { MergeConflict } from "../bindings/MergeConflict";
+import type { RecordConflict } from "../bindings/RecordConflict";
 import type { Resolution } from "../bindings/Resolution";
 import type { RestoreReport } from "../bindings/RestoreReport";
 import type { CarryOver } from "../bindings/CarryOver";
@@ -78,6 +79,9 @@ export class TauriBackend implements Backend {
   }
   compareVersions(oldId: string, newId: string): Promise<VersionComparison> {
     return call("compare_versions", { oldId, newId });
+  }
+  exportComparison(oldId: string, newId: string, format: "md" | "docx"): Promise<string | null> {
+    return call("export_comparison", { oldId, newId, format });
   }
   resolveCarryover(findingId: string, resolved: boolean): Promise<CarryOver> {
     return call("resolve_carryover", { findingId, resolved });
@@ -234,6 +238,12 @@ export class TauriBackend implements Backend {
   }
   resolveConflict(id: string, keep: Resolution, combined: FindingInput | null): Promise<MergeConflict> {
     return call("resolve_conflict", { id, keep, combined });
+  }
+  listRecordConflicts(all: boolean): Promise<RecordConflict[]> {
+    return call("list_record_conflicts", { all });
+  }
+  resolveRecordConflict(id: string, keep: Resolution): Promise<RecordConflict> {
+    return call("resolve_record_conflict", { id, keep });
   }
   backupLibrary(): Promise<BackupReport | null> {
     return call("backup_library");

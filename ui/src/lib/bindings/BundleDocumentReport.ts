@@ -15,4 +15,17 @@ findings_updated: number, findings_unchanged: number, comments_added: number,
 /**
  * Findings changed in both libraries: kept both ways, to resolve.
  */
-conflicts: number, suggestions_merged: number, workshop_entries: number, };
+conflicts: number, suggestions_merged: number, workshop_entries: number, 
+/**
+ * Its link to the version it replaces was restored from the bundle.
+ */
+version_linked: boolean, 
+/**
+ * The metadata changed only in the other library, and was taken.
+ */
+metadata_updated: boolean, 
+/**
+ * The metadata or suggestions' decisions changed in both libraries:
+ * kept both ways, to resolve.
+ */
+record_conflicts: number, };

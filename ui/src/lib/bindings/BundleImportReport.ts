@@ -7,6 +7,11 @@ import type { BundleOrigin } from "./BundleOrigin";
  */
 export type BundleImportReport = { origin: BundleOrigin, documents: Array<BundleDocumentReport>, 
 /**
- * Conflicts this import added (see [`Library::conflicts`]).
+ * Conflicts about findings this import added (see [`Library::conflicts`]).
  */
-conflicts: number, warnings: Array<string>, };
+conflicts: number, 
+/**
+ * Conflicts about metadata and suggestions' decisions it added (see
+ * [`Library::record_conflicts`]).
+ */
+record_conflicts: number, warnings: Array<string>, };

@@ -11,7 +11,7 @@ direction: string,
 /**
  * What kind of edit: `finding.create`, `finding.update`, `finding.delete`,
  * `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`,
- * `clause.merge`, `finding.comment`.
+ * `clause.merge`, `finding.comment`, `document.link_version`.
  */
 edit: string, document_id: string, 
 /**
