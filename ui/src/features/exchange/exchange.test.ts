@@ -86,9 +86,9 @@ test("an imported bundle is summed up and the library is reloaded", async () => 
   await settle();
   const result = one("exchange-result");
   expect(result.textContent).toContain("Från bertil");
-  expect(result.textContent).toContain("Reglemente: sammanfogat – 2 nya fynd, 1 uppdaterade, 1 kommentarer, 1 konflikter.");
+  expect(result.textContent).toContain("Reglemente: sammanfogat – nya fynd: 2, uppdaterade: 1, kommentarer: 1, konflikter: 1.");
   expect(result.textContent).toContain("1 fynd har ändrats i båda biblioteken");
-  expect(result.textContent).toContain("1 uppgifter – dokumentets metadata eller beslut om förslag – har ändrats i båda biblioteken");
+  expect(result.textContent).toContain("Ändrade i båda biblioteken (dokumentets metadata eller beslut om förslag): 1.");
   // The bundle's time reads as local time, not as an RFC 3339 stamp.
   expect(result.textContent).not.toContain("T04:00:00Z");
   expect(backend.callsOf("list_documents").length).toBeGreaterThan(listed);
