@@ -22,9 +22,13 @@ const report: BundleImportReport = {
       conflicts: 0,
       suggestions_merged: 0,
       workshop_entries: 0,
+      version_linked: false,
+      metadata_updated: false,
+      record_conflicts: 0,
     },
   ],
   conflicts: 0,
+  record_conflicts: 0,
   warnings: [],
 };
 
@@ -41,7 +45,7 @@ test("a bundle the app was started with is offered, and imported only on yes", a
   one("opened-import").click();
   await settle();
   expect(backend.callsOf("import_opened_bundle")).toHaveLength(1);
-  expect(one("opened-file").textContent).toContain("Inköpspolicy: nytt dokument – 3 nya fynd");
+  expect(one("opened-file").textContent).toContain("Inköpspolicy: nytt dokument – nya fynd: 3");
   expect(backend.callsOf("list_documents").length).toBeGreaterThan(listed);
   one("opened-close").click();
   await settle();
