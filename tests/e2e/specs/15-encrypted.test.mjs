@@ -114,10 +114,14 @@ test('an encrypted library opens after its passphrase; a wrong one is refused wi
     await tryPassphrase(browser, PASSPHRASE);
     await shown(browser, 'doc-list', 60_000);
     await openSample(browser);
+    // The document's text and the finding added with the CLI are there.
     await until(
       browser,
-      async () => (await browser.$('body').getText()).includes('belastningsregistret'),
-      'the clause text is not shown',
+      async () => {
+        const text = await browser.$('body').getText();
+        return text.includes('Detta reglemente anger') && /\b1 (fynd|finding)\b/.test(text);
+      },
+      'the clause text or the finding count is not shown',
     );
     const leftover = await browser.execute(
       (secret) => document.documentElement.outerHTML.includes(secret) || [...document.querySelectorAll('input')].some((i) => i.value.includes(secret)),
