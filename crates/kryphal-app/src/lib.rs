@@ -279,6 +279,14 @@ impl Library {
         self.store.is_encrypted()
     }
 
+    /// Changes the passphrase of the encrypted library (audited without
+    /// either passphrase). The library must be open nowhere else. Backups
+    /// made before keep the old passphrase.
+    pub fn change_passphrase(&mut self, new: &Passphrase) -> AppResult<()> {
+        let stamp = self.stamp();
+        Ok(self.store.change_passphrase(&stamp, new)?)
+    }
+
     pub fn info(&self) -> AppInfo {
         AppInfo {
             library_path: self.store.path().display().to_string(),

@@ -234,6 +234,12 @@ enum Command {
     },
     /// Replace the library with a backup; the current library is copied aside first.
     Restore { file: PathBuf },
+    /// Change the passphrase of an encrypted library (close the app first).
+    Rekey {
+        /// A file holding the new passphrase (else it is typed twice on the terminal).
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
     /// Show the audit trail: who changed what, and when.
     History {
         /// Only the events of this document, clause or finding id.
@@ -877,6 +883,25 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::Bundle { command } => bundle(&mut lib, command)?,
         Command::Init { .. } => unreachable!("handled before the library is opened"),
+        Command::Rekey {
+            new_passphrase_file,
+        } => {
+            if !lib.is_encrypted() {
+                return Err(AppError::new(
+                    ErrorCode::NotEncrypted,
+                    format!(
+                        "{} is not an encrypted library, so it has no passphrase to change. Nothing was changed.",
+                        path.display()
+                    ),
+                ));
+            }
+            let new = secret::new_passphrase(new_passphrase_file.as_deref(), "the library")?;
+            lib.change_passphrase(&new)?;
+            eprintln!(
+                "kryphal: the passphrase of {} was changed; backups made before keep the old one.",
+                path.display()
+            );
+        }
         Command::Conflicts { all, json } => {
             let list = lib.conflicts(all)?;
             if json {

@@ -477,3 +477,85 @@ fn an_encrypted_bundle_round_trips_and_a_wrong_passphrase_or_a_changed_byte_is_r
         findings.stdout
     );
 }
+
+#[test]
+fn rekey_changes_the_passphrase_and_the_old_one_no_longer_opens_the_library() {
+    let env = Env::new();
+    env.ok(&["init", "--encrypt"]);
+    let (doc, _) = analysed(&env);
+    std::fs::write(env.secret("new"), "Ny fras efter sommaren\n").unwrap();
+    let new = env.secret("new");
+    let run = env.run_on(
+        &env.library(),
+        &[
+            "--passphrase-file",
+            env.secret("pass").to_str().unwrap(),
+            "rekey",
+            "--new-passphrase-file",
+            new.to_str().unwrap(),
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("was changed"), "{}", run.stderr);
+    let old = env.run_on(
+        &env.library(),
+        &[
+            "--passphrase-file",
+            env.secret("pass").to_str().unwrap(),
+            "list",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(old.code, Some(1));
+    assert!(
+        old.stderr.contains("The passphrase is wrong"),
+        "{}",
+        old.stderr
+    );
+    let run = env.run_on(
+        &env.library(),
+        &[
+            "--passphrase-file",
+            new.to_str().unwrap(),
+            "history",
+            "--json",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("library.passphrase"));
+    assert!(!run.stdout.contains("Ny fras"));
+    let list = env.run_on(
+        &env.library(),
+        &["--passphrase-file", new.to_str().unwrap(), "list"],
+        &[],
+        None,
+    );
+    assert!(list.stdout.contains(&doc));
+    for (path, bytes) in files_under(&env.path("lib")) {
+        assert!(
+            !contains(&bytes, "Ny fras efter sommaren"),
+            "{}",
+            path.display()
+        );
+    }
+    // A plain library has nothing to change.
+    let plain = env.path("plain.kryphal");
+    env.run_on(&plain, &["init"], &[], None);
+    let run = env.run_on(
+        &plain,
+        &["rekey", "--new-passphrase-file", new.to_str().unwrap()],
+        &[],
+        None,
+    );
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains("is not an encrypted library"),
+        "{}",
+        run.stderr
+    );
+}

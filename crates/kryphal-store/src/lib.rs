@@ -174,10 +174,20 @@ fn quiet_sqlcipher() {
 /// before any other statement on the connection. The statement text is
 /// wiped after use. Encrypted libraries keep temporary tables in memory.
 fn apply_key(conn: &Connection, key: &Passphrase) -> rusqlite::Result<()> {
+    keyed_pragma(conn, "key", key)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// Runs `PRAGMA name = 'passphrase'` (`key` or `rekey`), quoting the
+/// passphrase, and wipes the statement's text afterwards.
+fn keyed_pragma(conn: &Connection, name: &str, key: &Passphrase) -> rusqlite::Result<()> {
     quiet_sqlcipher();
     let text = key.expose();
-    let mut sql = zeroize::Zeroizing::new(String::with_capacity(text.len() * 2 + 16));
-    sql.push_str("PRAGMA key = '");
+    let mut sql = zeroize::Zeroizing::new(String::with_capacity(text.len() * 2 + 20));
+    sql.push_str("PRAGMA ");
+    sql.push_str(name);
+    sql.push_str(" = '");
     for c in text.chars() {
         if c == '\'' {
             sql.push('\'');
@@ -185,12 +195,9 @@ fn apply_key(conn: &Connection, key: &Passphrase) -> rusqlite::Result<()> {
         sql.push(c);
     }
     sql.push('\'');
-    {
-        let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query([])?;
-        while rows.next()?.is_some() {}
-    }
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while rows.next()?.is_some() {}
     Ok(())
 }
 
@@ -386,6 +393,63 @@ impl Store {
     /// for a second connection to the same library.
     pub fn passphrase(&self) -> Option<&Passphrase> {
         self.key.as_ref()
+    }
+
+    /// Changes the passphrase of an encrypted library: SQLCipher's `PRAGMA
+    /// rekey` rewrites every page with the new key in one transaction (in
+    /// rollback-journal mode, after a checkpoint, so that no page stays
+    /// under the old key in the write-ahead log; the journal keeps the old
+    /// key, so a crash leaves the library whole under the old passphrase).
+    /// Audited as `library.passphrase`, without either passphrase. Needs
+    /// the library to be open nowhere else.
+    pub fn change_passphrase(&mut self, stamp: &Stamp, new: &Passphrase) -> Result<()> {
+        if self.key.is_none() {
+            return Err(StoreError::NotEncrypted {
+                path: self.path.clone(),
+            });
+        }
+        if new.is_empty() {
+            return Err(StoreError::EmptyPassphrase);
+        }
+        let busy = |e: rusqlite::Error| match sqlite_code(&e) {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::ReadOnly {
+                    path: self.path.clone(),
+                    reason: "another program has the library open; close it and try again.".into(),
+                }
+            }
+            _ => StoreError::Sqlite(e),
+        };
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(busy)?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+            .map_err(busy)?;
+        if !mode.eq_ignore_ascii_case("delete") {
+            return Err(busy(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                None,
+            )));
+        }
+        let rekeyed = keyed_pragma(&self.conn, "rekey", new);
+        let back = self.conn.pragma_update(None, "journal_mode", "WAL");
+        rekeyed.map_err(busy)?;
+        back?;
+        self.key = Some(new.clone());
+        self.write(
+            stamp,
+            Audit {
+                action: "library.passphrase",
+                entity: "library",
+                entity_id: "passphrase",
+                document_id: None,
+                before: None,
+                after: None,
+            },
+            |_| Ok(()),
+        )
     }
 
     /// Runs `f` in one transaction and records `audit` in it.

@@ -327,3 +327,50 @@ fn fts5_still_works_in_sqlcipher_with_and_without_a_key() {
         assert_eq!(n, 1);
     }
 }
+
+#[test]
+fn a_new_passphrase_replaces_the_old_one_keeps_everything_and_is_audited_without_either() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lib.kryphal");
+    let mut store = Store::open_with(&path, Some(&key())).unwrap();
+    seed(&mut store, "d1");
+    let new = Passphrase::new("Ett nytt lösenord för biblioteket".into());
+    store.change_passphrase(&stamp(), &new).unwrap();
+    // Still usable in the same session, and in WAL mode again.
+    seed(&mut store, "d2");
+    let mode: String = {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "key", new.expose()).unwrap();
+        c.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(mode, "wal");
+    drop(store);
+    let err = Store::open_with(&path, Some(&key())).err().unwrap();
+    assert!(matches!(err, StoreError::WrongPassphrase { .. }), "{err:?}");
+    let store = Store::open_with(&path, Some(&new)).unwrap();
+    assert_eq!(store.documents().unwrap().len(), 2);
+    let events = store.audit(None).unwrap();
+    let event = events
+        .iter()
+        .find(|e| e.action == "library.passphrase")
+        .expect("the change is audited");
+    let shown = serde_json::to_string(&events).unwrap();
+    assert!(
+        !shown.contains("lösenord") && !shown.contains("häst"),
+        "{shown}"
+    );
+    assert_eq!(event.actor, "anna");
+    drop(store);
+    assert_no_plaintext(dir.path());
+    for (name, bytes) in all_bytes(dir.path()) {
+        assert!(
+            !contains(&bytes, new.expose()),
+            "{name} holds the new passphrase"
+        );
+    }
+    // A plain library has no passphrase to change.
+    let mut plain = Store::open(&dir.path().join("plain.kryphal")).unwrap();
+    let err = plain.change_passphrase(&stamp(), &new).err().unwrap();
+    assert!(matches!(err, StoreError::NotEncrypted { .. }), "{err:?}");
+}
