@@ -107,6 +107,12 @@ test('an encrypted library opens after its passphrase; a wrong one is refused wi
     assert.match(error, /Lösenfrasen stämmer inte|The passphrase is wrong/);
     assert.equal(await browser.$(tid('unlock-error')).getAttribute('role'), 'alert', 'the message is announced');
     assert.equal(await (await shown(browser, 'unlock-passphrase')).getValue(), '', 'the field is cleared');
+    const refocused = await until(
+      browser,
+      async () => (await browser.execute(() => document.activeElement?.getAttribute('data-testid'))) === 'unlock-passphrase',
+      'the focus did not return to the passphrase field',
+    );
+    assert.ok(refocused);
     assert.equal(await browser.$(tid('doc-list')).isExisting(), false);
     await screenshot('unlock-wrong-passphrase');
 

@@ -43,6 +43,7 @@ test("a locked library starts on the unlock screen, refuses a wrong passphrase a
   );
   expect(field.getAttribute("aria-invalid")).toBe("true");
   expect(field.value).toBe("");
+  expect(document.activeElement).toBe(field);
   expect(all("doc-list")).toHaveLength(0);
 
   type(one("unlock-passphrase"), SECRET);
