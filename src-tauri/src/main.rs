@@ -10,7 +10,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use kryphal_app::{
-    AppError, AppInfo, AppResult, DocumentSummary, DocumentView, ErrorCode, Library, RulebookData,
+    AppError, AppInfo, AppResult, DocumentSummary, DocumentView, ErrorCode, Library, Passphrase,
+    RulebookData,
 };
 use kryphal_app::{
     ExportChoices, ExportSettings, ImportReport, Preferences, ScreenReport, UndoReport,
@@ -45,12 +46,20 @@ struct AppState {
     open_files: Option<Mutex<VecDeque<PathBuf>>>,
     /// What the projector shows, while presentation mode is on.
     presentation: Mutex<Option<PresentationState>>,
+    /// An encrypted bundle picked for import, waiting for its passphrase.
+    pending_bundle: Mutex<Option<PathBuf>>,
 }
 
 impl AppState {
     fn lock(&self) -> MutexGuard<'_, AppResult<Library>> {
         // A panic in another command must not make the library unusable.
         self.library.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn pending_bundle(&self) -> MutexGuard<'_, Option<PathBuf>> {
+        self.pending_bundle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     fn presentation(&self) -> MutexGuard<'_, Option<PresentationState>> {
@@ -85,6 +94,26 @@ impl AppState {
 #[tauri::command]
 fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
     state.with(|lib| Ok(lib.info()))
+}
+
+/// Opens the encrypted library with its passphrase. Until then every
+/// command answers `library_locked`. The passphrase arrives once, is held in
+/// a wiping [`Passphrase`] by the library (for its backups and the search
+/// index's own connection) and is written nowhere; a wrong one leaves the
+/// app locked, to try again.
+#[tauri::command]
+async fn unlock_library(state: State<'_, AppState>, passphrase: String) -> AppResult<AppInfo> {
+    let passphrase = Passphrase::new(passphrase);
+    let mut guard = state.lock();
+    match &*guard {
+        Ok(lib) => return Ok(lib.info()),
+        Err(e) if e.code != ErrorCode::LibraryLocked => return Err(e.clone()),
+        Err(_) => {}
+    }
+    let lib = open_library(Some(&passphrase))?;
+    let info = lib.info();
+    *guard = Ok(lib);
+    Ok(info)
 }
 
 #[tauri::command]
@@ -772,12 +801,15 @@ fn path_args(name: &str) -> AppResult<Vec<PathBuf>> {
     Ok(found)
 }
 
-fn open_library() -> AppResult<Library> {
+/// Opens the library named on the command line (or the default one); an
+/// encrypted one needs `passphrase` (without it: `library_locked`, and the
+/// UI asks for it).
+fn open_library(passphrase: Option<&Passphrase>) -> AppResult<Library> {
     if let Some(dir) = path_arg("config-dir")? {
         kryphal_app::prefs::use_config_dir(dir);
     }
     let path = kryphal_app::resolve_library_path(path_arg("library")?);
-    let mut lib = Library::open(&path, Preferences::load().effective_user())?;
+    let mut lib = Library::open_with(&path, Preferences::load().effective_user(), passphrase)?;
     if let Some(dir) = kryphal_app::resolve_rulebook_dir(path_arg("rulebook")?)
         && let Some(warning) = lib.use_rulebook_dir(&dir)
     {
@@ -792,8 +824,10 @@ fn open_library() -> AppResult<Library> {
 
 fn main() {
     let started = Instant::now();
-    let library = open_library();
-    if let Err(e) = &library {
+    let library = open_library(None);
+    if let Err(e) = &library
+        && e.code != ErrorCode::LibraryLocked
+    {
         eprintln!("kryphal-desktop: {}", e.message);
     }
     let export_dir = path_arg("export-dir").unwrap_or_else(|e| {
@@ -816,6 +850,7 @@ fn main() {
             export_dir,
             open_files,
             presentation: Mutex::new(None),
+            pending_bundle: Mutex::new(None),
         })
         .manage(opened::OpenedAtStart::from_args())
         .on_window_event(|window, event| {
@@ -843,6 +878,7 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             app_info,
+            unlock_library,
             rulebook,
             list_documents,
             get_document,
@@ -894,6 +930,7 @@ fn main() {
             presentation_close,
             exchange::export_bundle,
             exchange::import_bundle,
+            exchange::import_bundle_unlock,
             exchange::import_bundle_bytes,
             exchange::list_conflicts,
             exchange::resolve_conflict,

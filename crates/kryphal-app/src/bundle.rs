@@ -26,6 +26,8 @@ use ts_rs::TS;
 
 use crate::error::capitalise;
 use crate::{AppError, AppResult, ErrorCode, Library, io_reason, now, write_atomically};
+use kryphal_domain::Passphrase;
+use zeroize::Zeroize;
 
 /// What a bundle export wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -36,6 +38,8 @@ pub struct BundleExportReport {
     pub bytes: u64,
     pub documents: u32,
     pub findings: u32,
+    /// The bundle was written in an encrypted envelope.
+    pub encrypted: bool,
 }
 
 /// What importing a bundle did to one document.
@@ -92,6 +96,30 @@ pub struct RestoreReport {
     pub previous_saved_to: String,
     #[ts(type = "number")]
     pub documents: u64,
+}
+
+impl From<kryphal_bundle::envelope::EnvelopeError> for AppError {
+    fn from(e: kryphal_bundle::envelope::EnvelopeError) -> Self {
+        use kryphal_bundle::envelope::EnvelopeError as E;
+        let code = match &e {
+            E::EmptyPassphrase => ErrorCode::InvalidInput,
+            E::WrongPassphraseOrTampered { .. } => ErrorCode::WrongPassphrase,
+            E::Damaged { .. } => ErrorCode::DamagedFile,
+            E::Newer { .. } => ErrorCode::BundleNewer,
+            E::Crypto(_) => ErrorCode::Internal,
+        };
+        let mut message = e.to_string();
+        capitalise(&mut message);
+        if !matches!(e, E::Crypto(_) | E::EmptyPassphrase) {
+            message.push_str(" Nothing was imported.");
+        }
+        AppError::new(code, message)
+    }
+}
+
+/// Whether `bytes` is an encrypted bundle (it needs a passphrase to import).
+pub fn bundle_is_encrypted(bytes: &[u8]) -> bool {
+    kryphal_bundle::envelope::is_sealed(bytes)
 }
 
 impl From<BundleError> for AppError {
@@ -315,6 +343,19 @@ impl Library {
         references: &[String],
         out: &Path,
     ) -> AppResult<BundleExportReport> {
+        self.export_bundle_with(references, out, None)
+    }
+
+    /// [`Library::export_bundle`], encrypted with `passphrase` when one is
+    /// given: the bundle is sealed in `kryphal_bundle::envelope` (Argon2id
+    /// and XChaCha20-Poly1305) before anything is written, so no plaintext
+    /// copy ever reaches the disk.
+    pub fn export_bundle_with(
+        &mut self,
+        references: &[String],
+        out: &Path,
+        passphrase: Option<&Passphrase>,
+    ) -> AppResult<BundleExportReport> {
         if references.is_empty() {
             return Err(AppError::new(
                 ErrorCode::InvalidInput,
@@ -337,7 +378,19 @@ impl Library {
             created: now(),
             author: self.user.clone(),
         };
-        let bytes = kryphal_bundle::write_bundle(&header, &items)?;
+        let mut bytes = kryphal_bundle::write_bundle(&header, &items)?;
+        if let Some(passphrase) = passphrase {
+            let sealed = kryphal_bundle::envelope::seal(&bytes, passphrase).map_err(|e| {
+                let mut message = e.to_string();
+                capitalise(&mut message);
+                AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!("{message} Nothing was written."),
+                )
+            })?;
+            bytes.zeroize();
+            bytes = sealed;
+        }
         if let Some(dir) = out.parent().filter(|p| !p.as_os_str().is_empty())
             && !dir.is_dir()
         {
@@ -369,7 +422,11 @@ impl Library {
             b.audit_event(
                 "bundle.export",
                 &origin.file,
-                serde_json::json!({"documents": ids, "findings": findings}),
+                serde_json::json!({
+                    "documents": ids,
+                    "findings": findings,
+                    "encrypted": passphrase.is_some(),
+                }),
             )
         })?;
         Ok(BundleExportReport {
@@ -378,6 +435,7 @@ impl Library {
             bytes: bytes.len() as u64,
             documents: items.len() as u32,
             findings,
+            encrypted: passphrase.is_some(),
         })
     }
 
@@ -404,13 +462,60 @@ impl Library {
 
     /// Reads the bundle at `path` and merges it into the library.
     pub fn import_bundle_file(&mut self, path: &Path) -> AppResult<BundleImportReport> {
+        self.import_bundle_file_with(path, || {
+            Err(AppError::new(
+                ErrorCode::PassphraseRequired,
+                "The bundle is encrypted: give its passphrase to import it. Nothing was imported.",
+            ))
+        })
+    }
+
+    /// [`Library::import_bundle_file`] for a bundle that may be encrypted:
+    /// `passphrase` is asked only when the file is an encrypted bundle.
+    pub fn import_bundle_file_with(
+        &mut self,
+        path: &Path,
+        passphrase: impl FnOnce() -> AppResult<Passphrase>,
+    ) -> AppResult<BundleImportReport> {
         let bytes = std::fs::read(path).map_err(|e| {
             AppError::new(
                 ErrorCode::Io,
                 format!("Cannot read {}: {}.", path.display(), io_reason(&e)),
             )
         })?;
-        self.import_bundle(&file_name(path), &bytes)
+        let passphrase = if bundle_is_encrypted(&bytes) {
+            Some(passphrase()?)
+        } else {
+            None
+        };
+        self.import_bundle_with(&file_name(path), &bytes, passphrase.as_ref())
+    }
+
+    /// [`Library::import_bundle`] for a bundle that may be encrypted: an
+    /// encrypted one is opened with `passphrase` (refused with
+    /// [`ErrorCode::PassphraseRequired`] without one, with
+    /// [`ErrorCode::WrongPassphrase`] when it is wrong or the file was
+    /// changed) before anything else is looked at. The library is untouched
+    /// unless the whole bundle is authentic and valid.
+    pub fn import_bundle_with(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        passphrase: Option<&Passphrase>,
+    ) -> AppResult<BundleImportReport> {
+        if !bundle_is_encrypted(bytes) {
+            return self.import_bundle(name, bytes);
+        }
+        let Some(passphrase) = passphrase else {
+            return Err(AppError::new(
+                ErrorCode::PassphraseRequired,
+                format!(
+                    "{name} is an encrypted bundle: give its passphrase to import it. Nothing was imported."
+                ),
+            ));
+        };
+        let plain = kryphal_bundle::envelope::open(name, bytes, passphrase)?;
+        self.import_bundle(name, &plain)
     }
 
     /// Merges a bundle (`name` is its file name) into the library: new
@@ -1047,7 +1152,7 @@ impl Library {
     }
 
     fn restore_from_copy(&mut self, from: &Path, copy: &Path) -> AppResult<RestoreReport> {
-        kryphal_store::Store::check_library_file(copy).map_err(|e| {
+        kryphal_store::Store::check_library_file(copy, self.store.passphrase()).map_err(|e| {
             let mut err = AppError::from(e);
             err.message = err
                 .message

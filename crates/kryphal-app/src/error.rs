@@ -24,6 +24,15 @@ pub enum ErrorCode {
     LibraryCorrupt,
     /// The library or its folder is not writable.
     LibraryReadonly,
+    /// The library is encrypted (or damaged: without the key the two look
+    /// the same) and no passphrase was given.
+    LibraryLocked,
+    /// The passphrase does not open the encrypted library, backup or bundle.
+    WrongPassphrase,
+    /// A passphrase was given for a library or bundle that is not encrypted.
+    NotEncrypted,
+    /// The bundle is encrypted and no passphrase was given.
+    PassphraseRequired,
     /// The same file is already in the library.
     Duplicate,
     /// The file is password-protected or encrypted.
@@ -75,7 +84,14 @@ impl From<kryphal_store::StoreError> for AppError {
         }
         let code = match &e {
             S::NewerSchema { .. } => ErrorCode::LibraryNewer,
+            S::NotADatabase {
+                maybe_encrypted: true,
+                ..
+            } => ErrorCode::LibraryLocked,
             S::NotADatabase { .. } | S::Foreign { .. } | S::Data(_) => ErrorCode::LibraryCorrupt,
+            S::WrongPassphrase { .. } => ErrorCode::WrongPassphrase,
+            S::NotEncrypted { .. } => ErrorCode::NotEncrypted,
+            S::EmptyPassphrase => ErrorCode::InvalidInput,
             S::ReadOnly { .. } => ErrorCode::LibraryReadonly,
             S::IsDirectory { .. } | S::Closed { .. } => ErrorCode::InvalidInput,
             S::NotFound { .. } => ErrorCode::NotFound,

@@ -36,14 +36,17 @@ mod workshop;
 
 pub use bundle::{
     BackupReport, BundleDocumentReport, BundleExportReport, BundleImportReport, RestoreReport,
+    bundle_is_encrypted,
 };
 pub use error::{AppError, AppResult, ErrorCode};
 pub use export::{
     EXPORT_SETTING_NAMES, ExportChoices, ExportReport, ExportSettings, export_formats,
     overview_image_parts,
 };
+pub use kryphal_domain::Passphrase;
 pub use kryphal_rules::Rulebook as RulebookData;
 pub use opened::{OpenedFile, OpenedKind};
+pub use kryphal_store::FileKind as LibraryFileKind;
 pub use prefs::Preferences;
 pub use presentation::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 pub use search::{
@@ -62,6 +65,8 @@ pub use workshop::{ClauseHeat, Count, MatrixCell, Overview, SectionCoverage};
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppInfo {
     pub library_path: String,
+    /// Whether the library file is encrypted (SQLCipher).
+    pub encrypted: bool,
     pub user: String,
     pub version: String,
     /// The active rulebook pack.
@@ -210,10 +215,22 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Library {
-    /// Opens (or creates) the library at `path`, acting as `user`.
+    /// Opens (or creates) the unencrypted library at `path`, acting as `user`.
     pub fn open(path: &Path, user: impl Into<String>) -> AppResult<Library> {
+        Self::open_with(path, user, None)
+    }
+
+    /// Opens (or creates) the library at `path` with its passphrase
+    /// (`None`: unencrypted), acting as `user`. A new library is created
+    /// encrypted when a passphrase is given. The search index of an
+    /// encrypted library is kept in memory only (never beside it on disk).
+    pub fn open_with(
+        path: &Path,
+        user: impl Into<String>,
+        passphrase: Option<&Passphrase>,
+    ) -> AppResult<Library> {
         Ok(Library {
-            store: Store::open(path)?,
+            store: Store::open_with(path, passphrase)?,
             rulebook: Rulebook::builtin(),
             rulebook_warning: None,
             user: user.into(),
@@ -259,9 +276,23 @@ impl Library {
         }
     }
 
+    /// Whether the library is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.store.is_encrypted()
+    }
+
+    /// Changes the passphrase of the encrypted library (audited without
+    /// either passphrase). The library must be open nowhere else. Backups
+    /// made before keep the old passphrase.
+    pub fn change_passphrase(&mut self, new: &Passphrase) -> AppResult<()> {
+        let stamp = self.stamp();
+        Ok(self.store.change_passphrase(&stamp, new)?)
+    }
+
     pub fn info(&self) -> AppInfo {
         AppInfo {
             library_path: self.store.path().display().to_string(),
+            encrypted: self.store.is_encrypted(),
             user: self.user.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             rulebook: self.rulebook.reference(),
@@ -1179,7 +1210,8 @@ impl Library {
     }
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+/// Why a file operation failed, in a few plain words (for messages).
+pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "the file does not exist".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

@@ -321,7 +321,15 @@ fn bring_up_to_date(
 
 /// Opens the index beside `library`, or in memory when that folder cannot
 /// be used; the note says why.
-fn open_index(library: &Path) -> AppResult<(SearchIndex, IndexHealth, Option<String>)> {
+/// The index of an encrypted library is always kept in memory: a folder
+/// beside it would hold its text unencrypted.
+fn open_index(
+    library: &Path,
+    encrypted: bool,
+) -> AppResult<(SearchIndex, IndexHealth, Option<String>)> {
+    if encrypted {
+        return Ok((SearchIndex::in_memory()?, IndexHealth::Created, None));
+    }
     let dir = index_dir(library);
     match SearchIndex::open(&dir) {
         Ok((index, health)) => Ok((index, health, None)),
@@ -346,7 +354,7 @@ impl Library {
         if self.search.open.is_some() {
             return;
         }
-        let (index, health, note) = match open_index(self.store.path()) {
+        let (index, health, note) = match open_index(self.store.path(), self.store.is_encrypted()) {
             Ok(opened) => opened,
             Err(e) => {
                 self.search.open = Some(OpenIndex {
@@ -364,12 +372,13 @@ impl Library {
         let phase = Arc::new(Mutex::new(Phase::Building));
         if background {
             let path = self.store.path().to_path_buf();
+            let key = self.store.passphrase().cloned();
             let rulebook = self.rulebook.clone();
             let (index2, phase2) = (Arc::clone(&index), Arc::clone(&phase));
             let spawned = std::thread::Builder::new()
                 .name("search-index".into())
                 .spawn(move || {
-                    let result = Store::open(&path)
+                    let result = Store::open_with(&path, key.as_ref())
                         .map_err(AppError::from)
                         .and_then(|store| bring_up_to_date(&store, &rulebook, &index2, &health));
                     *lock(&phase2) = match result {

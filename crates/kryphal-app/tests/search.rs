@@ -303,3 +303,59 @@ fn a_long_document_is_reindexed_at_the_next_search_not_per_edit() {
     );
     assert!(first_search < Duration::from_secs(10));
 }
+
+#[test]
+fn an_encrypted_library_is_indexed_in_memory_only_in_the_background_and_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lib.kryphal");
+    let key = kryphal_app::Passphrase::new("en lång lösenfras för sökning".into());
+    let mut lib = Library::open_with(&path, "anna", Some(&key)).unwrap();
+    assert!(lib.is_encrypted());
+    assert!(lib.ensure_sample().unwrap());
+    drop(lib);
+    // As the desktop app opens it: the index built by a thread with its own connection.
+    let mut lib = Library::open_with(&path, "anna", Some(&key)).unwrap();
+    lib.start_search(true);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let answer = search(&mut lib, "belastningsregister");
+        match answer.status {
+            SearchStatus::Building => {
+                assert!(Instant::now() < deadline, "the build never finished");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            SearchStatus::Ready => {
+                assert!(answer.total >= 1, "{answer:?}");
+                assert_eq!(
+                    answer.message, None,
+                    "an encrypted library's index is in memory by design"
+                );
+                break;
+            }
+            SearchStatus::Unavailable => panic!("{:?}", answer.message),
+        }
+    }
+    // A change is found too (the in-memory index catches up).
+    let doc = lib.documents().unwrap()[0].id.clone();
+    let clause = clause_of_number(&lib, &doc, "4.5");
+    lib.add_finding(
+        &clause,
+        FindingInput {
+            unintended_consequence: "Bulvaner i styrelsen".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(search(&mut lib, "bulvaner").total, 1);
+    let report = lib.reindex().unwrap();
+    assert_eq!(report.path, None);
+    assert!(
+        !index_dir(&path).exists(),
+        "an index folder beside an encrypted library"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("search")), "{names:?}");
+}

@@ -27,6 +27,8 @@
 //! Merging a bundle into a library is not done here (see `kryphal-app`);
 //! [`revision`] is the one piece of merge vocabulary shared by both sides.
 
+pub mod envelope;
+
 use std::io::{Cursor, Read, Write};
 
 use kryphal_domain::{

@@ -13,6 +13,7 @@ use kryphal_app::{AppError, ErrorCode, Library};
 use kryphal_domain::FindingInput;
 
 mod search;
+mod secret;
 
 #[derive(Parser)]
 #[command(
@@ -30,12 +31,23 @@ struct Cli {
     /// Who is acting, for the audit trail (default: $KRYPHAL_USER, else the OS user name).
     #[arg(long, global = true, value_name = "NAME")]
     user: Option<String>,
+    /// A file holding the passphrase of an encrypted library, for scripts
+    /// (default: $KRYPHAL_PASSPHRASE_FILE; else it is asked on the terminal).
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create a new, empty library (with --encrypt: encrypted with a passphrase).
+    Init {
+        /// Encrypt the library with a passphrase (asked twice on the
+        /// terminal, or read from --passphrase-file).
+        #[arg(long)]
+        encrypt: bool,
+    },
     /// Import documents (DOCX, PDF, ODT, HTML, Markdown, plain text) into the
     /// library; a `.json` file is read as a Kryphål analysis (a `json` export).
     Import {
@@ -227,6 +239,12 @@ enum Command {
     },
     /// Replace the library with a backup; the current library is copied aside first.
     Restore { file: PathBuf },
+    /// Change the passphrase of an encrypted library (close the app first).
+    Rekey {
+        /// A file holding the new passphrase (else it is typed twice on the terminal).
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
     /// Show the audit trail: who changed what, and when.
     History {
         /// Only the events of this document, clause or finding id.
@@ -245,12 +263,24 @@ enum BundleCommand {
         docs: Vec<String>,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Encrypt the bundle with a passphrase of its own (asked twice on
+        /// the terminal, or read from --bundle-passphrase-file).
+        #[arg(long)]
+        encrypt: bool,
+        /// A file holding the bundle's passphrase (default:
+        /// $KRYPHAL_BUNDLE_PASSPHRASE_FILE).
+        #[arg(long, value_name = "FILE")]
+        bundle_passphrase_file: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
     /// Merge a bundle into the library.
     Import {
         file: PathBuf,
+        /// A file holding the passphrase of an encrypted bundle (default:
+        /// $KRYPHAL_BUNDLE_PASSPHRASE_FILE; else it is asked on the terminal).
+        #[arg(long, value_name = "FILE")]
+        bundle_passphrase_file: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -463,7 +493,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
     }
     let path = kryphal_app::resolve_library_path(cli.library);
     let user = cli.user.unwrap_or_else(kryphal_app::default_user);
-    let mut lib = Library::open(&path, user)?;
+    let passphrase_file = secret::file_from(cli.passphrase_file, "KRYPHAL_PASSPHRASE_FILE");
+    if let Command::Init { encrypt } = &cli.command {
+        return init(&path, user, *encrypt, passphrase_file.as_deref());
+    }
+    let mut lib = secret::open_library(&path, user, passphrase_file.as_deref())?;
     if let Some(dir) = kryphal_app::resolve_rulebook_dir(cli.rulebook)
         && let Some(warning) = lib.use_rulebook_dir(&dir)
     {
@@ -853,6 +887,26 @@ fn run(cli: Cli) -> Result<(), AppError> {
             }
         }
         Command::Bundle { command } => bundle(&mut lib, command)?,
+        Command::Init { .. } => unreachable!("handled before the library is opened"),
+        Command::Rekey {
+            new_passphrase_file,
+        } => {
+            if !lib.is_encrypted() {
+                return Err(AppError::new(
+                    ErrorCode::NotEncrypted,
+                    format!(
+                        "{} is not an encrypted library, so it has no passphrase to change. Nothing was changed.",
+                        path.display()
+                    ),
+                ));
+            }
+            let new = secret::new_passphrase(new_passphrase_file.as_deref(), "the library")?;
+            lib.change_passphrase(&new)?;
+            eprintln!(
+                "kryphal: the passphrase of {} was changed; backups made before keep the old one.",
+                path.display()
+            );
+        }
         Command::Conflicts { all, records, json } => {
             let list = if records {
                 Vec::new()
@@ -1055,20 +1109,84 @@ fn workshop(lib: &mut kryphal_app::Library, command: WorkshopCommand) -> Result<
     Ok(())
 }
 
+/// `kryphal init`: creates a new library, refusing a file that exists.
+fn init(
+    path: &std::path::Path,
+    user: String,
+    encrypt: bool,
+    passphrase_file: Option<&std::path::Path>,
+) -> Result<(), AppError> {
+    if path.exists() {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{} already exists; choose another path for the new library. Nothing was changed.",
+                path.display()
+            ),
+        ));
+    }
+    let passphrase = match (encrypt, passphrase_file) {
+        (true, _) => Some(secret::new_passphrase(passphrase_file, "the new library")?),
+        (false, Some(_)) => {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "A passphrase was given but not --encrypt: add --encrypt to create an encrypted library. Nothing was created.",
+            ));
+        }
+        (false, None) => None,
+    };
+    let lib = Library::open_with(path, user, passphrase.as_ref())?;
+    drop(lib);
+    eprintln!(
+        "kryphal: created {} library {}",
+        if encrypt { "the encrypted" } else { "the" },
+        path.display()
+    );
+    Ok(())
+}
+
 fn bundle(lib: &mut Library, command: BundleCommand) -> Result<(), AppError> {
     match command {
-        BundleCommand::Export { docs, out, json } => {
-            let report = lib.export_bundle(&docs, &out)?;
+        BundleCommand::Export {
+            docs,
+            out,
+            encrypt,
+            bundle_passphrase_file,
+            json,
+        } => {
+            let file = secret::file_from(bundle_passphrase_file, "KRYPHAL_BUNDLE_PASSPHRASE_FILE");
+            let passphrase = if encrypt {
+                Some(secret::new_passphrase(file.as_deref(), "the bundle")?)
+            } else {
+                None
+            };
+            let report = lib.export_bundle_with(&docs, &out, passphrase.as_ref())?;
             if json {
                 print_json(&report)?;
             }
             eprintln!(
-                "kryphal: wrote {} ({} bytes: {} documents, {} findings)",
-                report.path, report.bytes, report.documents, report.findings
+                "kryphal: wrote {}{} ({} bytes: {} documents, {} findings)",
+                if report.encrypted {
+                    "the encrypted bundle "
+                } else {
+                    ""
+                },
+                report.path,
+                report.bytes,
+                report.documents,
+                report.findings
             );
         }
-        BundleCommand::Import { file, json } => {
-            let report = lib.import_bundle_file(&file)?;
+        BundleCommand::Import {
+            file,
+            bundle_passphrase_file,
+            json,
+        } => {
+            let source =
+                secret::file_from(bundle_passphrase_file, "KRYPHAL_BUNDLE_PASSPHRASE_FILE");
+            let report = lib.import_bundle_file_with(&file, || {
+                secret::existing_passphrase(source.as_deref(), &file, "bundle")
+            })?;
             if json {
                 print_json(&report)?;
             } else {

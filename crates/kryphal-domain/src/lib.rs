@@ -16,12 +16,14 @@ use ts_rs::TS;
 mod exchange;
 mod finding;
 mod outline;
+mod secret;
 mod version;
 mod workshop;
 
 pub use exchange::*;
 pub use finding::*;
 pub use outline::*;
+pub use secret::Passphrase;
 pub use version::*;
 pub use workshop::*;
 

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use kryphal_domain::Passphrase;
 use kryphal_domain::{
     BundleOrigin, CarryOver, Comment, Document, Finding, MergeConflict, Outline, Resolution,
     Suggestion, VersionLink, WorkshopRecord,
@@ -517,8 +518,15 @@ impl Store {
     /// Writes a consistent copy of the library to `dest` (a new file) with
     /// SQLite's online backup API, while the library stays open; the copy
     /// is a plain (rollback-journal) file, checked with `integrity_check`.
+    ///
+    /// The backup of an encrypted library is encrypted with the same
+    /// passphrase (SQLCipher copies pages only between databases with the
+    /// same key), so no plaintext copy is ever written.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
         let mut out = Connection::open(dest)?;
+        if let Some(key) = &self.key {
+            crate::apply_key(&out, key)?;
+        }
         {
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
             backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
@@ -528,6 +536,7 @@ impl Store {
         if check != "ok" {
             return Err(StoreError::NotADatabase {
                 path: dest.to_path_buf(),
+                maybe_encrypted: false,
             });
         }
         Ok(())
@@ -536,15 +545,41 @@ impl Store {
     /// Checks that `path` is a whole Kryphål library this version can open:
     /// ours by `application_id`, not from a newer schema, and passing
     /// SQLite's `integrity_check`. `path` may be modified (pass a copy).
-    pub fn check_library_file(path: &Path) -> Result<LibraryFileInfo> {
-        let bad = || StoreError::NotADatabase {
-            path: path.to_path_buf(),
+    /// `key` is the passphrase it must be encrypted with (`None`: it must
+    /// be unencrypted).
+    pub fn check_library_file(path: &Path, key: Option<&Passphrase>) -> Result<LibraryFileInfo> {
+        let kind = crate::FileKind::of(path);
+        match (kind, key) {
+            (crate::FileKind::Plain, Some(_)) => {
+                return Err(StoreError::NotEncrypted {
+                    path: path.to_path_buf(),
+                });
+            }
+            (crate::FileKind::Missing | crate::FileKind::Other, _) => {
+                return Err(StoreError::NotADatabase {
+                    path: path.to_path_buf(),
+                    maybe_encrypted: false,
+                });
+            }
+            _ => {}
+        }
+        let bad = || match key {
+            Some(_) => StoreError::WrongPassphrase {
+                path: path.to_path_buf(),
+            },
+            None => StoreError::NotADatabase {
+                path: path.to_path_buf(),
+                maybe_encrypted: kind == crate::FileKind::Encrypted,
+            },
         };
         let conn = Connection::open_with_flags(
             path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|_| bad())?;
+        if let Some(key) = key {
+            crate::apply_key(&conn, key).map_err(|_| bad())?;
+        }
         let probe = || -> rusqlite::Result<(i32, i64, String)> {
             Ok((
                 conn.pragma_query_value(None, "application_id", |r| r.get(0))?,
@@ -565,16 +600,20 @@ impl Store {
                 supported: LATEST_VERSION,
             });
         }
+        let damaged = || StoreError::NotADatabase {
+            path: path.to_path_buf(),
+            maybe_encrypted: false,
+        };
         if check != "ok" {
-            return Err(bad());
+            return Err(damaged());
         }
         let documents: i64 = conn
             .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
-            .map_err(|_| bad())?;
+            .map_err(|_| damaged())?;
         // A library in WAL mode could not be read by a read-only connection
         // without its shared-memory file: make the copy a plain file.
         conn.pragma_update(None, "journal_mode", "DELETE")
-            .map_err(|_| bad())?;
+            .map_err(|_| damaged())?;
         Ok(LibraryFileInfo {
             schema,
             documents: u64::try_from(documents).unwrap_or(0),
@@ -587,11 +626,14 @@ impl Store {
     /// write lock, so the library holds either its old content or the whole
     /// restored one. An older schema is migrated afterwards.
     pub fn replace_with(&mut self, source: &Path) -> Result<LibraryFileInfo> {
-        let info = Self::check_library_file(source)?;
+        let info = Self::check_library_file(source, self.key.as_ref())?;
         let from = Connection::open_with_flags(
             source,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        if let Some(key) = &self.key {
+            crate::apply_key(&from, key)?;
+        }
         {
             let restore = rusqlite::backup::Backup::new(&from, &mut self.conn)?;
             match restore.step(-1)? {

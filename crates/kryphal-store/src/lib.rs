@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 
 use kryphal_domain::{
     AuditEvent, Clause, ClauseKind, Comment, Document, DocumentMeta, Finding, FindingInput,
-    Outline, RulebookRef, Section, SourceFile, SourceFormat, Suggestion, SuggestionState,
+    Outline, Passphrase, RulebookRef, Section, SourceFile, SourceFormat, Suggestion,
+    SuggestionState,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
@@ -48,11 +49,27 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
-    /// The file exists but is not an SQLite database, or is damaged.
+    /// The file exists but is not an SQLite database, or is damaged — or,
+    /// when `maybe_encrypted`, it may be an encrypted library opened
+    /// without its passphrase (without the key the two look the same).
+    #[error("{}", not_a_database(path, *maybe_encrypted))]
+    NotADatabase {
+        path: PathBuf,
+        maybe_encrypted: bool,
+    },
+    /// The passphrase does not open the encrypted library.
     #[error(
-        "{path} is not a Kryphål library: the file is damaged or is not a database. The file was not changed."
+        "The passphrase is wrong: {path} could not be unlocked with it (check the passphrase and try again). The file was not changed."
     )]
-    NotADatabase { path: PathBuf },
+    WrongPassphrase { path: PathBuf },
+    /// A passphrase was given for a library that is not encrypted.
+    #[error(
+        "{path} is not an encrypted library: open it without a passphrase. The file was not changed."
+    )]
+    NotEncrypted { path: PathBuf },
+    /// An empty passphrase was given.
+    #[error("An empty passphrase cannot protect a library: type the passphrase.")]
+    EmptyPassphrase,
     /// The file is an SQLite database of some other program.
     #[error(
         "{path} is a database of another program, not a Kryphål library. The file was not changed."
@@ -79,6 +96,111 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+fn not_a_database(path: &Path, maybe_encrypted: bool) -> String {
+    if maybe_encrypted {
+        format!(
+            "{} is an encrypted library, or is not a Kryphål library at all (damaged or not a database): an encrypted library opens only with its passphrase. The file was not changed.",
+            path.display()
+        )
+    } else {
+        format!(
+            "{} is not a Kryphål library: the file is damaged or is not a database. The file was not changed.",
+            path.display()
+        )
+    }
+}
+
+/// What a library file on disk is, judged from its first bytes without
+/// opening it (nothing is written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// No file yet (or an empty one): opening creates the library.
+    Missing,
+    /// An SQLite file without encryption (it starts with SQLite's header).
+    Plain,
+    /// No SQLite header, and whole pages: an encrypted library (SQLCipher
+    /// leaves no plaintext, not even the header) — or random bytes. Only a
+    /// passphrase tells them apart.
+    Encrypted,
+    /// No SQLite header and not whole pages: no database at all.
+    Other,
+}
+
+/// The first 16 bytes of every unencrypted SQLite file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+impl FileKind {
+    /// Looks at the file at `path`.
+    pub fn of(path: &Path) -> FileKind {
+        use std::io::Read;
+        let Ok(mut file) = std::fs::File::open(path) else {
+            return FileKind::Missing;
+        };
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut head = [0u8; 16];
+        let mut read = 0;
+        while read < head.len() {
+            match file.read(&mut head[read..]) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => read += n,
+            }
+        }
+        if read == 0 {
+            FileKind::Missing
+        } else if read == head.len() && &head == SQLITE_HEADER {
+            FileKind::Plain
+        } else if len >= 512 && len % 512 == 0 {
+            // SQLCipher writes whole pages (512 to 65,536 bytes each).
+            FileKind::Encrypted
+        } else {
+            FileKind::Other
+        }
+    }
+}
+
+/// SQLCipher logs its own errors (a wrong key: "error decrypting page 1")
+/// to stderr by default; Kryphål reports them in its own sentences. The
+/// setting is process-wide, made once on a connection of its own.
+fn quiet_sqlcipher() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(c) = Connection::open_in_memory() {
+            let _ = c.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()));
+        }
+    });
+}
+
+/// Gives `conn` the library's key: SQLCipher's `PRAGMA key`, which must come
+/// before any other statement on the connection. The statement text is
+/// wiped after use. Encrypted libraries keep temporary tables in memory.
+fn apply_key(conn: &Connection, key: &Passphrase) -> rusqlite::Result<()> {
+    keyed_pragma(conn, "key", key)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// Runs `PRAGMA name = 'passphrase'` (`key` or `rekey`), quoting the
+/// passphrase, and wipes the statement's text afterwards.
+fn keyed_pragma(conn: &Connection, name: &str, key: &Passphrase) -> rusqlite::Result<()> {
+    quiet_sqlcipher();
+    let text = key.expose();
+    let mut sql = zeroize::Zeroizing::new(String::with_capacity(text.len() * 2 + 20));
+    sql.push_str("PRAGMA ");
+    sql.push_str(name);
+    sql.push_str(" = '");
+    for c in text.chars() {
+        if c == '\'' {
+            sql.push('\'');
+        }
+        sql.push(c);
+    }
+    sql.push('\'');
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while rows.next()?.is_some() {}
+    Ok(())
+}
 
 impl StoreError {
     /// Whether the change failed because the disk holding the library is full.
@@ -108,6 +230,9 @@ pub struct Audit<'a> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The passphrase of an encrypted library (kept for backups and for
+    /// the search index's own connection; wiped on drop).
+    key: Option<Passphrase>,
 }
 
 fn sqlite_code(e: &rusqlite::Error) -> Option<rusqlite::ErrorCode> {
@@ -118,11 +243,37 @@ fn sqlite_code(e: &rusqlite::Error) -> Option<rusqlite::ErrorCode> {
 }
 
 impl Store {
-    /// Opens the library at `path`, creating it (and its folder) when missing.
+    /// Opens the unencrypted library at `path`, creating it (and its
+    /// folder) when missing.
     pub fn open(path: &Path) -> Result<Store> {
+        Self::open_with(path, None)
+    }
+
+    /// Opens the library at `path` with its passphrase (`None`: an
+    /// unencrypted library), creating it (and its folder) when missing — an
+    /// encrypted one when a passphrase is given. The key is given to SQLCipher
+    /// before anything else and checked right away by a read: a wrong
+    /// passphrase is [`StoreError::WrongPassphrase`], a passphrase for an
+    /// unencrypted library [`StoreError::NotEncrypted`], no passphrase for
+    /// an encrypted one [`StoreError::NotADatabase`] with `maybe_encrypted`.
+    pub fn open_with(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
         let path = path.to_path_buf();
         if path.is_dir() {
             return Err(StoreError::IsDirectory { path });
+        }
+        if key.is_some_and(Passphrase::is_empty) {
+            return Err(StoreError::EmptyPassphrase);
+        }
+        let kind = FileKind::of(&path);
+        match (key, kind) {
+            (Some(_), FileKind::Plain) => return Err(StoreError::NotEncrypted { path }),
+            (Some(_), FileKind::Other) => {
+                return Err(StoreError::NotADatabase {
+                    path,
+                    maybe_encrypted: false,
+                });
+            }
+            _ => {}
         }
         if let Some(parent) = path
             .parent()
@@ -146,10 +297,20 @@ impl Store {
             },
             _ => StoreError::Sqlite(e),
         })?;
+        if let Some(key) = key {
+            apply_key(&conn, key).map_err(StoreError::Sqlite)?;
+        }
         let classify = |e: rusqlite::Error, path: &Path| match sqlite_code(&e) {
             Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
-                StoreError::NotADatabase {
-                    path: path.to_path_buf(),
+                if key.is_some() {
+                    StoreError::WrongPassphrase {
+                        path: path.to_path_buf(),
+                    }
+                } else {
+                    StoreError::NotADatabase {
+                        path: path.to_path_buf(),
+                        maybe_encrypted: kind == FileKind::Encrypted,
+                    }
                 }
             }
             // A library in WAL mode on a read-only disk: SQLite cannot create
@@ -204,7 +365,11 @@ impl Store {
             }
             _ => classify(e, &path),
         })?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            key: key.cloned(),
+        };
         migrations::migrate(&mut store.conn).map_err(|e| match sqlite_code(&e) {
             Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly {
                 path: store.path.clone(),
@@ -218,6 +383,74 @@ impl Store {
     /// The library file's path.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether the library is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The passphrase the library was opened with (`None`: unencrypted),
+    /// for a second connection to the same library.
+    pub fn passphrase(&self) -> Option<&Passphrase> {
+        self.key.as_ref()
+    }
+
+    /// Changes the passphrase of an encrypted library: SQLCipher's `PRAGMA
+    /// rekey` rewrites every page with the new key in one transaction (in
+    /// rollback-journal mode, after a checkpoint, so that no page stays
+    /// under the old key in the write-ahead log; the journal keeps the old
+    /// key, so a crash leaves the library whole under the old passphrase).
+    /// Audited as `library.passphrase`, without either passphrase. Needs
+    /// the library to be open nowhere else.
+    pub fn change_passphrase(&mut self, stamp: &Stamp, new: &Passphrase) -> Result<()> {
+        if self.key.is_none() {
+            return Err(StoreError::NotEncrypted {
+                path: self.path.clone(),
+            });
+        }
+        if new.is_empty() {
+            return Err(StoreError::EmptyPassphrase);
+        }
+        let busy = |e: rusqlite::Error| match sqlite_code(&e) {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::ReadOnly {
+                    path: self.path.clone(),
+                    reason: "another program has the library open; close it and try again.".into(),
+                }
+            }
+            _ => StoreError::Sqlite(e),
+        };
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(busy)?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+            .map_err(busy)?;
+        if !mode.eq_ignore_ascii_case("delete") {
+            return Err(busy(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                None,
+            )));
+        }
+        let rekeyed = keyed_pragma(&self.conn, "rekey", new);
+        let back = self.conn.pragma_update(None, "journal_mode", "WAL");
+        rekeyed.map_err(busy)?;
+        back?;
+        self.key = Some(new.clone());
+        self.write(
+            stamp,
+            Audit {
+                action: "library.passphrase",
+                entity: "library",
+                entity_id: "passphrase",
+                document_id: None,
+                before: None,
+                after: None,
+            },
+            |_| Ok(()),
+        )
     }
 
     /// Runs `f` in one transaction and records `audit` in it.

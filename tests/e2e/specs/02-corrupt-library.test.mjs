@@ -1,5 +1,7 @@
-// A library file that is not a Kryphål library (random bytes) gets a clear message, not a
-// crash, and the file is left exactly as it was.
+// A library file that is not a Kryphål library (an SQLite header followed by random bytes,
+// as a damaged library looks) gets a clear message, not a crash, and the file is left exactly
+// as it was. (A file with no SQLite header at all may be an encrypted library: the app asks
+// for its passphrase instead; see 15-encrypted.)
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +14,7 @@ test('a corrupt library file shows an error screen and is not modified', async (
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const library = join(dir, 'lib.sqlite');
-  writeFileSync(library, randomBytes(64 * 1024));
+  writeFileSync(library, Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), randomBytes(64 * 1024 - 16)]));
   const before = sha256(library);
 
   const browser = await startApp(library);

@@ -183,6 +183,20 @@ export class AppState {
     });
   }
 
+  /**
+   * Opens the encrypted library with its passphrase and loads it; resolves
+   * to why not (a wrong passphrase) or null. The passphrase is not kept.
+   */
+  async unlock(passphrase: string): Promise<BackendError | null> {
+    try {
+      await this.backend.unlockLibrary(passphrase);
+    } catch (e) {
+      return toBackendError(e);
+    }
+    await this.init();
+    return null;
+  }
+
   /** Loads app info, rulebook and the library; opens the first document. */
   async init(): Promise<void> {
     this.loading = true;

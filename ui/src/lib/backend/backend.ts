@@ -62,6 +62,12 @@ export interface Backend {
   /** `true` for the in-memory fake (the header says so). */
   readonly isDemo: boolean;
   appInfo(): Promise<AppInfo>;
+  /**
+   * Opens the encrypted library (every other call answers `library_locked`
+   * until then) with its passphrase, sent once and kept by neither side's
+   * UI state. A wrong one is refused with `wrong_passphrase`; try again.
+   */
+  unlockLibrary(passphrase: string): Promise<AppInfo>;
   rulebook(): Promise<Rulebook>;
   listDocuments(): Promise<DocumentSummary[]>;
   getDocument(docId: string): Promise<DocumentView>;
@@ -159,10 +165,18 @@ export interface Backend {
   onPresentation(listener: (state: PresentationState | null) => void): Promise<() => void>;
   /** Which window this UI runs in: the main window or the projector. */
   windowRole(): "main" | "presenter";
-  /** Writes the documents' analyses to one bundle file chosen in the native save dialog; null when cancelled. */
-  exportBundle(docIds: string[]): Promise<BundleExportReport | null>;
-  /** Merges a bundle chosen in the native open dialog; null when cancelled. */
+  /**
+   * Writes the documents' analyses to one bundle file chosen in the native
+   * save dialog, encrypted with `passphrase` when one is given; null when cancelled.
+   */
+  exportBundle(docIds: string[], passphrase?: string | null): Promise<BundleExportReport | null>;
+  /**
+   * Merges a bundle chosen in the native open dialog; null when cancelled.
+   * An encrypted bundle rejects with `passphrase_required`: then call `importBundleUnlock`.
+   */
   importBundle(): Promise<BundleImportReport | null>;
+  /** Imports the encrypted bundle just chosen with `importBundle`; a wrong passphrase rejects with `wrong_passphrase` (try again). */
+  importBundleUnlock(passphrase: string): Promise<BundleImportReport>;
   /** The conflicts merges left: open ones, or all. */
   listConflicts(all: boolean): Promise<MergeConflict[]>;
   /** Resolves a conflict: mine, theirs, or `combined` answers. */
@@ -211,6 +225,10 @@ export const ERROR_CODES = [
   "library_newer",
   "library_corrupt",
   "library_readonly",
+  "library_locked",
+  "wrong_passphrase",
+  "not_encrypted",
+  "passphrase_required",
   "duplicate",
   "encrypted",
   "no_text_layer",

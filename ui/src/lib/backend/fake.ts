@@ -71,6 +71,8 @@ export interface FakeOptions {
   latencyMs?: number;
   /** Clock for created_at/updated_at. */
   now?: () => string;
+  /** An encrypted library: every call answers `library_locked` until `unlockLibrary` gets this passphrase. */
+  passphrase?: string;
 }
 
 export type FakeCall = { command: string; args: Record<string, unknown> };
@@ -135,6 +137,27 @@ export class FakeBackend implements Backend {
     this.lib = clone(seed);
     this.latencyMs = options.latencyMs ?? 0;
     this.now = options.now ?? (() => new Date().toISOString());
+    this.passphrase = options.passphrase ?? null;
+  }
+
+  /** Set while the fake library is encrypted and not unlocked yet. */
+  private passphrase: string | null;
+
+  /** Makes the fake library an encrypted one, locked until `unlockLibrary(passphrase)`. */
+  lockWith(passphrase: string): void {
+    this.passphrase = passphrase;
+  }
+
+  unlockLibrary(passphrase: string): Promise<AppInfo> {
+    // The passphrase is not recorded with the call.
+    return this.answer("unlock_library", {}, () => {
+      if (this.passphrase === null) return this.lib.appInfo;
+      if (passphrase !== this.passphrase) {
+        throw fail("wrong_passphrase", "The passphrase is wrong: the library could not be unlocked with it.");
+      }
+      this.passphrase = null;
+      return this.lib.appInfo;
+    });
   }
 
   /** Makes the next call of `command` reject with `error`. */
@@ -179,6 +202,9 @@ export class FakeBackend implements Backend {
     const queued = this.failures.get(command);
     const error = queued?.shift();
     if (error) throw error;
+    if (this.passphrase !== null && command !== "unlock_library" && command !== "preferences") {
+      throw fail("library_locked", "The library is encrypted: it opens only with its passphrase.");
+    }
     this.pending = null;
     const shots = new Map(this.lib.documents.map((d) => [d.document.id, this.shot(d)]));
     const result = clone(body());
@@ -465,9 +491,13 @@ export class FakeBackend implements Backend {
   conflicts: MergeConflict[] = [];
   recordConflicts: RecordConflict[] = [];
   nextBundle: BundleImportReport | null = null;
+  /** Makes `nextBundle` an encrypted one, opened with this passphrase. */
+  nextBundlePassphrase: string | null = null;
+  private bundleWaiting = false;
 
-  exportBundle(docIds: string[]): Promise<BundleExportReport | null> {
-    return this.answer("export_bundle", { docIds }, () => {
+  exportBundle(docIds: string[], passphrase: string | null = null): Promise<BundleExportReport | null> {
+    // The passphrase is not recorded with the call; whether there was one is.
+    return this.answer("export_bundle", passphrase === null ? { docIds } : { docIds, encrypted: true }, () => {
       const docs = this.lib.documents.filter((d) => docIds.includes(d.document.id));
       if (docs.length === 0) throw fail("invalid_input", "Name at least one document to put in the bundle.");
       const name = docs.length === 1 ? `${docs[0]?.document.meta.title}.kryphal` : "analyser.kryphal";
@@ -477,12 +507,32 @@ export class FakeBackend implements Backend {
         bytes: 1024,
         documents: docs.length,
         findings: docs.reduce((n, d) => n + d.findings.length, 0),
+        encrypted: passphrase !== null,
       };
     });
   }
 
   importBundle(): Promise<BundleImportReport | null> {
-    return this.answer("import_bundle", {}, () => this.nextBundle);
+    return this.answer("import_bundle", {}, () => {
+      if (this.nextBundle && this.nextBundlePassphrase !== null) {
+        this.bundleWaiting = true;
+        throw fail("passphrase_required", "The bundle is encrypted: give its passphrase to import it. Nothing was imported.");
+      }
+      return this.nextBundle;
+    });
+  }
+
+  importBundleUnlock(passphrase: string): Promise<BundleImportReport> {
+    return this.answer("import_bundle_unlock", {}, () => {
+      if (!this.bundleWaiting || !this.nextBundle) {
+        throw fail("invalid_input", "No encrypted bundle is waiting to be imported; choose it again.");
+      }
+      if (passphrase !== this.nextBundlePassphrase) {
+        throw fail("wrong_passphrase", "The passphrase is wrong, or the encrypted bundle was changed or damaged after it was written.");
+      }
+      this.bundleWaiting = false;
+      return this.nextBundle;
+    });
   }
 
   listConflicts(all: boolean): Promise<MergeConflict[]> {

@@ -417,6 +417,7 @@ export function sampleLibrary(): FakeLibrary {
   return {
     appInfo: {
       library_path: "(demo) ~/Kryphål/bibliotek.kryphal",
+      encrypted: false,
       user: "demo",
       version: "0.1.0",
       rulebook: { id: "bra-mur-sv", version: "0.1.0" },

@@ -62,6 +62,9 @@ export class TauriBackend implements Backend {
   appInfo(): Promise<AppInfo> {
     return call("app_info");
   }
+  unlockLibrary(passphrase: string): Promise<AppInfo> {
+    return call("unlock_library", { passphrase });
+  }
   rulebook(): Promise<Rulebook> {
     return call("rulebook");
   }
@@ -227,11 +230,14 @@ export class TauriBackend implements Backend {
   windowRole(): "main" | "presenter" {
     return getCurrentWebviewWindow().label === "presenter" ? "presenter" : "main";
   }
-  exportBundle(docIds: string[]): Promise<BundleExportReport | null> {
-    return call("export_bundle", { docIds });
+  exportBundle(docIds: string[], passphrase: string | null = null): Promise<BundleExportReport | null> {
+    return call("export_bundle", { docIds, passphrase });
   }
   importBundle(): Promise<BundleImportReport | null> {
     return call("import_bundle");
+  }
+  importBundleUnlock(passphrase: string): Promise<BundleImportReport> {
+    return call("import_bundle_unlock", { passphrase });
   }
   listConflicts(all: boolean): Promise<MergeConflict[]> {
     return call("list_conflicts", { all });

@@ -4,7 +4,11 @@ import type { RulebookRef } from "./RulebookRef";
 /**
  * Facts about the running app and its library, for the UI's header.
  */
-export type AppInfo = { library_path: string, user: string, version: string, 
+export type AppInfo = { library_path: string, 
+/**
+ * Whether the library file is encrypted (SQLCipher).
+ */
+encrypted: boolean, user: string, version: string, 
 /**
  * The active rulebook pack.
  */

@@ -3,4 +3,8 @@
 /**
  * What a bundle export wrote.
  */
-export type BundleExportReport = { path: string, file_name: string, bytes: number, documents: number, findings: number, };
+export type BundleExportReport = { path: string, file_name: string, bytes: number, documents: number, findings: number, 
+/**
+ * The bundle was written in an encrypted envelope.
+ */
+encrypted: boolean, };
