@@ -45,8 +45,8 @@ pub use export::{
 };
 pub use kryphal_domain::Passphrase;
 pub use kryphal_rules::Rulebook as RulebookData;
-pub use opened::{OpenedFile, OpenedKind};
 pub use kryphal_store::FileKind as LibraryFileKind;
+pub use opened::{OpenedFile, OpenedKind};
 pub use prefs::Preferences;
 pub use presentation::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 pub use search::{
