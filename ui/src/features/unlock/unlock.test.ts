@@ -73,6 +73,7 @@ test("an encrypted bundle is exported after the passphrase is typed twice, and i
       origin: { author: "bertil", created: "2026-11-24T04:00:00Z", file: "bertil.kryphal", app_version: "0.1.0" },
       documents: [],
       conflicts: 0,
+      record_conflicts: 0,
       warnings: [],
     };
     b.nextBundlePassphrase = SECRET;
