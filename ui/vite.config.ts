@@ -11,6 +11,9 @@ export default defineConfig({
   server: {
     port: 5173,
     strictPort: true,
+    // Tests also read the shell's command list and capabilities (capabilities.test.ts);
+    // the dev server itself serves ui/ only.
+    fs: process.env.VITEST ? { allow: [".", "../src-tauri"] } : undefined,
   },
   build: {
     outDir: "dist",

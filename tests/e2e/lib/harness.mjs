@@ -101,6 +101,17 @@ export async function until(browser, fn, timeoutMsg, timeout = UI_TIMEOUT) {
   return value;
 }
 
+/** Switches WebDriver to the window whose page shows `testid`; returns its handle. */
+export async function switchToWindowWith(browser, testid) {
+  return until(browser, async () => {
+    for (const handle of await browser.getWindowHandles()) {
+      await browser.switchToWindow(handle);
+      if (await browser.$(tid(testid)).isExisting()) return handle;
+    }
+    return false;
+  }, `no window shows data-testid="${testid}"`);
+}
+
 /**
  * Waits until `save-status` has said `saved` without interruption for `stableMs`.
  * The autosave is debounced (≤ 400 ms), so a `saved` right after a keystroke may still be

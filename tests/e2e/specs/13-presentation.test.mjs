@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ARTIFACTS, CLI, SAMPLE, axeViolations, screenshot, zipEntry, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
+import { ARTIFACTS, CLI, SAMPLE, axeViolations, screenshot, zipEntry, shown, startApp, stopApp, switchToWindowWith, tempDir, tid, until } from '../lib/harness.mjs';
 
 const PROPOSED_45 = 'Utdraget ur belastningsregistret får vara högst tre månader gammalt när det lämnas in.';
 const DISSENT = 'Omar Said vill invänta juristens yttrande.';
@@ -25,17 +25,6 @@ const PRIVATE = 'Fråga först hur gamla utdragen brukar vara.';
 
 /** The text of a DOCX's body (tags stripped). */
 const docxText = (file) => zipEntry(file, 'word/document.xml').replace(/<[^>]+>/g, '');
-
-/** Switches WebDriver to the window whose page shows `testid`; returns its handle. */
-async function switchToWindowWith(browser, testid) {
-  return until(browser, async () => {
-    for (const handle of await browser.getWindowHandles()) {
-      await browser.switchToWindow(handle);
-      if (await browser.$(tid(testid)).isExisting()) return handle;
-    }
-    return false;
-  }, `no window shows data-testid="${testid}"`);
-}
 
 test('a workshop is led on a projector window and recorded in the main window and the minutes', async (t) => {
   const { dir, cleanup } = tempDir();
