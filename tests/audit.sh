@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Dependency audit: known vulnerabilities in the Rust crates of Cargo.lock (cargo audit, the
-# RustSec advisory database) and in the npm packages of ui/ and tests/e2e/ (npm audit, high
-# and critical ones).
+# RustSec advisory database) and in the npm packages of ui/, tests/e2e/ and packaging/ (npm
+# audit, high and critical ones).
 #
 #   tests/audit.sh
 #
@@ -68,7 +68,9 @@ npm_verdict() {
   '
 }
 
-for dir in ui tests/e2e; do
+npm_dirs=(ui tests/e2e packaging)
+parts=$(( 1 + ${#npm_dirs[@]} ))
+for dir in "${npm_dirs[@]}"; do
   verdict=$( (cd "$dir" && npm audit --json 2>/dev/null || true) | npm_verdict)
   case $verdict in
     ok:*) echo "audit: npm audit $dir: no high or critical vulnerability (${verdict#ok: })" ;;
@@ -87,10 +89,10 @@ if (( ${#found[@]} )); then
   exit 1
 fi
 if (( ${#not_audited[@]} )); then
-  if (( ${#not_audited[@]} == 3 )); then
+  if (( ${#not_audited[@]} == parts )); then
     echo "audit: NOTHING AUDITED: neither advisory database (RustSec, npm) can be reached from this machine"
   else
-    echo "audit: ${#not_audited[@]} of 3 parts could not be audited here (see above); the others have no known vulnerability"
+    echo "audit: ${#not_audited[@]} of $parts parts could not be audited here (see above); the others have no known vulnerability"
   fi
   [[ -z ${KRYPHAL_AUDIT_STRICT:-} ]] || exit 1
 else
