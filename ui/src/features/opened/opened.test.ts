@@ -46,6 +46,9 @@ test("a bundle the app was started with is offered, and imported only on yes", a
   await settle();
   expect(backend.callsOf("import_opened_bundle")).toHaveLength(1);
   expect(one("opened-file").textContent).toContain("Inköpspolicy: nytt dokument – nya fynd: 3");
+  // The same wording as the exchange menu's, with the bundle's time readable, not an RFC 3339 stamp.
+  expect(one("opened-file").textContent).toContain("Från bertil");
+  expect(one("opened-file").textContent).not.toContain("T04:00:00Z");
   expect(backend.callsOf("list_documents").length).toBeGreaterThan(listed);
   one("opened-close").click();
   await settle();
