@@ -573,8 +573,7 @@ impl Store {
             },
             Some(imported),
         )?;
-        let open: Vec<&Suggestion> = suggestions.iter().collect();
-        insert_suggestion_rows(&tx, &open)?;
+        insert_suggestion_rows(&tx, suggestions)?;
         insert_audit(
             &tx,
             stamp,
@@ -588,11 +587,11 @@ impl Store {
             },
             Some(serde_json::json!({
                 "rulebook": rulebook,
-                "open_suggestions": open.len(),
+                "open_suggestions": suggestions.len(),
             })),
         )?;
         tx.commit()?;
-        Ok(open.len())
+        Ok(suggestions.len())
     }
 
     /// Stores a whole analysis read from its JSON export — the document, its
@@ -633,18 +632,7 @@ impl Store {
                 for f in findings {
                     insert_finding_row(tx, f)?;
                 }
-                let mut insert = tx.prepare(
-                    "INSERT INTO suggestions (id, document_id, clause_id, rule_id, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?;
-                for s in suggestions {
-                    insert.execute(params![
-                        s.id,
-                        s.document_id,
-                        s.clause_id,
-                        s.rule_id,
-                        serde_json::to_string(s)?
-                    ])?;
-                }
+                insert_suggestion_rows(tx, suggestions)?;
                 Ok(())
             },
         )
@@ -1304,7 +1292,7 @@ impl Store {
                         tx.execute("DELETE FROM suggestions WHERE id = ?1", [id])?;
                     }
                 }
-                insert_suggestion_rows(tx, &open)?;
+                insert_suggestion_rows(tx, open.iter().copied())?;
                 Ok(count)
             },
         )
@@ -1498,12 +1486,15 @@ fn insert_audit(
     Ok(())
 }
 
-/// Stores open suggestions (their ids must be new to the library).
-fn insert_suggestion_rows(tx: &Transaction<'_>, open: &[&Suggestion]) -> Result<()> {
+/// Stores suggestions (their ids must be new to the library).
+pub(crate) fn insert_suggestion_rows<'a>(
+    tx: &Transaction<'_>,
+    suggestions: impl IntoIterator<Item = &'a Suggestion>,
+) -> Result<()> {
     let mut insert = tx.prepare(
         "INSERT INTO suggestions (id, document_id, clause_id, rule_id, body) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    for s in open {
+    for s in suggestions {
         insert.execute(params![
             s.id,
             s.document_id,

@@ -132,18 +132,7 @@ impl Store {
             |tx| {
                 if let Some(d) = &v.document {
                     insert_document_rows(tx, d.document, d.lineage, d.source_bytes, d.outline)?;
-                    let mut insert = tx.prepare(
-                        "INSERT INTO suggestions (id, document_id, clause_id, rule_id, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    )?;
-                    for s in d.suggestions {
-                        insert.execute(params![
-                            s.id,
-                            s.document_id,
-                            s.clause_id,
-                            s.rule_id,
-                            serde_json::to_string(s)?
-                        ])?;
-                    }
+                    crate::insert_suggestion_rows(tx, d.suggestions)?;
                 }
                 insert_link(tx, v.link)?;
                 for f in v.findings {
