@@ -40,6 +40,13 @@ impl Env {
             common::kryphal(&self.path(library), &all, Some(stdin)),
         )
     }
+    /// Exports `doc` from one library as a bundle `file` and imports it
+    /// into another, each as its (library, user); returns the import's stdout.
+    fn send(&self, from: (&str, &str), to: (&str, &str), doc: &str, file: &str) -> String {
+        let bundle = self.p(file);
+        self.ok(from.0, from.1, &["bundle", "export", doc, "--out", &bundle]);
+        self.ok(to.0, to.1, &["bundle", "import", &bundle])
+    }
     fn json(&self, library: &str, args: &[&str]) -> Value {
         serde_json::from_str(&self.ok(library, "testare", args)).unwrap()
     }
@@ -268,15 +275,11 @@ fn export_import_into_an_empty_library_and_export_again_gives_the_same_content()
 fn independent_edits_in_two_libraries_merge_without_losing_a_finding() {
     let env = Env::new();
     let (doc, f) = analysed_library(&env, "anna.kryphal", "anna");
-    env.ok(
-        "anna.kryphal",
-        "anna",
-        &["bundle", "export", &doc, "--out", &env.p("start.kryphal")],
-    );
-    env.ok(
-        "bertil.kryphal",
-        "bertil",
-        &["bundle", "import", &env.p("start.kryphal")],
+    env.send(
+        ("anna.kryphal", "anna"),
+        ("bertil.kryphal", "bertil"),
+        &doc,
+        "start.kryphal",
     );
     let clause =
         env.json("anna.kryphal", &["show", &doc, "--json"])["outline"]["clauses"][12]["id"]
@@ -485,15 +488,11 @@ fn independent_edits_in_two_libraries_merge_without_losing_a_finding() {
 fn a_combined_resolution_and_keeping_mine_are_audited() {
     let env = Env::new();
     let (doc, f) = analysed_library(&env, "a.kryphal", "anna");
-    env.ok(
-        "a.kryphal",
-        "anna",
-        &["bundle", "export", &doc, "--out", &env.p("s.kryphal")],
-    );
-    env.ok(
-        "b.kryphal",
-        "bertil",
-        &["bundle", "import", &env.p("s.kryphal")],
+    env.send(
+        ("a.kryphal", "anna"),
+        ("b.kryphal", "bertil"),
+        &doc,
+        "s.kryphal",
     );
     for (lib, user, text) in [("a.kryphal", "anna", "A"), ("b.kryphal", "bertil", "B")] {
         for id in &f {
@@ -506,15 +505,11 @@ fn a_combined_resolution_and_keeping_mine_are_audited() {
             );
         }
     }
-    env.ok(
-        "b.kryphal",
-        "bertil",
-        &["bundle", "export", &doc, "--out", &env.p("b.bundle")],
-    );
-    env.ok(
-        "a.kryphal",
-        "anna",
-        &["bundle", "import", &env.p("b.bundle")],
+    env.send(
+        ("b.kryphal", "bertil"),
+        ("a.kryphal", "anna"),
+        &doc,
+        "b.bundle",
     );
     let conflicts = env.json("a.kryphal", &["conflicts", "--json"]);
     assert_eq!(conflicts.as_array().unwrap().len(), 2);
@@ -934,15 +929,11 @@ fn import_json(env: &Env, library: &str, user: &str, bundle: &str) -> Value {
 fn metadata_and_decisions_changed_on_both_sides_are_conflicts_until_resolved() {
     let env = Env::new();
     let (doc, _) = analysed_library(&env, "anna.kryphal", "anna");
-    env.ok(
-        "anna.kryphal",
-        "anna",
-        &["bundle", "export", &doc, "--out", &env.p("start.kryphal")],
-    );
-    env.ok(
-        "bertil.kryphal",
-        "bertil",
-        &["bundle", "import", &env.p("start.kryphal")],
+    env.send(
+        ("anna.kryphal", "anna"),
+        ("bertil.kryphal", "bertil"),
+        &doc,
+        "start.kryphal",
     );
     let view = env.json("anna.kryphal", &["show", &doc, "--json"]);
     let open: Vec<String> = view["suggestions"]
