@@ -26,6 +26,7 @@ mod bundle;
 mod error;
 mod export;
 pub mod opened;
+mod overview;
 pub mod prefs;
 mod presentation;
 pub mod sample;
@@ -47,6 +48,10 @@ pub use kryphal_domain::Passphrase;
 pub use kryphal_rules::Rulebook as RulebookData;
 pub use kryphal_store::FileKind as LibraryFileKind;
 pub use opened::{OpenedFile, OpenedKind};
+pub use overview::{
+    ClauseHeat, ClauseMark, Count, DocumentHeat, MatrixCell, Overview, OverviewFinding,
+    SectionCoverage,
+};
 pub use prefs::Preferences;
 pub use presentation::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 pub use search::{
@@ -59,7 +64,6 @@ pub use versions::{
     CarriedFinding, ClauseChange, ClauseChangeKind, ClauseSide, ComparisonSummary, DiffSegment,
     VersionCandidate, VersionComparison, VersionEntry, VersionReport, VersionStatus,
 };
-pub use workshop::{ClauseHeat, Count, MatrixCell, Overview, SectionCoverage};
 
 /// Facts about the running app and its library, for the UI's header.
 #[derive(Debug, Clone, Serialize, TS)]

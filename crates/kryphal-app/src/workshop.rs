@@ -1,16 +1,9 @@
-//! Workshops and the overview of a document's analysis: sessions in which
-//! the room judges findings and decides on clauses, and the figures a
-//! facilitator shows (risk matrix counts, findings by crime type and
-//! status, coverage, where along the document the risks sit).
-
-use std::collections::BTreeMap;
+//! Workshops: sessions in which the room judges findings and decides on
+//! clauses, with the date and who was there.
 
 use kryphal_domain::{
     Decision, DecisionKind, Judgement, WorkshopNote, WorkshopRecord, WorkshopSession,
 };
-// The overview's types are plain data in kryphal-domain, so that
-// kryphal-export can draw them as images.
-pub use kryphal_domain::{ClauseHeat, Count, MatrixCell, Overview, SectionCoverage};
 
 use crate::{AppError, AppResult, ErrorCode, Library};
 
@@ -268,133 +261,6 @@ impl Library {
             outline: &view.outline,
             findings: &view.findings,
             rulebook: &self.rulebook,
-        })
-    }
-
-    /// The overview of a document's analysis.
-    pub fn overview(&self, document: &str) -> AppResult<Overview> {
-        let view = self.document(document)?;
-        let book = &self.rulebook;
-        let mut cells = Vec::new();
-        for l in &book.scale.likelihood.steps {
-            for i in &book.scale.impact.steps {
-                cells.push(MatrixCell {
-                    likelihood: l.value,
-                    impact: i.value,
-                    level: book.risk_level(l.value, i.value).map(|lv| lv.id.clone()),
-                    finding_ids: view
-                        .findings
-                        .iter()
-                        .filter(|f| {
-                            f.input.likelihood == Some(l.value) && f.input.impact == Some(i.value)
-                        })
-                        .map(|f| f.id.clone())
-                        .collect(),
-                });
-            }
-        }
-        let unassessed = view
-            .findings
-            .iter()
-            .filter(|f| f.input.likelihood.is_none() || f.input.impact.is_none())
-            .count() as u32;
-
-        let by_crime_type = book
-            .crime_types
-            .iter()
-            .filter_map(|ct| {
-                let count = view
-                    .findings
-                    .iter()
-                    .filter(|f| f.input.crime_types.iter().any(|c| c == &ct.code))
-                    .count() as u32;
-                (count > 0).then(|| Count {
-                    key: ct.code.clone(),
-                    label: ct.name.clone(),
-                    count,
-                })
-            })
-            .collect();
-        let mut statuses: BTreeMap<&str, u32> = BTreeMap::new();
-        for f in &view.findings {
-            *statuses.entry(f.input.status.as_str()).or_default() += 1;
-        }
-        let by_status = ["draft", "reviewed", "agreed", "rejected"]
-            .iter()
-            .filter_map(|s| {
-                statuses.get(s).map(|&count| Count {
-                    key: s.to_string(),
-                    label: s.to_string(),
-                    count,
-                })
-            })
-            .collect();
-
-        let level_rank = |id: &str| book.scale.levels.iter().position(|l| l.id == id);
-        let mut clauses_in_order = view.outline.clauses.clone();
-        clauses_in_order.sort_by_key(|c| c.position);
-        let strip: Vec<ClauseHeat> = clauses_in_order
-            .iter()
-            .map(|c| {
-                let own: Vec<_> = view
-                    .findings
-                    .iter()
-                    .filter(|f| f.clause_id == c.id)
-                    .collect();
-                let level = own
-                    .iter()
-                    .filter_map(|f| f.risk_level.as_deref())
-                    .max_by_key(|id| level_rank(id))
-                    .map(str::to_string);
-                ClauseHeat {
-                    clause_id: c.id.clone(),
-                    label: c.label.clone(),
-                    findings: own.len() as u32,
-                    level,
-                }
-            })
-            .collect();
-        let reviewed = strip.iter().filter(|h| h.findings > 0).count() as u32;
-
-        let mut sections: Vec<SectionCoverage> = Vec::new();
-        for c in &clauses_in_order {
-            let reviewed_here =
-                u32::from(strip.iter().any(|h| h.clause_id == c.id && h.findings > 0));
-            match sections.iter_mut().find(|s| s.section_id == c.section_id) {
-                Some(s) => {
-                    s.clauses += 1;
-                    s.reviewed += reviewed_here;
-                }
-                None => sections.push(SectionCoverage {
-                    title: c
-                        .section_id
-                        .as_ref()
-                        .and_then(|id| view.outline.sections.iter().find(|s| &s.id == id))
-                        .map(|s| {
-                            if s.number.is_empty() {
-                                s.title.clone()
-                            } else {
-                                format!("{} {}", s.number, s.title)
-                            }
-                        })
-                        .unwrap_or_default(),
-                    section_id: c.section_id.clone(),
-                    clauses: 1,
-                    reviewed: reviewed_here,
-                }),
-            }
-        }
-
-        Ok(Overview {
-            document_id: view.document.id.clone(),
-            cells,
-            unassessed,
-            by_crime_type,
-            by_status,
-            clauses: strip.len() as u32,
-            reviewed,
-            sections,
-            strip,
         })
     }
 }

@@ -270,6 +270,165 @@ fn the_overview_counts_cells_crime_types_statuses_and_coverage() {
 }
 
 #[test]
+fn the_library_overview_adds_up_every_document_and_places_each_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = Library::open(&dir.path().join("empty.kryphal"), "facilitator").unwrap();
+    let none = empty.library_overview().unwrap();
+    assert_eq!(
+        (none.document_id.as_deref(), none.clauses, none.reviewed),
+        (None, 0, 0)
+    );
+    assert!(none.documents.is_empty() && none.findings.is_empty() && none.by_status.is_empty());
+    assert_eq!(
+        none.cells.len(),
+        16,
+        "the matrix is there even with nothing in it"
+    );
+
+    let (mut lib, sample) = library(&dir);
+    let report = lib
+        .import_bytes(
+            "inkopspolicy.md",
+            "# Inköpspolicy för Ekby kommun\n\n## 1 Allmänt\n\n1.1 Policyn gäller alla inköp.\n\n\
+             1.2 Direktupphandling får göras av den som har fått delegation.\n\n\
+             1.3 Gåvor från leverantörer tas inte emot.\n"
+                .as_bytes(),
+        )
+        .unwrap();
+    let policy = report.document_id.clone();
+    // A third document without findings is still a row of the overview.
+    lib.import_bytes(
+        "tom.md",
+        "# Riktlinje utan fynd\n\n1 § Riktlinjen gäller från i dag.\n".as_bytes(),
+    )
+    .unwrap();
+    let c45 = clause(&lib, &sample, "4.5");
+    let c12 = clause(&lib, &policy, "1.2");
+    let rated = |l, i, crimes: &[&str], status| FindingInput {
+        likelihood: Some(l),
+        impact: Some(i),
+        crime_types: crimes.iter().map(|c| c.to_string()).collect(),
+        status,
+        unintended_consequence: "Delegationen kan missbrukas.".into(),
+        ..Default::default()
+    };
+    let a = lib
+        .add_finding(&c45, rated(3, 4, &["URK"], FindingStatus::Agreed))
+        .unwrap();
+    let b = lib
+        .add_finding(&c12, rated(3, 4, &["MUT", "URK"], FindingStatus::Draft))
+        .unwrap();
+    lib.add_finding(&c12, rated(1, 1, &[], FindingStatus::Draft))
+        .unwrap();
+    lib.add_finding(&c12, FindingInput::default()).unwrap();
+
+    let o = lib.library_overview().unwrap();
+    assert_eq!(o.document_id, None);
+    assert!(
+        o.sections.is_empty() && o.strip.is_empty(),
+        "no per-clause lists for the library"
+    );
+    let cell = o
+        .cells
+        .iter()
+        .find(|c| c.likelihood == 3 && c.impact == 4)
+        .unwrap();
+    let mut ids = cell.finding_ids.clone();
+    ids.sort();
+    let mut want = vec![a.id.clone(), b.id.clone()];
+    want.sort();
+    assert_eq!(ids, want, "one cell holds findings of two documents");
+    assert_eq!(o.unassessed, 1);
+    let crimes: Vec<(&str, u32)> = o
+        .by_crime_type
+        .iter()
+        .map(|c| (c.key.as_str(), c.count))
+        .collect();
+    assert!(
+        crimes.contains(&("URK", 2)) && crimes.contains(&("MUT", 1)),
+        "{crimes:?}"
+    );
+    assert_eq!(crimes.len(), 2);
+    let statuses: Vec<(&str, u32)> = o
+        .by_status
+        .iter()
+        .map(|c| (c.key.as_str(), c.count))
+        .collect();
+    assert_eq!(statuses, [("draft", 3), ("agreed", 1)]);
+
+    // Per document: the sums add up and each row knows its own.
+    assert_eq!(o.documents.len(), 3);
+    assert_eq!(
+        o.documents.iter().map(|d| d.clauses).sum::<u32>(),
+        o.clauses
+    );
+    assert_eq!(o.reviewed, 2);
+    let row = |id: &str| o.documents.iter().find(|d| d.document_id == id).unwrap();
+    let p = row(&policy);
+    assert_eq!(
+        (p.clauses, p.reviewed, p.findings, p.level.as_deref()),
+        (3, 1, 3, Some("very_high"))
+    );
+    assert_eq!(p.title, "Inköpspolicy för Ekby kommun");
+    assert_eq!(p.marks.len(), 1);
+    assert_eq!(
+        (
+            p.marks[0].index,
+            p.marks[0].clause_id.as_str(),
+            p.marks[0].findings
+        ),
+        (1, c12.as_str(), 3)
+    );
+    let s = row(&sample);
+    assert_eq!(s.marks.len(), 1);
+    let per_doc = lib.overview(&sample).unwrap();
+    let at = per_doc
+        .strip
+        .iter()
+        .position(|h| h.clause_id == c45)
+        .unwrap();
+    assert_eq!(
+        s.marks[0].index as usize, at,
+        "the mark sits where the document's own strip has it"
+    );
+    assert_eq!(s.clauses, per_doc.clauses);
+    let quiet = o
+        .documents
+        .iter()
+        .find(|d| d.title == "Riktlinje utan fynd")
+        .unwrap();
+    assert_eq!(
+        (
+            quiet.findings,
+            quiet.reviewed,
+            quiet.level.as_ref(),
+            quiet.marks.len()
+        ),
+        (0, 0, None, 0)
+    );
+
+    // Every finding is listed with its document and clause.
+    assert_eq!(o.findings.len(), 4);
+    let fb = o.findings.iter().find(|f| f.id == b.id).unwrap();
+    assert_eq!(
+        (
+            fb.document_id.as_str(),
+            fb.clause_id.as_str(),
+            fb.clause_label.as_str(),
+            fb.title.as_str()
+        ),
+        (
+            policy.as_str(),
+            c12.as_str(),
+            "1 Allmänt › p. 1.2",
+            "Delegationen kan missbrukas."
+        )
+    );
+    assert_eq!(fb.document_title, "Inköpspolicy för Ekby kommun");
+    assert_eq!(fb.level.as_deref(), Some("very_high"));
+}
+
+#[test]
 fn the_facilitators_notes_are_kept_per_clause_and_stay_out_of_the_minutes() {
     let dir = tempfile::tempdir().unwrap();
     let (mut lib, doc) = library(&dir);

@@ -123,7 +123,8 @@ pub struct Count {
     pub count: u32,
 }
 
-/// Clauses reviewed (with at least one finding) of all, in one section.
+/// Clauses reviewed (with at least one finding) of all, in one section
+/// (a document's overview only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SectionCoverage {
     /// `None` for clauses outside any section.
@@ -143,10 +144,57 @@ pub struct ClauseHeat {
     pub level: Option<String>,
 }
 
-/// The overview of one document's analysis.
+/// A clause with findings, placed on its document's row of the library's
+/// heat strips.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ClauseMark {
+    /// The clause's place in document order, 0 first (of `DocumentHeat::clauses`).
+    pub index: u32,
+    pub clause_id: String,
+    pub label: String,
+    pub findings: u32,
+    /// The highest risk level among the clause's findings.
+    pub level: Option<String>,
+}
+
+/// One document's row in the overview of the whole library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DocumentHeat {
+    pub document_id: String,
+    pub title: String,
+    pub doc_type: String,
+    pub owner: String,
+    pub clauses: u32,
+    /// Clauses with at least one finding.
+    pub reviewed: u32,
+    pub findings: u32,
+    /// The highest risk level among the document's findings.
+    pub level: Option<String>,
+    /// Only the clauses with findings, in document order.
+    pub marks: Vec<ClauseMark>,
+}
+
+/// A finding of the library's overview, with where it sits (a document's
+/// overview has the findings of its document at hand).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OverviewFinding {
+    pub id: String,
+    pub document_id: String,
+    pub document_title: String,
+    pub clause_id: String,
+    pub clause_label: String,
+    /// A one-line title: the unintended consequence, else the proposed wording.
+    pub title: String,
+    pub level: Option<String>,
+}
+
+/// The overview of one document's analysis, or of the whole library's
+/// (`document_id` null): the same matrix, crime types and statuses over all
+/// documents, with coverage and heat strips per document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Overview {
-    pub document_id: String,
+    /// `None` for the overview of the whole library.
+    pub document_id: Option<String>,
     /// Every cell of the matrix, likelihood 1 first, then impact 1 first.
     pub cells: Vec<MatrixCell>,
     /// Findings without a likelihood × consequence rating.
@@ -157,6 +205,12 @@ pub struct Overview {
     pub clauses: u32,
     pub reviewed: u32,
     pub sections: Vec<SectionCoverage>,
-    /// Every clause in document order.
+    /// Every clause in document order (empty in the library's overview).
     pub strip: Vec<ClauseHeat>,
+    /// The library's overview: one row per document, in the library's
+    /// order (empty in a document's overview).
+    pub documents: Vec<DocumentHeat>,
+    /// The library's overview: every finding the matrix counts, so a cell
+    /// can list them with their document (empty in a document's overview).
+    pub findings: Vec<OverviewFinding>,
 }
