@@ -114,6 +114,10 @@ pub struct SearchAnswer {
     /// counts over the first matches (show "at least"/"10 000+"), and the
     /// hits are the best of those.
     pub total_is_lower_bound: bool,
+    /// The facet counts are counts over the first matches only: the total
+    /// was capped, or a filtered facet's own count (taken without its
+    /// filter) was. Can be set while `total_is_lower_bound` is not.
+    pub facets_are_lower_bounds: bool,
     /// Best first.
     pub hits: Vec<SearchHit>,
     /// Counts per facet over all results; facets without values left out.
@@ -436,6 +440,7 @@ impl Library {
             message,
             total: 0,
             total_is_lower_bound: false,
+            facets_are_lower_bounds: false,
             hits: Vec::new(),
             facets: Vec::new(),
             relaxed: false,
@@ -520,6 +525,7 @@ impl Library {
             message: open.note.clone(),
             total: u32::try_from(results.total).unwrap_or(u32::MAX),
             total_is_lower_bound: results.total_is_lower_bound,
+            facets_are_lower_bounds: results.facets_are_lower_bounds,
             hits,
             facets,
             relaxed: results.relaxed,

@@ -258,9 +258,10 @@ describe("the dialog", () => {
   test("a facet chip narrows the results", async () => {
     key(document.body, "k", { ctrlKey: true });
     await settle();
-    await typeQuery(firstWordOfSecondClause(app));
+    // In the sample's clauses and in its seeded finding.
+    await typeQuery("ägare");
     const chips = all("search-facet-value").filter((c) => c.dataset.key === "kind");
-    if (chips.length < 2) return; // only one kind of hit: nothing to narrow
+    expect(chips.length, "the word is in more than one kind of hit").toBeGreaterThanOrEqual(2);
     const before = all("search-hit").length;
     chips[chips.length - 1]?.click();
     await vi.advanceTimersByTimeAsync(200);
@@ -268,6 +269,25 @@ describe("the dialog", () => {
     expect(all("search-hit").length).toBeLessThan(before);
     const last = backend.callsOf("search").at(-1)?.args as { query: { filters: unknown[] } };
     expect(last.query.filters).toHaveLength(1);
+  });
+
+  test("facet counts over a capped search say they are minimums; an exact search does not", async () => {
+    key(document.body, "k", { ctrlKey: true });
+    await settle();
+    await typeQuery("ägare");
+    expect(all("search-facets")).toHaveLength(1);
+    expect(all("search-facets-capped")).toHaveLength(0);
+    one("search-close").click();
+    await settle();
+
+    // The core sets the flag when a filtered facet's own count hit the cap (the total stays exact).
+    const real = backend.search.bind(backend);
+    backend.search = async (q) => ({ ...(await real(q)), facets_are_lower_bounds: true });
+    key(document.body, "k", { ctrlKey: true });
+    await settle();
+    await typeQuery("ägare");
+    expect(one("search-facets-capped").textContent).toBe("Fler träffar fanns än som räknas, så antalen ovan är minsta antal.");
+    expect(one("search-status").textContent).not.toMatch(/Minst/);
   });
 
   test("while the index is built, the dialog says so and searches again by itself", async () => {

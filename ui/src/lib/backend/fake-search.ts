@@ -142,6 +142,7 @@ export function fakeSearch(
     message: null,
     total: filtered.length,
     total_is_lower_bound: lowerBound,
+    facets_are_lower_bounds: lowerBound,
     hits: filtered.slice(0, limit).map(({ facets: _f, ...hit }) => hit),
     facets,
     relaxed: false,

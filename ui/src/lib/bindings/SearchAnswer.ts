@@ -25,6 +25,12 @@ total: number,
  */
 total_is_lower_bound: boolean, 
 /**
+ * The facet counts are counts over the first matches only: the total
+ * was capped, or a filtered facet's own count (taken without its
+ * filter) was. Can be set while `total_is_lower_bound` is not.
+ */
+facets_are_lower_bounds: boolean, 
+/**
  * Best first.
  */
 hits: Array<SearchHit>, 
