@@ -106,6 +106,9 @@ pub(crate) fn export_error(e: ExportError) -> AppError {
     AppError::new(code, message)
 }
 
+/// The file name's first part for images of the whole library's overview.
+const LIBRARY_FILE_STEM: &str = "Biblioteket";
+
 /// `Reglemente för kundval` → `Reglemente för kundval`, without characters
 /// that a file name cannot hold on Windows, macOS or Linux, and not too long.
 pub(crate) fn file_stem(title: &str) -> String {
@@ -353,38 +356,47 @@ impl Library {
         write_export(out, &bytes, format.trim())
     }
 
-    /// The overview of a document (see [`Library::overview`]) as an image:
-    /// `format` is `svg` or `png` (twice the SVG's size, for slides),
-    /// `part` one of [`overview_image_parts`] (`all` for everything, or one
-    /// chart such as `matrix`), `lang` `sv` or `en` for the fixed texts. The
-    /// image is headed by the document's title, Dnr and today's date.
+    /// The overview of a document (see [`Library::overview`]), or of the
+    /// whole library when `reference` is `None` (see
+    /// [`Library::library_overview`]), as an image: `format` is `svg` or
+    /// `png` (twice the SVG's size, for slides), `part` one of
+    /// [`overview_image_parts`] (`all` for everything, or one chart such as
+    /// `matrix`), `lang` `sv` or `en` for the fixed texts. The image is
+    /// headed by the document's title, Dnr and today's date (the library's:
+    /// a fixed title, the number of documents and the date).
     pub fn overview_image_bytes(
         &self,
-        reference: &str,
+        reference: Option<&str>,
         format: &str,
         part: &str,
         lang: &str,
     ) -> AppResult<Vec<u8>> {
         let (format, part, lang) = image_choices(format, part, lang)?;
-        let overview = self.overview(reference)?;
-        let doc = self.resolve_document(reference)?;
+        let (overview, doc) = match reference {
+            Some(reference) => (
+                self.overview(reference)?,
+                Some(self.resolve_document(reference)?),
+            ),
+            None => (self.library_overview()?, None),
+        };
         let date = today();
         let input = OverviewImage {
             overview: &overview,
-            meta: &doc.meta,
+            meta: doc.as_ref().map(|d| &d.meta),
             rulebook: &self.rulebook,
             date: &date,
         };
         kryphal_export::overview_image(format, &input, part, lang).map_err(export_error)
     }
 
-    /// Writes the overview of a document as an image to `out` (see
+    /// Writes the overview of a document (of the library when `reference`
+    /// is `None`) as an image to `out` (see
     /// [`Library::overview_image_bytes`] for the choices), atomically like
     /// every export. A bad format, part or language is refused with an
     /// `invalid_input` sentence and nothing is written.
     pub fn export_overview_image(
         &self,
-        reference: &str,
+        reference: Option<&str>,
         format: &str,
         part: &str,
         lang: &str,
@@ -396,15 +408,19 @@ impl Library {
 
     /// The file name an overview image is offered under, e.g.
     /// `Reglemente för kundval - översikt.png` or
-    /// `Reglemente för kundval - riskmatris.svg` for one chart.
+    /// `Reglemente för kundval - riskmatris.svg` for one chart; the
+    /// library's (`reference` `None`) `Biblioteket - översikt.png`.
     pub fn overview_image_file_name(
         &self,
-        reference: &str,
+        reference: Option<&str>,
         format: &str,
         part: &str,
     ) -> AppResult<String> {
         let (format, part, _) = image_choices(format, part, "sv")?;
-        let doc = self.resolve_document(reference)?;
+        let stem = match reference {
+            Some(reference) => file_stem(&self.resolve_document(reference)?.meta.title),
+            None => LIBRARY_FILE_STEM.to_string(),
+        };
         let what = match part {
             OverviewPart::All => "översikt",
             OverviewPart::Matrix => "riskmatris",
@@ -413,11 +429,7 @@ impl Library {
             OverviewPart::Coverage => "täckning",
             OverviewPart::Strip => "var riskerna finns",
         };
-        Ok(format!(
-            "{} - {what}.{}",
-            file_stem(&doc.meta.title),
-            format.name()
-        ))
+        Ok(format!("{stem} - {what}.{}", format.name()))
     }
 
     /// Whether `bytes` look like a Kryphål analysis (a JSON export) rather

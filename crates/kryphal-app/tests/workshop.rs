@@ -500,7 +500,7 @@ fn the_overview_is_written_as_svg_and_png_and_bad_choices_write_nothing() {
 
     let svg = dir.path().join("matris.svg");
     let report = lib
-        .export_overview_image(&doc, "svg", "matrix", "sv", &svg)
+        .export_overview_image(Some(&doc), "svg", "matrix", "sv", &svg)
         .unwrap();
     assert_eq!(report.format, "svg");
     let text = std::fs::read_to_string(&svg).unwrap();
@@ -513,16 +513,18 @@ fn the_overview_is_written_as_svg_and_png_and_bad_choices_write_nothing() {
     assert!(text.contains("Riskmatris") && !text.contains("Fynd per brottstyp"));
 
     let png = dir.path().join("översikt.png");
-    lib.export_overview_image(&doc, "png", "all", "en", &png)
+    lib.export_overview_image(Some(&doc), "png", "all", "en", &png)
         .unwrap();
     assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
 
     assert_eq!(
-        lib.overview_image_file_name(&doc, "png", "all").unwrap(),
+        lib.overview_image_file_name(Some(&doc), "png", "all")
+            .unwrap(),
         format!("{title} - översikt.png")
     );
     assert_eq!(
-        lib.overview_image_file_name(&doc, "svg", "matrix").unwrap(),
+        lib.overview_image_file_name(Some(&doc), "svg", "matrix")
+            .unwrap(),
         format!("{title} - riskmatris.svg")
     );
 
@@ -534,7 +536,7 @@ fn the_overview_is_written_as_svg_and_png_and_bad_choices_write_nothing() {
     ] {
         let out = dir.path().join("bad.img");
         let err = lib
-            .export_overview_image(&doc, format, part, lang, &out)
+            .export_overview_image(Some(&doc), format, part, lang, &out)
             .unwrap_err();
         assert_eq!(err.code, kryphal_app::ErrorCode::InvalidInput, "{err:?}");
         assert!(
@@ -544,6 +546,110 @@ fn the_overview_is_written_as_svg_and_png_and_bad_choices_write_nothing() {
         );
         assert!(!out.exists());
     }
-    assert!(lib.overview_image_file_name(&doc, "jpg", "all").is_err());
+    assert!(
+        lib.overview_image_file_name(Some(&doc), "jpg", "all")
+            .is_err()
+    );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before);
+}
+
+#[test]
+fn the_library_overview_is_written_as_svg_and_png_with_a_row_per_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, sample) = library(&dir);
+    let policy = lib
+        .import_bytes(
+            "inkopspolicy.md",
+            "# Inköpspolicy för Ekby kommun\n\n## 1 Allmänt\n\n1.1 Policyn gäller alla inköp.\n\n\
+             1.2 Direktupphandling får göras av den som har fått delegation.\n"
+                .as_bytes(),
+        )
+        .unwrap()
+        .document_id;
+    lib.import_bytes(
+        "tom.md",
+        "# Riktlinje utan fynd\n\n1 § Riktlinjen gäller från i dag.\n".as_bytes(),
+    )
+    .unwrap();
+    let rated = FindingInput {
+        likelihood: Some(3),
+        impact: Some(4),
+        ..Default::default()
+    };
+    lib.add_finding(&clause(&lib, &sample, "4.5"), rated.clone())
+        .unwrap();
+    lib.add_finding(&clause(&lib, &policy, "1.2"), rated)
+        .unwrap();
+    lib.add_finding(&clause(&lib, &policy, "1.1"), FindingInput::default())
+        .unwrap();
+    let o = lib.library_overview().unwrap();
+
+    let svg = dir.path().join("bibliotek.svg");
+    let report = lib
+        .export_overview_image(None, "svg", "all", "sv", &svg)
+        .unwrap();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert_eq!(report.bytes as usize, text.len());
+    assert!(text.contains("Alla styrdokument i biblioteket"));
+    assert!(text.contains("Översikt · 3 dokument · "));
+    assert!(
+        text.contains(
+            r#"data-likelihood="3" data-impact="4" data-level="very_high" data-count="2""#
+        ),
+        "the matrix counts both documents' findings"
+    );
+    assert_eq!(o.documents.len(), 3);
+    for d in &o.documents {
+        assert!(
+            text.contains(&format!(">{}</text>", d.title)),
+            "{}",
+            d.title
+        );
+        assert!(
+            text.contains(&format!(
+                r#"data-document="{}" data-reviewed="{}" data-clauses="{}""#,
+                d.title, d.reviewed, d.clauses
+            )),
+            "no coverage bar for {}",
+            d.title
+        );
+        assert!(
+            text.contains(&format!(
+                r#"data-strip="{}" data-clauses="{}" data-marks="{}""#,
+                d.title,
+                d.clauses,
+                d.marks.len()
+            )),
+            "no strip for {}",
+            d.title
+        );
+    }
+    assert!(text.contains(
+        r#"data-document="Inköpspolicy för Ekby kommun" data-reviewed="2" data-clauses="2""#
+    ));
+
+    let png = dir.path().join("bibliotek.png");
+    lib.export_overview_image(None, "png", "strip", "en", &png)
+        .unwrap();
+    assert!(
+        std::fs::read(&png)
+            .unwrap()
+            .starts_with(b"\x89PNG\r\n\x1a\n")
+    );
+
+    assert_eq!(
+        lib.overview_image_file_name(None, "png", "all").unwrap(),
+        "Biblioteket - översikt.png"
+    );
+    assert_eq!(
+        lib.overview_image_file_name(None, "svg", "matrix").unwrap(),
+        "Biblioteket - riskmatris.svg"
+    );
+    // A document that is not there is still refused, with nothing written.
+    let out = dir.path().join("ingen.svg");
+    let err = lib
+        .export_overview_image(Some("no-such-document"), "svg", "all", "sv", &out)
+        .unwrap_err();
+    assert_eq!(err.code, kryphal_app::ErrorCode::NotFound, "{err:?}");
+    assert!(!out.exists());
 }

@@ -860,7 +860,8 @@ fn run(cli: Cli) -> Result<(), AppError> {
             lang,
             ..
         } => {
-            let report = lib.export_overview_image(&doc, &format, &part, &lang, &out)?;
+            let report =
+                lib.export_overview_image(Some(doc.as_str()), &format, &part, &lang, &out)?;
             eprintln!("kryphal: wrote {} ({} bytes)", report.path, report.bytes);
         }
         Command::Overview { doc, json, .. } => {

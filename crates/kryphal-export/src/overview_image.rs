@@ -1,7 +1,9 @@
 //! The overview of an analysis as an image for slides and memos: the risk
 //! matrix as a heat map, findings by crime type and by status, coverage per
 //! section and the heat strip along the document — all of it, or one chart
-//! ([`OverviewPart`]) for one slide.
+//! ([`OverviewPart`]) for one slide. The overview of the whole library
+//! (`document_id` null) is drawn the same way, with coverage per document
+//! and one thin strip per document instead.
 //!
 //! The SVG is drawn here by hand: every size is measured with the embedded
 //! Liberation Sans (metric-compatible with Arial, which the SVG names as the
@@ -63,8 +65,19 @@ const ROW_HEAD_MAX: f32 = 170.0;
 const BAR_ROW: f32 = 26.0;
 const BAR_H: f32 = 14.0;
 const STRIP_H: f32 = 30.0;
-/// Sections listed at most; the rest are summed up in one line.
+/// One document's row of the library's strips, and its band's height.
+const ROW_H: f32 = 24.0;
+const ROW_STRIP_H: f32 = 14.0;
+/// Sections (or the library's documents) listed at most; the rest are
+/// summed up in one line.
 const MAX_SECTIONS: usize = 40;
+/// Documents given a strip of their own at most in the library's overview.
+const MAX_STRIPS: usize = 40;
+/// The widest a title column may be, of the panel's width: sections' titles
+/// beside their bars, documents' beside bars and strips (one share, so that
+/// the library's bars and strips start in line).
+const SECTION_LABELS: f32 = 0.38;
+const DOCUMENT_LABELS: f32 = 0.32;
 
 /// Which chart an overview image shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -78,9 +91,11 @@ pub enum OverviewPart {
     CrimeTypes,
     /// `status`: findings by status, as bars.
     Status,
-    /// `coverage`: reviewed clauses of all, per section.
+    /// `coverage`: reviewed clauses of all, per section (per document in
+    /// the library's overview).
     Coverage,
-    /// `strip`: where along the document the risks sit.
+    /// `strip`: where along the document the risks sit (along each
+    /// document in the library's overview).
     Strip,
 }
 
@@ -166,9 +181,12 @@ impl FromStr for ImageFormat {
 /// What an overview image is drawn from.
 #[derive(Debug, Clone, Copy)]
 pub struct OverviewImage<'a> {
+    /// A document's overview, or the library's (`document_id` null).
     pub overview: &'a Overview,
-    /// The document's title and Dnr head the image.
-    pub meta: &'a DocumentMeta,
+    /// The document's title and Dnr head the image; `None` for the
+    /// library's overview, headed by a fixed title and its number of
+    /// documents.
+    pub meta: Option<&'a DocumentMeta>,
     /// Scale labels, level colours and the banding.
     pub rulebook: &'a Rulebook,
     /// The date printed under the title, `YYYY-MM-DD`.
@@ -245,11 +263,7 @@ pub fn overview_svg(input: &OverviewImage<'_>, part: OverviewPart, lang: Lang) -
 "#,
         lang = lang.code(),
         part = part.name(),
-        title = esc(&format!(
-            "{} – {}",
-            d.t.overview,
-            one_line(&input.meta.title)
-        )),
+        title = esc(&format!("{} – {}", d.t.overview, d.title())),
     );
     let _ = writeln!(
         out,
@@ -557,6 +571,35 @@ impl Draw<'_> {
         }
     }
 
+    fn documents(&self, n: usize) -> String {
+        if n == 1 {
+            self.t.document_one.to_string()
+        } else {
+            self.t.document_other.replace("{n}", &n.to_string())
+        }
+    }
+
+    /// Whether this is the overview of the whole library.
+    fn is_library(&self) -> bool {
+        self.input.overview.document_id.is_none()
+    }
+
+    /// The image's title: the document's, or the library's fixed one.
+    fn title(&self) -> String {
+        match self.input.meta {
+            Some(meta) => one_line(&meta.title),
+            None => self.t.library.to_string(),
+        }
+    }
+
+    /// A document's title on one line, or a fixed text when it has none.
+    fn document_title(&self, title: &str) -> String {
+        match one_line(title) {
+            t if t.is_empty() => self.t.untitled.to_string(),
+            t => t,
+        }
+    }
+
     fn level_colour(&self, id: Option<&str>) -> Option<String> {
         let id = id?;
         let level = self
@@ -569,19 +612,24 @@ impl Draw<'_> {
         Some(colour(&level.color))
     }
 
-    /// Title (up to two lines), then `Översikt · Dnr … · date`.
+    /// Title (up to two lines), then `Översikt · Dnr … · date` (the
+    /// library's: `Översikt · N dokument · date`).
     fn header(&self, w: f32) -> Panel {
         let mut p = Panel::empty(w);
-        let title = one_line(&self.input.meta.title);
         let mut y = TITLE;
-        for line in self.fonts.wrap(&title, TITLE, true, w, 2) {
+        for line in self.fonts.wrap(&self.title(), TITLE, true, w, 2) {
             text(&mut p.body, 0.0, y, TITLE, true, INK, Anchor::Start, &line);
             y += TITLE * 1.2;
         }
         let mut sub = vec![self.t.overview.to_string()];
-        let dnr = one_line(&self.input.meta.dnr);
-        if !dnr.is_empty() {
-            sub.push(format!("{} {dnr}", self.t.dnr));
+        match self.input.meta {
+            Some(meta) => {
+                let dnr = one_line(&meta.dnr);
+                if !dnr.is_empty() {
+                    sub.push(format!("{} {dnr}", self.t.dnr));
+                }
+            }
+            None => sub.push(self.documents(self.input.overview.documents.len())),
         }
         let date = one_line(self.input.date);
         if !date.is_empty() {
@@ -771,13 +819,7 @@ impl Draw<'_> {
 
         // The legend: every level, lowest first, wrapped to the panel.
         y += 16.0;
-        let legend: Vec<(String, String)> = book
-            .scale
-            .levels
-            .iter()
-            .map(|l| (colour(&l.color), one_line(&l.label)))
-            .collect();
-        y = self.legend(body, &legend, p.w, y);
+        y = self.level_legend(body, false, p.w, y);
 
         let unassessed = self.input.overview.unassessed;
         if unassessed > 0 {
@@ -939,12 +981,40 @@ impl Draw<'_> {
         self.bars(self.t.statuses, &items, w, "status")
     }
 
-    /// Reviewed of all, then one progress bar per section.
+    /// Reviewed of all, then one progress bar per section (per document in
+    /// the library's overview).
     fn coverage(&self, w: f32) -> Panel {
         let f = self.fonts;
         let o = self.input.overview;
+        // Every row as (label, reviewed, clauses), and what a row is.
+        type Rows = Vec<(String, u32, u32)>;
+        let (heading, kind, more, share, rows): (&str, &str, &str, f32, Rows) = if self.is_library()
+        {
+            let rows = o
+                .documents
+                .iter()
+                .map(|d| (self.document_title(&d.title), d.reviewed, d.clauses))
+                .collect();
+            let t = self.t;
+            let (heading, more) = (t.documents_coverage, t.more_documents);
+            (heading, "document", more, DOCUMENT_LABELS, rows)
+        } else {
+            let rows = o
+                .sections
+                .iter()
+                .map(|s| {
+                    let title = match one_line(&s.title) {
+                        t if t.is_empty() => self.t.no_section.to_string(),
+                        t => t,
+                    };
+                    (title, s.reviewed, s.clauses)
+                })
+                .collect();
+            let t = self.t;
+            (t.sections, "section", t.more_sections, SECTION_LABELS, rows)
+        };
         let mut p = Panel::empty(w);
-        self.heading(&mut p, self.t.sections);
+        self.heading(&mut p, heading);
         let progress = self
             .t
             .progress
@@ -962,31 +1032,25 @@ impl Draw<'_> {
             &f.fit(&progress, LABEL, true, w),
         );
         y += 10.0;
+        if rows.is_empty() && self.is_library() {
+            y += LABEL + 4.0;
+            self.muted_line(&mut p.body, y, w, self.t.no_documents);
+            y += 6.0;
+        }
 
-        let shown = &o.sections[..o.sections.len().min(MAX_SECTIONS)];
-        let labels: Vec<String> = shown
-            .iter()
-            .map(|s| {
-                let t = one_line(&s.title);
-                if t.is_empty() {
-                    self.t.no_section.to_string()
-                } else {
-                    t
-                }
-            })
-            .collect();
+        let shown = &rows[..rows.len().min(MAX_SECTIONS)];
         let widest_count = shown
             .iter()
-            .map(|s| f.width(&format!("{} / {}", s.reviewed, s.clauses), LABEL, false))
+            .map(|(_, r, c)| f.width(&format!("{r} / {c}"), LABEL, false))
             .fold(0.0_f32, f32::max);
-        let label_w = labels
+        let label_w = shown
             .iter()
-            .map(|l| f.width(l, LABEL, false))
+            .map(|(l, _, _)| f.width(l, LABEL, false))
             .fold(0.0_f32, f32::max)
-            .min(w * 0.38);
+            .min(w * share);
         let bar_x = label_w + 12.0;
         let bar_w = (w - bar_x - widest_count - 12.0).max(40.0);
-        for (s, label) in shown.iter().zip(&labels) {
+        for (label, reviewed, clauses) in shown {
             let base = y + BAR_ROW / 2.0 + LABEL * 0.35;
             text(
                 &mut p.body,
@@ -1006,20 +1070,18 @@ impl Draw<'_> {
                 fmt(by),
                 fmt(bar_w)
             );
-            let share = if s.clauses == 0 {
+            let share = if *clauses == 0 {
                 0.0
             } else {
-                s.reviewed as f32 / s.clauses as f32
+                (*reviewed as f32 / *clauses as f32).min(1.0)
             };
             let _ = write!(
                 p.body,
-                r#"<rect x="{}" y="{}" width="{}" height="{BAR_H}" rx="3" fill="{ACCENT}" data-section="{}" data-reviewed="{}" data-clauses="{}"/>"#,
+                r#"<rect x="{}" y="{}" width="{}" height="{BAR_H}" rx="3" fill="{ACCENT}" data-{kind}="{}" data-reviewed="{reviewed}" data-clauses="{clauses}"/>"#,
                 fmt(bar_x),
                 fmt(by),
                 fmt(bar_w * share),
                 esc(label),
-                s.reviewed,
-                s.clauses
             );
             text(
                 &mut p.body,
@@ -1029,48 +1091,145 @@ impl Draw<'_> {
                 false,
                 INK,
                 Anchor::End,
-                &format!("{} / {}", s.reviewed, s.clauses),
+                &format!("{reviewed} / {clauses}"),
             );
             y += BAR_ROW;
         }
-        let hidden = o.sections.len().saturating_sub(MAX_SECTIONS);
+        let hidden = rows.len().saturating_sub(MAX_SECTIONS);
         if hidden > 0 {
             y += LABEL + 8.0;
-            let line = self.t.more_sections.replace("{n}", &hidden.to_string());
-            text(
-                &mut p.body,
-                0.0,
-                y,
-                LABEL,
-                false,
-                MUTED,
-                Anchor::Start,
-                &line,
-            );
+            self.muted_line(&mut p.body, y, w, &more.replace("{n}", &hidden.to_string()));
             y += 6.0;
         }
         p.h = y;
         p
     }
 
+    /// One line of muted text at the left, shortened to `w`.
+    fn muted_line(&self, body: &mut String, y: f32, w: f32, line: &str) {
+        let line = self.fonts.fit(line, LABEL, false, w);
+        text(body, 0.0, y, LABEL, false, MUTED, Anchor::Start, &line);
+    }
+
     /// One band along the document, a tick per clause with findings in the
-    /// colour of its highest level.
+    /// colour of its highest level (one thinner band per document in the
+    /// library's overview).
     fn strip(&self, w: f32) -> Panel {
+        if self.is_library() {
+            return self.document_strips(w);
+        }
         let o = self.input.overview;
         let mut p = Panel::empty(w);
         self.heading(&mut p, self.t.strip);
         let top = p.h;
+        let marks = o
+            .strip
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.findings > 0)
+            .map(|(i, h)| (i, h.level.as_deref()));
+        let (band, any_unrated) = self.band(w, STRIP_H, 4.0, o.strip.len(), marks, "");
+        p.place(band, 0.0, top);
+        let y = top + STRIP_H + 6.0 + SMALL;
+        self.ends(&mut p.body, 0.0, w, y);
+        p.h = self.level_legend(&mut p.body, any_unrated, w, y + 12.0);
+        p
+    }
+
+    /// The library's strips: a row per document, its title on the left and
+    /// its clauses along a thin band (the first [`MAX_STRIPS`] documents;
+    /// the rest are counted in one line).
+    fn document_strips(&self, w: f32) -> Panel {
+        let f = self.fonts;
+        let docs = &self.input.overview.documents;
+        let mut p = Panel::empty(w);
+        self.heading(&mut p, self.t.documents_strip);
+        if docs.is_empty() {
+            let y = p.h + LABEL;
+            self.muted_line(&mut p.body, y, w, self.t.no_documents);
+            p.h = y + 6.0;
+            return p;
+        }
+        let shown = &docs[..docs.len().min(MAX_STRIPS)];
+        let titles: Vec<String> = shown
+            .iter()
+            .map(|d| self.document_title(&d.title))
+            .collect();
+        let label_w = titles
+            .iter()
+            .map(|t| f.width(t, LABEL, false))
+            .fold(0.0_f32, f32::max)
+            .min(w * DOCUMENT_LABELS);
+        let band_x = label_w + 12.0;
+        let band_w = (w - band_x).max(40.0);
+        let mut y = p.h;
+        let mut any_unrated = false;
+        for (d, title) in shown.iter().zip(&titles) {
+            text(
+                &mut p.body,
+                0.0,
+                y + ROW_H / 2.0 + LABEL * 0.35,
+                LABEL,
+                false,
+                INK,
+                Anchor::Start,
+                &f.fit(title, LABEL, false, label_w),
+            );
+            let track = format!(
+                r#" data-strip="{}" data-clauses="{}" data-marks="{}""#,
+                esc(title),
+                d.clauses,
+                d.marks.len()
+            );
+            let marks = d
+                .marks
+                .iter()
+                .map(|m| (m.index as usize, m.level.as_deref()));
+            let (band, unrated) =
+                self.band(band_w, ROW_STRIP_H, 3.0, d.clauses as usize, marks, &track);
+            any_unrated |= unrated;
+            p.place(band, band_x, y + (ROW_H - ROW_STRIP_H) / 2.0);
+            y += ROW_H;
+        }
+        y += SMALL;
+        self.ends(&mut p.body, band_x, w, y);
+        let hidden = docs.len().saturating_sub(MAX_STRIPS);
+        if hidden > 0 {
+            y += LABEL + 10.0;
+            let line = self.t.more_documents.replace("{n}", &hidden.to_string());
+            self.muted_line(&mut p.body, y, w, &line);
+        }
+        p.h = self.level_legend(&mut p.body, any_unrated, w, y + 12.0);
+        p
+    }
+
+    /// A band `w` × `h` standing for `clauses` clauses, with a tick at each
+    /// mark (a clause's place, its level) in the colour of the level, grey
+    /// when it has none; neighbouring ticks of one colour are drawn as one
+    /// rectangle. `track` adds attributes to the band's own rectangle.
+    /// Returns the band and whether a mark had no level.
+    fn band<'m>(
+        &self,
+        w: f32,
+        h: f32,
+        rx: f32,
+        clauses: usize,
+        marks: impl IntoIterator<Item = (usize, Option<&'m str>)>,
+        track: &str,
+    ) -> (Panel, bool) {
+        let mut p = Panel::empty(w);
+        p.h = h;
         let body = &mut p.body;
         let _ = write!(
             body,
-            r#"<rect x="0" y="{}" width="{}" height="{STRIP_H}" rx="4" fill="{TRACK}" stroke="{BORDER}"/>"#,
-            fmt(top),
-            fmt(w)
+            r#"<rect x="0" y="0" width="{}" height="{}" rx="{}" fill="{TRACK}" stroke="{BORDER}"{track}/>"#,
+            fmt(w),
+            fmt(h),
+            fmt(rx)
         );
-        let n = o.strip.len().max(1) as f32;
-        let step = w / n;
+        let last_place = clauses.max(1) - 1;
+        let step = w / clauses.max(1) as f32;
         let mut any_unrated = false;
-        // Neighbouring ticks of one colour are drawn as one rectangle.
         let mut run: Option<(usize, usize, String, String)> = None; // first, last, colour, level
         let flush = |body: &mut String, run: &Option<(usize, usize, String, String)>| {
             if let Some((first, last, fill, level)) = run {
@@ -1079,26 +1238,23 @@ impl Draw<'_> {
                 let x = x.min(w - width);
                 let _ = write!(
                     body,
-                    r#"<rect x="{}" y="{}" width="{}" height="{STRIP_H}" fill="{fill}" data-tick="{}" data-level="{}"/>"#,
+                    r#"<rect x="{}" y="0" width="{}" height="{}" fill="{fill}" data-tick="{}" data-level="{}"/>"#,
                     fmt(x),
-                    fmt(top),
                     fmt(width),
+                    fmt(h),
                     last + 1 - first,
                     esc(level),
                 );
             }
         };
-        for (i, h) in o.strip.iter().enumerate() {
-            if h.findings == 0 {
-                flush(body, &run);
-                run = None;
-                continue;
-            }
-            let fill = self.level_colour(h.level.as_deref()).unwrap_or_else(|| {
+        for (i, level) in marks {
+            // A place past the end (the outline changed) stays on the band.
+            let i = i.min(last_place);
+            let fill = self.level_colour(level).unwrap_or_else(|| {
                 any_unrated = true;
                 NO_LEVEL.to_string()
             });
-            let level = h.level.clone().unwrap_or_default();
+            let level = level.unwrap_or_default().to_string();
             match &mut run {
                 Some((_, last, c, l)) if *last + 1 == i && *c == fill && *l == level => *last = i,
                 _ => {
@@ -1108,19 +1264,19 @@ impl Draw<'_> {
             }
         }
         flush(body, &run);
-        let mut y = top + STRIP_H + 6.0 + SMALL;
-        text(
-            body,
-            0.0,
-            y,
-            SMALL,
-            false,
-            MUTED,
-            Anchor::Start,
-            self.t.start,
-        );
-        text(body, w, y, SMALL, false, MUTED, Anchor::End, self.t.end);
-        y += 12.0;
+        (p, any_unrated)
+    }
+
+    /// "Start of the document" under `x0`, "End" under `x1`, on baseline `y`.
+    fn ends(&self, body: &mut String, x0: f32, x1: f32, y: f32) {
+        let t = self.t;
+        text(body, x0, y, SMALL, false, MUTED, Anchor::Start, t.start);
+        text(body, x1, y, SMALL, false, MUTED, Anchor::End, t.end);
+    }
+
+    /// The legend of the rulebook's levels, lowest first, and of findings
+    /// without a level when `unrated`; returns the bottom.
+    fn level_legend(&self, body: &mut String, unrated: bool, w: f32, top: f32) -> f32 {
         let mut legend: Vec<(String, String)> = self
             .input
             .rulebook
@@ -1129,11 +1285,10 @@ impl Draw<'_> {
             .iter()
             .map(|l| (colour(&l.color), one_line(&l.label)))
             .collect();
-        if any_unrated {
+        if unrated {
             legend.push((NO_LEVEL.to_string(), self.t.no_level.to_string()));
         }
-        p.h = self.legend(body, &legend, w, y);
-        p
+        self.legend(body, &legend, w, top)
     }
 }
 
@@ -1181,5 +1336,82 @@ mod tests {
         assert_eq!(colour("#B71C1C"), "#b71c1c");
         assert_eq!(colour("red\" onload=\"x"), NO_LEVEL);
         assert_eq!(pale("#000000", 0.5), "#808080");
+    }
+
+    #[test]
+    fn long_document_titles_in_the_library_end_before_their_bar_and_band() {
+        use kryphal_domain::{ClauseMark, DocumentHeat};
+        let long = "Riktlinjer för biståndsbedömning, kundval och uppföljning av utförare av hemtjänst och ledsagning i Ekby kommun";
+        let heat = |title: &str| DocumentHeat {
+            document_id: title.into(),
+            title: title.into(),
+            doc_type: String::new(),
+            owner: String::new(),
+            clauses: 4,
+            reviewed: 1,
+            findings: 1,
+            level: None,
+            marks: vec![ClauseMark {
+                index: 0,
+                clause_id: "c".into(),
+                label: "p. 1".into(),
+                findings: 1,
+                level: None,
+            }],
+        };
+        let o = Overview {
+            document_id: None,
+            cells: vec![],
+            unassessed: 0,
+            by_crime_type: vec![],
+            by_status: vec![],
+            clauses: 8,
+            reviewed: 2,
+            sections: vec![],
+            strip: vec![],
+            documents: vec![heat(long), heat("Kort")],
+            findings: vec![],
+        };
+        let book = Rulebook::builtin();
+        let input = OverviewImage {
+            overview: &o,
+            meta: None,
+            rulebook: &book,
+            date: "2026-11-24",
+        };
+        let f = Fonts::new();
+        for (part, kind) in [
+            (OverviewPart::Coverage, "data-document"),
+            (OverviewPart::Strip, "data-strip"),
+        ] {
+            let out = overview_svg(&input, part, Lang::Sv);
+            let doc = roxmltree::Document::parse(&out).unwrap();
+            let shown = doc
+                .descendants()
+                .filter(|n| n.has_tag_name("text"))
+                .filter_map(|n| n.text())
+                .find(|t| t.starts_with("Riktlinjer för"))
+                .unwrap();
+            assert!(shown.ends_with('…') && shown != long, "{part:?}: {shown}");
+            assert!(out.contains("Kort<") || out.contains(">Kort</text>"));
+            // Where the bar (its x) or the band (its group's translate) starts.
+            let rect = doc
+                .descendants()
+                .find(|n| n.attribute(kind) == Some(long))
+                .unwrap_or_else(|| panic!("{part:?}: the whole title is not in {kind}"));
+            let start: f32 = match part {
+                OverviewPart::Coverage => rect.attribute("x").unwrap().parse().unwrap(),
+                _ => {
+                    let t = rect.parent().unwrap().attribute("transform").unwrap();
+                    let inner = t.strip_prefix("translate(").unwrap();
+                    inner.split(' ').next().unwrap().parse().unwrap()
+                }
+            };
+            let width = f.width(shown, LABEL, false);
+            assert!(
+                width + 10.0 <= start,
+                "{part:?}: the title ({width}) runs into its bar at {start}"
+            );
+        }
     }
 }

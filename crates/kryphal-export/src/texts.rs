@@ -285,6 +285,18 @@ pub(crate) struct OverviewTexts {
     pub status_reviewed: &'static str,
     pub status_agreed: &'static str,
     pub status_rejected: &'static str,
+    /// The title of the whole library's overview.
+    pub library: &'static str,
+    pub document_one: &'static str,
+    /// `{n}` documents.
+    pub document_other: &'static str,
+    pub documents_coverage: &'static str,
+    pub documents_strip: &'static str,
+    /// `{n}` more documents, not shown.
+    pub more_documents: &'static str,
+    pub no_documents: &'static str,
+    /// A document whose title is empty.
+    pub untitled: &'static str,
 }
 
 static OVERVIEW_SV: OverviewTexts = OverviewTexts {
@@ -309,6 +321,14 @@ static OVERVIEW_SV: OverviewTexts = OverviewTexts {
     status_reviewed: "Granskad",
     status_agreed: "Överenskommen",
     status_rejected: "Avvisad",
+    library: "Alla styrdokument i biblioteket",
+    document_one: "1 dokument",
+    document_other: "{n} dokument",
+    documents_coverage: "Täckning per dokument",
+    documents_strip: "Var riskerna finns i varje dokument",
+    more_documents: "… och {n} dokument till",
+    no_documents: "Inga dokument i biblioteket än.",
+    untitled: "Dokument utan titel",
 };
 
 static OVERVIEW_EN: OverviewTexts = OverviewTexts {
@@ -333,6 +353,14 @@ static OVERVIEW_EN: OverviewTexts = OverviewTexts {
     status_reviewed: "Reviewed",
     status_agreed: "Agreed",
     status_rejected: "Rejected",
+    library: "All governing documents in the library",
+    document_one: "1 document",
+    document_other: "{n} documents",
+    documents_coverage: "Coverage by document",
+    documents_strip: "Where the risks are in each document",
+    more_documents: "… and {n} more documents",
+    no_documents: "No documents in the library yet.",
+    untitled: "Untitled document",
 };
 
 pub(crate) fn overview_texts(lang: Lang) -> &'static OverviewTexts {
