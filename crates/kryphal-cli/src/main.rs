@@ -170,11 +170,12 @@ enum Command {
         #[command(subcommand)]
         command: WorkshopCommand,
     },
-    /// The overview of a document's analysis: risk matrix counts, crime
-    /// types, statuses, coverage and where the risks sit. With --image, an
-    /// image of it for slides and memos.
+    /// The overview of a document's analysis, or of the whole library's
+    /// without DOC: risk matrix counts, crime types, statuses, coverage and
+    /// where the risks sit. With --image, an image of it for slides and memos.
     Overview {
-        doc: String,
+        /// The document; without it, every document in the library.
+        doc: Option<String>,
         #[arg(long)]
         json: bool,
         /// Write the overview as an image instead: svg or png.
@@ -860,16 +861,38 @@ fn run(cli: Cli) -> Result<(), AppError> {
             lang,
             ..
         } => {
-            let report =
-                lib.export_overview_image(Some(doc.as_str()), &format, &part, &lang, &out)?;
+            let report = lib.export_overview_image(doc.as_deref(), &format, &part, &lang, &out)?;
             eprintln!("kryphal: wrote {} ({} bytes)", report.path, report.bytes);
         }
         Command::Overview { doc, json, .. } => {
-            let o = lib.overview(&doc)?;
+            let o = match &doc {
+                Some(doc) => lib.overview(doc)?,
+                None => lib.library_overview()?,
+            };
             if json {
                 print_json(&o)?;
             } else {
-                outln!("{} of {} clauses reviewed", o.reviewed, o.clauses);
+                if doc.is_some() {
+                    outln!("{} of {} clauses reviewed", o.reviewed, o.clauses);
+                } else {
+                    outln!(
+                        "{} of {} clauses reviewed in {} documents",
+                        o.reviewed,
+                        o.clauses,
+                        o.documents.len()
+                    );
+                }
+                for d in &o.documents {
+                    outln!(
+                        "{}\t{}\t{} of {} clauses reviewed\t{} findings\t{}",
+                        d.document_id,
+                        d.title,
+                        d.reviewed,
+                        d.clauses,
+                        d.findings,
+                        d.level.as_deref().unwrap_or("-")
+                    );
+                }
                 for c in o.cells.iter().filter(|c| !c.finding_ids.is_empty()) {
                     outln!(
                         "likelihood {} × consequence {}\t{}\t{} findings",

@@ -18,6 +18,20 @@ fn json(lib: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&ok(lib, args, None)).unwrap()
 }
 
+/// The id of the clause numbered `number` in `doc`.
+fn clause_id(lib: &Path, doc: &str, number: &str) -> String {
+    let view = json(lib, &["show", doc, "--json"]);
+    view["outline"]["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["number"] == number)
+        .unwrap_or_else(|| panic!("no clause {number} in {doc}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn a_session_from_start_to_minutes() {
     let dir = tempfile::tempdir().unwrap();
@@ -27,19 +41,7 @@ fn a_session_from_start_to_minutes() {
         .as_str()
         .unwrap()
         .to_string();
-    let view = json(&lib, &["show", &doc, "--json"]);
-    let clause = |number: &str| {
-        view["outline"]["clauses"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["number"] == number)
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    let (c45, c46) = (clause("4.5"), clause("4.6"));
+    let (c45, c46) = (clause_id(&lib, &doc, "4.5"), clause_id(&lib, &doc, "4.6"));
     let added: serde_json::Value = serde_json::from_str(&ok(
         &lib,
         &["finding", "add", &c45, "--json", "-"],
@@ -206,16 +208,7 @@ fn the_overview_as_svg_and_png_images() {
         .as_str()
         .unwrap()
         .to_string();
-    let view = json(&lib, &["show", &doc, "--json"]);
-    let c45 = view["outline"]["clauses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["number"] == "4.5")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let c45 = clause_id(&lib, &doc, "4.5");
     ok(
         &lib,
         &["finding", "add", &c45, "--json", "-"],
@@ -298,4 +291,178 @@ fn the_overview_as_svg_and_png_images() {
     assert_eq!(out.status.code(), Some(2));
     // The text overview still works without --image.
     assert!(ok(&lib, &["overview", &doc], None).contains("of"));
+}
+
+#[test]
+fn the_overview_without_a_document_is_the_whole_librarys() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib: PathBuf = dir.path().join("lib.kryphal");
+    let import = |name: &str, text: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        json(&lib, &["import", file.to_str().unwrap(), "--json"])[0]["report"]["document_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let sample = json(&lib, &["import", SAMPLE, "--json"])[0]["report"]["document_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let policy = import(
+        "inkopspolicy.md",
+        "# Inköpspolicy för Ekby kommun\n\n## 1 Allmänt\n\n1.1 Policyn gäller alla inköp.\n\n\
+         1.2 Direktupphandling får göras av den som har fått delegation.\n",
+    );
+    let quiet = import(
+        "tom.md",
+        "# Riktlinje utan fynd\n\n1 § Riktlinjen gäller från i dag.\n",
+    );
+    for (doc, number, finding) in [
+        (
+            &sample,
+            "4.5",
+            r#"{"likelihood": 4, "impact": 4, "crime_types": ["URK"]}"#,
+        ),
+        (
+            &policy,
+            "1.2",
+            r#"{"likelihood": 3, "impact": 4, "crime_types": ["MUT"]}"#,
+        ),
+        (
+            &policy,
+            "1.1",
+            r#"{"unintended_consequence": "Gåvor nämns inte."}"#,
+        ),
+    ] {
+        let clause = clause_id(&lib, doc, number);
+        ok(
+            &lib,
+            &["finding", "add", &clause, "--json", "-"],
+            Some(finding),
+        );
+    }
+
+    // JSON: no document id, a row per document, every finding placed.
+    let o = json(&lib, &["overview", "--json"]);
+    assert!(o["document_id"].is_null(), "{o}");
+    let docs = o["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 3);
+    let clauses: u64 = docs.iter().map(|d| d["clauses"].as_u64().unwrap()).sum();
+    assert_eq!(o["clauses"].as_u64(), Some(clauses));
+    assert_eq!(o["reviewed"], 3);
+    assert_eq!(o["findings"].as_array().unwrap().len(), 3);
+    let row = |id: &str| docs.iter().find(|d| d["document_id"] == id).unwrap();
+    let p = row(&policy);
+    assert_eq!(
+        (&p["reviewed"], &p["clauses"], &p["findings"], &p["level"]),
+        (&2.into(), &2.into(), &2.into(), &"very_high".into())
+    );
+    assert_eq!(p["marks"].as_array().unwrap().len(), 2);
+    assert_eq!(row(&quiet)["marks"].as_array().unwrap().len(), 0);
+    assert!(o["sections"].as_array().unwrap().is_empty());
+
+    // Text: the totals, a line per document, then the cells and crime types.
+    let text = ok(&lib, &["overview"], None);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("3 of {clauses} clauses reviewed in 3 documents")
+    );
+    assert!(
+        lines.contains(&format!(
+            "{policy}\tInköpspolicy för Ekby kommun\t2 of 2 clauses reviewed\t2 findings\tvery_high"
+        )
+        .as_str()),
+        "{text}"
+    );
+    assert!(
+        lines.contains(
+            &format!("{quiet}\tRiktlinje utan fynd\t0 of 1 clauses reviewed\t0 findings\t-")
+                .as_str()
+        ),
+        "{text}"
+    );
+    assert!(lines.contains(&"not rated\t1 findings"), "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("MUT\t") && l.ends_with("\t1")),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("likelihood 4 × consequence 4\tvery_high\t1 findings")),
+        "{text}"
+    );
+    // A document's own overview has no document lines.
+    let own = ok(&lib, &["overview", &policy], None);
+    assert!(own.starts_with("2 of 2 clauses reviewed\n"), "{own}");
+    assert!(!own.contains("Reglemente"), "{own}");
+
+    // The image: every document's title, bar and strip.
+    let svg = dir.path().join("bibliotek.svg");
+    let out = run(
+        &lib,
+        &["overview", "--image", "svg", "--out", svg.to_str().unwrap()],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kryphal: wrote"));
+    let image = std::fs::read_to_string(&svg).unwrap();
+    assert!(image.contains("Alla styrdokument i biblioteket"));
+    for d in docs {
+        let title = d["title"].as_str().unwrap();
+        assert!(image.contains(&format!(">{title}</text>")), "{title}");
+        assert!(
+            image.contains(&format!(
+                r#"data-document="{title}" data-reviewed="{}" data-clauses="{}""#,
+                d["reviewed"], d["clauses"]
+            )),
+            "{title}"
+        );
+        assert!(
+            image.contains(&format!(r#"data-strip="{title}""#)),
+            "{title}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_document_is_still_refused_with_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib: PathBuf = dir.path().join("lib.kryphal");
+    json(&lib, &["import", SAMPLE, "--json"]);
+    let svg = dir.path().join("x.svg");
+    for args in [
+        vec!["overview", "Inköpspolicy"],
+        vec!["overview", "Inköpspolicy", "--json"],
+        vec![
+            "overview",
+            "Inköpspolicy",
+            "--image",
+            "svg",
+            "--out",
+            svg.to_str().unwrap(),
+        ],
+    ] {
+        let out = run(&lib, &args, None);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("kryphal: No document in the library")
+                && err.contains("“Inköpspolicy”")
+                && err.trim_end().ends_with('.'),
+            "{err}"
+        );
+        assert!(!svg.exists());
+    }
+    // The near miss: the same library answers without a document.
+    assert!(ok(&lib, &["overview"], None).starts_with("0 of "));
 }
