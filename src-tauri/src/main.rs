@@ -294,21 +294,22 @@ pub(crate) async fn open_target(
 
 /// Saves the overview (or one of its charts: `part`) as a `png` or `svg`
 /// image where the save dialog says; the file's name, or null when cancelled.
+/// `doc_id` null: the whole library's overview.
 #[tauri::command]
 async fn export_overview_image(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    doc_id: String,
+    doc_id: Option<String>,
     format: String,
     part: String,
     lang: String,
 ) -> AppResult<Option<String>> {
-    let name = state.with(|lib| lib.overview_image_file_name(&doc_id, &format, &part))?;
+    let name = state.with(|lib| lib.overview_image_file_name(doc_id.as_deref(), &format, &part))?;
     let Some(target) = save_target(&app, &state, name, None).await? else {
         return Ok(None);
     };
-    let report =
-        state.with(|lib| lib.export_overview_image(&doc_id, &format, &part, &lang, &target))?;
+    let report = state
+        .with(|lib| lib.export_overview_image(doc_id.as_deref(), &format, &part, &lang, &target))?;
     Ok(Some(report.file_name))
 }
 
@@ -360,7 +361,6 @@ async fn merge_with_next(state: State<'_, AppState>, clause_id: String) -> AppRe
     state.with(|lib| lib.merge_with_next(&clause_id))
 }
 
-/// The overview of a document's analysis.
 #[tauri::command]
 async fn version_status(
     state: State<'_, AppState>,
@@ -414,9 +414,17 @@ async fn resolve_carryover(
     state.with(|lib| lib.resolve_carryover(&finding_id, resolved))
 }
 
+/// The overview of a document's analysis, or of the whole library's when
+/// `doc_id` is null.
 #[tauri::command]
-async fn overview(state: State<'_, AppState>, doc_id: String) -> AppResult<kryphal_app::Overview> {
-    state.with(|lib| lib.overview(&doc_id))
+async fn overview(
+    state: State<'_, AppState>,
+    doc_id: Option<String>,
+) -> AppResult<kryphal_app::Overview> {
+    state.with(|lib| match doc_id {
+        Some(id) => lib.overview(&id),
+        None => lib.library_overview(),
+    })
 }
 
 #[tauri::command]

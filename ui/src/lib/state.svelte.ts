@@ -142,6 +142,8 @@ export class AppState {
   workshopRecords: WorkshopRecord[] = $state([]);
   /** The workshop view fills the space of the clause and findings panes. */
   workshopOpen = $state(false);
+  /** The whole library's overview fills the space of the document and findings panes. */
+  libraryOverview = $state(false);
   /** What the projector shows, while presentation mode is on (the shell's state). */
   presentation: PresentationState | null = $state(null);
   /** The selected clause's workshop results: per session, its decision and the room's judgements. */
@@ -280,6 +282,7 @@ export class AppState {
   }
 
   async openDocument(docId: string): Promise<void> {
+    this.libraryOverview = false;
     await this.autosaver.flush();
     const token = ++this.openToken;
     this.selectedDocId = docId;
@@ -303,6 +306,19 @@ export class AppState {
     } finally {
       if (token === this.openToken) this.docLoading = false;
     }
+  }
+
+  /**
+   * Opens a place in the library: the document (unless it is open), then the
+   * clause and the finding when they are in it. True when the clause was selected.
+   */
+  async openAt(docId: string, clauseId: string | null, findingId: string | null = null): Promise<boolean> {
+    this.libraryOverview = false;
+    if (this.selectedDocId !== docId || !this.view) await this.openDocument(docId);
+    if (this.selectedDocId !== docId || !clauseId || !this.clauses.some((c) => c.id === clauseId)) return false;
+    await this.selectClause(clauseId);
+    if (findingId && this.clauseFindings.some((f) => f.id === findingId)) await this.selectFinding(findingId);
+    return true;
   }
 
   /**

@@ -94,3 +94,82 @@ test("the overview, or one chart of it, is saved as PNG or SVG in the interface'
   expect(one("overview-image-status").textContent).toContain("Bilden kunde inte sparas");
   expect(one("overview-image-status").textContent).toContain("The disk is full.");
 });
+
+// The whole library's overview: every document's findings in one matrix, a row per document.
+async function libraryWithTwoAnalysed(): Promise<void> {
+  m.cleanup();
+  m = await mountApp(undefined, async (b) => {
+    const { emptyFindingInput } = await import("../../lib/finding");
+    await b.addFinding("fc-2", {
+      ...emptyFindingInput(),
+      unintended_consequence: "Närvarokort kan fyllas i i efterhand.",
+      likelihood: 4,
+      impact: 3,
+      crime_types: ["BID"],
+    });
+  });
+  ({ all, one, settle, backend } = m);
+}
+
+test("the library's overview adds up every document and opens a finding in its own document", async () => {
+  await libraryWithTwoAnalysed();
+  const open = one("library-overview-open");
+  expect(open.getAttribute("aria-pressed")).toBe("false");
+  open.click();
+  await settle();
+  expect(open.getAttribute("aria-pressed")).toBe("true");
+  expect(all("library-overview")).toHaveLength(1);
+  expect(all("outline")).toHaveLength(0);
+  expect(m.target.querySelectorAll('[data-pane="findings"]')).toHaveLength(0);
+  expect(one("library-overview").querySelector("h2")?.textContent).toBe("Översikt över hela biblioteket");
+  // 10 clauses in the sample, 3 in the föreningsbidrag: one reviewed in each.
+  expect(one("overview-coverage").textContent).toContain("2 av 13 klausuler granskade");
+
+  const rows = all("overview-document");
+  expect(rows.map((r) => r.dataset.documentId)).toEqual(["doc-kundval", "doc-forening"]);
+  const forening = rows[1] as HTMLElement;
+  expect(forening.querySelector('[data-testid="overview-document-reviewed"]')?.textContent).toBe("1 / 3");
+  const marks = [...forening.querySelectorAll<HTMLElement>('[data-testid="overview-mark"]')];
+  expect(marks).toHaveLength(1);
+  expect(marks[0]?.style.left).toBe(`${(1 / 3) * 100}%`);
+
+  // The cell holds the föreningsbidrag finding, named with its document and clause.
+  const cell = one("heat-cell-4-3");
+  expect(cell.dataset.count).toBe("1");
+  cell.click();
+  await settle();
+  expect(one("overview-finding").textContent).toBe("Närvarokort kan fyllas i i efterhand.");
+  expect(one("overview-finding-place").textContent).toContain("Riktlinjer för föreningsbidrag");
+  one("overview-finding").click();
+  await settle();
+  expect(all("library-overview")).toHaveLength(0);
+  expect(one("document-title").textContent).toBe("Riktlinjer för föreningsbidrag");
+  expect(one("clause-text").textContent).toContain("deltagartillfälle");
+  expect(all("finding-item").some((f) => f.getAttribute("aria-pressed") === "true")).toBe(true);
+  expect(one("library-overview-open").getAttribute("aria-pressed")).toBe("false");
+});
+
+test("a mark on a document's strip opens that clause, and the library's image is saved without a document", async () => {
+  await libraryWithTwoAnalysed();
+  one("library-overview-open").click();
+  await settle();
+  one("overview-image-svg").click();
+  await settle();
+  expect(JSON.stringify(backend.imagesWritten)).toBe(JSON.stringify([{ docId: null, format: "svg", part: "all", lang: "sv" }]));
+  const part = one("overview-image-part") as HTMLSelectElement;
+  expect([...part.options].map((o) => o.textContent)).toContain("Täckning per dokument");
+
+  const kundvalMarks = (all("overview-document")[0] as HTMLElement).querySelectorAll<HTMLElement>('[data-testid="overview-mark"]');
+  expect(kundvalMarks).toHaveLength(1);
+  kundvalMarks[0]?.click();
+  await settle();
+  expect(one("document-title").textContent).toBe("Reglemente för kundval inom hemtjänst");
+  expect(one("clause-label").textContent).toBe("Ekonomi och ledning › p. 2");
+});
+
+test("the library's overview button is not offered for an empty library", async () => {
+  m.cleanup();
+  m = await mountApp({ ...(await import("../../lib/backend/sample")).sampleLibrary(), documents: [] });
+  ({ all, one, settle, backend } = m);
+  expect(all("library-overview-open")).toHaveLength(0);
+});

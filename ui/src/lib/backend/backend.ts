@@ -97,8 +97,11 @@ export interface Backend {
   reopenSuggestion(suggestionId: string): Promise<Suggestion>;
   /** The audit trail of one entity (a finding, clause or document id), or of everything; oldest first. */
   history(entityId: string | null): Promise<AuditEvent[]>;
-  /** Risk matrix counts, crime types, statuses, coverage and the heat strip of a document. */
-  overview(docId: string): Promise<Overview>;
+  /**
+   * Risk matrix counts, crime types, statuses, coverage and the heat strip of a document; with
+   * `docId` null, of the whole library (coverage and a strip per document, every finding placed).
+   */
+  overview(docId: string | null): Promise<Overview>;
   /** Takes back the latest edit of this session; null when there is none. */
   undo(): Promise<UndoReport | null>;
   /** Makes again the edit undone last; null when there is none. */
@@ -116,8 +119,9 @@ export interface Backend {
   /**
    * Saves the overview, or one chart of it (`part`: all, matrix, crime-types, status, coverage,
    * strip), as `png` or `svg` where the native save dialog says; the file's name, or null when cancelled.
+   * `docId` null: the whole library's overview.
    */
-  exportOverviewImage(docId: string, format: "png" | "svg", part: string, lang: string): Promise<string | null>;
+  exportOverviewImage(docId: string | null, format: "png" | "svg", part: string, lang: string): Promise<string | null>;
   /** The ids of the findings an export of `format` includes, in the export's order (the dialog's preview). */
   exportPreview(docId: string, format: string): Promise<string[]>;
   /** The memo header fields kept in the library (municipality, nämnd, responsible official). */

@@ -34,6 +34,7 @@ import type { WorkshopSession } from "../bindings/WorkshopSession";
 import { emptyFindingInput as emptyInput, inputOf } from "../finding";
 import { fakeImport, fingerprint } from "./fake-import";
 import { fakeScreen, type FakeRule } from "./fake-screen";
+import { findingTitle } from "../finding";
 import { fakeSearch } from "./fake-search";
 import { fakeIncludedFindings } from "./fake-export";
 import { EXPORT_FORMATS, type ExportFormat } from "../../features/export/preview";
@@ -448,18 +449,18 @@ export class FakeBackend implements Backend {
   }
 
   /** Overview images the fake "wrote" (for assertions). */
-  readonly imagesWritten: { docId: string; format: string; part: string; lang: string }[] = [];
+  readonly imagesWritten: { docId: string | null; format: string; part: string; lang: string }[] = [];
 
-  exportOverviewImage(docId: string, format: "png" | "svg", part: string, lang: string): Promise<string | null> {
+  exportOverviewImage(docId: string | null, format: "png" | "svg", part: string, lang: string): Promise<string | null> {
     return this.answer("export_overview_image", { docId, format, part, lang }, () => {
-      const doc = this.lib.documents.find((d) => d.document.id === docId);
-      if (!doc) throw fail("not_found", `Document ${docId} was not found.`);
+      const doc = docId === null ? null : this.lib.documents.find((d) => d.document.id === docId);
+      if (docId !== null && !doc) throw fail("not_found", `Document ${docId} was not found.`);
       if (format !== "png" && format !== "svg") throw fail("invalid_input", `Overview images are png or svg, not “${format}”.`);
       if (!["all", "matrix", "crime-types", "status", "coverage", "strip"].includes(part)) {
         throw fail("invalid_input", `Unknown part “${part}”.`);
       }
       this.imagesWritten.push({ docId, format, part, lang });
-      return `${doc.document.meta.title} - ${part}.${format}`;
+      return `${doc ? doc.document.meta.title : "Biblioteket"} - ${part}.${format}`;
     });
   }
 
@@ -862,53 +863,116 @@ export class FakeBackend implements Backend {
     );
   }
 
-  overview(docId: string): Promise<Overview> {
+  overview(docId: string | null): Promise<Overview> {
     return this.answer("overview", { docId }, () => {
+      if (docId === null) return this.libraryOverview();
       const d = this.lib.documents.find((x) => x.document.id === docId);
       if (!d) throw fail("not_found", `Document ${docId} was not found in the library.`);
-      const rb = this.lib.rulebook;
-      const levels = rb.scale.levels.map((l) => l.id);
-      const cells = rb.scale.likelihood.steps.flatMap((l) =>
-        rb.scale.impact.steps.map((i) => ({
-          likelihood: l.value,
-          impact: i.value,
-          level: rb.scale.banding.matrix[l.value - 1]?.[i.value - 1] ?? null,
-          finding_ids: d.findings.filter((f) => f.likelihood === l.value && f.impact === i.value).map((f) => f.id),
-        })),
-      );
-      const count = (key: string, label: string, n: number) => ({ key, label, count: n });
-      const clauses = [...d.outline.clauses].sort((a, b) => a.position - b.position);
-      const strip = clauses.map((c) => {
-        const own = d.findings.filter((f) => f.clause_id === c.id);
-        const ranked = own.map((f) => f.risk_level).filter((l): l is string => l != null);
-        ranked.sort((a, b) => levels.indexOf(b) - levels.indexOf(a));
-        return { clause_id: c.id, label: c.label, findings: own.length, level: ranked[0] ?? null };
-      });
-      const sections = new Map<string | null, { section_id: string | null; title: string; clauses: number; reviewed: number }>();
-      for (const [k, c] of clauses.entries()) {
-        const key = c.section_id ?? null;
-        const s = d.outline.sections.find((x) => x.id === key);
-        const row = sections.get(key) ?? { section_id: key, title: s ? `${s.number} ${s.title}`.trim() : "", clauses: 0, reviewed: 0 };
-        row.clauses += 1;
-        row.reviewed += (strip[k]?.findings ?? 0) > 0 ? 1 : 0;
-        sections.set(key, row);
-      }
-      return {
-        document_id: docId,
-        cells,
-        unassessed: d.findings.filter((f) => f.likelihood == null || f.impact == null).length,
-        by_crime_type: rb.crime_types
-          .map((ct) => count(ct.code, ct.name, d.findings.filter((f) => f.crime_types.includes(ct.code)).length))
-          .filter((c) => c.count > 0),
-        by_status: ["draft", "reviewed", "agreed", "rejected"]
-          .map((st) => count(st, st, d.findings.filter((f) => f.status === st).length))
-          .filter((c) => c.count > 0),
-        clauses: strip.length,
-        reviewed: strip.filter((h) => h.findings > 0).length,
-        sections: [...sections.values()],
-        strip,
-      };
+      return this.documentOverview(d);
     });
+  }
+
+  /** The matrix's cells with the findings in each, likelihood 1 first. */
+  private matrixCells(findings: Finding[]): Overview["cells"] {
+    const rb = this.lib.rulebook;
+    return rb.scale.likelihood.steps.flatMap((l) =>
+      rb.scale.impact.steps.map((i) => ({
+        likelihood: l.value,
+        impact: i.value,
+        level: rb.scale.banding.matrix[l.value - 1]?.[i.value - 1] ?? null,
+        finding_ids: findings.filter((f) => f.likelihood === l.value && f.impact === i.value).map((f) => f.id),
+      })),
+    );
+  }
+
+  private documentOverview(d: FakeDocument): Overview {
+    const rb = this.lib.rulebook;
+    const levels = rb.scale.levels.map((l) => l.id);
+    const cells = this.matrixCells(d.findings);
+    const count = (key: string, label: string, n: number) => ({ key, label, count: n });
+    const clauses = [...d.outline.clauses].sort((a, b) => a.position - b.position);
+    const strip = clauses.map((c) => {
+      const own = d.findings.filter((f) => f.clause_id === c.id);
+      const ranked = own.map((f) => f.risk_level).filter((l): l is string => l != null);
+      ranked.sort((a, b) => levels.indexOf(b) - levels.indexOf(a));
+      return { clause_id: c.id, label: c.label, findings: own.length, level: ranked[0] ?? null };
+    });
+    const sections = new Map<string | null, { section_id: string | null; title: string; clauses: number; reviewed: number }>();
+    for (const [k, c] of clauses.entries()) {
+      const key = c.section_id ?? null;
+      const s = d.outline.sections.find((x) => x.id === key);
+      const row = sections.get(key) ?? { section_id: key, title: s ? `${s.number} ${s.title}`.trim() : "", clauses: 0, reviewed: 0 };
+      row.clauses += 1;
+      row.reviewed += (strip[k]?.findings ?? 0) > 0 ? 1 : 0;
+      sections.set(key, row);
+    }
+    return {
+      document_id: d.document.id,
+      cells,
+      unassessed: d.findings.filter((f) => f.likelihood == null || f.impact == null).length,
+      by_crime_type: rb.crime_types
+        .map((ct) => count(ct.code, ct.name, d.findings.filter((f) => f.crime_types.includes(ct.code)).length))
+        .filter((c) => c.count > 0),
+      by_status: ["draft", "reviewed", "agreed", "rejected"]
+        .map((st) => count(st, st, d.findings.filter((f) => f.status === st).length))
+        .filter((c) => c.count > 0),
+      clauses: strip.length,
+      reviewed: strip.filter((h) => h.findings > 0).length,
+      sections: [...sections.values()],
+      strip,
+      documents: [],
+      findings: [],
+    };
+  }
+
+  /** The whole library's overview, added up from the documents' own as the core does. */
+  private libraryOverview(): Overview {
+    const rb = this.lib.rulebook;
+    const levels = rb.scale.levels.map((l) => l.id);
+    const highest = (ids: (string | null)[]) =>
+      ids.filter((l): l is string => l != null).sort((a, b) => levels.indexOf(b) - levels.indexOf(a))[0] ?? null;
+    const each = this.lib.documents.map((d) => ({ d, o: this.documentOverview(d) }));
+    const sum = (pick: (o: Overview) => { key: string; label: string; count: number }[], order: string[]) =>
+      order
+        .map((key) => {
+          const n = each.reduce((acc, { o }) => acc + (pick(o).find((c) => c.key === key)?.count ?? 0), 0);
+          const label = each.map(({ o }) => pick(o).find((c) => c.key === key)?.label).find(Boolean) ?? key;
+          return { key, label, count: n };
+        })
+        .filter((c) => c.count > 0);
+    return {
+      document_id: null,
+      cells: this.matrixCells(each.flatMap(({ d }) => d.findings)),
+      unassessed: each.reduce((n, { o }) => n + o.unassessed, 0),
+      by_crime_type: sum((o) => o.by_crime_type, rb.crime_types.map((c) => c.code)),
+      by_status: sum((o) => o.by_status, ["draft", "reviewed", "agreed", "rejected"]),
+      clauses: each.reduce((n, { o }) => n + o.clauses, 0),
+      reviewed: each.reduce((n, { o }) => n + o.reviewed, 0),
+      sections: [],
+      strip: [],
+      documents: each.map(({ d, o }) => ({
+        document_id: d.document.id,
+        title: d.document.meta.title,
+        doc_type: d.document.meta.doc_type,
+        owner: d.document.meta.owner,
+        clauses: o.clauses,
+        reviewed: o.reviewed,
+        findings: d.findings.length,
+        level: highest(d.findings.map((f) => f.risk_level)),
+        marks: o.strip.flatMap((h, index) => (h.findings > 0 ? [{ index, ...h }] : [])),
+      })),
+      findings: each.flatMap(({ d }) =>
+        d.findings.map((f) => ({
+          id: f.id,
+          document_id: d.document.id,
+          document_title: d.document.meta.title,
+          clause_id: f.clause_id,
+          clause_label: d.outline.clauses.find((c) => c.id === f.clause_id)?.label ?? "",
+          title: findingTitle(f),
+          level: f.risk_level,
+        })),
+      ),
+    };
   }
 
   // ---------------------------------------------------------------- workshops

@@ -132,7 +132,7 @@ export class TauriBackend implements Backend {
   history(entityId: string | null): Promise<AuditEvent[]> {
     return call("history", { entityId });
   }
-  overview(docId: string): Promise<Overview> {
+  overview(docId: string | null): Promise<Overview> {
     return call("overview", { docId });
   }
   undo(): Promise<UndoReport | null> {
@@ -150,7 +150,7 @@ export class TauriBackend implements Backend {
   exportDocument(docId: string, format: string, choices: ExportChoices): Promise<string | null> {
     return call("export_document", { docId, format, choices });
   }
-  exportOverviewImage(docId: string, format: "png" | "svg", part: string, lang: string): Promise<string | null> {
+  exportOverviewImage(docId: string | null, format: "png" | "svg", part: string, lang: string): Promise<string | null> {
     return call("export_overview_image", { docId, format, part, lang });
   }
   exportPreview(docId: string, format: string): Promise<string[]> {

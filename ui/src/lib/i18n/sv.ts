@@ -403,6 +403,17 @@ export const sv = {
   "overview.section": "Avsnitt",
   "overview.reviewed": "Granskade",
   "overview.noSection": "Utanför avsnitt",
+  "overview.libraryTitle": "Översikt över hela biblioteket",
+  "overview.libraryShow": "Översikt över biblioteket",
+  "overview.libraryHelp": "Riskmatris, brottstyper, status och täckning för alla dokument",
+  "overview.documents": "Dokumenten",
+  "overview.document": "Dokument",
+  "overview.findingCount": "Fynd",
+  "overview.highest": "Högsta risk",
+  "overview.docStrip": "Var riskerna finns",
+  "overview.docStripOf": "Var riskerna finns i {title}",
+  "overview.documentCoverage": "Täckning per dokument",
+  "overview.documentStrips": "Var riskerna finns, per dokument",
   "versions.bar.label": "Versioner",
   "versions.bar.version": "Version {number}",
   "versions.bar.compare": "Jämför med föregående version",
@@ -636,6 +647,7 @@ export const sv = {
   "overview.image.saved": "Sparade {name}",
   "overview.image.error": "Bilden kunde inte sparas: {reason}",
   "search.countAtLeast": "Minst {total} träffar, de {shown} bästa visas",
+  "search.facetsCapped": "Fler träffar fanns än som räknas, så antalen ovan är minsta antal.",
 } as const;
 
 export type MessageKey = keyof typeof sv;
