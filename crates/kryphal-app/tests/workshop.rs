@@ -21,6 +21,23 @@ fn clause(lib: &Library, doc: &str, number: &str) -> String {
         .id
 }
 
+/// A finding rated likelihood × impact, with crime types, a status and a consequence.
+fn rated(l: u8, i: u8, crimes: &[&str], status: FindingStatus, consequence: &str) -> FindingInput {
+    FindingInput {
+        likelihood: Some(l),
+        impact: Some(i),
+        crime_types: crimes.iter().map(|c| c.to_string()).collect(),
+        status,
+        unintended_consequence: consequence.into(),
+        ..Default::default()
+    }
+}
+
+/// An overview's counts as (key, count) pairs.
+fn counts(list: &[kryphal_app::Count]) -> Vec<(&str, u32)> {
+    list.iter().map(|c| (c.key.as_str(), c.count)).collect()
+}
+
 #[test]
 fn a_session_records_judgements_and_decisions_and_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
@@ -194,13 +211,7 @@ fn the_overview_counts_cells_crime_types_statuses_and_coverage() {
     let (mut lib, doc) = library(&dir);
     let c45 = clause(&lib, &doc, "4.5");
     let c46 = clause(&lib, &doc, "4.6");
-    let rated = |l, i, crimes: &[&str], status| FindingInput {
-        likelihood: Some(l),
-        impact: Some(i),
-        crime_types: crimes.iter().map(|c| c.to_string()).collect(),
-        status,
-        ..Default::default()
-    };
+    let rated = |l, i, crimes: &[&str], status| rated(l, i, crimes, status, "");
     let a = lib
         .add_finding(&c45, rated(3, 4, &["URK", "BID"], FindingStatus::Agreed))
         .unwrap();
@@ -230,21 +241,13 @@ fn the_overview_counts_cells_crime_types_statuses_and_coverage() {
     );
     assert_eq!(o.unassessed, 1);
 
-    let crimes: Vec<(&str, u32)> = o
-        .by_crime_type
-        .iter()
-        .map(|c| (c.key.as_str(), c.count))
-        .collect();
+    let crimes = counts(&o.by_crime_type);
     assert!(
         crimes.contains(&("URK", 2)) && crimes.contains(&("BID", 1)),
         "{crimes:?}"
     );
     assert_eq!(crimes.len(), 2);
-    let statuses: Vec<(&str, u32)> = o
-        .by_status
-        .iter()
-        .map(|c| (c.key.as_str(), c.count))
-        .collect();
+    let statuses = counts(&o.by_status);
     assert_eq!(statuses, [("draft", 3), ("agreed", 1)]);
 
     assert_eq!(o.reviewed, 2);
@@ -304,14 +307,8 @@ fn the_library_overview_adds_up_every_document_and_places_each_finding() {
     .unwrap();
     let c45 = clause(&lib, &sample, "4.5");
     let c12 = clause(&lib, &policy, "1.2");
-    let rated = |l, i, crimes: &[&str], status| FindingInput {
-        likelihood: Some(l),
-        impact: Some(i),
-        crime_types: crimes.iter().map(|c| c.to_string()).collect(),
-        status,
-        unintended_consequence: "Delegationen kan missbrukas.".into(),
-        ..Default::default()
-    };
+    let rated =
+        |l, i, crimes: &[&str], status| rated(l, i, crimes, status, "Delegationen kan missbrukas.");
     let a = lib
         .add_finding(&c45, rated(3, 4, &["URK"], FindingStatus::Agreed))
         .unwrap();
@@ -339,21 +336,13 @@ fn the_library_overview_adds_up_every_document_and_places_each_finding() {
     want.sort();
     assert_eq!(ids, want, "one cell holds findings of two documents");
     assert_eq!(o.unassessed, 1);
-    let crimes: Vec<(&str, u32)> = o
-        .by_crime_type
-        .iter()
-        .map(|c| (c.key.as_str(), c.count))
-        .collect();
+    let crimes = counts(&o.by_crime_type);
     assert!(
         crimes.contains(&("URK", 2)) && crimes.contains(&("MUT", 1)),
         "{crimes:?}"
     );
     assert_eq!(crimes.len(), 2);
-    let statuses: Vec<(&str, u32)> = o
-        .by_status
-        .iter()
-        .map(|c| (c.key.as_str(), c.count))
-        .collect();
+    let statuses = counts(&o.by_status);
     assert_eq!(statuses, [("draft", 3), ("agreed", 1)]);
 
     // Per document: the sums add up and each row knows its own.
