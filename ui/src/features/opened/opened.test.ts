@@ -81,3 +81,37 @@ test("started without a file, nothing is shown", async () => {
   expect(m.all("opened-file")).toHaveLength(0);
   expect(m.backend.callsOf("opened_file")).toHaveLength(1);
 });
+
+test("a bundle imported from the offer updates the exchange menu's conflict count", async () => {
+  const library = sampleLibrary();
+  const mine = library.documents[0]?.findings[0];
+  if (!mine) throw new Error("the sample has a finding");
+  m = await mountApp(library, async (b) => {
+    b.opened = { name: "från bertil.kryphal", kind: "bundle" };
+    b.nextBundle = { ...report, conflicts: 1 };
+  });
+  const { one, all, settle, backend } = m;
+  expect(all("conflict-count")).toHaveLength(0);
+  // The import brings a conflict into the library, as the core's merge would.
+  const real = backend.importOpenedBundle.bind(backend);
+  backend.importOpenedBundle = async () => {
+    const r = await real();
+    backend.conflicts.push({
+      id: "c-1",
+      document_id: mine.document_id,
+      finding_id: mine.id,
+      mine,
+      theirs: { ...mine, unintended_consequence: "Bertils version." },
+      origin: report.origin,
+      created_at: "2026-11-24T05:00:00Z",
+      created_by: "anna",
+      resolved_at: null,
+      resolved_by: null,
+      resolution: null,
+    });
+    return r;
+  };
+  one("opened-import").click();
+  await settle();
+  expect(one("conflict-count").textContent).toBe("1");
+});
