@@ -234,6 +234,41 @@ stop_app
   || fail "the bundle's document is not in the library after the import"
 say "opened with a .kryphal bundle: import offered, accepted, the document is in the library"
 
+# A second bundle opened from the file manager while the app runs: the second start hands the
+# file to the running app and exits; the running window offers the import.
+cat >"$work/riktlinje.md" <<'EOF'
+# Riktlinje för representation
+
+1 § Representation ska ha ett tydligt samband med kommunens verksamhet.
+
+2 § Alkohol bjuds inte vid intern representation.
+EOF
+"$cli" --library "$other" import "$work/riktlinje.md" >/dev/null
+doc2=$("$cli" --library "$other" list | grep $'\tRiktlinje för representation\t' | cut -f1)
+bundle2="$work/Riktlinje från Bertil.kryphal"
+"$cli" --library "$other" bundle export "$doc2" --out "$bundle2" 2>/dev/null
+[[ -s $bundle2 ]] || fail "the CLI did not write the second test bundle"
+launch "$artifacts/app-running.log" kryphal-desktop
+wait_for "$artifacts/app-running.log" '^KRYPHAL_READY '
+for i in "${!command[@]}"; do
+  [[ ${command[$i]} == "$bundle" ]] && command[i]=$bundle2
+done
+second_start=0
+(cd "$work/cwd" && exec timeout 20 env -i HOME="$home" DISPLAY="$DISPLAY" XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" \
+  PATH=/usr/bin:/bin LANG=C.UTF-8 USER=analytiker "${command[@]}") >"$artifacts/second-start.log" 2>&1 || second_start=$?
+(( second_start == 0 )) || { cat "$artifacts/second-start.log" >&2; fail "the second start exited with $second_start"; }
+grep -qx 'KRYPHAL_HANDED_OVER' "$artifacts/second-start.log" \
+  || { cat "$artifacts/second-start.log" >&2; fail "the second start did not hand the file over"; }
+wait_for "$artifacts/app-running.log" '^KRYPHAL_OPENED Bundle Riktlinje från Bertil\.kryphal$'
+shot 04-installed-handed-over 2
+xdotool mousemove 640 400
+xdotool key --clearmodifiers Return
+wait_for "$artifacts/app-running.log" '^KRYPHAL_IMPORTED 1$'
+stop_app
+"$cli" --library "$library" list | grep -q $'\tRiktlinje för representation\t' \
+  || fail "the handed-over bundle's document is not in the library after the import"
+say "opened while the app runs: the second start handed the bundle over and exited; imported in the running app"
+
 # ----------------------------------------------------------------------------- remove
 
 dpkg -r "$package" >"$artifacts/dpkg-remove.log" 2>&1 || { cat "$artifacts/dpkg-remove.log" >&2; fail "dpkg -r failed"; }

@@ -30,6 +30,8 @@ const PRESENTER: &str = "presenter";
 const PRESENTATION_EVENT: &str = "presentation";
 
 mod exchange;
+#[cfg(unix)]
+mod instance;
 mod opened;
 
 /// The open library, or why it could not be opened (shown by the UI).
@@ -830,8 +832,61 @@ fn open_library(passphrase: Option<&Passphrase>) -> AppResult<Library> {
     Ok(lib)
 }
 
+/// Claims the library for this process, or hands the file it was started
+/// with to the app already running on that library. `None` when this
+/// process is to exit.
+#[cfg(unix)]
+fn claim_library() -> Option<Option<instance::Instance>> {
+    let path = kryphal_app::resolve_library_path(path_arg("library").ok().flatten());
+    let opened = kryphal_app::opened::opened_path(std::env::args_os());
+    match instance::claim(&path, opened.as_deref()) {
+        instance::Claim::First(i) => Some(Some(i)),
+        instance::Claim::HandedOver => {
+            // A line the install test (tests/install-deb.sh) waits for.
+            println!("KRYPHAL_HANDED_OVER");
+            eprintln!(
+                "kryphal-desktop: Kryphål already runs on {}; it was brought forward{}.",
+                path.display(),
+                if opened.is_some() {
+                    " with the file"
+                } else {
+                    ""
+                }
+            );
+            None
+        }
+        instance::Claim::Alone(why) => {
+            eprintln!("kryphal-desktop: a second start will open a second window ({why}).");
+            Some(None)
+        }
+    }
+}
+
+/// A request from a second start: the file to offer, and the main window forward.
+#[cfg(unix)]
+fn handed_over(app: &tauri::AppHandle, request: instance::Request) {
+    if let instance::Request::Open(path) = request {
+        eprintln!("kryphal-desktop: handed {}", path.display());
+        app.state::<opened::OpenedAtStart>().replace(path);
+        if let Err(e) = app.emit(opened::OPENED_EVENT, ()) {
+            eprintln!("kryphal-desktop: could not tell the window about the file: {e}");
+        }
+    }
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
 fn main() {
     let started = Instant::now();
+    #[cfg(unix)]
+    let Some(instance) = claim_library() else {
+        return;
+    };
+    #[cfg(unix)]
+    let instance_guard: Mutex<Option<instance::InstanceGuard>> = Mutex::new(None);
     let library = open_library(None);
     if let Err(e) = &library
         && e.code != ErrorCode::LibraryLocked
@@ -861,6 +916,18 @@ fn main() {
             pending_bundle: Mutex::new(None),
         })
         .manage(opened::OpenedAtStart::from_args())
+        .setup(move |app| {
+            #[cfg(unix)]
+            if let Some(instance) = instance {
+                let handle = app.handle().clone();
+                let guard = instance.serve(move |request| handed_over(&handle, request));
+                *instance_guard.lock().unwrap_or_else(|p| p.into_inner()) = Some(guard);
+                app.manage(instance_guard);
+            }
+            #[cfg(not(unix))]
+            let _ = app;
+            Ok(())
+        })
         .on_window_event(|window, event| {
             if !matches!(event, tauri::WindowEvent::Destroyed) {
                 return;
@@ -875,8 +942,13 @@ fn main() {
                         emit_presentation(app, None);
                     }
                 }
-                // The main window gone: the projector must not keep the app alive.
+                // The main window gone: the projector must not keep the app alive,
+                // and a new start on this library must not be handed to an app that ends.
                 "main" => {
+                    #[cfg(unix)]
+                    if let Some(guard) = app.try_state::<Mutex<Option<instance::InstanceGuard>>>() {
+                        drop(guard.lock().unwrap_or_else(|p| p.into_inner()).take());
+                    }
                     if let Some(w) = app.get_webview_window(PRESENTER) {
                         let _ = w.destroy();
                     }

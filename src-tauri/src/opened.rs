@@ -11,7 +11,12 @@ use tauri::State;
 
 use crate::AppState;
 
-/// The path given on the command line, until it has been imported.
+/// Emitted when a second start handed a file over (see `instance.rs`): the
+/// UI asks `opened_file` again.
+pub const OPENED_EVENT: &str = "opened-file";
+
+/// The path given on the command line (or handed over by a second start),
+/// until it has been imported.
 pub struct OpenedAtStart(Mutex<Option<PathBuf>>);
 
 impl OpenedAtStart {
@@ -21,6 +26,12 @@ impl OpenedAtStart {
             eprintln!("kryphal-desktop: started with {}", path.display());
         }
         Self(Mutex::new(path))
+    }
+
+    /// A file handed over by a second start replaces one not yet imported.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    pub fn replace(&self, path: PathBuf) {
+        *self.path() = Some(path);
     }
 
     fn path(&self) -> std::sync::MutexGuard<'_, Option<PathBuf>> {

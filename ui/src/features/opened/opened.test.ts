@@ -115,3 +115,23 @@ test("a bundle imported from the offer updates the exchange menu's conflict coun
   await settle();
   expect(one("conflict-count").textContent).toBe("1");
 });
+
+test("a bundle handed over by a second start while the app runs is offered like one it started with", async () => {
+  m = await mountApp(sampleLibrary());
+  const { one, all, settle, backend } = m;
+  expect(all("opened-file")).toHaveLength(0);
+  backend.handOver({ name: "andra.kryphal", kind: "bundle" }, report);
+  await settle();
+  expect(one("opened-file").textContent).toContain("andra.kryphal");
+  expect(document.activeElement).toBe(one("opened-import"));
+  one("opened-import").click();
+  await settle();
+  expect(backend.callsOf("import_opened_bundle")).toHaveLength(1);
+  expect(one("opened-file").textContent).toContain("Inköpspolicy: nytt dokument");
+
+  // A second hand-over while the result is shown replaces it with the new offer.
+  backend.handOver({ name: "tredje.kryphal", kind: "bundle" }, report);
+  await settle();
+  expect(one("opened-file").textContent).toContain("tredje.kryphal");
+  expect(all("opened-import")).toHaveLength(1);
+});

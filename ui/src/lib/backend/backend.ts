@@ -167,6 +167,11 @@ export interface Backend {
   presentationClose(): Promise<void>;
   /** Calls `listener` with every change of the presentation (null when it ended); returns the unsubscribe. */
   onPresentation(listener: (state: PresentationState | null) => void): Promise<() => void>;
+  /**
+   * Calls `listener` when a second start of the app handed a file over (opened from the file
+   * manager while the app runs): ask `openedFile` again. Returns the unsubscribe.
+   */
+  onOpenedFile(listener: () => void): Promise<() => void>;
   /** Which window this UI runs in: the main window or the projector. */
   windowRole(): "main" | "presenter";
   /**

@@ -1218,6 +1218,20 @@ export class FakeBackend implements Backend {
     return () => this.presentationListeners.delete(listener);
   }
 
+  private openedListeners = new Set<() => void>();
+
+  async onOpenedFile(listener: () => void): Promise<() => void> {
+    this.openedListeners.add(listener);
+    return () => this.openedListeners.delete(listener);
+  }
+
+  /** A second start of the app hands `file` over (as the shell's instance socket does). */
+  handOver(file: OpenedFile, bundle: BundleImportReport): void {
+    this.opened = file;
+    this.nextBundle = bundle;
+    for (const l of this.openedListeners) l();
+  }
+
   windowRole(): "main" | "presenter" {
     return this.role;
   }

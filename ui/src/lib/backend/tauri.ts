@@ -227,6 +227,13 @@ export class TauriBackend implements Backend {
       throw toBackendError(e);
     }
   }
+  async onOpenedFile(listener: () => void): Promise<() => void> {
+    try {
+      return await listen<null>("opened-file", () => listener());
+    } catch (e) {
+      throw toBackendError(e);
+    }
+  }
   windowRole(): "main" | "presenter" {
     return getCurrentWebviewWindow().label === "presenter" ? "presenter" : "main";
   }
