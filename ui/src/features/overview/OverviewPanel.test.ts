@@ -173,3 +173,31 @@ test("the library's overview button is not offered for an empty library", async 
   ({ all, one, settle, backend } = m);
   expect(all("library-overview-open")).toHaveLength(0);
 });
+
+test("clause keys do nothing while an overview covers the outline; they work again once it is gone", async () => {
+  const press = (k: string) => {
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
+    flushSync();
+  };
+  const clauseBefore = m.app.selectedClauseId;
+  for (const open of ["toggle-overview", "library-overview-open"]) {
+    one(open).click();
+    await settle();
+    expect(all("outline")).toHaveLength(0);
+    press("j");
+    press("a");
+    press("n");
+    await settle();
+    expect(m.app.selectedClauseId).toBe(clauseBefore);
+    expect(backend.callsOf("accept_suggestion")).toHaveLength(0);
+    expect(backend.callsOf("add_finding")).toHaveLength(0);
+    // Back to the clauses.
+    if (open === "toggle-overview") one("toggle-overview").click();
+    else (all("doc-item")[0] as HTMLElement).click();
+    await settle();
+    expect(all("outline")).toHaveLength(1);
+  }
+  press("j");
+  await settle();
+  expect(m.app.selectedClauseId).not.toBe(clauseBefore);
+});
