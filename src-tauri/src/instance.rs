@@ -12,23 +12,30 @@
 //! else, a path too long, no Unix sockets), the app runs on its own.
 //!
 //! The protocol is one line each way: `kryphal 1 open PATH` or
-//! `kryphal 1 focus`, answered by `ok`.
+//! `kryphal 1 focus`, answered by `ok`. The first instance holds a lock file
+//! beside the socket for as long as it runs and answers from the moment it
+//! claims the library (requests wait in a queue until the window exists),
+//! so a start during a slow first start waits instead of taking over; only
+//! the lock's holder ever removes or binds the socket.
 
 #![cfg(unix)]
 
-use std::fs;
+use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 const HELLO: &str = "kryphal 1 ";
 /// Longest request line read (a path is far shorter).
 const MAX_LINE: u64 = 16 * 1024;
 /// How long a starting instance waits for the running one to answer.
 const ANSWER_WITHIN: Duration = Duration::from_secs(3);
+/// How long a starting instance keeps trying while another one is claiming.
+const CLAIM_WITHIN: Duration = Duration::from_secs(10);
 /// Unix socket paths are limited to 108 bytes on Linux.
 const MAX_SOCKET_PATH: usize = 100;
 
@@ -42,11 +49,11 @@ pub enum Claim {
     Alone(String),
 }
 
-/// The socket of the instance that runs on a library.
+/// The claim of the instance that runs on a library: its socket is already
+/// answered; the requests wait in `requests` until [`Instance::serve`].
 pub struct Instance {
-    listener: UnixListener,
-    path: PathBuf,
-    inode: u64,
+    requests: mpsc::Receiver<Request>,
+    guard: InstanceGuard,
 }
 
 /// What the running instance is asked for.
@@ -69,7 +76,8 @@ pub fn claim(library: &Path, opened: Option<&Path>) -> Claim {
 }
 
 fn claim_in(dir: &Path, library: &Path, opened: Option<&Path>) -> Claim {
-    let socket = dir.join(socket_name(library));
+    let name = socket_name(library);
+    let socket = dir.join(format!("{name}.sock"));
     if socket.as_os_str().len() > MAX_SOCKET_PATH {
         return Claim::Alone(format!("the socket path {} is too long", socket.display()));
     }
@@ -77,33 +85,56 @@ fn claim_in(dir: &Path, library: &Path, opened: Option<&Path>) -> Claim {
         Some(p) if p.as_os_str().as_bytes().contains(&b'\n') => {
             return Claim::Alone("the opened file's name holds a line break".into());
         }
-        Some(p) => Request::Open(p.to_path_buf()),
+        // Absolute, so the running app finds it from its own working folder.
+        Some(p) => Request::Open(std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())),
         None => Request::Focus,
     };
-    for _ in 0..2 {
-        if hand_over(&socket, &request).is_ok() {
-            return Claim::HandedOver;
-        }
-        // Nobody answers: a socket left by an instance that died is removed.
-        if fs::symlink_metadata(&socket).is_ok_and(|m| m.file_type().is_socket()) {
-            let _ = fs::remove_file(&socket);
-        }
-        match UnixListener::bind(&socket) {
-            Ok(listener) => {
-                let _ = fs::set_permissions(&socket, fs::Permissions::from_mode(0o600));
-                let inode = fs::metadata(&socket).map(|m| m.ino()).unwrap_or(0);
-                return Claim::First(Instance {
-                    listener,
-                    path: socket,
-                    inode,
-                });
+    let lock_path = dir.join(format!("{name}.lock"));
+    let deadline = Instant::now() + CLAIM_WITHIN;
+    loop {
+        match hand_over(&socket, &request) {
+            Ok(()) => return Claim::HandedOver,
+            // Somebody listens but did not take it (a newer protocol, a hung app):
+            // never take its socket away; run beside it.
+            Err(HandOver::Refused(why)) => {
+                return Claim::Alone(format!(
+                    "the app running on this library did not answer ({why})"
+                ));
             }
-            // Another instance bound it a moment ago: ask that one.
-            Err(e) if e.kind() == io::ErrorKind::AddrInUse => continue,
-            Err(e) => return Claim::Alone(format!("{}: {e}", socket.display())),
+            Err(HandOver::NobodyListens) => {}
+        }
+        // Only the holder of the lock removes and binds the socket.
+        let lock = match File::create(&lock_path) {
+            Ok(f) => f,
+            Err(e) => return Claim::Alone(format!("{}: {e}", lock_path.display())),
+        };
+        match lock.try_lock() {
+            Ok(()) => {
+                // Nobody listens and nobody else holds the lock: whatever is at the
+                // socket's path was left by an app that ended.
+                if fs::symlink_metadata(&socket).is_ok_and(|m| m.file_type().is_socket()) {
+                    let _ = fs::remove_file(&socket);
+                }
+                return match UnixListener::bind(&socket) {
+                    Ok(listener) => {
+                        let _ = fs::set_permissions(&socket, fs::Permissions::from_mode(0o600));
+                        Claim::First(Instance::listen(listener, socket, lock))
+                    }
+                    Err(e) => Claim::Alone(format!("{}: {e}", socket.display())),
+                };
+            }
+            // Another start is claiming the library right now: ask it in a moment.
+            Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Claim::Alone(format!("{} stayed locked", lock_path.display()));
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Claim::Alone(format!("{}: {e}", lock_path.display()));
+            }
         }
     }
-    Claim::Alone(format!("{} is busy", socket.display()))
 }
 
 /// `$XDG_RUNTIME_DIR/kryphal`, else `TMPDIR/kryphal-UID`: created for this
@@ -130,8 +161,9 @@ fn private_dir() -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-/// The socket's file name: a hash of the library's full path (FNV-1a,
-/// stable between builds, so every version finds the same name).
+/// The socket's (and lock's) file name without extension: a hash of the
+/// library's full path (FNV-1a, stable between builds, so every version
+/// finds the same name).
 fn socket_name(library: &Path) -> String {
     let full = fs::canonicalize(library)
         .or_else(|_| std::path::absolute(library))
@@ -141,13 +173,37 @@ fn socket_name(library: &Path) -> String {
         hash ^= u64::from(*b);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    format!("{hash:016x}.sock")
+    format!("{hash:016x}")
 }
 
-fn hand_over(socket: &Path, request: &Request) -> io::Result<()> {
-    let mut stream = UnixStream::connect(socket)?;
-    stream.set_read_timeout(Some(ANSWER_WITHIN))?;
-    stream.set_write_timeout(Some(ANSWER_WITHIN))?;
+/// Why a hand-over did not happen.
+enum HandOver {
+    /// No socket, or no process behind it: the library is free.
+    NobodyListens,
+    /// A process listens but did not take the request.
+    Refused(String),
+}
+
+fn hand_over(socket: &Path, request: &Request) -> Result<(), HandOver> {
+    let mut stream = match UnixStream::connect(socket) {
+        Ok(s) => s,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
+            ) =>
+        {
+            return Err(HandOver::NobodyListens);
+        }
+        Err(e) => return Err(HandOver::Refused(e.to_string())),
+    };
+    let refused = |e: io::Error| HandOver::Refused(e.to_string());
+    stream
+        .set_read_timeout(Some(ANSWER_WITHIN))
+        .map_err(refused)?;
+    stream
+        .set_write_timeout(Some(ANSWER_WITHIN))
+        .map_err(refused)?;
     let mut line = HELLO.as_bytes().to_vec();
     match request {
         Request::Open(path) => {
@@ -157,15 +213,14 @@ fn hand_over(socket: &Path, request: &Request) -> io::Result<()> {
         Request::Focus => line.extend_from_slice(b"focus"),
     }
     line.push(b'\n');
-    stream.write_all(&line)?;
+    stream.write_all(&line).map_err(refused)?;
     let mut answer = String::new();
-    BufReader::new(stream.take(16)).read_line(&mut answer)?;
-    if answer.trim_end() == "ok" {
-        Ok(())
-    } else {
-        Err(io::Error::other(
-            "the running instance did not take the request",
-        ))
+    BufReader::new(stream.take(16))
+        .read_line(&mut answer)
+        .map_err(refused)?;
+    match answer.trim_end() {
+        "ok" => Ok(()),
+        other => Err(HandOver::Refused(format!("it answered {other:?}"))),
     }
 }
 
@@ -180,38 +235,77 @@ fn read_request(stream: &UnixStream) -> Option<Request> {
     if rest == b"focus" {
         return Some(Request::Focus);
     }
-    let path = rest.strip_prefix(b"open ")?;
-    (!path.is_empty()).then(|| Request::Open(PathBuf::from(std::ffi::OsStr::from_bytes(path))))
+    let path = PathBuf::from(std::ffi::OsStr::from_bytes(rest.strip_prefix(b"open ")?));
+    if !path.is_absolute() {
+        return None;
+    }
+    // Only a regular file is offered (a FIFO or a folder would hang or confuse the
+    // offer); anything else still brings the window forward.
+    Some(if fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+        Request::Open(path)
+    } else {
+        Request::Focus
+    })
 }
 
 impl Instance {
-    /// Answers requests on a thread of its own for as long as the app runs;
-    /// `on_request` is called for each well-formed one.
-    pub fn serve(self, on_request: impl Fn(Request) + Send + 'static) -> InstanceGuard {
-        let guard = InstanceGuard {
-            path: self.path.clone(),
-            inode: self.inode,
-        };
-        let listener = self.listener;
-        std::thread::Builder::new()
+    /// Answers the socket from now on, each connection on a short thread of
+    /// its own (a slow client holds up nobody); requests are queued.
+    fn listen(listener: UnixListener, path: PathBuf, lock: File) -> Instance {
+        let inode = fs::metadata(&path).map(|m| m.ino()).unwrap_or(0);
+        let (tx, requests) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
             .name("kryphal-instance".into())
             .spawn(move || {
                 for stream in listener.incoming() {
-                    let Ok(mut stream) = stream else { continue };
-                    let _ = stream.set_read_timeout(Some(ANSWER_WITHIN));
-                    let _ = stream.set_write_timeout(Some(ANSWER_WITHIN));
-                    if let Some(request) = read_request(&stream) {
-                        on_request(request);
-                        let _ = stream.write_all(b"ok\n");
-                    } else {
-                        let _ = stream.write_all(b"no\n");
-                    }
+                    let Ok(stream) = stream else {
+                        // Out of file handles or the like: wait rather than spin.
+                        std::thread::sleep(Duration::from_millis(100));
+                        continue;
+                    };
+                    let tx = tx.clone();
+                    let _ = std::thread::Builder::new()
+                        .name("kryphal-instance-request".into())
+                        .spawn(move || answer(stream, &tx));
                 }
-            })
-            .map(|_| ())
-            .unwrap_or_else(|e| eprintln!("kryphal-desktop: no hand-over thread: {e}"));
-        guard
+            });
+        if let Err(e) = spawned {
+            eprintln!("kryphal-desktop: no hand-over thread: {e}");
+        }
+        Instance {
+            requests,
+            guard: InstanceGuard {
+                path,
+                inode,
+                _lock: lock,
+            },
+        }
     }
+
+    /// Calls `on_request` for every request, those queued since the claim
+    /// first, on a thread of its own for as long as the app runs.
+    pub fn serve(self, on_request: impl Fn(Request) + Send + 'static) -> InstanceGuard {
+        let requests = self.requests;
+        let spawned = std::thread::Builder::new()
+            .name("kryphal-instance-serve".into())
+            .spawn(move || {
+                for request in requests {
+                    on_request(request);
+                }
+            });
+        if let Err(e) = spawned {
+            eprintln!("kryphal-desktop: no hand-over thread: {e}");
+        }
+        self.guard
+    }
+}
+
+fn answer(mut stream: UnixStream, queue: &mpsc::Sender<Request>) {
+    let _ = stream.set_read_timeout(Some(ANSWER_WITHIN));
+    let _ = stream.set_write_timeout(Some(ANSWER_WITHIN));
+    let taken = read_request(&stream).is_some_and(|request| queue.send(request).is_ok());
+    let reply: &[u8] = if taken { b"ok\n" } else { b"no\n" };
+    let _ = stream.write_all(reply);
 }
 
 /// Removes the socket when the app ends (only if it is still ours: a new
@@ -219,10 +313,13 @@ impl Instance {
 pub struct InstanceGuard {
     path: PathBuf,
     inode: u64,
+    /// Held for the life of the app: while it is, nobody else binds the socket.
+    _lock: File,
 }
 
 impl Drop for InstanceGuard {
     fn drop(&mut self) {
+        // Removed before the lock goes (the field is dropped after this body).
         if fs::metadata(&self.path).is_ok_and(|m| m.ino() == self.inode) {
             let _ = fs::remove_file(&self.path);
         }
@@ -232,7 +329,6 @@ impl Drop for InstanceGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::mpsc;
 
     fn first(claim: Claim) -> Instance {
         match claim {
@@ -242,14 +338,27 @@ mod tests {
         }
     }
 
+    fn socket_of(dir: &Path, library: &Path) -> PathBuf {
+        dir.join(format!("{}.sock", socket_name(library)))
+    }
+
+    fn sockets_in(dir: &Path) -> usize {
+        fs::read_dir(dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().unwrap().is_socket())
+            .count()
+    }
+
     #[test]
-    fn a_second_instance_hands_its_file_to_the_first_and_a_third_library_runs_apart() {
+    fn a_second_instance_hands_its_file_to_the_first_and_another_library_runs_apart() {
         let dir = tempfile::tempdir().unwrap();
         let library = dir.path().join("lib.kryphal");
         let (tx, rx) = mpsc::channel();
         let guard = first(claim_in(dir.path(), &library, None)).serve(move |r| tx.send(r).unwrap());
 
         let bundle = dir.path().join("från Bertil.kryphal");
+        fs::write(&bundle, b"PK").unwrap();
         assert!(matches!(
             claim_in(dir.path(), &library, Some(&bundle)),
             Claim::HandedOver
@@ -278,28 +387,45 @@ mod tests {
             &dir.path().join("other.kryphal"),
             None,
         ));
+        assert_eq!(sockets_in(dir.path()), 2);
         drop(other);
         drop(guard);
         assert_eq!(
-            fs::read_dir(dir.path())
-                .unwrap()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().unwrap().is_socket())
-                .count(),
-            1,
-            "the first library's socket is removed when it ends; the unserved one stays until claimed again"
+            sockets_in(dir.path()),
+            0,
+            "each socket is removed when its app ends"
+        );
+        // And the library is free again.
+        drop(first(claim_in(dir.path(), &library, None)));
+    }
+
+    #[test]
+    fn a_start_during_a_slow_first_start_waits_for_it_and_never_takes_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = dir.path().join("lib.kryphal");
+        // Claimed, but the window is not there yet: nothing served.
+        let slow = first(claim_in(dir.path(), &library, None));
+        assert!(
+            matches!(claim_in(dir.path(), &library, None), Claim::HandedOver),
+            "queued, not taken over"
+        );
+        assert_eq!(sockets_in(dir.path()), 1);
+        let (tx, rx) = mpsc::channel();
+        let _guard = slow.serve(move |r| tx.send(r).unwrap());
+        assert_eq!(
+            rx.recv_timeout(ANSWER_WITHIN).unwrap(),
+            Request::Focus,
+            "the queued request arrives once served"
         );
     }
 
     #[test]
-    fn a_socket_left_by_a_dead_instance_is_taken_over() {
+    fn a_socket_left_by_a_killed_app_is_taken_over() {
         let dir = tempfile::tempdir().unwrap();
         let library = dir.path().join("lib.kryphal");
-        // Bound and dropped without being removed: what a killed process leaves.
-        let dead = first(claim_in(dir.path(), &library, None));
-        let left = dead.path.clone();
-        drop(dead.listener);
-        assert!(left.exists());
+        // What a killed process leaves: the socket file, nobody behind it, no lock held.
+        drop(UnixListener::bind(socket_of(dir.path(), &library)).unwrap());
+        assert_eq!(sockets_in(dir.path()), 1);
         let (tx, rx) = mpsc::channel();
         let _guard =
             first(claim_in(dir.path(), &library, None)).serve(move |r| tx.send(r).unwrap());
@@ -311,23 +437,60 @@ mod tests {
     }
 
     #[test]
+    fn only_an_existing_regular_file_is_offered_and_a_relative_name_is_made_absolute() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = dir.path().join("lib.kryphal");
+        let (tx, rx) = mpsc::channel();
+        let _guard =
+            first(claim_in(dir.path(), &library, None)).serve(move |r| tx.send(r).unwrap());
+        let fifo = dir.path().join("fifo.kryphal");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        for not_a_file in [
+            fifo,
+            dir.path().to_path_buf(),
+            dir.path().join("gone.kryphal"),
+        ] {
+            assert!(matches!(
+                claim_in(dir.path(), &library, Some(&not_a_file)),
+                Claim::HandedOver
+            ));
+            assert_eq!(
+                rx.recv_timeout(ANSWER_WITHIN).unwrap(),
+                Request::Focus,
+                "{not_a_file:?} is not offered"
+            );
+        }
+        // A relative name is sent as seen from the second start's folder (here: the test's).
+        let here = std::env::current_dir().unwrap().join("Cargo.toml");
+        assert!(matches!(
+            claim_in(dir.path(), &library, Some(Path::new("Cargo.toml"))),
+            Claim::HandedOver
+        ));
+        assert_eq!(rx.recv_timeout(ANSWER_WITHIN).unwrap(), Request::Open(here));
+    }
+
+    #[test]
     fn garbage_on_the_socket_is_answered_no_and_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let library = dir.path().join("lib.kryphal");
         let (tx, rx) = mpsc::channel();
-        let instance = first(claim_in(dir.path(), &library, None));
-        let socket = instance.path.clone();
-        let _guard = instance.serve(move |r| tx.send(r).unwrap());
-        for junk in [
-            &b"hello\n"[..],
+        let _guard =
+            first(claim_in(dir.path(), &library, None)).serve(move |r| tx.send(r).unwrap());
+        let socket = socket_of(dir.path(), &library);
+        let junk: [&[u8]; 6] = [
+            b"hello\n",
             b"kryphal 1 open \n",
+            b"kryphal 1 open relative.kryphal\n",
             b"kryphal 2 focus\n",
             b"kryphal 1 focus",
             &[0xff; 40_000],
-        ] {
+        ];
+        for bytes in junk {
             let mut s = UnixStream::connect(&socket).unwrap();
             s.set_read_timeout(Some(ANSWER_WITHIN)).unwrap();
-            let _ = s.write_all(junk);
+            let _ = s.write_all(bytes);
             let _ = s.shutdown(std::net::Shutdown::Write);
             let mut answer = String::new();
             let _ = s.read_to_string(&mut answer);
@@ -335,19 +498,38 @@ mod tests {
                 answer,
                 "ok\n",
                 "{:?} was taken",
-                String::from_utf8_lossy(&junk[..junk.len().min(20)])
+                String::from_utf8_lossy(&bytes[..bytes.len().min(20)])
             );
         }
         assert!(
             rx.recv_timeout(Duration::from_millis(200)).is_err(),
             "no request got through"
         );
-        // A well-formed request still does.
+        // A client that sends nothing holds up nobody.
+        let _silent = UnixStream::connect(&socket).unwrap();
         assert!(matches!(
             claim_in(dir.path(), &library, None),
             Claim::HandedOver
         ));
         assert_eq!(rx.recv_timeout(ANSWER_WITHIN).unwrap(), Request::Focus);
+    }
+
+    #[test]
+    fn a_listener_that_does_not_take_the_request_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = dir.path().join("lib.kryphal");
+        // Something else listens on the name (say a newer Kryphål that answers "no").
+        let listener = UnixListener::bind(socket_of(dir.path(), &library)).unwrap();
+        std::thread::spawn(move || {
+            for mut s in listener.incoming().flatten() {
+                let _ = s.write_all(b"no\n");
+            }
+        });
+        assert!(matches!(
+            claim_in(dir.path(), &library, None),
+            Claim::Alone(_)
+        ));
+        assert_eq!(sockets_in(dir.path()), 1, "its socket is not removed");
     }
 
     #[test]

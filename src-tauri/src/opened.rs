@@ -13,6 +13,7 @@ use crate::AppState;
 
 /// Emitted when a second start handed a file over (see `instance.rs`): the
 /// UI asks `opened_file` again.
+#[cfg_attr(not(unix), allow(dead_code))]
 pub const OPENED_EVENT: &str = "opened-file";
 
 /// The path given on the command line (or handed over by a second start),

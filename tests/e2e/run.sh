@@ -77,6 +77,7 @@ cleanup() {
   stop_tree "$DRIVER_PID"
   stop_tree "$XVFB_PID"
   [[ -n $OWN_XDG_DIR ]] && rm -rf "$OWN_XDG_DIR"
+  [[ -n ${E2E_RUNTIME_DIR:-} ]] && rm -rf "$E2E_RUNTIME_DIR"
   rm -rf "$KRYPHAL_CONFIG_DIR"
   if (( status != 0 )); then
     echo "e2e: FAILED (exit $status). Logs and screenshots: $artifacts" >&2
@@ -105,6 +106,10 @@ if [[ -n ${KRYPHAL_E2E_IN_NETNS:-} ]]; then
   TRACE=$artifacts/app-connect.trace
   echo "e2e: offline — a network namespace with only the loopback; the app's connect() calls go to $TRACE"
 fi
+# The apps' single-instance sockets (one per library, see src-tauri/src/instance.rs) go to a
+# runtime folder of this run, not the developer's: a killed test app leaves nothing behind.
+E2E_RUNTIME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kryphal-e2e-run.XXXXXX")
+export XDG_RUNTIME_DIR=$E2E_RUNTIME_DIR
 start_tauri_driver "$artifacts/tauri-driver.log" "$TRACE" || die "could not start tauri-driver"
 echo "e2e: tauri-driver on 127.0.0.1:$DRIVER_PORT (pid $DRIVER_PID)"
 

@@ -129,8 +129,11 @@ test("a bundle handed over by a second start while the app runs is offered like 
   expect(backend.callsOf("import_opened_bundle")).toHaveLength(1);
   expect(one("opened-file").textContent).toContain("Inköpspolicy: nytt dokument");
 
-  // A second hand-over while the result is shown replaces it with the new offer.
+  // A second hand-over while the result is shown is offered once the result is closed.
   backend.handOver({ name: "tredje.kryphal", kind: "bundle" }, report);
+  await settle();
+  expect(one("opened-file").textContent).toContain("Inköpspolicy: nytt dokument");
+  one("opened-close").click();
   await settle();
   expect(one("opened-file").textContent).toContain("tredje.kryphal");
   expect(all("opened-import")).toHaveLength(1);
