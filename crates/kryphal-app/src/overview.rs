@@ -48,7 +48,9 @@ impl Library {
     /// The overview of the whole library: the matrix, crime types and
     /// statuses over the findings of every document, the clauses reviewed
     /// of all, and per document its coverage, highest level and a heat
-    /// strip of the clauses with findings. `document_id` is `None`.
+    /// strip of the clauses with findings. `document_id` is `None`. Only
+    /// the newest version of a document counts (`earlier_versions` says how
+    /// many were left out).
     pub fn library_overview(&self) -> AppResult<Overview> {
         let book = &self.rulebook;
         let mut all = Overview {
@@ -63,10 +65,23 @@ impl Library {
             strip: Vec::new(),
             documents: Vec::new(),
             findings: Vec::new(),
+            earlier_versions: 0,
         };
+        // A version that has a newer one is left out: its findings were
+        // carried over, and counting both would count them twice.
+        let superseded: std::collections::HashSet<String> = self
+            .store
+            .version_links()?
+            .into_iter()
+            .filter_map(|link| link.previous_id)
+            .collect();
         let mut crime: HashMap<String, u32> = HashMap::new();
         let mut status: HashMap<String, u32> = HashMap::new();
         for doc in self.store.documents()? {
+            if superseded.contains(&doc.id) {
+                all.earlier_versions += 1;
+                continue;
+            }
             let outline = self.store.outline(&doc.id)?;
             let findings = self.with_risk(self.store.findings(&doc.id)?);
             let one = self.overview_of(&doc, &outline, &findings);
@@ -284,6 +299,7 @@ impl Library {
             strip,
             documents: Vec::new(),
             findings: Vec::new(),
+            earlier_versions: 0,
         }
     }
 }

@@ -418,6 +418,75 @@ fn the_library_overview_adds_up_every_document_and_places_each_finding() {
 }
 
 #[test]
+fn the_library_overview_counts_only_the_newest_version_of_a_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lib = Library::open(&dir.path().join("lib.kryphal"), "facilitator").unwrap();
+    let v1 = lib
+        .import_bytes(
+            "policy-v1.md",
+            "# Inköpspolicy\n\n1 § Direktupphandling får göras av den som har delegation.\n\n2 § Gåvor tas inte emot.\n".as_bytes(),
+        )
+        .unwrap()
+        .document_id;
+    let c1 = clause(&lib, &v1, "1 §");
+    lib.add_finding(
+        &c1,
+        rated(3, 4, &["MUT"], FindingStatus::Draft, "Köp delas upp."),
+    )
+    .unwrap();
+    let before = lib.library_overview().unwrap();
+    assert_eq!(
+        (
+            before.documents.len(),
+            before.findings.len(),
+            before.earlier_versions
+        ),
+        (1, 1, 0)
+    );
+
+    // The revised policy as a new version: the finding is carried over into it.
+    let v2 = lib
+        .import_bytes_as_version(
+            "policy-v2.md",
+            "# Inköpspolicy\n\n1 § Direktupphandling får göras av den som har delegation, högst 100 000 kronor.\n\n2 § Gåvor tas inte emot.\n".as_bytes(),
+            &v1,
+        )
+        .unwrap();
+    let v2_id = v2.document_id.clone();
+    assert_eq!(lib.findings(&v2_id).unwrap().len(), 1, "carried over");
+    let after = lib.library_overview().unwrap();
+    assert_eq!(after.earlier_versions, 1);
+    assert_eq!(
+        after
+            .documents
+            .iter()
+            .map(|d| d.document_id.as_str())
+            .collect::<Vec<_>>(),
+        [v2_id.as_str()]
+    );
+    assert_eq!(
+        after.findings.len(),
+        1,
+        "the carried finding is counted once, in the newest version"
+    );
+    assert_eq!(
+        after
+            .cells
+            .iter()
+            .map(|c| c.finding_ids.len())
+            .sum::<usize>(),
+        1
+    );
+    assert_eq!(counts(&after.by_crime_type), [("MUT", 1)]);
+    assert_eq!(
+        after.clauses, before.clauses,
+        "the old version's clauses are not added"
+    );
+    // The old version keeps its own overview.
+    assert_eq!(lib.overview(&v1).unwrap().reviewed, 1);
+}
+
+#[test]
 fn the_facilitators_notes_are_kept_per_clause_and_stay_out_of_the_minutes() {
     let dir = tempfile::tempdir().unwrap();
     let (mut lib, doc) = library(&dir);

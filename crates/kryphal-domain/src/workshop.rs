@@ -213,4 +213,8 @@ pub struct Overview {
     /// The library's overview: every finding the matrix counts, so a cell
     /// can list them with their document (empty in a document's overview).
     pub findings: Vec<OverviewFinding>,
+    /// The library's overview: earlier versions of documents, left out of
+    /// every figure (their findings are carried into the newest version,
+    /// which counts). 0 in a document's overview.
+    pub earlier_versions: u32,
 }

@@ -1371,6 +1371,7 @@ mod tests {
             strip: vec![],
             documents: vec![heat(long), heat("Kort")],
             findings: vec![],
+            earlier_versions: 0,
         };
         let book = Rulebook::builtin();
         let input = OverviewImage {

@@ -81,6 +81,7 @@ fn overview(book: &Rulebook) -> Overview {
         ],
         documents: vec![],
         findings: vec![],
+        earlier_versions: 0,
     }
 }
 
@@ -364,6 +365,7 @@ fn a_document_without_findings_gives_an_empty_but_complete_overview() {
         strip: vec![heat("a", 0, None), heat("b", 0, None), heat("c", 0, None)],
         documents: vec![],
         findings: vec![],
+        earlier_versions: 0,
     };
     for part in OverviewPart::ALL {
         let out = svg(&o, &meta(""), &book, part, Lang::Sv);

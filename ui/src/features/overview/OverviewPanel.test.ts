@@ -201,3 +201,22 @@ test("clause keys do nothing while an overview covers the outline; they work aga
   await settle();
   expect(m.app.selectedClauseId).not.toBe(clauseBefore);
 });
+
+test("the library's overview follows changes to the library, and its button toggles it off again", async () => {
+  await libraryWithTwoAnalysed();
+  one("library-overview-open").click();
+  await settle();
+  expect(one("overview-coverage").textContent).toContain("2 av 13 klausuler granskade");
+  // A change from elsewhere (an import, a bundle, a restore) refreshes the library's list.
+  const { emptyFindingInput } = await import("../../lib/finding");
+  await backend.addFinding("fc-3", { ...emptyFindingInput(), unintended_consequence: "Korten visas aldrig." });
+  await m.app.refreshDocuments();
+  await settle();
+  expect(one("overview-coverage").textContent).toContain("3 av 13 klausuler granskade");
+
+  one("library-overview-open").click();
+  await settle();
+  expect(all("library-overview")).toHaveLength(0);
+  expect(all("outline")).toHaveLength(1);
+  expect(one("library-overview-open").getAttribute("aria-pressed")).toBe("false");
+});

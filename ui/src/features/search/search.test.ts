@@ -286,7 +286,7 @@ describe("the dialog", () => {
     key(document.body, "k", { ctrlKey: true });
     await settle();
     await typeQuery("ägare");
-    expect(one("search-facets-capped").textContent).toBe("Fler träffar fanns än som räknas, så antalen ovan är minsta antal.");
+    expect(one("search-facets-capped").textContent).toBe("Fler träffar fanns än som räknades, så antalen ovan är minimiantal.");
     expect(one("search-status").textContent).not.toMatch(/Minst/);
   });
 

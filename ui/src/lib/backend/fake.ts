@@ -922,6 +922,7 @@ export class FakeBackend implements Backend {
       strip,
       documents: [],
       findings: [],
+      earlier_versions: 0,
     };
   }
 
@@ -950,6 +951,7 @@ export class FakeBackend implements Backend {
       reviewed: each.reduce((n, { o }) => n + o.reviewed, 0),
       sections: [],
       strip: [],
+      earlier_versions: 0,
       documents: each.map(({ d, o }) => ({
         document_id: d.document.id,
         title: d.document.meta.title,

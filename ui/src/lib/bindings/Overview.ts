@@ -41,4 +41,10 @@ documents: Array<DocumentHeat>,
  * The library's overview: every finding the matrix counts, so a cell
  * can list them with their document (empty in a document's overview).
  */
-findings: Array<OverviewFinding>, };
+findings: Array<OverviewFinding>, 
+/**
+ * The library's overview: earlier versions of documents, left out of
+ * every figure (their findings are carried into the newest version,
+ * which counts). 0 in a document's overview.
+ */
+earlier_versions: number, };

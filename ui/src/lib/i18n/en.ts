@@ -414,6 +414,7 @@ export const en: Record<MessageKey, string> = {
   "overview.docStrip": "Where the risks are",
   "overview.docStripOf": "Where the risks are in {title}",
   "overview.documentCoverage": "Coverage by document",
+  "overview.earlierVersions": "(earlier versions not counted: {n})",
   "overview.documentStrips": "Where the risks are, by document",
   "versions.bar.label": "Versions",
   "versions.bar.version": "Version {number}",
@@ -648,5 +649,5 @@ export const en: Record<MessageKey, string> = {
   "overview.image.saved": "Saved {name}",
   "overview.image.error": "The image could not be saved: {reason}",
   "search.countAtLeast": "At least {total} results, the best {shown} shown",
-  "search.facetsCapped": "More results matched than are counted, so the counts above are minimums.",
+  "search.facetsCapped": "More results matched than were counted, so the counts above are minimums.",
 };

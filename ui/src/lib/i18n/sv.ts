@@ -413,6 +413,7 @@ export const sv = {
   "overview.docStrip": "Var riskerna finns",
   "overview.docStripOf": "Var riskerna finns i {title}",
   "overview.documentCoverage": "Täckning per dokument",
+  "overview.earlierVersions": "(äldre versioner räknas inte: {n})",
   "overview.documentStrips": "Var riskerna finns, per dokument",
   "versions.bar.label": "Versioner",
   "versions.bar.version": "Version {number}",
@@ -647,7 +648,7 @@ export const sv = {
   "overview.image.saved": "Sparade {name}",
   "overview.image.error": "Bilden kunde inte sparas: {reason}",
   "search.countAtLeast": "Minst {total} träffar, de {shown} bästa visas",
-  "search.facetsCapped": "Fler träffar fanns än som räknas, så antalen ovan är minsta antal.",
+  "search.facetsCapped": "Fler träffar fanns än som räknades, så antalen ovan är minimiantal.",
 } as const;
 
 export type MessageKey = keyof typeof sv;
