@@ -876,10 +876,14 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     outln!("{} of {} clauses reviewed", o.reviewed, o.clauses);
                 } else {
                     outln!(
-                        "{} of {} clauses reviewed in {} documents",
+                        "{} of {} clauses reviewed in {} documents{}",
                         o.reviewed,
                         o.clauses,
-                        o.documents.len()
+                        o.documents.len(),
+                        match o.earlier_versions {
+                            0 => String::new(),
+                            n => format!(" ({n} earlier versions not counted)"),
+                        }
                     );
                 }
                 for d in &o.documents {
