@@ -88,7 +88,12 @@ test('a bundle opened while the app runs is handed to the running window and imp
         resolve(false);
       });
     });
+    // Stopped and waited for, so no window of it is left for the next spec.
+    const exited = new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve)));
     child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(killer);
     assert.ok(ready, `a start on another library ran on its own:\n${out}`);
     assert.doesNotMatch(out, /KRYPHAL_HANDED_OVER/);
   } catch (err) {
