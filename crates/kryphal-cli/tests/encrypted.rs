@@ -4,7 +4,6 @@
 //! and in the audit trail.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -61,32 +60,7 @@ impl Env {
         envs: &[(&str, &Path)],
         stdin: Option<&str>,
     ) -> Run {
-        use std::io::Write;
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kryphal"));
-        cmd.arg("--library")
-            .arg(library)
-            .args(args)
-            .env("KRYPHAL_USER", "testare")
-            .env_remove("KRYPHAL_LIBRARY")
-            .env_remove("KRYPHAL_PASSPHRASE_FILE")
-            .env_remove("KRYPHAL_BUNDLE_PASSPHRASE_FILE")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in envs {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().unwrap();
-        if let Some(text) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(text.as_bytes())
-                .unwrap();
-        }
-        drop(child.stdin.take());
-        let out: Output = child.wait_with_output().unwrap();
+        let out = common::kryphal_with(library, args, envs, stdin);
         let run = Run {
             code: out.status.code(),
             stdout: String::from_utf8(out.stdout).unwrap(),

@@ -14,18 +14,33 @@ pub const SAMPLE: &str = concat!(
 /// Runs `kryphal --library LIBRARY ARGS…` as the user `testare`, with
 /// `stdin` fed to it (or closed), and waits for it.
 pub fn kryphal(library: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    kryphal_with(library, args, &[], stdin)
+}
+
+/// [`kryphal`] with extra environment variables; none of the caller's
+/// `KRYPHAL_LIBRARY` or passphrase-file variables leak in.
+pub fn kryphal_with(
+    library: &Path,
+    args: &[&str],
+    envs: &[(&str, &Path)],
+    stdin: Option<&str>,
+) -> Output {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kryphal"))
-        .arg("--library")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kryphal"));
+    cmd.arg("--library")
         .arg(library)
         .args(args)
         .env("KRYPHAL_USER", "testare")
         .env_remove("KRYPHAL_LIBRARY")
+        .env_remove("KRYPHAL_PASSPHRASE_FILE")
+        .env_remove("KRYPHAL_BUNDLE_PASSPHRASE_FILE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
     if let Some(text) = stdin {
         child
             .stdin
