@@ -400,31 +400,68 @@ impl Store {
 
     /// The conflicts, open ones only unless `all`; oldest first.
     pub fn conflicts(&self, all: bool) -> Result<Vec<MergeConflict>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {CONFLICT_COLUMNS} FROM merge_conflicts
-             WHERE ?1 OR resolved_at IS NULL ORDER BY created_at, id"
-        ))?;
-        let rows = stmt
-            .query_map([all], row_to_conflict)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter().map(decode_conflict).collect()
+        self.conflict_rows(
+            "merge_conflicts",
+            CONFLICT_COLUMNS,
+            all,
+            row_to_conflict,
+            decode_conflict,
+        )
     }
 
     /// One conflict.
     pub fn conflict(&self, id: &str) -> Result<MergeConflict> {
+        self.conflict_row(
+            "merge_conflicts",
+            CONFLICT_COLUMNS,
+            id,
+            row_to_conflict,
+            decode_conflict,
+        )
+    }
+
+    /// The conflicts of one kind (`table`), open ones only unless `all`,
+    /// oldest first: each row read by `read` and decoded by `decode`.
+    pub(crate) fn conflict_rows<R, T>(
+        &self,
+        table: &str,
+        columns: &str,
+        all: bool,
+        read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<R>,
+        decode: fn(R) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {columns} FROM {table}
+             WHERE ?1 OR resolved_at IS NULL ORDER BY created_at, id"
+        ))?;
+        let rows = stmt
+            .query_map([all], read)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().map(decode).collect()
+    }
+
+    /// One conflict of one kind (`table`) by its id.
+    pub(crate) fn conflict_row<R, T>(
+        &self,
+        table: &str,
+        columns: &str,
+        id: &str,
+        read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<R>,
+        decode: fn(R) -> Result<T>,
+    ) -> Result<T> {
         let row = self
             .conn
             .query_row(
-                &format!("SELECT {CONFLICT_COLUMNS} FROM merge_conflicts WHERE id = ?1"),
+                &format!("SELECT {columns} FROM {table} WHERE id = ?1"),
                 [id],
-                row_to_conflict,
+                read,
             )
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
                 what: "Conflict",
                 id: id.to_string(),
             })?;
-        decode_conflict(row)
+        decode(row)
     }
 
     /// Whether an open conflict already holds this revision of the bundle's finding.

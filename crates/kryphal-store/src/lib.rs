@@ -516,12 +516,7 @@ impl Store {
         source_bytes: &[u8],
         outline: &Outline,
     ) -> Result<()> {
-        let after = serde_json::json!({
-            "meta": doc.meta,
-            "source": doc.source,
-            "sections": outline.sections.len(),
-            "clauses": outline.clauses.len(),
-        });
+        let after = import_summary(doc, outline);
         self.write(
             stamp,
             Audit {
@@ -554,12 +549,7 @@ impl Store {
     ) -> Result<usize> {
         let tx = self.conn.transaction()?;
         insert_document_rows(&tx, doc, lineage, source_bytes, outline)?;
-        let imported = serde_json::json!({
-            "meta": doc.meta,
-            "source": doc.source,
-            "sections": outline.sections.len(),
-            "clauses": outline.clauses.len(),
-        });
+        let imported = import_summary(doc, outline);
         insert_audit(
             &tx,
             stamp,
@@ -1504,6 +1494,17 @@ pub(crate) fn insert_suggestion_rows<'a>(
         ])?;
     }
     Ok(())
+}
+
+/// What the audit trail keeps of an import: the metadata, the source and
+/// the outline's size.
+fn import_summary(doc: &Document, outline: &Outline) -> serde_json::Value {
+    serde_json::json!({
+        "meta": doc.meta,
+        "source": doc.source,
+        "sections": outline.sections.len(),
+        "clauses": outline.clauses.len(),
+    })
 }
 
 /// The rows of a newly stored document: the document, its sections and clauses.

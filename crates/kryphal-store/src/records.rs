@@ -191,31 +191,12 @@ impl Store {
 
     /// The record conflicts, open ones only unless `all`; oldest first.
     pub fn record_conflicts(&self, all: bool) -> Result<Vec<RecordConflict>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM record_conflicts
-             WHERE ?1 OR resolved_at IS NULL ORDER BY created_at, id"
-        ))?;
-        let rows = stmt
-            .query_map([all], row_to_conflict)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter().map(decode).collect()
+        self.conflict_rows("record_conflicts", COLUMNS, all, row_to_conflict, decode)
     }
 
     /// One record conflict.
     pub fn record_conflict(&self, id: &str) -> Result<RecordConflict> {
-        let row = self
-            .conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM record_conflicts WHERE id = ?1"),
-                [id],
-                row_to_conflict,
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "Conflict",
-                id: id.to_string(),
-            })?;
-        decode(row)
+        self.conflict_row("record_conflicts", COLUMNS, id, row_to_conflict, decode)
     }
 
     /// Settles a record conflict: with `Theirs` the bundle's version is
