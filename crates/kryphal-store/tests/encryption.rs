@@ -6,6 +6,8 @@ use std::path::Path;
 
 use kryphal_domain::*;
 use kryphal_store::{FileKind, Stamp, Store, StoreError};
+mod common;
+use common::document;
 
 const PASSPHRASE: &str = "Korrekt häst batteri häftklammer 42";
 /// Words that appear only in the clause, the finding and the metadata.
@@ -22,33 +24,7 @@ fn key() -> Passphrase {
 }
 
 fn stamp() -> Stamp {
-    Stamp {
-        actor: "anna".into(),
-        at: "2026-11-23T10:00:00Z".into(),
-    }
-}
-
-fn document(id: &str) -> Document {
-    Document {
-        id: id.into(),
-        meta: DocumentMeta {
-            title: "Reglemente för kundval".into(),
-            dnr: "VON 2024/1".into(),
-            ..Default::default()
-        },
-        source: SourceFile {
-            name: "r.md".into(),
-            sha256: format!("{id}-sha"),
-            format: SourceFormat::Markdown,
-            size: 3,
-        },
-        imported_at: "2026-11-23T10:00:00Z".into(),
-        imported_by: "anna".into(),
-        rulebook: RulebookRef {
-            id: "bra-mur-sv".into(),
-            version: "0.1.0".into(),
-        },
-    }
+    common::stamp("2026-11-23T10:00:00Z")
 }
 
 fn outline(prefix: &str) -> Outline {

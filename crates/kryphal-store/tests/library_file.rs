@@ -3,37 +3,10 @@
 use std::path::Path;
 
 use kryphal_domain::*;
-use kryphal_store::{APPLICATION_ID, LATEST_VERSION, Stamp, Store, StoreError};
+use kryphal_store::{APPLICATION_ID, LATEST_VERSION, Store, StoreError};
 
-fn stamp(at: &str) -> Stamp {
-    Stamp {
-        actor: "anna".into(),
-        at: at.into(),
-    }
-}
-
-fn document(id: &str) -> Document {
-    Document {
-        id: id.into(),
-        meta: DocumentMeta {
-            title: "Reglemente för kundval".into(),
-            dnr: "VON 2024/1".into(),
-            ..Default::default()
-        },
-        source: SourceFile {
-            name: "r.md".into(),
-            sha256: format!("{id}-sha"),
-            format: SourceFormat::Markdown,
-            size: 3,
-        },
-        imported_at: "2026-11-23T10:00:00Z".into(),
-        imported_by: "anna".into(),
-        rulebook: RulebookRef {
-            id: "bra-mur-sv".into(),
-            version: "0.1.0".into(),
-        },
-    }
-}
+mod common;
+use common::{document, stamp};
 
 fn outline() -> Outline {
     Outline {
