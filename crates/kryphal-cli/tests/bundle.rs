@@ -47,6 +47,13 @@ impl Env {
         self.ok(from.0, from.1, &["bundle", "export", doc, "--out", &bundle]);
         self.ok(to.0, to.1, &["bundle", "import", &bundle])
     }
+    /// [`Env::send`], importing with `--json`: the import report.
+    fn send_json(&self, from: (&str, &str), to: (&str, &str), doc: &str, file: &str) -> Value {
+        let bundle = self.p(file);
+        self.ok(from.0, from.1, &["bundle", "export", doc, "--out", &bundle]);
+        serde_json::from_str(&self.ok(to.0, to.1, &["bundle", "import", &bundle, "--json"]))
+            .unwrap()
+    }
     fn json(&self, library: &str, args: &[&str]) -> Value {
         serde_json::from_str(&self.ok(library, "testare", args)).unwrap()
     }
@@ -206,12 +213,7 @@ fn export_import_into_an_empty_library_and_export_again_gives_the_same_content()
         "anna",
         &["bundle", "export", &doc, "--out", &env.p("first.kryphal")],
     );
-    let report = env.ok(
-        "b.kryphal",
-        "bertil",
-        &["bundle", "import", &env.p("first.kryphal"), "--json"],
-    );
-    let report: Value = serde_json::from_str(&report).unwrap();
+    let report = import_json(&env, "b.kryphal", "bertil", "first.kryphal");
     assert_eq!(report["documents"][0]["new_document"], true);
     assert_eq!(report["documents"][0]["findings_added"], 2);
     assert_eq!(report["origin"]["author"], "anna");
@@ -447,17 +449,12 @@ fn independent_edits_in_two_libraries_merge_without_losing_a_finding() {
     assert!(err.contains("already resolved"), "{err}");
 
     // Anna's bundle back into Bertil's library: both now hold the same findings.
-    env.ok(
-        "anna.kryphal",
-        "anna",
-        &["bundle", "export", &doc, "--out", &env.p("anna.bundle")],
+    let report = env.send_json(
+        ("anna.kryphal", "anna"),
+        ("bertil.kryphal", "bertil"),
+        &doc,
+        "anna.bundle",
     );
-    let report: Value = serde_json::from_str(&env.ok(
-        "bertil.kryphal",
-        "bertil",
-        &["bundle", "import", &env.p("anna.bundle"), "--json"],
-    ))
-    .unwrap();
     assert_eq!(report["conflicts"], 0, "{report}");
     let answers = |library: &str| {
         let mut list: Vec<(String, String, Vec<String>)> = env
@@ -813,12 +810,7 @@ fn version_links_travel_in_bundles_and_come_back_the_same() {
         "the first version has no link"
     );
 
-    let report: Value = serde_json::from_str(&env.ok(
-        "b.kryphal",
-        "bertil",
-        &["bundle", "import", &env.p("first.kryphal"), "--json"],
-    ))
-    .unwrap();
+    let report = import_json(&env, "b.kryphal", "bertil", "first.kryphal");
     assert_eq!(report["documents"][0]["version_linked"], true);
     assert_eq!(report["documents"][1]["version_linked"], false);
     assert_eq!(report["warnings"], serde_json::json!([]));
@@ -856,27 +848,17 @@ fn version_links_travel_in_bundles_and_come_back_the_same() {
     );
 
     // Again into a library that already has both: nothing changes, no warning.
-    let again: Value = serde_json::from_str(&env.ok(
-        "b.kryphal",
-        "bertil",
-        &["bundle", "import", &env.p("second.kryphal"), "--json"],
-    ))
-    .unwrap();
+    let again = import_json(&env, "b.kryphal", "bertil", "second.kryphal");
     assert_eq!(again["documents"][0]["version_linked"], false);
     assert_eq!(again["warnings"], serde_json::json!([]));
 
     // Without the earlier version the newer one still comes in, with a warning that names it.
-    env.ok(
-        "a.kryphal",
-        "anna",
-        &["bundle", "export", &new, "--out", &env.p("alone.kryphal")],
+    let alone = env.send_json(
+        ("a.kryphal", "anna"),
+        ("c.kryphal", "cecilia"),
+        &new,
+        "alone.kryphal",
     );
-    let alone: Value = serde_json::from_str(&env.ok(
-        "c.kryphal",
-        "cecilia",
-        &["bundle", "import", &env.p("alone.kryphal"), "--json"],
-    ))
-    .unwrap();
     assert_eq!(alone["documents"][0]["new_document"], true);
     assert_eq!(alone["documents"][0]["version_linked"], false);
     let warning = alone["warnings"][0].as_str().unwrap();
