@@ -35,6 +35,23 @@ fn clause_of_number(lib: &Library, doc: &str, number: &str) -> String {
         .clone()
 }
 
+/// Searches `query` until the background build is done (at most 30 s);
+/// the first answer that is ready.
+fn ready_answer(lib: &mut Library, query: &str) -> SearchAnswer {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let answer = search(lib, query);
+        match answer.status {
+            SearchStatus::Building => {
+                assert!(Instant::now() < deadline, "the build never finished");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            SearchStatus::Ready => return answer,
+            SearchStatus::Unavailable => panic!("{:?}", answer.message),
+        }
+    }
+}
+
 #[test]
 fn a_word_of_the_sample_finds_its_clause_with_the_word_highlighted() {
     let (dir, mut lib, doc) = library();
@@ -231,21 +248,8 @@ fn a_background_build_answers_building_then_ready() {
     std::fs::remove_dir_all(index_dir(&dir.path().join("lib.kryphal"))).ok();
     let mut lib = Library::open(&dir.path().join("lib.kryphal"), "anna").unwrap();
     lib.start_search(true);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let answer = search(&mut lib, "belastningsregister");
-        match answer.status {
-            SearchStatus::Building => {
-                assert!(Instant::now() < deadline, "the build never finished");
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            SearchStatus::Ready => {
-                assert!(answer.total >= 1);
-                break;
-            }
-            SearchStatus::Unavailable => panic!("{:?}", answer.message),
-        }
-    }
+    let answer = ready_answer(&mut lib, "belastningsregister");
+    assert!(answer.total >= 1);
     assert!(!lib.search_building());
 }
 
@@ -316,25 +320,12 @@ fn an_encrypted_library_is_indexed_in_memory_only_in_the_background_and_found() 
     // As the desktop app opens it: the index built by a thread with its own connection.
     let mut lib = Library::open_with(&path, "anna", Some(&key)).unwrap();
     lib.start_search(true);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let answer = search(&mut lib, "belastningsregister");
-        match answer.status {
-            SearchStatus::Building => {
-                assert!(Instant::now() < deadline, "the build never finished");
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            SearchStatus::Ready => {
-                assert!(answer.total >= 1, "{answer:?}");
-                assert_eq!(
-                    answer.message, None,
-                    "an encrypted library's index is in memory by design"
-                );
-                break;
-            }
-            SearchStatus::Unavailable => panic!("{:?}", answer.message),
-        }
-    }
+    let answer = ready_answer(&mut lib, "belastningsregister");
+    assert!(answer.total >= 1, "{answer:?}");
+    assert_eq!(
+        answer.message, None,
+        "an encrypted library's index is in memory by design"
+    );
     // A change is found too (the in-memory index catches up).
     let doc = lib.documents().unwrap()[0].id.clone();
     let clause = clause_of_number(&lib, &doc, "4.5");
