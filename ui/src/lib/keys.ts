@@ -38,7 +38,32 @@ export function shortcutFor(
   event: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "defaultPrevented"> & {
     shiftKey?: boolean;
   },
-  context: { typing: boolean; inOutline: boolean; inForm?: boolean },
+  context: {
+    typing: boolean;
+    inOutline: boolean;
+    inForm?: boolean;
+    /** False while an overview or the workshop covers the outline: clause and finding keys are off. */
+    clausesShown?: boolean;
+  },
+): Shortcut | null {
+  const action = anyShortcut(event, context);
+  return action && context.clausesShown === false && CLAUSE_SHORTCUTS.has(action) ? null : action;
+}
+
+/** The keys that act on the clause list or the open clause. */
+const CLAUSE_SHORTCUTS: ReadonlySet<Shortcut> = new Set<Shortcut>([
+  "next",
+  "previous",
+  "first",
+  "last",
+  "new-finding",
+  "accept-suggestion",
+  "dismiss-suggestion",
+]);
+
+function anyShortcut(
+  event: Parameters<typeof shortcutFor>[0],
+  context: Parameters<typeof shortcutFor>[1],
 ): Shortcut | null {
   if (event.defaultPrevented || event.altKey) return null;
   // F6 is no text key: it moves between the panes even from a text field.
