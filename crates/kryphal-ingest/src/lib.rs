@@ -23,6 +23,7 @@
 use kryphal_domain::{DocumentMeta, Outline, SourceFormat};
 
 pub mod docx;
+mod flat;
 pub mod furniture;
 pub mod html;
 pub mod markdown;
@@ -57,6 +58,9 @@ pub struct RawDocument {
     pub blocks: Vec<Block>,
     pub meta: DocumentMeta,
     pub warnings: Vec<String>,
+    /// The titles a table of contents lists ([`structure::toc_key`] of each):
+    /// they tell plain numbered lines that are headings from list items.
+    pub toc: Vec<String>,
 }
 
 /// Limits that protect the importer from enormous or hostile input.
@@ -253,7 +257,7 @@ pub fn import(
         SourceFormat::Text => text::read(&text::decode(name, bytes)?),
     };
     let mut meta = raw.meta.clone();
-    let outline = structure::build(&raw.blocks, &mut meta, lineage);
+    let outline = structure::build_with_toc(&raw.blocks, &raw.toc, &mut meta, lineage);
     if outline.clauses.is_empty() {
         return Err(IngestError::NoClauses {
             name: name.to_string(),

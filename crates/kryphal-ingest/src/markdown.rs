@@ -51,9 +51,12 @@ pub fn read(text: &str) -> RawDocument {
                     && !v.trim().is_empty()
                     && meta::set_field(&mut doc.meta, k, v)
             });
-        !crate::furniture::is_toc_line(t) && !metadata
+        !metadata
     });
-    let body = lines.join("\n");
+    let flat = crate::flat::analyse(&lines, true);
+    adopt_cover(&mut doc.meta, &flat);
+    doc.toc = flat.toc;
+    let body = render(&flat.lines);
     let parser = Parser::new_ext(&body, Options::ENABLE_TABLES);
 
     // Ordered lists keep their next number; unordered ones hold None.
@@ -165,6 +168,56 @@ pub fn read(text: &str) -> RawDocument {
         doc.blocks.remove(0);
     }
     doc
+}
+
+/// A title and kind the cover shows replace none the file states, or a file
+/// name standing in for a title.
+pub(crate) fn adopt_cover(meta: &mut crate::DocumentMeta, flat: &crate::flat::Flat) {
+    if let Some(title) = &flat.title
+        && (meta.title.is_empty() || meta::is_file_name_like(&meta.title))
+    {
+        meta.title = title.clone();
+    }
+    if let Some(kind) = &flat.doc_type
+        && meta.doc_type.is_empty()
+    {
+        meta.doc_type = kind.clone();
+    }
+}
+
+/// The analysed lines as Markdown that says what the page showed: list
+/// items as `- `, found headings as `#`, cover and furniture left out.
+fn render(lines: &[crate::flat::FlatLine]) -> String {
+    use crate::flat::Kind;
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        match line.kind {
+            Kind::Drop => continue,
+            Kind::Blank => {}
+            Kind::Text => out.push_str(&line.text),
+            Kind::Bullet => {
+                out.push_str("- ");
+                out.push_str(&line.text);
+            }
+            Kind::Heading(level) | Kind::Marked(level) => {
+                out.push('\n');
+                out.push_str(&"#".repeat(usize::from(level)));
+                out.push(' ');
+                out.push_str(&line.text);
+                out.push('\n');
+            }
+        }
+        out.push('\n');
+        // A line of dashes under text would make it a heading (setext): keep them apart.
+        if matches!(line.kind, Kind::Text | Kind::Bullet)
+            && lines
+                .get(i + 1)
+                .is_some_and(|n| !n.text.is_empty() && n.text.chars().all(|c| c == '-' || c == '='))
+        {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Joins the soft-wrapped lines of a paragraph, splitting it where a line

@@ -63,6 +63,22 @@ pub fn set_field(meta: &mut DocumentMeta, key: &str, value: &str) -> bool {
 }
 
 /// An unfilled template field: `skriv datum så här xx månad 20xx`.
+/// A title that is really a file name (`Riktlinjer-Mot_mutor_och_jäv-20131213`,
+/// `omslag.indd`, `Microsoft Word - Dokument1`): no title of the document.
+pub fn is_file_name_like(title: &str) -> bool {
+    let t = title.trim();
+    let lower = t.to_lowercase();
+    let extension = [
+        ".doc", ".docx", ".indd", ".pdf", ".odt", ".rtf", ".pages", ".qxd", ".dotx", ".txt",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e));
+    extension
+        || lower.starts_with("microsoft word")
+        || (t.contains('_') && !t.contains(' '))
+        || (!t.contains(' ') && t.matches('-').count() >= 2)
+}
+
 pub fn is_placeholder(value: &str) -> bool {
     let v = value.to_lowercase();
     v.starts_with("skriv ")
