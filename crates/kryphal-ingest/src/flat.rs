@@ -57,7 +57,7 @@ pub(crate) struct Flat {
 
 /// Glyphs that start a list item in converted text. `-` and `*` are
 /// Markdown's own and only count in plain text or alone on a line.
-const GLYPHS: [&str; 16] = [
+pub(crate) const GLYPHS: [&str; 16] = [
     "•", "·", "\u{F0B7}", "\u{F0A7}", "\u{F0D8}", "➢", "▪", "■", "●", "○", "◦", "–", "►", "➤", "✓",
     "\u{F0FC}",
 ];

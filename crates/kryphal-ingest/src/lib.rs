@@ -22,6 +22,7 @@
 
 use kryphal_domain::{DocumentMeta, Outline, SourceFormat};
 
+mod cover;
 pub mod docx;
 mod flat;
 pub mod furniture;
@@ -256,6 +257,13 @@ pub fn import(
         SourceFormat::Pdf => pdf::read(name, bytes, limits)?,
         SourceFormat::Text => text::read(&text::decode(name, bytes)?),
     };
+    let mut raw = raw;
+    if matches!(
+        format,
+        SourceFormat::Pdf | SourceFormat::Docx | SourceFormat::Odt
+    ) {
+        cover::strip(&mut raw.blocks, &mut raw.meta);
+    }
     let mut meta = raw.meta.clone();
     let outline = structure::build_with_toc(&raw.blocks, &raw.toc, &mut meta, lineage);
     if outline.clauses.is_empty() {

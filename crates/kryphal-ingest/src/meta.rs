@@ -79,6 +79,79 @@ pub fn is_file_name_like(title: &str) -> bool {
         || (!t.contains(' ') && t.matches('-').count() >= 2)
 }
 
+/// A Swedish date as printed (`25 februari 2016`, `den 1 mars 2024`,
+/// `2016-02-25`) → `2016-02-25`; the first date in `text`.
+pub fn swedish_date(text: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '(' | ')' | '[' | ']'))
+        })
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        if is_iso_date(w) {
+            return Some(w.to_string());
+        }
+        if let Some(m) = MONTHS.iter().position(|m| w.eq_ignore_ascii_case(m))
+            && i >= 1
+            && i + 1 < words.len()
+            && let Ok(day) = words[i - 1].parse::<u32>()
+            && let Ok(year) = words[i + 1].parse::<u32>()
+            && (1..=31).contains(&day)
+            && (1800..=2200).contains(&year)
+        {
+            return Some(format!("{year:04}-{:02}-{day:02}", m + 1));
+        }
+    }
+    None
+}
+
+/// The decision date a short line states: `Beslut vid regeringssammanträde
+/// den 25 februari 2016`, `beslutade den 29 november 2011`, `Antagen av
+/// kommunfullmäktige § 117, 2011-06-16`, `Stockholm den 14 oktober 1999`.
+pub fn decision_date(line: &str) -> Option<String> {
+    let t = line.trim();
+    if t.split_whitespace().count() > 16 {
+        return None;
+    }
+    let lower = t.to_lowercase();
+    let verb = [
+        "beslut",
+        "antagen",
+        "antaget",
+        "antogs",
+        "fastställd",
+        "fastställt",
+        "fastställdes",
+    ]
+    .iter()
+    .any(|v| lower.starts_with(v));
+    // `<Ort> den <datum>`: where and when a government decision was signed.
+    let place = {
+        let mut w = t.split_whitespace();
+        matches!((w.next(), w.next()), (Some(p), Some("den")) if p.starts_with(char::is_uppercase))
+            && t.split_whitespace().count() <= 5
+    };
+    if !(verb || place) {
+        return None;
+    }
+    swedish_date(t)
+}
+
 pub fn is_placeholder(value: &str) -> bool {
     let v = value.to_lowercase();
     v.starts_with("skriv ")

@@ -535,6 +535,10 @@ impl Builder<'_> {
     fn block(&mut self, block: &Block, meta: &mut DocumentMeta) {
         let (kind, number, text, label_tail) = match block {
             Block::Heading { level, text } => {
+                if crate::cover::is_designation(text) {
+                    // `Dir. 2016:15` in a page's title block names the document.
+                    return;
+                }
                 if let Some(n) = paragraph_heading(text) {
                     // `#### 3 §`: the paragraph's text follows as its clauses.
                     self.pending = Some(n);
@@ -564,6 +568,14 @@ impl Builder<'_> {
                         *meta = probe;
                         return;
                     }
+                }
+                if meta.decided.is_empty()
+                    && (!text.trim_end().ends_with('.') || self.outline.clauses.len() < 5)
+                    && let Some(date) = crate::meta::decision_date(text)
+                {
+                    // `Beslut vid regeringssammanträde den 25 februari 2016`.
+                    meta.decided = date;
+                    return;
                 }
                 if let Some((head, rest)) = split_advice(text) {
                     // A run-in advice heading: `Till 7 § Papperslim som …`.
