@@ -133,6 +133,18 @@ pub(crate) fn strip(blocks: &mut Vec<Block>, meta: &mut DocumentMeta) {
     if start == 0 {
         return;
     }
+    // A title page shows a heading, a kind, a designation or a decision line;
+    // a few short paragraphs without any are the body's.
+    let titled = blocks[..start].iter().any(|b| match b {
+        Block::Heading { .. } => true,
+        Block::Paragraph { text } => {
+            is_kind(text) || is_designation(text) || meta::decision_date(text).is_some()
+        }
+        _ => false,
+    });
+    if !titled {
+        return;
+    }
     let cover: Vec<Block> = blocks.drain(..start).collect();
     let mut kept = Vec::new();
     let mut title: Option<(u8, String)> = None;
@@ -169,7 +181,12 @@ pub(crate) fn strip(blocks: &mut Vec<Block>, meta: &mut DocumentMeta) {
                 }
             }
             Block::Paragraph { text } => {
-                if let Some(date) = meta::decision_date(text) {
+                let field = text.split_once(':').is_some_and(|(k, v)| {
+                    k.chars().count() <= 40 && !v.trim().is_empty() && meta::set_field(meta, k, v)
+                });
+                if field {
+                    // `Diarienummer: KS 2024/12` on the title page.
+                } else if let Some(date) = meta::decision_date(text) {
                     if meta.decided.is_empty() {
                         meta.decided = date;
                     }
