@@ -48,6 +48,8 @@ pub(crate) struct Line {
     /// list glyph (the same when there is none).
     pub x0: f32,
     pub x_text: f32,
+    /// Where the line's last mark ends.
+    pub x1: f32,
 }
 
 fn read_inner(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, IngestError> {
@@ -628,7 +630,7 @@ fn lines_from_spans(spans: Vec<Span>, page: u32) -> Vec<Line> {
                 all_italic &= s.italic;
                 l.bold = all_bold;
                 l.italic = all_italic;
-                if crate::flat::GLYPHS.contains(&l.text.trim()) {
+                if is_label(l.text.trim()) {
                     glyph_only = true;
                 }
             }
@@ -638,7 +640,7 @@ fn lines_from_spans(spans: Vec<Span>, page: u32) -> Vec<Line> {
             }
             all_bold = s.bold || blank;
             all_italic = s.italic || blank;
-            glyph_only = crate::flat::GLYPHS.contains(&s.text.trim());
+            glyph_only = is_label(s.text.trim());
             lines.push(Line {
                 text: s.text,
                 y: s.y,
@@ -648,15 +650,29 @@ fn lines_from_spans(spans: Vec<Span>, page: u32) -> Vec<Line> {
                 page,
                 x0: s.x0,
                 x_text: s.x0,
+                x1: s.x1,
             });
         }
         last_x1 = s.x1;
+        if !blank && let Some(l) = lines.last_mut() {
+            l.x1 = l.x1.max(s.x1);
+        }
     }
     for l in &mut lines {
         l.text = l.text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
     lines.retain(|l| !l.text.is_empty());
     lines
+}
+
+/// A list label standing before its text: a glyph, `4.`, `a)`, `1)`.
+fn is_label(t: &str) -> bool {
+    crate::flat::GLYPHS.contains(&t)
+        || (t.chars().count() <= 4
+            && (t.ends_with('.') || t.ends_with(')'))
+            && t[..t.len() - 1].chars().all(|c| c.is_ascii_digit())
+            && t.len() > 1)
+        || (t.chars().count() == 2 && t.ends_with(')') && t.starts_with(char::is_lowercase))
 }
 
 fn is_bullet(s: &str) -> Option<&str> {
@@ -741,6 +757,25 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
         }
     }
     let indent_of = |l: &Line| l.x0 - margins.get(&l.page).copied().unwrap_or(l.x0);
+    // The right edge of each page's text: where full lines end.
+    let mut right: HashMap<u32, f32> = HashMap::new();
+    for l in &lines {
+        let r = right.entry(l.page).or_insert(l.x1);
+        *r = r.max(l.x1);
+    }
+    // A line that ends a sentence well before the right edge, where the next
+    // line's first word would have fitted, ended its paragraph on purpose.
+    let ended_early = |p: &Line, next: &Line| {
+        if p.page != next.page || !ends_sentence(&p.text) {
+            return false;
+        }
+        let chars = p.text.chars().count().max(1) as f32;
+        let per_char = (p.x1 - p.x0).max(1.0) / chars;
+        let first = next.text.split_whitespace().next().unwrap_or("");
+        let needed = (first.chars().count() as f32 + 1.0) * per_char;
+        let room = right.get(&p.page).copied().unwrap_or(p.x1) - p.x1;
+        room > needed + per_char && next.text.starts_with(|c: char| c.is_uppercase())
+    };
     // Paragraphs told by a first-line indent (Word's default style): used
     // when many lines after a finished sentence start indented.
     let indented_starts = lines
@@ -755,7 +790,7 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
     // Italic sub-headings sit one level below bold ones.
     let italic_level = (bold_level + 1).min(6);
     // Where the text of the list item being read starts (its hanging indent).
-    let mut item_x: Option<f32> = None;
+    let mut item_x: Option<(f32, bool)> = None;
     let mut prev: Option<&Line> = None;
     for (index, line) in lines.iter().enumerate() {
         let t = line.text.as_str();
@@ -865,9 +900,22 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
         }
         // An item's lines hang at its text; a line back at the margin (with
         // a hanging indent to compare with) ends it.
-        let leaves_item = matches!(current, Some(Block::ListItem { .. }))
-            && item_x.is_some_and(|x| {
-                x - margins.get(&line.page).copied().unwrap_or(x) > 0.5 * body
+        // The item's first continuation line shows whether its lines hang
+        // at its text; only then does a line back at the margin end it.
+        if let Some((x, confirmed)) = item_x.as_mut()
+            && !*confirmed
+            && prev.is_some_and(|p| p.page == line.page)
+        {
+            if (line.x0 - *x).abs() <= 0.5 * body {
+                *confirmed = true;
+            } else {
+                item_x = None;
+            }
+        }
+        let leaves_item = matches!(current, Some(Block::ListItem { .. } | Block::Paragraph { .. }))
+            && item_x.is_some_and(|(x, confirmed)| {
+                confirmed
+                    && x - margins.get(&line.page).copied().unwrap_or(x) > 0.5 * body
                     && line.x0 < x - 0.5 * body
             });
         // With first-line indents, an indented line after a finished
@@ -878,7 +926,7 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
             && prev.is_some_and(|p| p.page != line.page || indent_of(p) < 0.5 * body);
         if let Some(rest) = is_bullet(t) {
             flush(&mut current, &mut blocks);
-            item_x = Some(line.x_text);
+            item_x = Some((line.x_text, false));
             current = Some(Block::ListItem {
                 depth: 1,
                 label: "•".into(),
@@ -887,6 +935,7 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
         } else if gap_before
             || leaves_item
             || indent_break
+            || prev.is_some_and(|p| ended_early(p, line))
             || size_changed
             || matches!(current, Some(Block::Heading { .. }))
             || match leading_number(t) {
@@ -899,6 +948,8 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
             }
         {
             flush(&mut current, &mut blocks);
+            // A numbered item's lines hang at its text, as a bullet's do.
+            item_x = (line.x_text > line.x0).then_some((line.x_text, false));
             current = Some(Block::Paragraph {
                 text: t.to_string(),
             });
