@@ -789,6 +789,44 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
     let indents = indented_starts >= 3 && indented_starts * 40 >= lines.len();
     // Italic sub-headings sit one level below bold ones.
     let italic_level = (bold_level + 1).min(6);
+    // Sub-headings of body size told by their style: a run of at most three
+    // bold (or italic) lines that stands apart from the text around it, does
+    // not end like a sentence and starts with a capital. One level below
+    // bold ones for italic ones.
+    let styled_runs = |styled: &dyn Fn(&Line) -> bool| -> Vec<bool> {
+        let mut out = vec![false; lines.len()];
+        let close = |a: &Line, b: &Line| {
+            a.page == b.page && a.y > b.y && a.y - b.y <= spacing * 1.35 && a.size == b.size
+        };
+        let mut i = 0;
+        while i < lines.len() {
+            if !styled(&lines[i]) || (lines[i].size - body).abs() >= 0.6 {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < lines.len() && styled(&lines[j]) && close(&lines[j - 1], &lines[j]) {
+                j += 1;
+            }
+            let text: String = lines[i..j]
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let qualifies = j - i <= 3
+                && text.chars().count() <= 200
+                && !ends_sentence(&text)
+                && leading_number(&text).is_none()
+                && text.starts_with(char::is_uppercase);
+            if qualifies {
+                out[i..j].fill(true);
+            }
+            i = j;
+        }
+        out
+    };
+    let styled_heading = styled_runs(&|l: &Line| l.bold);
+    let italic_heading = styled_runs(&|l: &Line| l.italic && !l.bold);
     // Where the text of the list item being read starts (its hanging indent).
     let mut item_x: Option<(f32, bool)> = None;
     let mut prev: Option<&Line> = None;
@@ -798,37 +836,12 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
             continue;
         }
         let size_key = (line.size * 2.0).round() as i32;
-        let next_gap = lines
-            .get(index + 1)
-            .is_none_or(|n| n.page != line.page || line.y - n.y > spacing * 1.35 || !n.bold);
-        let next_apart = lines.get(index + 1).is_none_or(|n| {
-            n.page != line.page || line.y - n.y > spacing * 1.35 || !n.italic || n.size != line.size
-        });
         let heading_level = heading_sizes
             .iter()
             .position(|s| *s == size_key)
             .map(|i| (i + 1).min(6) as u8)
-            .or_else(|| {
-                // A short bold line of body size standing alone is a sub-heading.
-                (line.bold
-                    && t.chars().count() <= 90
-                    && !ends_sentence(t)
-                    && leading_number(t).is_none()
-                    && next_gap
-                    && t.chars().next().is_some_and(char::is_uppercase))
-                .then_some(bold_level)
-            })
-            .or_else(|| {
-                // So is a short italic line of body size, one level below.
-                (line.italic
-                    && (line.size - body).abs() < 0.6
-                    && t.chars().count() <= 120
-                    && !ends_sentence(t)
-                    && leading_number(t).is_none()
-                    && next_apart
-                    && t.chars().next().is_some_and(char::is_uppercase))
-                .then_some(italic_level)
-            });
+            .or_else(|| styled_heading[index].then_some(bold_level))
+            .or_else(|| italic_heading[index].then_some(italic_level));
         let gap_before = match prev {
             Some(p) if p.page == line.page => p.y - line.y > spacing * 1.35 || p.y < line.y,
             Some(_) => {
