@@ -211,6 +211,122 @@ pub(crate) fn strip(blocks: &mut Vec<Block>, meta: &mut DocumentMeta) {
     blocks.splice(0..0, kept);
 }
 
+/// Headings of a Word file that uses no heading styles: a short paragraph
+/// that stands alone (after a finished sentence, a heading or the start,
+/// before body text), does not end like a sentence or a lead-in, and starts
+/// with a capital. Used only when the file marks (almost) no headings itself.
+pub(crate) fn plain_headings(blocks: &mut [Block]) {
+    if blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Heading { .. }))
+        .count()
+        >= 3
+    {
+        return;
+    }
+    // `under`: the block before is taken for a heading found in the first pass.
+    let candidate = |blocks: &[Block], i: usize, under: bool| -> bool {
+        let Block::Paragraph { text } = &blocks[i] else {
+            return false;
+        };
+        let t = text.trim();
+        let label = t.ends_with(':') && words(t) <= 3;
+        let shaped = words(t) <= 12
+            && t.chars().count() <= 90
+            && t.starts_with(char::is_uppercase)
+            && t.chars().any(char::is_alphabetic)
+            && (label || !t.ends_with(['.', ',', ';', ':']))
+            && (label || !structure::is_lead_in(t))
+            && structure::leading_number(t).is_none()
+            && meta::decision_date(t).is_none();
+        let after = i == 0
+            || under
+            || match &blocks[i - 1] {
+                Block::Heading { .. } | Block::ListItem { .. } | Block::TableRow { .. } => true,
+                Block::Paragraph { text } => text.trim_end().ends_with(['.', '!', '?']),
+            };
+        let before = match blocks.get(i + 1) {
+            Some(Block::Paragraph { text }) => {
+                text.starts_with(|c: char| !c.is_lowercase()) && !(label && words(text) <= 3)
+            }
+            Some(Block::ListItem { .. } | Block::TableRow { .. } | Block::Heading { .. }) => !label,
+            None => false,
+        };
+        shaped && after && before
+    };
+    // First the paragraphs that stand alone; then one right under each of them.
+    let mut found: Vec<usize> = (0..blocks.len())
+        .filter(|&i| candidate(blocks, i, false))
+        .collect();
+    let under: Vec<usize> = found
+        .iter()
+        .map(|i| i + 1)
+        .filter(|j| *j < blocks.len() && !found.contains(j) && candidate(blocks, *j, true))
+        .collect();
+    found.extend(under);
+    found.sort_unstable();
+    // Headings come several to a document: one lone short paragraph is text.
+    if found.len() < 2 {
+        return;
+    }
+    let mut level_of_prev: Option<(usize, u8)> = None;
+    for i in found {
+        let Block::Paragraph { text } = &blocks[i] else {
+            continue;
+        };
+        let level = match level_of_prev {
+            // Right under another such heading: one level below it.
+            Some((j, l)) if j + 1 == i => (l + 1).min(6),
+            _ => 1,
+        };
+        let title = text.trim().trim_end_matches(':').to_string();
+        blocks[i] = Block::Heading { level, text: title };
+        level_of_prev = Some((i, level));
+    }
+}
+
+/// A form's labelled field (`Lagrum: | • 16 § föräldraledighetslagen`): the
+/// label heads its value, and a value listed with bullets is a list.
+pub(crate) fn labelled_fields(blocks: &mut Vec<Block>) {
+    let mut out = Vec::with_capacity(blocks.len());
+    for b in blocks.drain(..) {
+        if let Block::TableRow { cells } = &b {
+            let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
+            if let [label, value] = filled.as_slice()
+                && label.trim_end().ends_with(':')
+                && words(label) <= 3
+            {
+                let mut probe = DocumentMeta::default();
+                if !meta::set_field(&mut probe, label, value) {
+                    out.push(Block::Heading {
+                        level: 1,
+                        text: label.trim().trim_end_matches(':').to_string(),
+                    });
+                    let items: Vec<&str> = value
+                        .split('•')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .collect();
+                    if value.trim_start().starts_with('•') {
+                        out.extend(items.iter().map(|t| Block::ListItem {
+                            depth: 1,
+                            label: "•".into(),
+                            text: t.to_string(),
+                        }));
+                    } else {
+                        out.push(Block::Paragraph {
+                            text: value.trim().to_string(),
+                        });
+                    }
+                    continue;
+                }
+            }
+        }
+        out.push(b);
+    }
+    *blocks = out;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,5 +408,53 @@ mod tests {
         ));
         assert!(is_kind("Kommittédirektiv"));
         assert!(!is_kind("Kommittédirektivets syfte"));
+    }
+
+    #[test]
+    fn unstyled_word_headings_and_form_fields() {
+        let mut blocks = vec![
+            Block::TableRow {
+                cells: vec![
+                    "Lagrum:".into(),
+                    "• 16 § föräldraledighetslagen • 13 kap. SFB".into(),
+                ],
+            },
+            p("REFERAT"),
+            p("Parter:"),
+            p("Grünberger Advokater AB i Stockholm"),
+            p("mot"),
+            p("Arbetsdomstolen har avgjort målet utan huvudförhandling."),
+            p("Domskäl"),
+            p("Bakgrund"),
+            p("S.J. har arbetat som receptionist på advokatbyrån sedan flera år."),
+            p("Det är ostridigt att S.J. har ansökt om tillfällig föräldrapenning."),
+        ];
+        plain_headings(&mut blocks);
+        labelled_fields(&mut blocks);
+        assert_eq!(
+            blocks,
+            vec![
+                h(1, "Lagrum"),
+                Block::ListItem {
+                    depth: 1,
+                    label: "•".into(),
+                    text: "16 § föräldraledighetslagen".into()
+                },
+                Block::ListItem {
+                    depth: 1,
+                    label: "•".into(),
+                    text: "13 kap. SFB".into()
+                },
+                h(1, "REFERAT"),
+                h(2, "Parter"),
+                p("Grünberger Advokater AB i Stockholm"),
+                p("mot"),
+                p("Arbetsdomstolen har avgjort målet utan huvudförhandling."),
+                h(1, "Domskäl"),
+                h(2, "Bakgrund"),
+                p("S.J. har arbetat som receptionist på advokatbyrån sedan flera år."),
+                p("Det är ostridigt att S.J. har ansökt om tillfällig föräldrapenning."),
+            ]
+        );
     }
 }

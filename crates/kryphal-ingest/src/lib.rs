@@ -264,6 +264,10 @@ pub fn import(
     ) {
         cover::strip(&mut raw.blocks, &mut raw.meta);
     }
+    if matches!(format, SourceFormat::Docx | SourceFormat::Odt) {
+        cover::plain_headings(&mut raw.blocks);
+        cover::labelled_fields(&mut raw.blocks);
+    }
     let mut meta = raw.meta.clone();
     let outline = structure::build_with_toc(&raw.blocks, &raw.toc, &mut meta, lineage);
     if outline.clauses.is_empty() {

@@ -14,7 +14,7 @@ pub fn set_field(meta: &mut DocumentMeta, key: &str, value: &str) -> bool {
         "title" | "titel" => &mut meta.title,
         "doc_type" | "dokumenttyp" | "typ" => &mut meta.doc_type,
         "owner" | "ägare" | "dokumentet gäller för" | "nämnd" => &mut meta.owner,
-        "dnr" | "diarienummer" | "dnr." | "ärendenummer" => &mut meta.dnr,
+        "dnr" | "diarienummer" | "dnr." | "ärendenummer" | "målnummer" => &mut meta.dnr,
         "decided"
         | "beslutsdatum"
         | "beslutad"

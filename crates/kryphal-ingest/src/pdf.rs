@@ -925,12 +925,14 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
                 item_x = None;
             }
         }
-        let leaves_item = matches!(current, Some(Block::ListItem { .. } | Block::Paragraph { .. }))
-            && item_x.is_some_and(|(x, confirmed)| {
-                confirmed
-                    && x - margins.get(&line.page).copied().unwrap_or(x) > 0.5 * body
-                    && line.x0 < x - 0.5 * body
-            });
+        let leaves_item = matches!(
+            current,
+            Some(Block::ListItem { .. } | Block::Paragraph { .. })
+        ) && item_x.is_some_and(|(x, confirmed)| {
+            confirmed
+                && x - margins.get(&line.page).copied().unwrap_or(x) > 0.5 * body
+                && line.x0 < x - 0.5 * body
+        });
         // With first-line indents, an indented line after a finished
         // sentence (or any indented line after a margin line) opens a paragraph.
         let indent_break = indents

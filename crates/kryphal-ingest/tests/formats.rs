@@ -295,7 +295,8 @@ fn docx_tracked_changes_fields_and_a_layout_table() {
             "Ifyllt fält",
             "Första stycket i tabellen.",
             "Andra stycket i tabellen.",
-            "Målnummer: | B 1-24",
         ]
     );
+    // A labelled form field with a case number is the document's Dnr.
+    assert_eq!(imp.meta.dnr, "B 1-24");
 }
