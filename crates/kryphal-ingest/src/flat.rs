@@ -537,7 +537,18 @@ fn title_like(t: &str) -> bool {
 /// A short line that could head a section: no sentence, no list, no detail.
 fn heading_like(t: &str) -> bool {
     let t = t.trim();
-    t.split_whitespace().count() <= 12
+    let lower = t.to_lowercase();
+    let unit = [
+        "förvaltningen",
+        "enheten",
+        "avdelningen",
+        "kontoret",
+        "staben",
+    ]
+    .iter()
+    .any(|u| lower.ends_with(u));
+    !unit
+        && t.split_whitespace().count() <= 12
         && t.chars().count() <= 90
         && starts_upper(t)
         && t.chars().any(char::is_alphabetic)
@@ -620,6 +631,23 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
         .find(|&n| kinds[content[n]] == Kind::Text && structure::leading_number(line(n)).is_some())
     {
         start = n;
+    }
+    // A cover without a title line of its own: the line that opens the body
+    // over its first marked heading is the title, not a heading.
+    let names_document = (0..start).any(|n| {
+        let t = line(n);
+        title_like(t)
+            || (!cover_detail(t)
+                && !t.contains(": ")
+                && !KINDS.contains(&t.to_lowercase().as_str()))
+    });
+    if start > 0
+        && !names_document
+        && start + 1 < content.len()
+        && kinds[content[start]] == Kind::Text
+        && matches!(kinds[content[start + 1]], Kind::Marked(_))
+    {
+        start += 1;
     }
     if start == 0 {
         return;

@@ -195,6 +195,30 @@ pub fn running_text_lines(lines: &[&str]) -> Vec<bool> {
     if breaks.len() < 2 {
         return drop;
     }
+    // A short document has too few pages for a header to recur, but a
+    // later page's header repeats what its first page showed (the unit, the
+    // date) and names the organisation in capitals.
+    let first_page: HashSet<String> = lines
+        .iter()
+        .take((breaks[0] + 30).min(breaks[1].saturating_sub(4)))
+        .map(|l| key(l))
+        .filter(|k| !k.is_empty())
+        .collect();
+    for &b in &breaks[1..] {
+        for i in b.saturating_sub(4)..(b + 5).min(lines.len()) {
+            let t = lines[i].trim().trim_start_matches('#').trim();
+            let caps_name = t.chars().any(char::is_alphabetic)
+                && !t.chars().any(|c| c.is_lowercase() || c.is_ascii_digit())
+                && ["KOMMUN", "STAD", "REGION", "LANDSTING", "FÖRVALTNINGEN"]
+                    .iter()
+                    .any(|n| t.ends_with(n));
+            if (i != b && first_page.contains(&key(lines[i])) && t.chars().count() < 60)
+                || caps_name
+            {
+                drop[i] = true;
+            }
+        }
+    }
     // Occurrences (distinct lines) of each text near a page break.
     let near: HashSet<usize> = breaks
         .iter()
