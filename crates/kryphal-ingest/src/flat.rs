@@ -210,7 +210,7 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
     let mut flat = Flat::default();
     let texts: Vec<String> = lines
         .iter()
-        .map(|l| l.replace('\u{AD}', "").trim_end().to_string())
+        .map(|l| cells(&l.replace('\u{AD}', "")).trim_end().to_string())
         .collect();
     let trimmed: Vec<&str> = texts.iter().map(|t| t.trim()).collect();
     let width = wrap_width(&trimmed);
@@ -488,6 +488,43 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
         .map(|(kind, text)| FlatLine { text, kind })
         .collect();
     flat
+}
+
+/// Columns a converter left as runs of tabs (`försäkringstjänster\t\tden
+/// premie …`) become cells joined by ` | `, as table rows are; a single tab
+/// inside text is a space. Leading tabs stay (Markdown's indentation).
+fn cells(line: &str) -> String {
+    let body = line.trim_start_matches('\t');
+    let lead = &line[..line.len() - body.len()];
+    if !body.contains('\t') {
+        return line.to_string();
+    }
+    let mut out = String::from(lead);
+    let mut tabs = 0;
+    for (i, c) in body.char_indices() {
+        if c == '\t' {
+            tabs += 1;
+            continue;
+        }
+        if tabs > 0 {
+            let rest = &body[i..];
+            // A tab before a page number (a contents entry) is left for the contents reader.
+            let page = rest.len() <= 3 && rest.bytes().all(|b| b.is_ascii_digit());
+            out.push_str(if page {
+                "\t"
+            } else if tabs >= 2 {
+                " | "
+            } else {
+                " "
+            });
+            tabs = 0;
+        }
+        out.push(c);
+    }
+    if tabs > 0 {
+        out.push('\t');
+    }
+    out
 }
 
 /// `2.1 Information till den enskilde\t8` → `2.1 Information till den enskilde`.
