@@ -152,6 +152,10 @@ pub fn read(text: &str) -> RawDocument {
                     flush(&mut buf, &open, &mut doc.blocks);
                 }
             }
+            // A block of nothing but tags (`<section id="k1">`, `</div>`) is a
+            // converter's markup around the text, not text; tags inside text
+            // stay literal.
+            Event::Html(t) if only_tags(&t) => {}
             Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
                 buf.push_str(&t);
             }
@@ -251,6 +255,24 @@ fn split_soft_paragraphs(raw: &str) -> Vec<String> {
     out
 }
 
+/// Whether `html` holds tags and whitespace only (no text between them).
+fn only_tags(html: &str) -> bool {
+    let mut depth = 0u32;
+    let mut tags = 0u32;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                depth += 1;
+                tags += 1;
+            }
+            '>' if depth > 0 => depth -= 1,
+            c if depth == 0 && !c.is_whitespace() => return false,
+            _ => {}
+        }
+    }
+    tags > 0 && depth == 0
+}
+
 fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -302,6 +324,24 @@ mod tests {
                 },
                 Block::TableRow {
                     cells: vec!["100".into(), "chef".into()]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_converters_tag_blocks_are_not_clauses_but_tags_in_text_stay_text() {
+        let doc = read(
+            "<section id=\"p1\">\n\n1 § Lagen gäller.\n\n</section>\n\nText med <b>fet</b> stil.\n",
+        );
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Paragraph {
+                    text: "1 § Lagen gäller.".into()
+                },
+                Block::Paragraph {
+                    text: "Text med <b>fet</b> stil.".into()
                 },
             ]
         );
