@@ -53,6 +53,10 @@ pub(crate) struct Flat {
     pub title: Option<String>,
     /// A document-kind word from the cover (`Riktlinjer`, `Lathund`).
     pub doc_type: Option<String>,
+    /// The decision date and body a decision line on the cover states
+    /// (`Antagen av kommunfullmäktige § 117, 2011-06-16`).
+    pub decided: Option<String>,
+    pub decided_by: Option<String>,
 }
 
 /// Glyphs that start a list item in converted text. `-` and `*` are
@@ -703,6 +707,14 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
     while k < start {
         let mut t = line(k).to_string();
         let lower = t.to_lowercase();
+        if let Some(date) = crate::meta::decision_date(&t) {
+            flat.decided.get_or_insert(date);
+            if let Some(body) = crate::meta::decision_body(&t) {
+                flat.decided_by.get_or_insert(body);
+            }
+            k += 1;
+            continue;
+        }
         if KINDS.contains(&lower.as_str()) {
             flat.doc_type.get_or_insert_with(|| {
                 let mut c = lower.chars();
