@@ -123,6 +123,16 @@ fn marked(t: &str) -> Option<(u8, &str)> {
 /// A letterhead line: an address, organisation or contact line of the
 /// sender (`Org.nr 212000-2882 · Bankgiro 624-1061`).
 pub(crate) fn is_letterhead(t: &str) -> bool {
+    // A letterhead line is short, and names a number, an address or a site;
+    // a paragraph on one line is not one (and is not lower-cased to check).
+    if t.len() > 240
+        || !(t.contains('·')
+            || t.contains('@')
+            || t.contains("www")
+            || t.bytes().any(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
     let lower = t.to_lowercase();
     let markers = [
         "org.nr",
@@ -214,7 +224,13 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
     let mut flat = Flat::default();
     let texts: Vec<String> = lines
         .iter()
-        .map(|l| cells(&l.replace('\u{AD}', "")).trim_end().to_string())
+        .map(|l| {
+            if l.contains(['\u{AD}', '\t']) {
+                cells(&l.replace('\u{AD}', "")).trim_end().to_string()
+            } else {
+                l.trim_end().to_string()
+            }
+        })
         .collect();
     let trimmed: Vec<&str> = texts.iter().map(|t| t.trim()).collect();
     let width = wrap_width(&trimmed);
@@ -317,8 +333,10 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
         if kinds[i] != Kind::Text || out_text[i].starts_with("    ") {
             return false;
         }
-        let key = structure::toc_key(t);
-        let listed = !flat.toc.is_empty() && !key.is_empty() && flat.toc.contains(&key);
+        let listed = !flat.toc.is_empty() && {
+            let key = structure::toc_key(t);
+            !key.is_empty() && flat.toc.contains(&key)
+        };
         let numbered = matches!(
             structure::leading_number(t),
             Some((
@@ -332,6 +350,10 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
         }
         if listed {
             return t.chars().count() <= 200;
+        }
+        // A heading is short: a long line is text (and is not counted).
+        if t.len() > 720 {
+            return false;
         }
         let words = t.split_whitespace().count();
         let chars = t.chars().count();
@@ -608,12 +630,13 @@ fn drop_repeated_lines(kinds: &mut [Kind], text: &[String]) {
     for (i, t) in text.iter().enumerate() {
         let t = t.trim();
         if kinds[i] == Kind::Text
-            && t.split_whitespace().count() >= 5
-            && !ends_sentence(t)
-            && !structure::is_lead_in(t)
-            && structure::leading_number(t).is_none()
             && (i == 0 || kinds[i - 1] == Kind::Blank)
             && kinds.get(i + 1).is_none_or(|k| *k == Kind::Blank)
+            && t.len() < 400
+            && !ends_sentence(t)
+            && t.split_whitespace().count() >= 5
+            && !structure::is_lead_in(t)
+            && structure::leading_number(t).is_none()
         {
             seen.entry(t).or_default().push(i);
         }
@@ -755,9 +778,14 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
     if let Some(title) = &best {
         // The same title repeated over the body is no heading of it.
         let key = structure::toc_key(title);
+        let title_len = title.chars().count();
         for n in start..content.len() {
             let i = content[n];
-            if !matches!(kinds[i], Kind::Marked(_) | Kind::Text) {
+            // Only a line no longer than the title can hold it (alone or
+            // with the line it wraps onto).
+            if !matches!(kinds[i], Kind::Marked(_) | Kind::Text)
+                || text[i].trim().chars().count() > title_len + 2
+            {
                 continue;
             }
             let mut t = text[i].trim().to_string();
