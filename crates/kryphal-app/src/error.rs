@@ -49,6 +49,12 @@ pub enum ErrorCode {
     RulebookMissing,
     /// The search index could not be used (the library itself is fine).
     SearchUnavailable,
+    /// The Word template for the memo cannot be used (not a Word template,
+    /// damaged, macro-enabled, or gone from where it was chosen).
+    TemplateUnusable,
+    /// The file is not a review document Kryphål exported (or the one it
+    /// reviews is not in this library).
+    NotReview,
     /// Anything else: a bug.
     Internal,
 }

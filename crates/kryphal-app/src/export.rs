@@ -97,6 +97,9 @@ pub(crate) fn export_error(e: ExportError) -> AppError {
         ExportError::NotJson(_) | ExportError::WrongKind(_) => ErrorCode::UnsupportedFormat,
         ExportError::Truncated(_) | ExportError::Invalid(_) => ErrorCode::DamagedFile,
         ExportError::NewerVersion { .. } => ErrorCode::LibraryNewer,
+        ExportError::Template(_) => ErrorCode::TemplateUnusable,
+        ExportError::NotReview(_) => ErrorCode::NotReview,
+        ExportError::DamagedReview(_) => ErrorCode::DamagedFile,
     };
     let mut message = e.to_string();
     capitalise(&mut message);
@@ -286,7 +289,9 @@ impl Library {
                 committee: settings.committee,
                 responsible_official: settings.responsible_official,
                 date: today(),
+                ..MemoHeader::default()
             },
+            template: None,
         };
         let input = ExportInput {
             analysis: &analysis,

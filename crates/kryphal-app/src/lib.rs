@@ -150,6 +150,7 @@ pub const EXPORT_FORMATS: &[&str] = &[
     "memo-docx",
     "memo-pdf",
     "tracked-docx",
+    "review-docx",
     "xlsx",
     "csv",
     "md",

@@ -195,5 +195,5 @@ pub fn comparison_docx(c: &Comparison<'_>) -> Result<Vec<u8>, ExportError> {
         analysis: &analysis,
         rulebook: c.rulebook,
     };
-    docx::memo(&Prepared::new(&input, &options), &blocks(c))
+    docx::plain(&Prepared::new(&input, &options), &blocks(c))
 }

@@ -1,25 +1,27 @@
 //! Word documents: the revision memo with real Word styles, and the
 //! governing document with the agreed proposals as tracked changes.
 
+use std::collections::BTreeMap;
+
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BorderType, BreakType, Delete, Docx, Footer, IndentLevel,
-    Insert, Level, LevelJc, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId,
-    PageMargin, PageNum, Paragraph, Run, RunFonts, Shading, ShdType, SpecialIndentType, Start,
-    Style, StyleType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableRow,
-    WidthType,
+    AbstractNumbering, BorderType, Delete, Docx, Insert, Level, LevelJc, LevelText, LineSpacing,
+    NumberFormat, Numbering, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType, Start, Style,
+    StyleType, TableBorder, TableBorderPosition, TableBorders,
 };
 use kryphal_domain::{Finding, FindingStatus};
 
 use crate::diff::{self, Part};
-use crate::memo::{Block, Cell, Span, TableKind};
+use crate::memo::{Block, Cell, Span};
 use crate::model::{Prepared, iso_date, text_on, typo};
+use crate::template::LoadedTemplate;
+use crate::wordml::{self, ParaLook, RunLook, StyleMap, TEXT_W, TableCell, WordDoc};
 use crate::{ExportError, Format};
 
-/// A4 in twentieths of a point, with 2.2 cm margins left and right.
+/// A4 in twentieths of a point, with 2.2 cm margins left and right
+/// (the tracked-changes document, written with docx-rs).
 const PAGE_W: u32 = 11_906;
 const PAGE_H: u32 = 16_838;
 const MARGIN: i32 = 1_247;
-const TEXT_W: usize = (PAGE_W as usize) - 2 * (MARGIN as usize);
 const BULLETS: usize = 2;
 const TABLE_STYLE: &str = "KryphalTabell";
 const DELETED_STYLE: &str = "KryphalStruken";
@@ -162,119 +164,278 @@ fn styled(docx: Docx, lang: &str) -> Docx {
         )
 }
 
-fn run(span: &Span) -> Run {
-    let mut r = Run::new().add_text(typo(&span.text));
-    if span.look.strike {
-        r = r.style(DELETED_STYLE).strike();
-    }
-    if span.look.underline {
-        r = r.style(INSERTED_STYLE);
-    } else if span.look.bold {
-        r = r.bold();
-    }
-    if span.look.italic {
-        r = r.italic();
-    }
-    r
-}
-
-fn paragraph(spans: &[Span]) -> Paragraph {
-    spans
-        .iter()
-        .fold(Paragraph::new().style("Normal"), |p, s| p.add_run(run(s)))
-}
-
-fn cell(c: &Cell, width: usize, header: bool) -> TableCell {
-    let mut p = Paragraph::new().style("TableText");
-    for s in &c.spans {
-        let mut r = run(s);
-        if header || c.fill.is_some() {
-            r = r.bold();
-        }
-        if let Some(fill) = &c.fill {
-            let (red, green, blue) = text_on(fill);
-            r = r.color(format!("{red:02X}{green:02X}{blue:02X}"));
-        }
-        p = p.add_run(r);
-    }
-    let mut tc = TableCell::new()
-        .add_paragraph(p)
-        .width(width, WidthType::Dxa);
-    let fill = match (&c.fill, header) {
-        (Some(color), _) => color.trim_start_matches('#').to_string(),
-        (None, true) => "E4E4E4".to_string(),
-        (None, false) => String::new(),
+/// A memo span as a Word run.
+fn span_run(
+    out: &mut String,
+    span: &Span,
+    styles: &StyleMap,
+    cell_look: Option<(bool, Option<&str>)>,
+) {
+    let (force_bold, color) = cell_look.unwrap_or((false, None));
+    let look = RunLook {
+        bold: (span.look.bold && !span.look.underline) || force_bold,
+        italic: span.look.italic,
+        strike: false,
+        underline: false,
+        color,
+        size: None,
+        style: if span.look.strike {
+            Some(wordml::style::DELETED)
+        } else if span.look.underline {
+            Some(wordml::style::INSERTED)
+        } else {
+            None
+        },
     };
-    if !fill.is_empty() {
-        tc = tc.shading(
-            Shading::new()
-                .shd_type(ShdType::Clear)
-                .color("auto")
-                .fill(fill),
-        );
-    }
-    tc
+    wordml::run(out, &typo(&span.text), &look, styles);
 }
 
-fn table(header: &[Cell], rows: &[Vec<Cell>], widths: &[u32]) -> Table {
-    let total: u32 = widths.iter().sum::<u32>().max(1);
-    let grid: Vec<usize> = widths
-        .iter()
-        .map(|w| TEXT_W * (*w as usize) / (total as usize))
-        .collect();
-    let mut out = vec![
-        TableRow::new(
-            header
-                .iter()
-                .zip(&grid)
-                .map(|(c, w)| cell(c, *w, true))
-                .collect(),
-        )
-        .cant_split(),
-    ];
-    for row in rows {
-        out.push(
-            TableRow::new(
-                row.iter()
-                    .zip(&grid)
-                    .map(|(c, w)| cell(c, *w, false))
-                    .collect(),
-            )
-            .cant_split(),
+fn cell_runs(c: &Cell, header: bool, styles: &StyleMap) -> (String, Option<String>) {
+    let fill = c
+        .fill
+        .as_deref()
+        .map(|f| f.trim_start_matches('#').to_uppercase());
+    let color = c.fill.as_deref().map(|f| {
+        let (r, g, b) = text_on(f);
+        format!("{r:02X}{g:02X}{b:02X}")
+    });
+    let mut runs = String::new();
+    for s in &c.spans {
+        span_run(
+            &mut runs,
+            s,
+            styles,
+            Some((header || c.fill.is_some(), color.as_deref())),
         );
     }
-    Table::without_borders(out)
-        .style(TABLE_STYLE)
-        .set_grid(grid)
-        .width(TEXT_W, WidthType::Dxa)
+    (runs, fill)
 }
 
-fn fields(fields: &[(String, String)]) -> Table {
-    let label_w = 2_800;
-    let rows = fields
+/// The memo's blocks as WordprocessingML body content.
+fn body(blocks: &[Block], styles: &StyleMap, text_w: u32) -> (String, bool) {
+    use wordml::style;
+    let mut out = String::new();
+    let mut bullets = false;
+    for (i, b) in blocks.iter().enumerate() {
+        let next_is_table = matches!(blocks.get(i + 1), Some(Block::Table { .. }));
+        match b {
+            Block::Title(t) => wordml::simple_para(
+                &mut out,
+                &typo(t),
+                &ParaLook {
+                    style: Some(style::TITLE),
+                    keep_next: true,
+                    ..ParaLook::default()
+                },
+                styles,
+            ),
+            Block::PageBreak => out.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>"),
+            Block::Heading(level, t) => wordml::simple_para(
+                &mut out,
+                &typo(t),
+                &ParaLook {
+                    style: Some(if *level <= 1 { style::H1 } else { style::H2 }),
+                    keep_next: true,
+                    ..ParaLook::default()
+                },
+                styles,
+            ),
+            Block::Para(spans) => {
+                // A lead-in keeps with the table it introduces.
+                wordml::para_open(
+                    &mut out,
+                    &ParaLook {
+                        style: Some(style::NORMAL),
+                        keep_next: next_is_table,
+                        ..ParaLook::default()
+                    },
+                    styles,
+                );
+                for s in spans {
+                    span_run(&mut out, s, styles, None);
+                }
+                out.push_str("</w:p>");
+            }
+            Block::Fields(f) => {
+                wordml::fields_table(&mut out, f, text_w, styles);
+                out.push_str("<w:p/>");
+            }
+            Block::Quote(t) => wordml::simple_para(
+                &mut out,
+                &typo(t),
+                &ParaLook {
+                    style: Some(style::QUOTE),
+                    ..ParaLook::default()
+                },
+                styles,
+            ),
+            Block::Bullets(items) => {
+                bullets = true;
+                for item in items {
+                    wordml::para_open(
+                        &mut out,
+                        &ParaLook {
+                            style: Some(style::LIST_BULLET),
+                            bullet: true,
+                            ..ParaLook::default()
+                        },
+                        styles,
+                    );
+                    for s in item {
+                        span_run(&mut out, s, styles, None);
+                    }
+                    out.push_str("</w:p>");
+                }
+            }
+            Block::Table {
+                kind: _,
+                header,
+                rows,
+                widths,
+            } => {
+                let head: Vec<(String, Option<String>)> =
+                    header.iter().map(|c| cell_runs(c, true, styles)).collect();
+                let body_rows: Vec<Vec<(String, Option<String>)>> = rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| cell_runs(c, false, styles)).collect())
+                    .collect();
+                fn as_cells(v: &[(String, Option<String>)]) -> Vec<TableCell<'_>> {
+                    v.iter()
+                        .map(|(runs, fill)| TableCell {
+                            runs: runs.clone(),
+                            fill: fill.as_deref(),
+                        })
+                        .collect()
+                }
+                let head_cells = as_cells(&head);
+                let row_cells: Vec<Vec<TableCell<'_>>> =
+                    body_rows.iter().map(|r| as_cells(r)).collect();
+                wordml::table(&mut out, &head_cells, &row_cells, widths, text_w, styles);
+                // A table directly followed by another needs a paragraph between.
+                out.push_str("<w:p/>");
+            }
+        }
+    }
+    (out, bullets)
+}
+
+/// The fields a template can be filled with, from the memo's header.
+pub(crate) fn template_values(p: &Prepared<'_>) -> BTreeMap<&'static str, String> {
+    let h = &p.options.header;
+    let doc = &p.analysis.document;
+    let committee = if h.committee.trim().is_empty() {
+        doc.meta.owner.trim()
+    } else {
+        h.committee.trim()
+    };
+    let texts = crate::memo::memo_texts(p);
+    [
+        ("dnr", h.case_dnr.trim().to_string()),
+        ("datum", p.date()),
+        ("namnd", committee.to_string()),
+        ("handlaggare", h.responsible_official.trim().to_string()),
+        ("arende", texts.subject),
+        ("kommun", h.municipality.trim().to_string()),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect()
+}
+
+/// The footer of Kryphål's own layout: the variant, the memo's Dnr, the page.
+pub(crate) fn footer(p: &Prepared<'_>, dnr: &str) -> String {
+    let variant = match p.options.variant {
+        crate::Variant::Internal => p.t.variant_internal,
+        crate::Variant::Public => p.t.public_version,
+    };
+    let small = RunLook {
+        size: Some(16),
+        color: Some("555555"),
+        ..RunLook::default()
+    };
+    let styles = StyleMap::own();
+    let mut f = String::new();
+    wordml::para_open(
+        &mut f,
+        &ParaLook {
+            style: Some(wordml::style::NORMAL),
+            align: Some("right"),
+            ..ParaLook::default()
+        },
+        &styles,
+    );
+    let mut lead = variant.to_string();
+    if !dnr.trim().is_empty() {
+        lead.push_str(&format!(" · {} {}", p.t.dnr, dnr.trim()));
+    }
+    lead.push_str(&format!(" · {} ", p.t.page));
+    wordml::run(&mut f, &lead, &small, &styles);
+    f.push_str("<w:fldSimple w:instr=\" PAGE \"><w:r><w:rPr><w:sz w:val=\"16\"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple></w:p>");
+    f
+}
+
+/// Blocks other than the memo's (minutes, a comparison) in Kryphål's own layout.
+pub(crate) fn plain(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, ExportError> {
+    let styles = StyleMap::own();
+    let (body, bullets) = body(blocks, &styles, TEXT_W);
+    let title = blocks
         .iter()
-        .map(|(label, value)| {
-            TableRow::new(vec![
-                TableCell::new()
-                    .add_paragraph(
-                        Paragraph::new()
-                            .style("Normal")
-                            .add_run(Run::new().add_text(label).bold()),
-                    )
-                    .width(label_w, WidthType::Dxa),
-                TableCell::new()
-                    .add_paragraph(
-                        Paragraph::new()
-                            .style("Normal")
-                            .add_run(Run::new().add_text(typo(value))),
-                    )
-                    .width(TEXT_W - label_w, WidthType::Dxa),
-            ])
+        .find_map(|b| match b {
+            Block::Title(t) => Some(t.clone()),
+            _ => None,
         })
-        .collect();
-    Table::without_borders(rows)
-        .set_grid(vec![label_w, TEXT_W - label_w])
-        .width(TEXT_W, WidthType::Dxa)
+        .unwrap_or_default();
+    let doc = WordDoc {
+        body,
+        footer: Some(footer(p, "")),
+        bullets,
+        track_changes: false,
+        parts: Vec::new(),
+        title,
+        lang: if p.t.lang == "sv" { "sv" } else { "en" },
+        date: iso_date(&p.options.header.date),
+        format: Format::MemoDocx,
+    };
+    wordml::package(&doc, None)
+}
+
+/// The revision memo: Kryphål's own layout, or the municipality's template
+/// with its fields filled (the header fields then stay out of the body).
+pub(crate) fn memo(p: &Prepared<'_>) -> Result<Vec<u8>, ExportError> {
+    let values = template_values(p);
+    let template = p
+        .options
+        .template
+        .as_ref()
+        .map(|t| LoadedTemplate::load(t, p.t.lang, &values, true))
+        .transpose()?;
+    let own = StyleMap::own();
+    let (styles, text_w) = match &template {
+        Some(t) => (t.styles(), TEXT_W),
+        None => (&own, TEXT_W),
+    };
+    let fields_in_template = template.as_ref().is_some_and(|t| !t.info.fields.is_empty());
+    let blocks = crate::memo::blocks(
+        p,
+        crate::memo::Shape {
+            fields_in_template,
+            variant_line: template.is_some(),
+        },
+    );
+    let (body, bullets) = body(&blocks, styles, text_w);
+    let subject = crate::memo::memo_texts(p).subject;
+    let doc = WordDoc {
+        body,
+        footer: Some(footer(p, &p.options.header.case_dnr)),
+        bullets,
+        track_changes: false,
+        parts: Vec::new(),
+        title: subject,
+        lang: if p.t.lang == "sv" { "sv" } else { "en" },
+        date: iso_date(&p.options.header.date),
+        format: Format::MemoDocx,
+    };
+    wordml::package(&doc, template.as_ref())
 }
 
 /// The file's creation date: the memo's date, so the same input gives the same bytes.
@@ -288,6 +449,7 @@ fn dated(docx: Docx, date: &str) -> Docx {
     }
 }
 
+/// The package docx-rs writes, deflated.
 fn pack(docx: Docx, format: Format) -> Result<Vec<u8>, ExportError> {
     let mut buf = std::io::Cursor::new(Vec::new());
     docx.build()
@@ -296,84 +458,7 @@ fn pack(docx: Docx, format: Format) -> Result<Vec<u8>, ExportError> {
             format,
             reason: e.to_string(),
         })?;
-    Ok(buf.into_inner())
-}
-
-/// The revision memo.
-pub(crate) fn memo(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, ExportError> {
-    let mut docx = dated(styled(Docx::new(), p.t.lang), &p.options.header.date);
-    let dnr = p.analysis.document.meta.dnr.trim();
-    let variant = match p.options.variant {
-        crate::Variant::Internal => p.t.variant_internal,
-        crate::Variant::Public => p.t.variant_public,
-    };
-    let mut foot = Paragraph::new().style("Normal").align(AlignmentType::Right);
-    foot = foot.add_run(
-        Run::new()
-            .add_text(format!("{}: {variant} · ", p.t.variant))
-            .size(16),
-    );
-    if !dnr.is_empty() {
-        foot = foot.add_run(
-            Run::new()
-                .add_text(format!("{} {} · ", p.t.dnr, dnr))
-                .size(18),
-        );
-    }
-    foot = foot
-        .add_run(Run::new().add_text(format!("{} ", p.t.page)).size(16))
-        .add_page_num(PageNum::new());
-    docx = docx.footer(Footer::new().add_paragraph(foot));
-    for b in blocks {
-        docx = match b {
-            Block::Title(t) => docx.add_paragraph(
-                Paragraph::new()
-                    .style("Title")
-                    .add_run(Run::new().add_text(typo(t))),
-            ),
-            Block::PageBreak => {
-                docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
-            }
-            Block::Heading(level, t) => docx.add_paragraph(
-                Paragraph::new()
-                    .style(if *level <= 1 { "Heading1" } else { "Heading2" })
-                    .keep_next(true)
-                    .add_run(Run::new().add_text(typo(t))),
-            ),
-            Block::Para(s) => docx.add_paragraph(paragraph(s)),
-            Block::Fields(f) => docx.add_table(fields(f)).add_paragraph(Paragraph::new()),
-            Block::Quote(t) => docx.add_paragraph(
-                Paragraph::new()
-                    .style("Quote")
-                    .add_run(Run::new().add_text(typo(t))),
-            ),
-            Block::Bullets(items) => items.iter().fold(docx, |d, item| {
-                let para = item.iter().fold(
-                    Paragraph::new()
-                        .style("ListBullet")
-                        .numbering(NumberingId::new(BULLETS), IndentLevel::new(0)),
-                    |para, s| para.add_run(run(s)),
-                );
-                d.add_paragraph(para)
-            }),
-            Block::Table {
-                kind,
-                header,
-                rows,
-                widths,
-            } => {
-                let t = table(header, rows, widths);
-                let d = docx.add_table(t);
-                // A table directly followed by another needs a paragraph between.
-                match kind {
-                    TableKind::Matrix | TableKind::Grid | TableKind::Wording => {
-                        d.add_paragraph(Paragraph::new().style("Normal"))
-                    }
-                }
-            }
-        };
-    }
-    pack(docx, Format::MemoDocx)
+    crate::ooxml::deflate(&buf.into_inner(), format)
 }
 
 /// The proposal that changes a clause in the tracked-changes document: the

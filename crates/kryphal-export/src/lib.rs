@@ -12,6 +12,7 @@
 //! | `html` | the memo as one self-contained, print-ready HTML page | `html.rs` |
 //! | `memo-docx` | the memo in Word, with real Word styles | `docx.rs` |
 //! | `tracked-docx` | the document's text with every agreed proposal as a Word revision | `docx.rs` |
+//! | `review-docx` | the document for the verksamhet to review: each finding a Word comment, each proposal a tracked change, read back by [`read_review`] | `review.rs`, `review_read.rs` |
 //! | `memo-pdf` | the memo as PDF with embedded (subset) Liberation Sans | `pdf.rs` |
 //! | `xlsx` | the risk register, one row per finding | `register.rs` |
 //! | `csv` | the same register as UTF-8 CSV with BOM | `register.rs` |
@@ -26,10 +27,21 @@
 //! escapes it for its own markup, and nothing is ever pasted into a markup
 //! language unescaped.
 //!
+//! The memo is a *tjänsteskrivelse* a nämnd can take as it is: its own
+//! Dnr, date and handläggare, *Sammanfattning*, *Förslag till beslut*,
+//! *Ärendet*, the findings, *Bilagor*. The Word memo and the review
+//! document can be poured into the municipality's own template
+//! ([`Template`], `template.rs`): its styles, page, headers and logo, with
+//! its `kryphal.<field>` content controls or bookmarks filled. The Word
+//! parts are written by hand (`wordml.rs`) and deflated (`ooxml.rs`).
+//!
 //! The public variant leaves out every answer the rulebook marks
 //! `sensitive` and the comments on findings; the variant is printed in
-//! every memo. Exports are pure functions from data to bytes; writing files
-//! (atomically) is the caller's business.
+//! every memo (internal: in the header; public: in the footer, or a last
+//! line in Markdown and HTML), and the technical lines (source file,
+//! rulebook) are only in the internal variant's appendix. Exports are pure
+//! functions from data to bytes; writing files (atomically) is the caller's
+//! business.
 
 use std::fmt;
 use std::str::FromStr;
@@ -47,10 +59,15 @@ mod markdown;
 mod memo;
 mod minutes;
 mod model;
+mod ooxml;
 mod overview_image;
 mod pdf;
 mod register;
+mod review;
+mod review_read;
+mod template;
 mod texts;
+mod wordml;
 
 pub use comparison::{
     CarriedNote, ChangeKind, ComparedClause, Comparison, comparison_docx, comparison_markdown,
@@ -62,6 +79,13 @@ pub use overview_image::{
 };
 
 pub use json::{ANALYSIS_FORMAT_VERSION, ANALYSIS_KIND, ImportedAnalysis, parse_analysis_json};
+pub use memo::MemoTexts;
+pub use review::{REVIEW_NAMESPACE, review_findings};
+pub use review_read::{
+    CommentReading, FindingReading, NoteReading, Outcome, ReadProblem, ReviewManifest,
+    ReviewReading, read_review,
+};
+pub use template::{TEMPLATE_FIELDS, Template, TemplateInfo, inspect_template};
 
 /// An export format, by the name the CLI and the app use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,6 +102,10 @@ pub enum Format {
     TrackedDocx,
     /// `memo-pdf`: the revision memo as PDF.
     MemoPdf,
+    /// `review-docx`: the document for review in Word: every finding a
+    /// comment on its clause, every proposal a tracked change, and a
+    /// manifest that lets [`read_review`] match the answers back.
+    ReviewDocx,
     /// `xlsx`: the risk register as an Excel workbook.
     Xlsx,
     /// `csv`: the risk register as CSV.
@@ -88,10 +116,11 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order a menu lists them.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::MemoDocx,
         Format::MemoPdf,
         Format::TrackedDocx,
+        Format::ReviewDocx,
         Format::Xlsx,
         Format::Csv,
         Format::Markdown,
@@ -107,6 +136,7 @@ impl Format {
             Format::MemoDocx => "memo-docx",
             Format::TrackedDocx => "tracked-docx",
             Format::MemoPdf => "memo-pdf",
+            Format::ReviewDocx => "review-docx",
             Format::Xlsx => "xlsx",
             Format::Csv => "csv",
             Format::Json => "json",
@@ -118,7 +148,7 @@ impl Format {
         match self {
             Format::Markdown => "md",
             Format::Html => "html",
-            Format::MemoDocx | Format::TrackedDocx => "docx",
+            Format::MemoDocx | Format::TrackedDocx | Format::ReviewDocx => "docx",
             Format::MemoPdf => "pdf",
             Format::Xlsx => "xlsx",
             Format::Csv => "csv",
@@ -131,7 +161,7 @@ impl Format {
         match self {
             Format::Markdown => "text/markdown; charset=utf-8",
             Format::Html => "text/html; charset=utf-8",
-            Format::MemoDocx | Format::TrackedDocx => {
+            Format::MemoDocx | Format::TrackedDocx | Format::ReviewDocx => {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
             Format::MemoPdf => "application/pdf",
@@ -231,20 +261,28 @@ impl FromStr for Lang {
     }
 }
 
-/// The memo's header fields that come from the user's settings rather than
-/// from the document. Empty fields are left out; the committee and the
-/// responsible official fall back to the document's owner and
-/// dokumentansvarig.
+/// The memo's header fields and texts that come from the user's settings
+/// rather than from the document. Empty fields are left out of the header;
+/// the committee falls back to the document's owner; an empty subject,
+/// decision proposal or background is generated ([`memo_texts`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MemoHeader {
     /// The municipality, e.g. `Ekby kommun`.
     pub municipality: String,
     /// The deciding body (nämnd), e.g. `Vård- och omsorgsnämnden`.
     pub committee: String,
-    /// The official responsible for the memo.
+    /// The memo's handläggare (the official who writes it).
     pub responsible_official: String,
     /// The memo's date, ISO `YYYY-MM-DD` (an RFC 3339 time is cut to its date).
     pub date: String,
+    /// The memo's own diarienummer (the ärende's, not the governing document's).
+    pub case_dnr: String,
+    /// The ärende: the memo's heading. Empty: `Brottssäkring av <title>`.
+    pub subject: String,
+    /// *Förslag till beslut*. Empty: generated from the committee and title.
+    pub decision_proposal: String,
+    /// *Ärendet*, the background. Empty: generated from the document's metadata.
+    pub background: String,
 }
 
 /// How to export.
@@ -253,6 +291,9 @@ pub struct ExportOptions {
     pub variant: Variant,
     pub lang: Lang,
     pub header: MemoHeader,
+    /// The municipality's Word template for the memo and the review
+    /// document (the other formats ignore it).
+    pub template: Option<Template>,
 }
 
 /// The whole analysis of one document: what the JSON export holds and
@@ -314,6 +355,15 @@ pub enum ExportError {
     /// The analysis is a Kryphål analysis of a supported version, but a field is wrong or missing.
     #[error("the analysis is invalid: {0}")]
     Invalid(String),
+    /// The template cannot be used (not a Word template, damaged, macro-enabled).
+    #[error("{0}")]
+    Template(String),
+    /// The file is not a review document Kryphål wrote (or its marks were lost).
+    #[error("{0}")]
+    NotReview(String),
+    /// The review document is damaged or unsafe to read.
+    #[error("{0}")]
+    DamagedReview(String),
 }
 
 /// Writes `format` for `input`.
@@ -336,12 +386,17 @@ pub fn export(
     let (cleaned, clean_options);
     let (input, options) = if typeset {
         cleaned = model::without_controls(input.analysis);
+        let h = &options.header;
         clean_options = ExportOptions {
             header: MemoHeader {
-                municipality: model::clean(&options.header.municipality),
-                committee: model::clean(&options.header.committee),
-                responsible_official: model::clean(&options.header.responsible_official),
-                date: model::clean(&options.header.date),
+                municipality: model::clean(&h.municipality),
+                committee: model::clean(&h.committee),
+                responsible_official: model::clean(&h.responsible_official),
+                date: model::clean(&h.date),
+                case_dnr: model::clean(&h.case_dnr),
+                subject: model::clean(&h.subject),
+                decision_proposal: model::clean(&h.decision_proposal),
+                background: model::clean(&h.background),
             },
             ..options.clone()
         };
@@ -356,12 +411,19 @@ pub fn export(
         (*input, options)
     };
     let prepared = model::Prepared::new(&input, options);
+    let text_shape = memo::Shape {
+        fields_in_template: false,
+        variant_line: true,
+    };
     match format {
-        Format::Markdown => Ok(markdown::render(&memo::blocks(&prepared)).into_bytes()),
-        Format::Html => Ok(html::render(&prepared, &memo::blocks(&prepared)).into_bytes()),
-        Format::MemoDocx => docx::memo(&prepared, &memo::blocks(&prepared)),
+        Format::Markdown => Ok(markdown::render(&memo::blocks(&prepared, text_shape)).into_bytes()),
+        Format::Html => {
+            Ok(html::render(&prepared, &memo::blocks(&prepared, text_shape)).into_bytes())
+        }
+        Format::MemoDocx => docx::memo(&prepared),
         Format::TrackedDocx => docx::tracked(&prepared),
-        Format::MemoPdf => pdf::render(&prepared, &memo::blocks(&prepared)),
+        Format::ReviewDocx => review::write(&prepared),
+        Format::MemoPdf => pdf::render(&prepared, &memo::blocks(&prepared, memo::Shape::default())),
         Format::Xlsx => register::xlsx(&prepared),
         Format::Csv => Ok(register::csv(&prepared)),
         Format::Json => json::write(&prepared),
@@ -382,9 +444,18 @@ pub fn included_findings(format: Format, input: &ExportInput<'_>) -> Vec<String>
             prepared.memo_findings()
         }
         Format::TrackedDocx => docx::tracked_findings(&prepared),
+        Format::ReviewDocx => review::included(&prepared),
         Format::Xlsx | Format::Csv | Format::Json => prepared.all_findings(),
     };
     chosen.into_iter().map(|f| f.id.clone()).collect()
+}
+
+/// The memo's subject, *Förslag till beslut* and *Ärendet* as an export
+/// with `options` prints them: the header's own texts, or the generated
+/// ones where it leaves them empty (the export dialog shows these).
+pub fn memo_texts(input: &ExportInput<'_>, options: &ExportOptions) -> MemoTexts {
+    let prepared = model::Prepared::new(input, options);
+    memo::memo_texts(&prepared)
 }
 
 /// Everything the Markdown memo of earlier versions was made from.
@@ -411,7 +482,13 @@ pub fn markdown_memo(memo: &Memo<'_>) -> String {
     };
     let options = ExportOptions::default();
     let prepared = model::Prepared::new(&input, &options);
-    markdown::render(&memo::blocks(&prepared))
+    markdown::render(&memo::blocks(
+        &prepared,
+        memo::Shape {
+            fields_in_template: false,
+            variant_line: true,
+        },
+    ))
 }
 
 /// The rulebook reference an export records: the pack that interpreted the analysis.

@@ -95,46 +95,252 @@ pub(crate) enum Block {
     },
 }
 
-/// The memo of `p`.
-pub(crate) fn blocks(p: &Prepared<'_>) -> Vec<Block> {
+/// The memo's own texts, each either as the user wrote it or generated:
+/// its heading (*ärende*), *Förslag till beslut* and *Ärendet*.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoTexts {
+    pub subject: String,
+    pub decision_proposal: String,
+    pub background: String,
+}
+
+/// The document's title as a memo names it: the metadata's title, unless
+/// that is only the imported file's name (`reglemente_kundval-2024.docx`),
+/// in which case the name made readable (`Reglemente kundval 2024`).
+pub(crate) fn document_title(doc: &kryphal_domain::Document) -> String {
+    let title = doc.meta.title.trim();
+    let name = doc.source.name.trim();
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let looks_like_file = title.is_empty()
+        || title == name
+        || title == stem
+        || (title.rsplit_once('.').is_some_and(|(_, ext)| {
+            matches!(
+                ext.to_ascii_lowercase().as_str(),
+                "docx" | "doc" | "pdf" | "odt" | "md" | "txt" | "html" | "htm"
+            )
+        }));
+    if !looks_like_file {
+        return title.to_string();
+    }
+    let base = if title.is_empty() {
+        stem
+    } else {
+        title.rsplit_once('.').map_or(title, |(s, _)| s)
+    };
+    let words: Vec<&str> = base
+        .split(|c: char| c == '_' || c == '-' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let joined = words.join(" ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => title.to_string(),
+    }
+}
+
+/// The subject, decision proposal and background the memo prints: the
+/// header's own, or generated ones where it leaves them empty.
+pub(crate) fn memo_texts(p: &Prepared<'_>) -> MemoTexts {
+    let doc = &p.analysis.document;
+    let header = &p.options.header;
+    let lang = p.options.lang;
+    let title = document_title(doc);
+    let proposals = p
+        .memo_findings()
+        .iter()
+        .filter(|f| !f.input.proposed_wording.trim().is_empty())
+        .count();
+    let committee = if header.committee.trim().is_empty() {
+        doc.meta.owner.trim()
+    } else {
+        header.committee.trim()
+    };
+    let or = |own: &str, generated: String| {
+        if own.trim().is_empty() {
+            generated
+        } else {
+            own.trim().to_string()
+        }
+    };
+    MemoTexts {
+        subject: or(&header.subject, format!("{} {title}", p.t.memo_title)),
+        decision_proposal: or(
+            &header.decision_proposal,
+            crate::texts::decision_default(lang, committee, &title, proposals),
+        ),
+        background: or(
+            &header.background,
+            crate::texts::background_default(
+                lang,
+                &title,
+                &doc.meta.dnr,
+                &doc.meta.decided_by,
+                &doc.meta.decided,
+            ),
+        ),
+    }
+}
+
+/// The memo's header fields (label, value), empty ones left out.
+pub(crate) fn header_fields(p: &Prepared<'_>) -> Vec<(String, String)> {
     let t = p.t;
     let doc = &p.analysis.document;
     let header = &p.options.header;
-    let mut out = Vec::new();
-    out.push(Block::Title(format!("{} {}", t.memo_title, doc.meta.title)));
-
-    let first = |a: &str, b: &str| {
-        if a.trim().is_empty() {
-            b.trim().to_string()
-        } else {
-            a.trim().to_string()
-        }
+    let committee = if header.committee.trim().is_empty() {
+        doc.meta.owner.trim()
+    } else {
+        header.committee.trim()
     };
-    let book = rulebook_ref(p.rulebook);
     let mut fields = vec![
         (t.municipality, header.municipality.trim().to_string()),
-        (t.committee, first(&header.committee, &doc.meta.owner)),
-        (t.dnr, doc.meta.dnr.trim().to_string()),
+        (t.committee, committee.to_string()),
+        (t.dnr, header.case_dnr.trim().to_string()),
         (t.date, p.date()),
         (
             t.responsible_official,
-            first(&header.responsible_official, &doc.meta.responsible),
+            header.responsible_official.trim().to_string(),
         ),
+    ];
+    if p.options.variant == Variant::Internal {
+        fields.push((t.variant, t.variant_internal.to_string()));
+    }
+    fields
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(l, v)| (l.to_string(), v))
+        .collect()
+}
+
+/// How the blocks are made for one renderer.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Shape {
+    /// The header fields are in the template's own fields: not in the body.
+    pub fields_in_template: bool,
+    /// The public variant is named in a last line (Markdown and HTML have no
+    /// footer to say it in).
+    pub variant_line: bool,
+}
+
+/// The memo of `p`: a *tjänsteskrivelse* — header fields, the ärende as
+/// title, *Sammanfattning*, *Förslag till beslut*, *Ärendet*, the
+/// findings, *Bilagor* and the appendices (the technical ones only in the
+/// internal variant).
+pub(crate) fn blocks(p: &Prepared<'_>, shape: Shape) -> Vec<Block> {
+    let t = p.t;
+    let doc = &p.analysis.document;
+    let texts = memo_texts(p);
+    let mut out = Vec::new();
+    if !shape.fields_in_template {
+        out.push(Block::Fields(header_fields(p)));
+    }
+    out.push(Block::Title(texts.subject.clone()));
+
+    let findings = p.memo_findings();
+    let proposals = findings
+        .iter()
+        .filter(|f| !f.input.proposed_wording.trim().is_empty())
+        .count();
+    let what = document_title(doc);
+    out.push(Block::Heading(1, t.summary.to_string()));
+    out.push(Block::Para(vec![Span::plain(
+        crate::texts::summary_sentence(p.options.lang, &what, findings.len(), proposals),
+    )]));
+    level_counts(p, &findings, &mut out);
+
+    out.push(Block::Heading(1, t.decision.to_string()));
+    for para in texts
+        .decision_proposal
+        .split("\n\n")
+        .filter(|s| !s.trim().is_empty())
+    {
+        out.push(Block::Para(vec![Span::plain(para.trim().to_string())]));
+    }
+
+    out.push(Block::Heading(1, t.background.to_string()));
+    for para in texts
+        .background
+        .split("\n\n")
+        .filter(|s| !s.trim().is_empty())
+    {
+        out.push(Block::Para(vec![Span::plain(para.trim().to_string())]));
+    }
+    overview_table(p, &findings, &mut out);
+
+    if !findings.is_empty() {
+        out.push(Block::Heading(1, t.findings.to_string()));
+        for (n, f) in findings.iter().enumerate() {
+            finding(p, n + 1, f, &mut out);
+        }
+    }
+
+    // The appendices: listed, then each on a page of its own.
+    let mut appendices: Vec<(&str, Appendix)> = vec![(t.matrix_title, matrix)];
+    if p.options.variant == Variant::Internal {
+        if has_dismissed(p) {
+            appendices.push((t.dismissed_title, dismissed));
+        }
+        appendices.push((t.technical_title, technical));
+    }
+    out.push(Block::Heading(1, t.appendices.to_string()));
+    out.push(Block::Bullets(
+        appendices
+            .iter()
+            .enumerate()
+            .map(|(i, (title, _))| vec![Span::plain(appendix_title(p, i + 1, title))])
+            .collect(),
+    ));
+    for (i, (title, write)) in appendices.iter().enumerate() {
+        out.push(Block::PageBreak);
+        out.push(Block::Heading(1, appendix_title(p, i + 1, title)));
+        write(p, &findings, &mut out);
+    }
+    if shape.variant_line && p.options.variant == Variant::Public {
+        out.push(Block::Para(vec![Span {
+            text: format!("{}.", t.public_version),
+            look: Look {
+                italic: true,
+                ..Look::default()
+            },
+        }]));
+    }
+    out
+}
+
+/// Writes one appendix's content.
+type Appendix = fn(&Prepared<'_>, &[&Finding], &mut Vec<Block>);
+
+fn appendix_title(p: &Prepared<'_>, n: usize, title: &str) -> String {
+    p.t.appendix
+        .replace("{n}", &n.to_string())
+        .replace("{title}", title)
+}
+
+fn has_dismissed(p: &Prepared<'_>) -> bool {
+    p.analysis
+        .suggestions
+        .iter()
+        .any(|s| matches!(s.state, SuggestionState::Dismissed { .. }))
+}
+
+/// The internal memo's technical lines: where the analysis came from.
+fn technical(p: &Prepared<'_>, _: &[&Finding], out: &mut Vec<Block>) {
+    let t = p.t;
+    let doc = &p.analysis.document;
+    let book = rulebook_ref(p.rulebook);
+    out.push(Block::Para(vec![Span::plain(t.technical_intro)]));
+    let fields = vec![
         (t.document, doc.meta.title.trim().to_string()),
         (t.doc_type, doc.meta.doc_type.trim().to_string()),
+        (t.document_dnr, doc.meta.dnr.trim().to_string()),
         (t.decided, doc.meta.decided.trim().to_string()),
         (t.decided_by, doc.meta.decided_by.trim().to_string()),
         (t.source_file, doc.source.name.clone()),
+        (t.document_id, doc.id.clone()),
         (t.rulebook, format!("{} {}", book.id, book.version)),
+        (t.variant, t.variant_internal.to_string()),
     ];
-    fields.push((
-        t.variant,
-        match p.options.variant {
-            Variant::Internal => t.variant_internal,
-            Variant::Public => t.variant_public,
-        }
-        .to_string(),
-    ));
     out.push(Block::Fields(
         fields
             .into_iter()
@@ -142,24 +348,10 @@ pub(crate) fn blocks(p: &Prepared<'_>) -> Vec<Block> {
             .map(|(l, v)| (l.to_string(), v))
             .collect(),
     ));
-
-    let findings = p.memo_findings();
-    summary(p, &findings, &mut out);
-    if !findings.is_empty() {
-        out.push(Block::Heading(1, t.findings.to_string()));
-        for (n, f) in findings.iter().enumerate() {
-            finding(p, n + 1, f, &mut out);
-        }
-    }
-    matrix(p, &findings, &mut out);
-    if p.options.variant == Variant::Internal {
-        dismissed(p, &mut out);
-    }
-    out
 }
 
 /// The internal memo's record of screening suggestions dismissed, with the reasons.
-fn dismissed(p: &Prepared<'_>, out: &mut Vec<Block>) {
+fn dismissed(p: &Prepared<'_>, _: &[&Finding], out: &mut Vec<Block>) {
     let t = p.t;
     let mut rows: Vec<(u32, Vec<Cell>)> = p
         .analysis
@@ -185,7 +377,6 @@ fn dismissed(p: &Prepared<'_>, out: &mut Vec<Block>) {
         return;
     }
     rows.sort_by_key(|(pos, _)| *pos);
-    out.push(Block::Heading(1, t.appendix_dismissed.to_string()));
     out.push(Block::Para(vec![Span::plain(t.dismissed_intro)]));
     out.push(Block::Table {
         kind: TableKind::Grid,
@@ -215,24 +406,12 @@ fn clause_label(p: &Prepared<'_>, f: &Finding) -> String {
         .map_or_else(|| f.clause_id.clone(), |c| c.label.clone())
 }
 
-fn summary(p: &Prepared<'_>, findings: &[&Finding], out: &mut Vec<Block>) {
+/// Findings per risk level, the most serious first.
+fn level_counts(p: &Prepared<'_>, findings: &[&Finding], out: &mut Vec<Block>) {
     let t = p.t;
-    out.push(Block::Heading(1, t.summary.to_string()));
     if findings.is_empty() {
-        out.push(Block::Para(vec![Span::plain(t.no_findings)]));
         return;
     }
-    let proposals = findings
-        .iter()
-        .filter(|f| !f.input.proposed_wording.trim().is_empty())
-        .count();
-    out.push(Block::Para(vec![Span::plain(format!(
-        "{} {}, {proposals} {}.",
-        findings.len(),
-        t.findings_count,
-        t.with_proposal
-    ))]));
-    // Counts by level, the most serious first.
     let mut rows = Vec::new();
     for level in p.rulebook.scale.levels.iter().rev() {
         let n = findings
@@ -262,7 +441,14 @@ fn summary(p: &Prepared<'_>, findings: &[&Finding], out: &mut Vec<Block>) {
         rows,
         widths: vec![3, 1],
     });
-    // One line per finding, in the memo's order (the most serious first).
+}
+
+/// One line per finding, in the memo's order (the most serious first).
+fn overview_table(p: &Prepared<'_>, findings: &[&Finding], out: &mut Vec<Block>) {
+    let t = p.t;
+    if findings.is_empty() {
+        return;
+    }
     let rows = findings
         .iter()
         .enumerate()
@@ -275,6 +461,7 @@ fn summary(p: &Prepared<'_>, findings: &[&Finding], out: &mut Vec<Block>) {
             ]
         })
         .collect();
+    out.push(Block::Para(vec![Span::bold(t.overview_title)]));
     out.push(Block::Table {
         kind: TableKind::Grid,
         header: vec![
@@ -523,8 +710,6 @@ fn marked(out: &mut Vec<Span>, s: &str, look: Look) {
 fn matrix(p: &Prepared<'_>, findings: &[&Finding], out: &mut Vec<Block>) {
     let t = p.t;
     let scale = &p.rulebook.scale;
-    out.push(Block::PageBreak);
-    out.push(Block::Heading(1, t.appendix_matrix.to_string()));
     out.push(Block::Para(vec![Span::plain(t.matrix_intro)]));
     let mut header = vec![Cell::text(t.matrix_corner)];
     header.extend(

@@ -156,5 +156,5 @@ pub fn minutes_docx(m: &Minutes<'_>) -> Result<Vec<u8>, ExportError> {
         analysis: &analysis,
         rulebook: m.rulebook,
     };
-    docx::memo(&Prepared::new(&input, &options), &blocks(m))
+    docx::plain(&Prepared::new(&input, &options), &blocks(m))
 }

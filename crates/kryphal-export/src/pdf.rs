@@ -417,45 +417,104 @@ impl<'f> Layout<'f> {
         self.text(&[(typo(text), style)], size, LEFT, TEXT_W, size * 0.45);
     }
 
-    fn table(&mut self, kind: TableKind, header: &[Cell], rows: &[Vec<Cell>], widths: &[u32]) {
+    /// A table's columns, in points.
+    fn columns(widths: &[u32]) -> Vec<f32> {
         let total: u32 = widths.iter().sum::<u32>().max(1);
-        let cols: Vec<f32> = widths
+        widths
             .iter()
             .map(|w| TEXT_W * (*w as f32) / (total as f32))
-            .collect();
+            .collect()
+    }
+
+    /// A row's cells broken into lines, with their fills.
+    fn layout_row(
+        faces: &Faces,
+        kind: TableKind,
+        cols: &[f32],
+        row: &[Cell],
+        is_header: bool,
+    ) -> Vec<(Vec<Line>, Option<Rgb>)> {
+        let size = SMALL;
+        row.iter()
+            .zip(cols)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                let fill = c.fill.as_deref().and_then(parse_rgb).or(
+                    if is_header || (kind == TableKind::Matrix && i == 0) {
+                        Some(HEADER_FILL)
+                    } else {
+                        None
+                    },
+                );
+                let base = Style {
+                    face: if is_header || c.fill.is_some() {
+                        FaceId::Bold
+                    } else {
+                        FaceId::Regular
+                    },
+                    color: c.fill.as_deref().map_or(BLACK, text_on),
+                    strike: false,
+                    underline: false,
+                };
+                let spans: Vec<(String, Style)> = c
+                    .spans
+                    .iter()
+                    .map(|s: &Span| (typo(&s.text), Style::of(s.look, base)))
+                    .collect();
+                (lines(faces, &spans, size, w - 2.0 * CELL_PAD), fill)
+            })
+            .collect()
+    }
+
+    /// The height a table needs on its first page so that its header never
+    /// stands alone: the header and the first row (or as much of a first
+    /// row taller than a page as fills one).
+    fn table_start(
+        &self,
+        kind: TableKind,
+        header: &[Cell],
+        rows: &[Vec<Cell>],
+        widths: &[u32],
+    ) -> f32 {
+        let cols = Self::columns(widths);
+        let lh = SMALL * LEADING;
+        let head_h = row_height(&Self::layout_row(self.faces, kind, &cols, header, true), lh);
+        let first = rows.first().map_or(0.0, |r| {
+            row_height(&Self::layout_row(self.faces, kind, &cols, r, false), lh)
+        });
+        let page = BOTTOM - TOP;
+        head_h + first.min(page - head_h - 1.0).max(0.0)
+    }
+
+    /// The height of a heading or a paragraph of flowing text.
+    fn flow_height(&self, b: &Block) -> f32 {
+        match b {
+            Block::Heading(level, t) => {
+                let size = if *level <= 1 { 14.0 } else { 12.0 };
+                let before = if *level <= 1 { 12.0 } else { 8.0 };
+                let style = Style {
+                    face: FaceId::Bold,
+                    color: HEADING,
+                    strike: false,
+                    underline: false,
+                };
+                let n = lines(self.faces, &[(typo(t), style)], size, TEXT_W).len() as f32;
+                before + n * size * LEADING + size * 0.45
+            }
+            Block::Para(s) => {
+                lines(self.faces, &base_spans(s), BODY, TEXT_W).len() as f32 * BODY * LEADING + 5.0
+            }
+            _ => 0.0,
+        }
+    }
+
+    fn table(&mut self, kind: TableKind, header: &[Cell], rows: &[Vec<Cell>], widths: &[u32]) {
+        let cols = Self::columns(widths);
         let size = SMALL;
         let lh = size * LEADING;
-        let layout_row = |row: &[Cell], is_header: bool| -> Vec<(Vec<Line>, Option<Rgb>)> {
-            row.iter()
-                .zip(&cols)
-                .enumerate()
-                .map(|(i, (c, w))| {
-                    let fill = c.fill.as_deref().and_then(parse_rgb).or(
-                        if is_header || (kind == TableKind::Matrix && i == 0) {
-                            Some(HEADER_FILL)
-                        } else {
-                            None
-                        },
-                    );
-                    let base = Style {
-                        face: if is_header || c.fill.is_some() {
-                            FaceId::Bold
-                        } else {
-                            FaceId::Regular
-                        },
-                        color: c.fill.as_deref().map_or(BLACK, text_on),
-                        strike: false,
-                        underline: false,
-                    };
-                    let spans: Vec<(String, Style)> = c
-                        .spans
-                        .iter()
-                        .map(|s: &Span| (typo(&s.text), Style::of(s.look, base)))
-                        .collect();
-                    (lines(self.faces, &spans, size, w - 2.0 * CELL_PAD), fill)
-                })
-                .collect()
-        };
+        let faces = self.faces;
+        let layout_row =
+            |row: &[Cell], is_header: bool| Self::layout_row(faces, kind, &cols, row, is_header);
         let head = layout_row(header, true);
         let head_h = row_height(&head, lh);
         // The structure: Table > TR > TH/TD. A header row repeated on a
@@ -467,7 +526,9 @@ impl<'f> Layout<'f> {
             .map(|_| self.node(STag::Header(TableHeaderScope::Column), Some(head_row)))
             .collect();
         let repeated = vec![ARTIFACT; header.len()];
-        self.ensure(head_h + lh * 2.0 + 2.0 * CELL_PAD);
+        // The header and the first row start on the same page.
+        let start = self.table_start(kind, header, rows, widths);
+        self.ensure(start);
         self.draw_row(&head, &head_nodes, &cols, lh, size);
         for row in rows {
             let mut cells = layout_row(row, false);
@@ -691,7 +752,38 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
     };
     let mut l = Layout::new(&faces);
     let mut title = String::new();
-    for b in blocks {
+    for (i, b) in blocks.iter().enumerate() {
+        // A heading or a lead-in stays with the table it introduces (and a
+        // heading with the lead-in after it): they move to the next page
+        // together when the table's header and first row do not fit.
+        let keep: f32 = match (b, blocks.get(i + 1), blocks.get(i + 2)) {
+            (
+                Block::Heading(..) | Block::Para(_),
+                Some(Block::Table {
+                    kind,
+                    header,
+                    rows,
+                    widths,
+                }),
+                _,
+            ) => l.flow_height(b) + l.table_start(*kind, header, rows, widths),
+            (
+                Block::Heading(..),
+                Some(next @ Block::Para(_)),
+                Some(Block::Table {
+                    kind,
+                    header,
+                    rows,
+                    widths,
+                }),
+            ) => {
+                l.flow_height(b) + l.flow_height(next) + l.table_start(*kind, header, rows, widths)
+            }
+            _ => 0.0,
+        };
+        if keep > 0.0 && keep < BOTTOM - TOP {
+            l.ensure(keep);
+        }
         match b {
             Block::Title(t) => {
                 title = t.clone();
@@ -843,10 +935,10 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
     doc.set_metadata(metadata);
     doc.set_outline(bookmarks(&marks));
     let variant = match p.options.variant {
-        Variant::Internal => p.t.variant_internal,
-        Variant::Public => p.t.variant_public,
+        Variant::Internal => format!("{}: {}", p.t.variant, p.t.variant_internal),
+        Variant::Public => p.t.public_version.to_string(),
     };
-    let dnr = p.analysis.document.meta.dnr.trim();
+    let dnr = p.options.header.case_dnr.trim();
     let settings =
         PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| write_err("invalid page size"))?;
     for (n, ops) in pages.iter().enumerate() {
@@ -864,7 +956,7 @@ pub(crate) fn render(p: &Prepared<'_>, blocks: &[Block]) -> Result<Vec<u8>, Expo
             face: FaceId::Regular,
             size,
             color: GREY_LINE,
-            text: format!("{}: {variant}", p.t.variant),
+            text: variant.clone(),
             node: ARTIFACT,
         };
         draw(&mut surface, &faces, &mut nodes, &left);

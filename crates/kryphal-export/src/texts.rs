@@ -21,9 +21,6 @@ pub(crate) struct Texts {
     pub variant_internal: &'static str,
     pub variant_public: &'static str,
     pub summary: &'static str,
-    pub no_findings: &'static str,
-    pub findings_count: &'static str,
-    pub with_proposal: &'static str,
     pub findings: &'static str,
     pub number: &'static str,
     pub clause: &'static str,
@@ -53,9 +50,7 @@ pub(crate) struct Texts {
     pub countermeasure: &'static str,
     pub responsible_body: &'static str,
     pub comments: &'static str,
-    pub appendix_matrix: &'static str,
     pub matrix_intro: &'static str,
-    pub appendix_dismissed: &'static str,
     pub dismissed_intro: &'static str,
     pub suggestion: &'static str,
     pub reason: &'static str,
@@ -74,6 +69,22 @@ pub(crate) struct Texts {
     pub measure_control: &'static str,
     pub measure_both: &'static str,
     pub page: &'static str,
+    pub decision: &'static str,
+    pub background: &'static str,
+    pub appendices: &'static str,
+    /// `Bilaga {n}. {title}`.
+    pub appendix: &'static str,
+    pub matrix_title: &'static str,
+    pub dismissed_title: &'static str,
+    pub technical_title: &'static str,
+    pub technical_intro: &'static str,
+    pub document_dnr: &'static str,
+    pub document_id: &'static str,
+    pub overview_title: &'static str,
+    pub public_version: &'static str,
+    pub review_intro: &'static str,
+    pub finding_label: &'static str,
+    pub proposal_tracked: &'static str,
     // Register columns.
     pub col_document: &'static str,
     pub col_finding_id: &'static str,
@@ -93,7 +104,7 @@ static SV: Texts = Texts {
     committee: "Nämnd",
     dnr: "Dnr",
     date: "Datum",
-    responsible_official: "Ansvarig tjänsteperson",
+    responsible_official: "Handläggare",
     document: "Dokument",
     doc_type: "Dokumenttyp",
     decided: "Beslutat",
@@ -104,9 +115,6 @@ static SV: Texts = Texts {
     variant_internal: "Intern – innehåller känsliga uppgifter",
     variant_public: "Offentlig – känsliga uppgifter är utelämnade",
     summary: "Sammanfattning",
-    no_findings: "Inga iakttagelser har registrerats.",
-    findings_count: "iakttagelser",
-    with_proposal: "med förslag till ny lydelse",
     findings: "Iakttagelser",
     number: "Nr",
     clause: "Punkt",
@@ -136,10 +144,8 @@ static SV: Texts = Texts {
     countermeasure: "Motåtgärd",
     responsible_body: "Ansvarig",
     comments: "Kommentarer",
-    appendix_matrix: "Bilaga: Riskmatris",
     matrix_intro: "Antal iakttagelser per kombination av sannolikhet och konsekvens. Färgen anger risknivån enligt regelbokens indelning.",
     matrix_corner: "Sannolikhet \\ Konsekvens",
-    appendix_dismissed: "Bilaga: Avfärdade screeningförslag",
     dismissed_intro: "Förslag från regelbokens screening som analytikern har avfärdat, med skälen.",
     suggestion: "Förslag",
     reason: "Skäl",
@@ -148,8 +154,8 @@ static SV: Texts = Texts {
     no: "Nej",
     status_draft: "Utkast",
     status_reviewed: "Granskad",
-    status_agreed: "Beslutad",
-    status_rejected: "Avförd",
+    status_agreed: "Överenskommen",
+    status_rejected: "Avvisad",
     confidence_low: "Osäker",
     confidence_medium: "Ganska säker",
     confidence_high: "Säker",
@@ -157,6 +163,21 @@ static SV: Texts = Texts {
     measure_control: "Stärkt kontroll",
     measure_both: "Både och",
     page: "Sida",
+    decision: "Förslag till beslut",
+    background: "Ärendet",
+    appendices: "Bilagor",
+    appendix: "Bilaga {n}. {title}",
+    matrix_title: "Riskmatris",
+    dismissed_title: "Avfärdade screeningförslag",
+    technical_title: "Teknisk information",
+    technical_intro: "Uppgifter om underlaget för analysen, för förvaltningens egen dokumentation.",
+    document_dnr: "Styrdokumentets Dnr",
+    document_id: "Dokument-id i Kryphål",
+    overview_title: "Översikt över iakttagelserna",
+    public_version: "Offentlig version – känsliga uppgifter är utelämnade",
+    review_intro: "Granska förslagen: godta eller avvisa de spårade ändringarna, ändra lydelsen om ni vill och svara på kommentarerna. Spara sedan som Word-dokument (.docx) och skicka filen tillbaka till handläggaren.",
+    finding_label: "Iakttagelse",
+    proposal_tracked: "Föreslagen lydelse: se den spårade ändringen i texten.",
     col_document: "Dokument",
     col_finding_id: "Iakttagelse-id",
     col_clause_id: "Punkt-id",
@@ -175,7 +196,7 @@ static EN: Texts = Texts {
     committee: "Committee",
     dnr: "Reference no.",
     date: "Date",
-    responsible_official: "Responsible official",
+    responsible_official: "Case officer",
     document: "Document",
     doc_type: "Document type",
     decided: "Decided",
@@ -186,9 +207,6 @@ static EN: Texts = Texts {
     variant_internal: "Internal – contains sensitive information",
     variant_public: "Public – sensitive information left out",
     summary: "Summary",
-    no_findings: "No findings have been recorded.",
-    findings_count: "findings",
-    with_proposal: "with a proposed new wording",
     findings: "Findings",
     number: "No.",
     clause: "Clause",
@@ -218,10 +236,8 @@ static EN: Texts = Texts {
     countermeasure: "Countermeasure",
     responsible_body: "Responsible",
     comments: "Comments",
-    appendix_matrix: "Appendix: Risk matrix",
     matrix_intro: "Number of findings per combination of likelihood and consequence. The colour shows the risk level in the rulebook's banding.",
     matrix_corner: "Likelihood \\ Consequence",
-    appendix_dismissed: "Appendix: Dismissed screening suggestions",
     dismissed_intro: "Suggestions of the rulebook's screening that the analyst dismissed, with the reasons.",
     suggestion: "Suggestion",
     reason: "Reason",
@@ -239,6 +255,21 @@ static EN: Texts = Texts {
     measure_control: "Stronger control",
     measure_both: "Both",
     page: "Page",
+    decision: "Proposed decision",
+    background: "Background",
+    appendices: "Appendices",
+    appendix: "Appendix {n}. {title}",
+    matrix_title: "Risk matrix",
+    dismissed_title: "Dismissed screening suggestions",
+    technical_title: "Technical information",
+    technical_intro: "Facts about what the analysis is based on, for the administration's own records.",
+    document_dnr: "Document reference no.",
+    document_id: "Document id in Kryphål",
+    overview_title: "Overview of the findings",
+    public_version: "Public version – sensitive information left out",
+    review_intro: "Review the proposals: accept or reject the tracked changes, change the wording if you like and reply to the comments. Then save as a Word document (.docx) and send the file back to the case officer.",
+    finding_label: "Finding",
+    proposal_tracked: "Proposed wording: see the tracked change in the text.",
     col_document: "Document",
     col_finding_id: "Finding id",
     col_clause_id: "Clause id",
@@ -249,6 +280,156 @@ static EN: Texts = Texts {
     sheet_about: "About this export",
     exported: "Exported",
 };
+
+/// `1 iakttagelse`, `3 iakttagelser`; `1 finding`, `3 findings`.
+pub(crate) fn findings_n(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::Sv, 1) => "1 iakttagelse".to_string(),
+        (Lang::Sv, n) => format!("{n} iakttagelser"),
+        (Lang::En, 1) => "1 finding".to_string(),
+        (Lang::En, n) => format!("{n} findings"),
+    }
+}
+
+/// The summary's opening: what was examined and what came of it, with the
+/// numbers agreeing (`1 iakttagelse`, `ingen med förslag`, `samtliga`).
+pub(crate) fn summary_sentence(
+    lang: Lang,
+    what: &str,
+    findings: usize,
+    proposals: usize,
+) -> String {
+    match lang {
+        Lang::Sv => {
+            let mut s = format!(
+                "Förvaltningen har brottssäkrat {what}: varje punkt har prövats mot risken att formuleringen kan utnyttjas för brott, fusk eller felaktiga utbetalningar."
+            );
+            if findings == 0 {
+                s.push_str(" Granskningen har inte lett till några iakttagelser.");
+                return s;
+            }
+            let with = match (findings, proposals) {
+                (_, 0) => "ingen med förslag till ändrad lydelse".to_string(),
+                (1, 1) => "med förslag till ändrad lydelse".to_string(),
+                (f, p) if f == p => "samtliga med förslag till ändrad lydelse".to_string(),
+                (_, p) => format!("varav {p} med förslag till ändrad lydelse"),
+            };
+            s.push_str(&format!(
+                " Granskningen har lett till {}, {with}.",
+                findings_n(lang, findings)
+            ));
+            s
+        }
+        Lang::En => {
+            let mut s = format!(
+                "The administration has crime-proofed {what}: every clause has been examined for wording that could be exploited for crime, fraud or incorrect payments."
+            );
+            if findings == 0 {
+                s.push_str(" The review led to no findings.");
+                return s;
+            }
+            let with = match (findings, proposals) {
+                (_, 0) => "none with a proposed new wording".to_string(),
+                (1, 1) => "with a proposed new wording".to_string(),
+                (f, p) if f == p => "all with a proposed new wording".to_string(),
+                (_, 1) => "1 of them with a proposed new wording".to_string(),
+                (_, p) => format!("{p} of them with a proposed new wording"),
+            };
+            s.push_str(&format!(
+                " The review led to {}, {with}.",
+                findings_n(lang, findings)
+            ));
+            s
+        }
+    }
+}
+
+/// The generated *Förslag till beslut*.
+pub(crate) fn decision_default(
+    lang: Lang,
+    committee: &str,
+    title: &str,
+    proposals: usize,
+) -> String {
+    let committee = committee.trim();
+    match lang {
+        Lang::Sv => {
+            let who = if committee.is_empty() {
+                "Nämnden"
+            } else {
+                committee
+            };
+            if proposals == 0 {
+                format!(
+                    "{who} beslutar att lägga redovisningen av brottssäkringen av {title} till handlingarna."
+                )
+            } else {
+                format!(
+                    "{who} beslutar att revidera {title} enligt förslagen till ändrad lydelse i denna tjänsteskrivelse."
+                )
+            }
+        }
+        Lang::En => {
+            let who = if committee.is_empty() {
+                "The committee"
+            } else {
+                committee
+            };
+            if proposals == 0 {
+                format!(
+                    "{who} decides to take note of the report on the crime proofing of {title}."
+                )
+            } else {
+                format!("{who} decides to revise {title} as proposed in this memo.")
+            }
+        }
+    }
+}
+
+/// The generated *Ärendet*: the document, its decision, and the method.
+pub(crate) fn background_default(
+    lang: Lang,
+    title: &str,
+    dnr: &str,
+    decided_by: &str,
+    decided: &str,
+) -> String {
+    let dnr = dnr.trim();
+    let decided_by = decided_by.trim();
+    let decided = decided.trim();
+    match lang {
+        Lang::Sv => {
+            let mut s = title.to_string();
+            if !dnr.is_empty() {
+                s.push_str(&format!(" (Dnr {dnr})"));
+            }
+            match (decided_by.is_empty(), decided.is_empty()) {
+                (false, false) => s.push_str(&format!(" beslutades av {decided_by} {decided}.")),
+                (false, true) => s.push_str(&format!(" är beslutat av {decided_by}.")),
+                (true, false) => s.push_str(&format!(" beslutades {decided}.")),
+                (true, true) => s.push_str(" är föremål för denna granskning."),
+            }
+            s.push_str(" Förvaltningen har gått igenom dokumentet punkt för punkt enligt metoden för brottssäkring av regelverk: för varje formulering som kan utnyttjas beskrivs den oavsiktliga konsekvensen, vilka brott den kan göra möjliga och hur sannolik och allvarlig risken är. Där en ändrad lydelse föreslås visas den nuvarande och den föreslagna lydelsen sida vid sida.");
+            s
+        }
+        Lang::En => {
+            let mut s = title.to_string();
+            if !dnr.is_empty() {
+                s.push_str(&format!(" (ref. {dnr})"));
+            }
+            match (decided_by.is_empty(), decided.is_empty()) {
+                (false, false) => {
+                    s.push_str(&format!(" was decided by {decided_by} on {decided}."))
+                }
+                (false, true) => s.push_str(&format!(" was decided by {decided_by}.")),
+                (true, false) => s.push_str(&format!(" was decided on {decided}.")),
+                (true, true) => s.push_str(" is the subject of this review."),
+            }
+            s.push_str(" The administration has gone through the document clause by clause following the crime-proofing method: for every wording that could be exploited, the unintended consequence, the crimes it could enable and how likely and how serious the risk is are described. Where a new wording is proposed, the current and the proposed wording are shown side by side.");
+            s
+        }
+    }
+}
 
 pub(crate) fn texts(lang: Lang) -> &'static Texts {
     match lang {

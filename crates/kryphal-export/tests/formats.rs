@@ -2,6 +2,7 @@
 //! exists (calamine for XLSX, the csv crate for CSV, pdftotext for PDF).
 
 mod common;
+mod review;
 
 use common::*;
 use kryphal_export::{
@@ -43,19 +44,21 @@ fn format_names_parse_and_unknown_ones_are_refused() {
 #[test]
 fn markdown_memo_has_header_summary_findings_table_and_matrix() {
     let md = text(Format::Markdown, Variant::Internal, Lang::Sv);
-    assert!(
-        md.starts_with("# Brottssäkring av Auktorisationsvillkor för daglig verksamhet\n"),
-        "{md}"
-    );
+    assert!(md.starts_with("- **Kommun:** Björkå kommun\n"), "{md}");
     for needle in [
-        "- **Kommun:** Björkå kommun",
+        "# Brottssäkring av Auktorisationsvillkor för daglig verksamhet\n",
         "- **Nämnd:** Socialnämnden",
-        "- **Dnr:** SN 2026/0412",
+        // The memo's own Dnr, not the governing document's.
+        "- **Dnr:** SN 2026/0512",
         "- **Datum:** 2026-11-22",
-        "- **Ansvarig tjänsteperson:** Åsa Öberg, säkerhetsstrateg",
+        "- **Handläggare:** Åsa Öberg, säkerhetsstrateg",
         "- **Version:** Intern",
         "## Sammanfattning",
-        "5 iakttagelser, 2 med förslag till ny lydelse.",
+        "Granskningen har lett till 5 iakttagelser, varav 2 med förslag till ändrad lydelse.",
+        "## Förslag till beslut",
+        "Socialnämnden beslutar att revidera Auktorisationsvillkor för daglig verksamhet enligt förslagen till ändrad lydelse i denna tjänsteskrivelse.",
+        "## Ärendet",
+        "Auktorisationsvillkor för daglig verksamhet (Dnr SN 2026/0412) beslutades av Socialnämnden 2025-05-14.",
         "| Mycket hög | 1 |",
         "## Iakttagelser",
         "### 1. Krav på utföraren › 3 §",
@@ -67,12 +70,24 @@ fn markdown_memo_has_header_summary_findings_table_and_matrix() {
         "| Alternativ | Fördelar | Nackdelar | Kvarstående risk |",
         "2 × 4 = Hög",
         "**Skyddsfaktorer.** Utdraget begärs av nämnden",
-        "## Bilaga: Riskmatris",
-        "## Bilaga: Avfärdade screeningförslag",
+        "## Bilagor",
+        "- Bilaga 1. Riskmatris\n- Bilaga 2. Avfärdade screeningförslag\n- Bilaga 3. Teknisk information",
+        "## Bilaga 1. Riskmatris",
+        "## Bilaga 2. Avfärdade screeningförslag",
         "| Krav på utföraren › 6 § | Vagt begrepp: ”osannolikt” | Hävningsgrunden prövas ändå av nämnden. | Åsa Öberg, 2026-11-19 |",
+        "## Bilaga 3. Teknisk information",
+        "- **Källfil:** auktorisationsvillkor-daglig-verksamhet.docx",
+        "- **Styrdokumentets Dnr:** SN 2026/0412",
+        "- **Regelbok:** bra-mur-sv",
     ] {
         assert!(md.contains(needle), "missing {needle:?} in\n{md}");
     }
+    // The order of a tjänsteskrivelse.
+    let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s}"));
+    assert!(at("## Sammanfattning") < at("## Förslag till beslut"));
+    assert!(at("## Förslag till beslut") < at("## Ärendet"));
+    assert!(at("## Ärendet") < at("## Iakttagelser"));
+    assert!(at("## Iakttagelser") < at("## Bilagor"));
     // The most serious finding first; the rejected one is not in the memo.
     let very_high = md.find("### 1. Krav på utföraren › 3 §").unwrap();
     let high = md.find("### 2. Krav på utföraren › 5 §").expect(&md);
@@ -93,7 +108,7 @@ fn the_earlier_markdown_memo_call_still_works() {
         findings: &a.findings,
         rulebook: &book,
     });
-    assert!(md.starts_with("# Brottssäkring av "), "{md}");
+    assert!(md.contains("\n# Brottssäkring av "), "{md}");
     assert!(
         md.contains("| Nuvarande lydelse | Föreslagen lydelse |"),
         "{md}"
@@ -106,10 +121,16 @@ fn english_fixed_texts() {
     for needle in [
         "# Crime proofing of Auktorisationsvillkor",
         "- **Municipality:** Björkå kommun",
+        "- **Case officer:** Åsa Öberg",
         "## Summary",
+        "The review led to 5 findings, 2 of them with a proposed new wording.",
+        "## Proposed decision",
+        "Socialnämnden decides to revise Auktorisationsvillkor för daglig verksamhet as proposed in this memo.",
+        "## Background",
         "## Findings",
         "| Current wording | Proposed wording |",
-        "## Appendix: Risk matrix",
+        "## Appendix 1. Risk matrix",
+        "## Appendix 3. Technical information",
         "- **Version:** Internal",
     ] {
         assert!(md.contains(needle), "missing {needle:?} in\n{md}");
@@ -179,8 +200,21 @@ fn public_variant_leaves_out_sensitive_answers_and_comments_everywhere() {
     }
     let md = text(Format::Markdown, Variant::Public, Lang::Sv);
     assert!(!md.contains("Avfärdade screeningförslag"), "{md}");
+    // Technical lines only in the internal variant's appendix.
+    for technical in [
+        "auktorisationsvillkor-daglig-verksamhet.docx",
+        "bra-mur-sv",
+        "Teknisk information",
+        "Avfärdat av",
+    ] {
+        assert!(
+            !md.contains(technical),
+            "public memo shows {technical:?}:\n{md}"
+        );
+    }
+    assert!(md.contains("- Bilaga 1. Riskmatris\n\n"), "{md}");
     assert!(
-        md.contains("- **Version:** Offentlig – känsliga uppgifter är utelämnade"),
+        md.contains("*Offentlig version – känsliga uppgifter är utelämnade.*"),
         "{md}"
     );
 }
@@ -413,12 +447,15 @@ fn pdf_text_has_the_swedish_memo_and_embedded_fonts() {
         for needle in [
             "Brottssäkring av Auktorisationsvillkor för daglig verksamhet",
             "Björkå kommun",
-            "Ansvarig tjänsteperson",
+            "Handläggare",
             "Åsa Öberg, säkerhetsstrateg",
+            "SN 2026/0512",
             "Sammanfattning",
+            "Förslag till beslut",
+            "Ärendet",
             "Nuvarande lydelse",
             "Föreslagen lydelse",
-            "Bilaga: Riskmatris",
+            "Bilaga 1. Riskmatris",
             "Mycket hög",
             "BrB 9 kap. 1 §",
             "Utdraget får vara högst",
@@ -435,8 +472,13 @@ fn pdf_text_has_the_swedish_memo_and_embedded_fonts() {
         );
         assert!(flat.contains(match variant {
             Variant::Internal => "Intern – innehåller känsliga uppgifter",
-            Variant::Public => "Offentlig – känsliga uppgifter är utelämnade",
+            Variant::Public => "Offentlig version – känsliga uppgifter är utelämnade",
         }));
+        assert_eq!(
+            flat.contains("auktorisationsvillkor-daglig-verksamhet.docx"),
+            variant == Variant::Internal,
+            "the source file is a technical line of the internal appendix only"
+        );
         let fonts = std::process::Command::new("pdffonts")
             .arg(&path)
             .output()
@@ -509,14 +551,34 @@ fn memo_docx_uses_real_word_styles() {
     assert!(styles.contains("<w:name w:val=\"heading 1\""), "{styles}");
     let doc = read("word/document.xml");
     for used in [
-        "<w:pStyle w:val=\"Heading1\" />",
-        "<w:pStyle w:val=\"Heading2\" />",
-        "<w:pStyle w:val=\"Quote\" />",
-        "<w:tblStyle w:val=\"KryphalTabell\" />",
-        "<w:rStyle w:val=\"KryphalStruken\" />",
-        "<w:rStyle w:val=\"KryphalInfogad\" />",
+        "<w:pStyle w:val=\"Heading1\"/>",
+        "<w:pStyle w:val=\"Heading2\"/>",
+        "<w:pStyle w:val=\"Quote\"/>",
+        "<w:tblStyle w:val=\"KryphalTabell\"/>",
+        "<w:rStyle w:val=\"KryphalStruken\"/>",
+        "<w:rStyle w:val=\"KryphalInfogad\"/>",
+        // Table headers repeat on every page and keep with the first row; rows do not split.
+        "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
+        "<w:pPr><w:pStyle w:val=\"TableText\"/><w:keepNext/></w:pPr>",
     ] {
         assert!(doc.contains(used), "{used} not used");
+    }
+    // Every part is deflated, none stored.
+    let packed = export(
+        Format::MemoDocx,
+        &input(&a, &book),
+        &options(Variant::Internal, Lang::Sv),
+    )
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(packed)).unwrap();
+    for i in 0..zip.len() {
+        let f = zip.by_index(i).unwrap();
+        assert_eq!(
+            f.compression(),
+            zip::CompressionMethod::Deflated,
+            "{}",
+            f.name_raw().escape_ascii()
+        );
     }
     // Swedish typography: a non-breaking space before §.
     assert!(doc.contains("3\u{a0}§"), "no non-breaking space before §");

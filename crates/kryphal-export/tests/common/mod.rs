@@ -302,7 +302,10 @@ pub fn options(variant: Variant, lang: Lang) -> ExportOptions {
             committee: "Socialnämnden".into(),
             responsible_official: "Åsa Öberg, säkerhetsstrateg".into(),
             date: "2026-11-22".into(),
+            case_dnr: "SN 2026/0512".into(),
+            ..Default::default()
         },
+        template: None,
     }
 }
 
