@@ -419,6 +419,9 @@ pub(crate) fn memo(p: &Prepared<'_>) -> Result<Vec<u8>, ExportError> {
         p,
         crate::memo::Shape {
             fields_in_template,
+            title_in_template: template
+                .as_ref()
+                .is_some_and(|t| t.info.fields.iter().any(|f| f == "arende")),
             variant_line: template.is_some(),
         },
     );

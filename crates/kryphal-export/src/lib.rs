@@ -412,8 +412,8 @@ pub fn export(
     };
     let prepared = model::Prepared::new(&input, options);
     let text_shape = memo::Shape {
-        fields_in_template: false,
         variant_line: true,
+        ..memo::Shape::default()
     };
     match format {
         Format::Markdown => Ok(markdown::render(&memo::blocks(&prepared, text_shape)).into_bytes()),
@@ -485,8 +485,8 @@ pub fn markdown_memo(memo: &Memo<'_>) -> String {
     markdown::render(&memo::blocks(
         &prepared,
         memo::Shape {
-            fields_in_template: false,
             variant_line: true,
+            ..memo::Shape::default()
         },
     ))
 }

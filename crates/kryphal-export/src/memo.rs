@@ -218,6 +218,8 @@ pub(crate) fn header_fields(p: &Prepared<'_>) -> Vec<(String, String)> {
 pub(crate) struct Shape {
     /// The header fields are in the template's own fields: not in the body.
     pub fields_in_template: bool,
+    /// The template prints the ärende as its heading: no title of our own.
+    pub title_in_template: bool,
     /// The public variant is named in a last line (Markdown and HTML have no
     /// footer to say it in).
     pub variant_line: bool,
@@ -235,7 +237,9 @@ pub(crate) fn blocks(p: &Prepared<'_>, shape: Shape) -> Vec<Block> {
     if !shape.fields_in_template {
         out.push(Block::Fields(header_fields(p)));
     }
-    out.push(Block::Title(texts.subject.clone()));
+    if !shape.title_in_template {
+        out.push(Block::Title(texts.subject.clone()));
+    }
 
     let findings = p.memo_findings();
     let proposals = findings

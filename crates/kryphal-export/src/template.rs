@@ -687,6 +687,21 @@ fn first_rpr<'a>(xml: &'a str, node: roxmltree::Node<'_, '_>) -> &'a str {
         .map_or("", |rpr| &xml[rpr.range()])
 }
 
+/// A run's properties without their character style.
+fn without_rstyle(rpr: &str) -> String {
+    let Some(at) = rpr.find("<w:rStyle") else {
+        return rpr.to_string();
+    };
+    let end = rpr[at..].find("/>").map_or(rpr.len(), |e| at + e + 2);
+    let mut out = rpr.to_string();
+    out.replace_range(at..end, "");
+    if out.replace(' ', "") == "<w:rPr></w:rPr>" {
+        String::new()
+    } else {
+        out
+    }
+}
+
 fn text_run(rpr: &str, value: &str) -> String {
     let mut s = format!("<w:r>{rpr}");
     for (i, line) in value.split('\n').enumerate() {
@@ -719,14 +734,25 @@ pub(crate) fn fill(xml: &str, values: &BTreeMap<&'static str, String>) -> Result
             let Some(content) = n.children().find(|c| is_w(*c, "sdtContent")) else {
                 continue;
             };
+            let mut placeholder = false;
             if let Some(pr) = n.children().find(|c| is_w(*c, "sdtPr")) {
                 for c in pr
                     .children()
                     .filter(|c| is_w(*c, "showingPlcHdr") || is_w(*c, "dataBinding"))
                 {
+                    placeholder |= is_w(c, "showingPlcHdr");
                     edits.push((c.range().start, c.range().end, String::new()));
                 }
             }
+            // The placeholder's grey character style is not the value's.
+            let rpr_of = |node: roxmltree::Node<'_, '_>| -> String {
+                let rpr = first_rpr(xml, node);
+                if placeholder {
+                    without_rstyle(rpr)
+                } else {
+                    rpr.to_string()
+                }
+            };
             let q = qname(xml, content);
             let inner = match content.descendants().find(|c| is_w(*c, "p")) {
                 Some(p) => {
@@ -734,7 +760,7 @@ pub(crate) fn fill(xml: &str, values: &BTreeMap<&'static str, String>) -> Result
                         .children()
                         .find(|c| is_w(*c, "pPr"))
                         .map_or("", |x| &xml[x.range()]);
-                    let para = format!("<w:p>{ppr}{}</w:p>", text_run(first_rpr(xml, p), value));
+                    let para = format!("<w:p>{ppr}{}</w:p>", text_run(&rpr_of(p), value));
                     if content.children().any(|c| is_w(c, "p")) {
                         para
                     } else {
@@ -743,7 +769,7 @@ pub(crate) fn fill(xml: &str, values: &BTreeMap<&'static str, String>) -> Result
                         continue;
                     }
                 }
-                None => text_run(first_rpr(xml, content), value),
+                None => text_run(&rpr_of(content), value),
             };
             edits.push((
                 content.range().start,

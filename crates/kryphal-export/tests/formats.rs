@@ -3,6 +3,7 @@
 
 mod common;
 mod review;
+mod template;
 
 use common::*;
 use kryphal_export::{
