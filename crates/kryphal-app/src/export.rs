@@ -11,7 +11,7 @@ use std::path::Path;
 
 use kryphal_export::{
     Analysis, ExportError, ExportInput, Format, ImageFormat, Lang, MemoHeader, OverviewImage,
-    OverviewPart, Variant,
+    OverviewPart, Template, Variant,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -24,8 +24,57 @@ const KEY_MUNICIPALITY: &str = "export.municipality";
 const KEY_COMMITTEE: &str = "export.committee";
 const KEY_OFFICIAL: &str = "export.responsible_official";
 
+/// The library setting key of the memo template's path.
+const KEY_TEMPLATE: &str = "export.template";
+
 /// The names of the header fields, as `kryphal settings --set NAME=VALUE` takes them.
 pub const EXPORT_SETTING_NAMES: &[&str] = &["municipality", "committee", "responsible_official"];
+
+/// The names of a document's memo fields, as `kryphal settings --doc DOC --set NAME=VALUE` takes them.
+pub const MEMO_FIELD_NAMES: &[&str] = &["case_dnr", "subject", "decision_proposal", "background"];
+
+/// A template may be at most this big (a logo or two and the styles).
+const TEMPLATE_MAX_BYTES: u64 = 50 * 1024 * 1024;
+
+/// The memo texts of one document: the memo's own Dnr, its heading (the
+/// *ärende*), *Förslag till beslut* and *Ärendet*. Empty means generated.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct MemoFields {
+    /// The ärende's own diarienummer (not the governing document's).
+    pub case_dnr: String,
+    /// The memo's heading; empty: `Brottssäkring av <title>`.
+    pub subject: String,
+    /// *Förslag till beslut*; empty: generated.
+    pub decision_proposal: String,
+    /// *Ärendet*; empty: generated from the document's metadata.
+    pub background: String,
+}
+
+/// A document's memo fields as saved, and the texts generated for those
+/// left empty (what the memo prints then).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct MemoFieldsView {
+    pub saved: MemoFields,
+    pub defaults: MemoFields,
+}
+
+/// The memo template chosen for the library, as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TemplateStatus {
+    /// The file's full path.
+    pub path: String,
+    /// The file's name.
+    pub name: String,
+    /// The fields it carries (`dnr`, `datum`, `namnd`, `handlaggare`, `arende`, `kommun`).
+    pub fields: Vec<String>,
+    /// It has a first-page header of its own (a letterhead logo).
+    pub first_page_header: bool,
+    /// Pictures in it.
+    pub images: u32,
+    /// Why it cannot be used now (moved, deleted, damaged); `None` when it can.
+    pub problem: Option<String>,
+}
 
 /// The memo header fields a library remembers: who writes the memo for whom.
 /// The Dnr, title and date come from the document and the day of export.
@@ -72,6 +121,11 @@ pub struct ExportReport {
     /// How many bytes were written.
     #[ts(type = "number")]
     pub bytes: u64,
+    /// The template the file was made with (Word memo and review document), by name.
+    pub template: Option<String>,
+    /// The template's fields that were filled; empty with a template means
+    /// only its styles, page and logo were used.
+    pub template_fields: Vec<String>,
 }
 
 /// The export formats, by the names the CLI and the app use, in menu order.
@@ -181,6 +235,41 @@ fn write_export(out: &Path, bytes: &[u8], format: &str) -> AppResult<ExportRepor
         path: out.display().to_string(),
         format: format.to_string(),
         bytes: bytes.len() as u64,
+        template: None,
+        template_fields: Vec::new(),
+    })
+}
+
+/// The library setting key of a document's memo field.
+fn memo_key(doc_id: &str, name: &str) -> String {
+    format!("memo.{doc_id}.{name}")
+}
+
+/// Reads a template file, refusing a folder, a missing file or a huge one.
+fn read_template(path: &Path) -> AppResult<Template> {
+    let fail = |why: String| {
+        AppError::new(
+            ErrorCode::TemplateUnusable,
+            format!("The template {} cannot be read: {why}.", path.display()),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(crate::io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err(fail("it is a folder".into()));
+    }
+    if meta.len() > TEMPLATE_MAX_BYTES {
+        return Err(fail(format!(
+            "it is {} bytes, more than the {TEMPLATE_MAX_BYTES} a template may have",
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(crate::io_reason(&e)))?;
+    Ok(Template {
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        bytes,
     })
 }
 
@@ -256,6 +345,203 @@ impl Library {
         self.set_export_settings(&settings)
     }
 
+    /// The memo template chosen for this library, if any, as it is now (a
+    /// template moved or damaged since it was chosen says so in `problem`).
+    pub fn export_template(&self) -> AppResult<Option<TemplateStatus>> {
+        let path = self.store.setting(KEY_TEMPLATE)?.unwrap_or_default();
+        if path.trim().is_empty() {
+            return Ok(None);
+        }
+        let name = Path::new(&path)
+            .file_name()
+            .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
+        let mut status = TemplateStatus {
+            path: path.clone(),
+            name,
+            fields: Vec::new(),
+            first_page_header: false,
+            images: 0,
+            problem: None,
+        };
+        match read_template(Path::new(&path))
+            .and_then(|t| kryphal_export::inspect_template(&t).map_err(export_error))
+        {
+            Ok(info) => {
+                status.fields = info.fields;
+                status.first_page_header = info.first_page_header;
+                status.images = info.images;
+            }
+            Err(e) => status.problem = Some(e.message),
+        }
+        Ok(Some(status))
+    }
+
+    /// Chooses the Word template (`.dotx`, or a `.docx`) for the memo and the
+    /// review document; `None` goes back to Kryphål's own layout. A file that
+    /// cannot be used as a template is refused and nothing is changed. The
+    /// path is kept in the library (audited); the file is read at each export.
+    pub fn set_export_template(
+        &mut self,
+        path: Option<&Path>,
+    ) -> AppResult<Option<TemplateStatus>> {
+        let value = match path {
+            None => String::new(),
+            Some(p) => {
+                let template = read_template(p)?;
+                kryphal_export::inspect_template(&template).map_err(export_error)?;
+                std::fs::canonicalize(p)
+                    .unwrap_or_else(|_| p.to_path_buf())
+                    .display()
+                    .to_string()
+            }
+        };
+        if self.store.setting(KEY_TEMPLATE)?.unwrap_or_default() != value {
+            let stamp = self.stamp();
+            self.store.set_setting(&stamp, KEY_TEMPLATE, &value)?;
+        }
+        self.export_template()
+    }
+
+    /// The template to export with: `None` without one; an error naming the
+    /// file when it is set but cannot be read now.
+    fn template_for_export(&self) -> AppResult<Option<Template>> {
+        let path = self.store.setting(KEY_TEMPLATE)?.unwrap_or_default();
+        if path.trim().is_empty() {
+            return Ok(None);
+        }
+        read_template(Path::new(&path)).map(Some).map_err(|e| {
+            AppError::new(
+                ErrorCode::TemplateUnusable,
+                format!(
+                    "{} Choose another template in Inställningar (kryphal settings --template FILE) or go back to Kryphål's own layout (kryphal settings --no-template); nothing was written.",
+                    e.message
+                ),
+            )
+        })
+    }
+
+    /// A document's memo fields as saved, and the texts generated for the
+    /// empty ones.
+    pub fn memo_fields(&self, reference: &str) -> AppResult<MemoFieldsView> {
+        let doc = self.resolve_document(reference)?;
+        let saved = self.saved_memo_fields(&doc.id)?;
+        let analysis = self.analysis(&doc.id)?;
+        let settings = self.export_settings()?;
+        let options = kryphal_export::ExportOptions {
+            header: MemoHeader {
+                committee: settings.committee,
+                ..MemoHeader::default()
+            },
+            ..kryphal_export::ExportOptions::default()
+        };
+        let generated = kryphal_export::memo_texts(
+            &ExportInput {
+                analysis: &analysis,
+                rulebook: &self.rulebook,
+            },
+            &options,
+        );
+        Ok(MemoFieldsView {
+            saved,
+            defaults: MemoFields {
+                case_dnr: String::new(),
+                subject: generated.subject,
+                decision_proposal: generated.decision_proposal,
+                background: generated.background,
+            },
+        })
+    }
+
+    fn saved_memo_fields(&self, doc_id: &str) -> AppResult<MemoFields> {
+        let get = |name: &str| -> AppResult<String> {
+            Ok(self
+                .store
+                .setting(&memo_key(doc_id, name))?
+                .unwrap_or_default())
+        };
+        Ok(MemoFields {
+            case_dnr: get("case_dnr")?,
+            subject: get("subject")?,
+            decision_proposal: get("decision_proposal")?,
+            background: get("background")?,
+        })
+    }
+
+    /// Saves a document's memo fields (each change audited). A text equal to
+    /// the generated one is saved empty, so it stays generated.
+    pub fn set_memo_fields(
+        &mut self,
+        reference: &str,
+        fields: &MemoFields,
+    ) -> AppResult<MemoFieldsView> {
+        let doc = self.resolve_document(reference)?;
+        let view = self.memo_fields(&doc.id)?;
+        let pairs = [
+            ("case_dnr", &fields.case_dnr, "", 200),
+            (
+                "subject",
+                &fields.subject,
+                view.defaults.subject.as_str(),
+                300,
+            ),
+            (
+                "decision_proposal",
+                &fields.decision_proposal,
+                view.defaults.decision_proposal.as_str(),
+                20_000,
+            ),
+            (
+                "background",
+                &fields.background,
+                view.defaults.background.as_str(),
+                20_000,
+            ),
+        ];
+        for (name, value, generated, max) in pairs {
+            let value = value.trim();
+            if value.chars().count() > max {
+                return Err(AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!("The memo's {name} can be at most {max} characters long."),
+                ));
+            }
+            let value = if value == generated.trim() { "" } else { value };
+            let key = memo_key(&doc.id, name);
+            if self.store.setting(&key)?.unwrap_or_default() != value {
+                let stamp = self.stamp();
+                self.store.set_setting(&stamp, &key, value)?;
+            }
+        }
+        self.memo_fields(&doc.id)
+    }
+
+    /// Sets one memo field of a document by name (`case_dnr`, `subject`,
+    /// `decision_proposal`, `background`), for `kryphal settings --doc`.
+    pub fn set_memo_field(
+        &mut self,
+        reference: &str,
+        name: &str,
+        value: &str,
+    ) -> AppResult<MemoFieldsView> {
+        let mut fields = self.memo_fields(reference)?.saved;
+        match name.trim() {
+            "case_dnr" => fields.case_dnr = value.to_string(),
+            "subject" => fields.subject = value.to_string(),
+            "decision_proposal" => fields.decision_proposal = value.to_string(),
+            "background" => fields.background = value.to_string(),
+            other => {
+                return Err(AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "“{other}” is not a memo field; use one of {}.",
+                        MEMO_FIELD_NAMES.join(", ")
+                    ),
+                ));
+            }
+        }
+        self.set_memo_fields(reference, &fields)
+    }
+
     /// The whole analysis of a document, as the exports see it.
     fn analysis(&self, reference: &str) -> AppResult<Analysis> {
         let view = self.document(reference)?;
@@ -281,6 +567,12 @@ impl Library {
         let lang: Lang = choices.lang.trim().parse().map_err(export_error)?;
         let analysis = self.analysis(reference)?;
         let settings = self.export_settings()?;
+        let memo = self.saved_memo_fields(&analysis.document.id)?;
+        let template = if matches!(format, Format::MemoDocx | Format::ReviewDocx) {
+            self.template_for_export()?
+        } else {
+            None
+        };
         let options = kryphal_export::ExportOptions {
             variant,
             lang,
@@ -289,9 +581,12 @@ impl Library {
                 committee: settings.committee,
                 responsible_official: settings.responsible_official,
                 date: today(),
-                ..MemoHeader::default()
+                case_dnr: memo.case_dnr,
+                subject: memo.subject,
+                decision_proposal: memo.decision_proposal,
+                background: memo.background,
             },
-            template: None,
+            template,
         };
         let input = ExportInput {
             analysis: &analysis,
@@ -327,6 +622,8 @@ impl Library {
         let what = match (format, lang) {
             (Format::TrackedDocx, Lang::Sv) => "spårade ändringar",
             (Format::TrackedDocx, Lang::En) => "tracked changes",
+            (Format::ReviewDocx, Lang::Sv) => "för granskning",
+            (Format::ReviewDocx, Lang::En) => "for review",
             (Format::Xlsx | Format::Csv, Lang::Sv) => "riskregister",
             (Format::Xlsx | Format::Csv, Lang::En) => "risk register",
             (Format::Json, Lang::Sv) => "analys",
@@ -358,7 +655,14 @@ impl Library {
         out: &Path,
     ) -> AppResult<ExportReport> {
         let bytes = self.export_bytes(reference, format, choices)?;
-        write_export(out, &bytes, format.trim())
+        let mut report = write_export(out, &bytes, format.trim())?;
+        if matches!(format.trim(), "memo-docx" | "review-docx")
+            && let Some(t) = self.export_template()?
+        {
+            report.template = Some(t.name);
+            report.template_fields = t.fields;
+        }
+        Ok(report)
     }
 
     /// The overview of a document (see [`Library::overview`]), or of the

@@ -29,6 +29,7 @@ pub mod opened;
 mod overview;
 pub mod prefs;
 mod presentation;
+mod review;
 pub mod sample;
 pub mod search;
 mod undo;
@@ -41,8 +42,8 @@ pub use bundle::{
 };
 pub use error::{AppError, AppResult, ErrorCode};
 pub use export::{
-    EXPORT_SETTING_NAMES, ExportChoices, ExportReport, ExportSettings, export_formats,
-    overview_image_parts,
+    EXPORT_SETTING_NAMES, ExportChoices, ExportReport, ExportSettings, MEMO_FIELD_NAMES,
+    MemoFields, MemoFieldsView, TemplateStatus, export_formats, overview_image_parts,
 };
 pub use kryphal_domain::Passphrase;
 pub use kryphal_rules::Rulebook as RulebookData;
@@ -54,6 +55,7 @@ pub use overview::{
 };
 pub use prefs::Preferences;
 pub use presentation::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
+pub use review::{ReviewCounts, ReviewItem, ReviewNote, ReviewPreview, ReviewProblem};
 pub use search::{
     ReindexReport, SearchAnswer, SearchFacet, SearchFacetValue, SearchFilter, SearchHit,
     SearchQuery, SearchSegment, SearchStatus,
@@ -1197,6 +1199,8 @@ impl Library {
                     carryovers,
                 },
             )?,
+            (Edit::ReviewImported(change), true) => self.store.unapply_review(&stamp, change)?,
+            (Edit::ReviewImported(change), false) => self.store.apply_review(&stamp, change)?,
         }
         Ok(())
     }

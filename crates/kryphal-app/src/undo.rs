@@ -83,6 +83,9 @@ pub(crate) enum Edit {
         suggestions_after: Vec<Suggestion>,
         carryovers: Vec<CarryOver>,
     },
+    /// A reviewed Word file read into the library: its findings before and
+    /// after, its decisions and notes.
+    ReviewImported(kryphal_store::ReviewChange),
 }
 
 /// What undo or redo changed, so that a view can reload it.
@@ -92,7 +95,8 @@ pub struct UndoReport {
     pub direction: String,
     /// What kind of edit: `finding.create`, `finding.update`, `finding.delete`,
     /// `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`,
-    /// `clause.merge`, `finding.comment`, `document.link_version`.
+    /// `clause.merge`, `finding.comment`, `document.link_version`,
+    /// `document.review_import`.
     pub edit: String,
     pub document_id: String,
     /// The finding, suggestion or clause concerned (the document for metadata).
@@ -115,6 +119,7 @@ impl Edit {
             Edit::ClauseMerged { .. } => "clause.merge",
             Edit::CommentAdded { .. } => "finding.comment",
             Edit::VersionLinked { .. } => "document.link_version",
+            Edit::ReviewImported(_) => "document.review_import",
         }
     }
 
@@ -149,6 +154,9 @@ impl Edit {
             } => (document_id.clone(), finding_id.clone()),
             Edit::VersionLinked { link, .. } => {
                 (link.document_id.clone(), link.document_id.clone())
+            }
+            Edit::ReviewImported(change) => {
+                (change.document_id.clone(), change.document_id.clone())
             }
         }
     }

@@ -46,6 +46,11 @@ fn export_all(dir: &Path) {
     kryphal_app::VersionEntry::export_all(&cfg).unwrap();
     kryphal_app::VersionStatus::export_all(&cfg).unwrap();
     kryphal_app::OpenedFile::export_all(&cfg).unwrap();
+    kryphal_app::MemoFieldsView::export_all(&cfg).unwrap();
+    kryphal_app::TemplateStatus::export_all(&cfg).unwrap();
+    kryphal_app::ReviewPreview::export_all(&cfg).unwrap();
+    kryphal_domain::ClauseNote::export_all(&cfg).unwrap();
+    kryphal_domain::ReviewDecision::export_all(&cfg).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -1,6 +1,8 @@
 //! Exports written by the app, and the JSON analysis imported back, on real
 //! library files.
 
+mod review;
+
 use kryphal_app::{ErrorCode, ExportChoices, ExportSettings, Library};
 use kryphal_domain::{FindingInput, FindingStatus};
 

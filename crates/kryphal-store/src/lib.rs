@@ -26,10 +26,12 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 mod exchange;
 mod migrations;
 mod records;
+mod review;
 mod versions;
 mod workshop;
 
 pub use exchange::{Batch, LibraryFileInfo};
+pub use review::ReviewChange;
 pub use versions::{NewDocument, NewVersion};
 
 pub use migrations::LATEST_VERSION;

@@ -19,4 +19,13 @@ format: string,
 /**
  * How many bytes were written.
  */
-bytes: number, };
+bytes: number, 
+/**
+ * The template the file was made with (Word memo and review document), by name.
+ */
+template: string | null, 
+/**
+ * The template's fields that were filled; empty with a template means
+ * only its styles, page and logo were used.
+ */
+template_fields: Array<string>, };

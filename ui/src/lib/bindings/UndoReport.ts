@@ -11,7 +11,8 @@ direction: string,
 /**
  * What kind of edit: `finding.create`, `finding.update`, `finding.delete`,
  * `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`,
- * `clause.merge`, `finding.comment`, `document.link_version`.
+ * `clause.merge`, `finding.comment`, `document.link_version`,
+ * `document.review_import`.
  */
 edit: string, document_id: string, 
 /**
