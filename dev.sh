@@ -27,8 +27,9 @@ APT_PACKAGES=(
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev pkg-config file
   # End-to-end tests: virtual display, WebDriver for WebKitGTK, screenshots, window titles
   xvfb xauth webkit2gtk-driver imagemagick x11-utils
-  # Independent readers of the exports: LibreOffice (DOCX → PDF) and poppler (pdftotext, pdftoppm)
-  libreoffice-writer-nogui poppler-utils
+  # Independent readers of the exports: LibreOffice (DOCX → PDF) and poppler (pdftotext, pdftoppm);
+  # LibreOffice's Python bridge answers review documents in LibreOffice itself (tests/libreoffice/review.py)
+  libreoffice-writer-nogui poppler-utils python3-uno
   # The offline proofs (tests/no-network.sh, tests/e2e/run.sh) watch system calls in a
   # network namespace whose loopback `ip` brings up
   strace iproute2

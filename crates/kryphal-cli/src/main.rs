@@ -5,7 +5,7 @@
 //! `--json` output is documented in `docs/cli.md`.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -110,10 +110,10 @@ enum Command {
         #[command(subcommand)]
         command: FindingCommand,
     },
-    /// Export a document's analysis: memo-docx, memo-pdf, tracked-docx, xlsx, csv, md, html or json.
+    /// Export a document's analysis: memo-docx, memo-pdf, tracked-docx, review-docx, xlsx, csv, md, html or json.
     Export {
         doc: String,
-        /// Export format: memo-docx, memo-pdf, tracked-docx, xlsx, csv, md, html, json.
+        /// Export format: memo-docx, memo-pdf, tracked-docx, review-docx, xlsx, csv, md, html, json.
         #[arg(long, default_value = "md")]
         format: String,
         /// File to write.
@@ -126,13 +126,30 @@ enum Command {
         #[arg(long, default_value = "sv")]
         lang: String,
     },
-    /// Show or set the library's memo header fields: municipality, committee, responsible_official.
+    /// Show or set the library's memo settings: the header fields (municipality, committee,
+    /// responsible_official), the Word template, and with --doc a document's memo fields
+    /// (case_dnr, subject, decision_proposal, background).
     Settings {
-        /// Set a field: municipality, committee or responsible_official. Repeatable.
+        /// Set a field: municipality, committee or responsible_official; with --doc:
+        /// case_dnr, subject, decision_proposal or background. Repeatable.
         #[arg(long = "set", value_name = "FIELD=VALUE")]
         set: Vec<String>,
+        /// The memo fields of this document (id, id prefix or unique title prefix).
+        #[arg(long, value_name = "DOC")]
+        doc: Option<String>,
+        /// Use this Word template (.dotx or .docx) for the memo and the review document.
+        #[arg(long, value_name = "FILE.dotx", conflicts_with = "no_template")]
+        template: Option<PathBuf>,
+        /// Go back to Kryphål's own layout.
+        #[arg(long)]
+        no_template: bool,
         #[arg(long)]
         json: bool,
+    },
+    /// Read a reviewed Word file (a review-docx export answered in Word or LibreOffice) back in.
+    Review {
+        #[command(subcommand)]
+        command: ReviewCommand,
     },
     /// Screen a document with the active rulebook and list its suggestions.
     Screen {
@@ -250,6 +267,27 @@ enum Command {
     History {
         /// Only the events of this document, clause or finding id.
         entity: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReviewCommand {
+    /// Read what the reviewers did: each finding's change accepted, rejected, edited or
+    /// still pending, the replies to its comment, new comments as notes. Stored as one
+    /// change (undoable in the app); nothing guessed.
+    Import {
+        file: PathBuf,
+        /// Show what would be stored, and store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List a document's notes and the reviewers' decisions on its findings.
+    Notes {
+        doc: String,
         #[arg(long)]
         json: bool,
     },
@@ -445,6 +483,212 @@ fn emit(line: &str) {
 
 macro_rules! outln {
     ($($arg:tt)*) => { emit(&format!($($arg)*)) };
+}
+
+fn assignment(a: &str) -> Result<(&str, &str), AppError> {
+    a.split_once('=').ok_or_else(|| {
+        AppError::new(
+            ErrorCode::InvalidInput,
+            format!("--set needs FIELD=VALUE, not “{a}”."),
+        )
+    })
+}
+
+/// `kryphal settings`: the header fields, the template, a document's memo fields.
+fn settings(
+    lib: &mut Library,
+    set: &[String],
+    doc: Option<&str>,
+    template: Option<&Path>,
+    no_template: bool,
+    json: bool,
+) -> Result<(), AppError> {
+    if let Some(path) = template {
+        lib.set_export_template(Some(path))?;
+    } else if no_template {
+        lib.set_export_template(None)?;
+    }
+    if let Some(doc) = doc {
+        for a in set {
+            let (field, value) = assignment(a)?;
+            lib.set_memo_field(doc, field, value)?;
+        }
+        let view = lib.memo_fields(doc)?;
+        if json {
+            print_json(&view)?;
+        } else {
+            let line = |name: &str, saved: &str, generated: &str| {
+                if saved.is_empty() && !generated.is_empty() {
+                    format!("{name}\t{generated}\t(generated)")
+                } else {
+                    format!("{name}\t{saved}")
+                }
+            };
+            outln!("{}", line("case_dnr", &view.saved.case_dnr, ""));
+            outln!(
+                "{}",
+                line("subject", &view.saved.subject, &view.defaults.subject)
+            );
+            outln!(
+                "{}",
+                line(
+                    "decision_proposal",
+                    &view.saved.decision_proposal,
+                    &view.defaults.decision_proposal
+                )
+            );
+            outln!(
+                "{}",
+                line(
+                    "background",
+                    &view.saved.background,
+                    &view.defaults.background
+                )
+            );
+        }
+        return Ok(());
+    }
+    for a in set {
+        let (field, value) = assignment(a)?;
+        lib.set_export_setting(field, value)?;
+    }
+    let settings = lib.export_settings()?;
+    let template = lib.export_template()?;
+    let no_fields = template
+        .as_ref()
+        .is_some_and(|t| t.problem.is_none() && t.fields.is_empty());
+    if json {
+        #[derive(serde::Serialize)]
+        struct All {
+            #[serde(flatten)]
+            settings: kryphal_app::ExportSettings,
+            template: Option<kryphal_app::TemplateStatus>,
+        }
+        print_json(&All { settings, template })?;
+    } else {
+        outln!("municipality\t{}", settings.municipality);
+        outln!("committee\t{}", settings.committee);
+        outln!("responsible_official\t{}", settings.responsible_official);
+        match template {
+            None => outln!("template\t"),
+            Some(t) => {
+                outln!("template\t{}", t.path);
+                match &t.problem {
+                    Some(p) => outln!("template_problem\t{p}"),
+                    None => outln!("template_fields\t{}", t.fields.join(",")),
+                }
+            }
+        }
+    }
+    if no_fields {
+        eprintln!(
+            "kryphal: the template has no kryphal.* fields (content controls tagged kryphal.dnr, kryphal.datum, kryphal.namnd, kryphal.handlaggare, kryphal.arende, kryphal.kommun, or bookmarks kryphal_dnr …): the memo takes its styles, page, headers and logo, and prints its header fields in the body"
+        );
+    }
+    Ok(())
+}
+
+/// `kryphal review …`.
+fn review(lib: &mut Library, command: ReviewCommand) -> Result<(), AppError> {
+    match command {
+        ReviewCommand::Import {
+            file,
+            dry_run,
+            json,
+        } => {
+            let report = lib.import_review_file(&file, dry_run)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                for item in &report.items {
+                    let mut line = format!(
+                        "{}\t{}\t{}→{}\t{}",
+                        item.finding_id,
+                        item.outcome,
+                        item.status_before.as_str(),
+                        item.status_after.as_str(),
+                        item.clause_label
+                    );
+                    if let Some(why) = &item.skipped {
+                        line.push_str(&format!("\tnot applied: {why}"));
+                    }
+                    outln!("{line}");
+                    for r in &item.replies {
+                        outln!("\treply\t{}\t{}\t{}", r.author, r.at, r.text);
+                    }
+                }
+                for n in &report.notes {
+                    outln!(
+                        "note\t{}\t{}\t{}\t{}{}",
+                        n.clause_label.as_deref().unwrap_or("(document)"),
+                        n.author,
+                        n.at,
+                        n.text,
+                        if n.duplicate { "\t(already there)" } else { "" }
+                    );
+                }
+                for p in &report.problems {
+                    outln!("problem\t{}\t{}", p.code, p.message);
+                }
+            }
+            let c = &report.counts;
+            eprintln!(
+                "kryphal: read {} (review of “{}”): {} accepted, {} rejected, {} edited, {} pending, {} commented only, {} not found; {} replies, {} notes; {} findings changed, {} not applied{}",
+                report.file_name,
+                report.title,
+                c.accepted,
+                c.rejected,
+                c.edited,
+                c.pending,
+                c.commented,
+                c.not_found,
+                c.replies,
+                c.notes,
+                c.changed,
+                c.skipped,
+                if report.stored {
+                    "; stored as one change"
+                } else if dry_run {
+                    "; dry run: nothing stored"
+                } else {
+                    "; nothing to store"
+                }
+            );
+        }
+        ReviewCommand::Notes { doc, json } => {
+            let notes = lib.clause_notes(&doc)?;
+            let decisions = lib.review_decisions(&doc)?;
+            if json {
+                #[derive(serde::Serialize)]
+                struct Both {
+                    notes: Vec<kryphal_domain::ClauseNote>,
+                    decisions: Vec<kryphal_domain::ReviewDecision>,
+                }
+                print_json(&Both { notes, decisions })?;
+            } else {
+                for d in &decisions {
+                    outln!(
+                        "decision\t{}\t{}\t{}\t{}\t{}",
+                        d.finding_id,
+                        d.outcome.as_str(),
+                        d.decided_by,
+                        d.decided_at,
+                        d.source
+                    );
+                }
+                for n in &notes {
+                    outln!(
+                        "note\t{}\t{}\t{}\t{}",
+                        n.clause_id.as_deref().unwrap_or("-"),
+                        n.author,
+                        n.at,
+                        n.text
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -724,26 +968,34 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let choices = kryphal_app::ExportChoices { variant, lang };
             let report = lib.export(&doc, &format, &choices, &out)?;
             eprintln!("kryphal: wrote {} ({} bytes)", report.path, report.bytes);
-        }
-        Command::Settings { set, json } => {
-            for assignment in &set {
-                let Some((field, value)) = assignment.split_once('=') else {
-                    return Err(AppError::new(
-                        ErrorCode::InvalidInput,
-                        format!("--set needs FIELD=VALUE, not “{assignment}”."),
-                    ));
-                };
-                lib.set_export_setting(field, value)?;
-            }
-            let settings = lib.export_settings()?;
-            if json {
-                print_json(&settings)?;
-            } else {
-                outln!("municipality\t{}", settings.municipality);
-                outln!("committee\t{}", settings.committee);
-                outln!("responsible_official\t{}", settings.responsible_official);
+            if let Some(t) = &report.template {
+                if report.template_fields.is_empty() {
+                    eprintln!(
+                        "kryphal: made with the template {t}, which has no kryphal.* fields: its styles, page, headers and logo are used, and the header fields are printed in the body"
+                    );
+                } else {
+                    eprintln!(
+                        "kryphal: made with the template {t}; filled its fields {}",
+                        report.template_fields.join(", ")
+                    );
+                }
             }
         }
+        Command::Settings {
+            set,
+            doc,
+            template,
+            no_template,
+            json,
+        } => settings(
+            &mut lib,
+            &set,
+            doc.as_deref(),
+            template.as_deref(),
+            no_template,
+            json,
+        )?,
+        Command::Review { command } => review(&mut lib, command)?,
         Command::Rulebook { .. } => unreachable!("handled before the library is opened"),
         Command::Screen { doc, json } => {
             let report = lib.screen(&doc)?;

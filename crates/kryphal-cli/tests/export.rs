@@ -95,12 +95,13 @@ fn every_format_is_written_whole_with_its_magic_bytes() {
     let magic: &[(&str, &[u8])] = &[
         ("memo-docx", b"PK\x03\x04"),
         ("tracked-docx", b"PK\x03\x04"),
+        ("review-docx", b"PK\x03\x04"),
         ("xlsx", b"PK\x03\x04"),
         ("memo-pdf", b"%PDF-"),
         ("csv", b"\xEF\xBB\xBF"),
         ("json", b"{"),
         ("html", b"<!DOCTYPE html>"),
-        ("md", b"#"),
+        ("md", b"- **"),
     ];
     assert_eq!(magic.len(), kryphal_app::EXPORT_FORMATS.len());
     for (format, head) in magic {
@@ -224,4 +225,154 @@ fn the_header_settings_are_set_shown_and_printed_in_the_memo() {
     let md = std::fs::read_to_string(&memo).unwrap();
     assert!(md.contains("Ekby kommun"), "{md}");
     assert!(md.contains("Anna Andersson"), "{md}");
+}
+
+/// The package with the tracked changes of every clause accepted, as Word's
+/// Accept All does, and a new comment on the first clause.
+fn accept_all(bytes: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = String::from_utf8_lossy(f.name_raw()).into_owned();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        if name == "word/document.xml" {
+            let mut xml = String::from_utf8(b).unwrap();
+            while let Some(a) = xml.find("<w:del ") {
+                let z = a + xml[a..].find("</w:del>").unwrap() + "</w:del>".len();
+                xml.replace_range(a..z, "");
+            }
+            while let Some(a) = xml.find("<w:ins ") {
+                let z = a + xml[a..].find('>').unwrap() + 1;
+                xml.replace_range(a..z, "");
+                let c = xml.find("</w:ins>").unwrap();
+                xml.replace_range(c..c + "</w:ins>".len(), "");
+            }
+            b = xml.into_bytes();
+        }
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&b).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_review_document_goes_out_and_its_answers_come_back_with_review_import() {
+    let env = Env::new();
+    let doc = env.analysed();
+    let sent = env.path("granskning.docx");
+    env.ok(&export_args(&doc, "review-docx", &sent));
+    let back = env.path("granskad.docx");
+    std::fs::write(&back, accept_all(&std::fs::read(&sent).unwrap())).unwrap();
+    let back = back.to_str().unwrap();
+
+    // A dry run says what would happen and stores nothing.
+    let out = env.run_on(
+        "lib.kryphal",
+        &["review", "import", back, "--dry-run", "--json"],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["counts"]["accepted"], 1, "{plan}");
+    assert_eq!(plan["stored"], false);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("1 accepted") && err.contains("dry run: nothing stored"),
+        "{err}"
+    );
+    let before: serde_json::Value =
+        serde_json::from_str(&env.ok(&["finding", "list", &doc, "--json"])).unwrap();
+    assert_eq!(before[0]["status"], "agreed");
+    assert!(env.ok(&["review", "notes", &doc]).is_empty());
+
+    // Read for real: the finding's decision is kept with who and when.
+    let text = env.ok(&["review", "import", back]);
+    assert!(text.contains("\taccepted\tagreed→agreed\t"), "{text}");
+    let notes: serde_json::Value =
+        serde_json::from_str(&env.ok(&["review", "notes", &doc, "--json"])).unwrap();
+    assert_eq!(notes["decisions"][0]["outcome"], "accepted", "{notes}");
+    assert_eq!(notes["decisions"][0]["source"], "granskad.docx");
+    assert!(env.ok(&["history"]).contains("document.review_import"));
+
+    // A file that is not a review document is refused with a sentence.
+    let memo = env.path("memo.docx");
+    env.ok(&export_args(&doc, "memo-docx", &memo));
+    let err = env.fails(&["review", "import", memo.to_str().unwrap()]);
+    assert!(err.contains("not a review document"), "{err}");
+}
+
+#[test]
+fn the_template_and_a_documents_memo_fields_are_settings() {
+    let env = Env::new();
+    let doc = env.analysed();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kryphal-export/tests/fixtures");
+    let with = fixtures.join("ekby-mall.dotx");
+    let without = fixtures.join("ekby-mall-utan-falt.dotx");
+    let shown = env.ok(&["settings", "--template", with.to_str().unwrap()]);
+    assert!(
+        shown.contains("template_fields\tdnr,datum,namnd,handlaggare,arende"),
+        "{shown}"
+    );
+    let fields = env.ok(&[
+        "settings",
+        "--doc",
+        &doc,
+        "--set",
+        "case_dnr=VON 2026/0042",
+        "--set",
+        "decision_proposal=Nämnden beslutar att anta förslagen.",
+    ]);
+    assert!(fields.contains("case_dnr\tVON 2026/0042"), "{fields}");
+    assert!(
+        fields.contains("decision_proposal\tNämnden beslutar att anta förslagen."),
+        "{fields}"
+    );
+    assert!(
+        fields.contains(
+            "subject\tBrottssäkring av Reglemente för kundval inom hemtjänst\t(generated)"
+        ),
+        "{fields}"
+    );
+    let memo = env.path("memo.docx");
+    let out = env.run_on("lib.kryphal", &export_args(&doc, "memo-docx", &memo), None);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("made with the template ekby-mall.dotx; filled its fields dnr"),
+        "{err}"
+    );
+    let md = env.path("memo.md");
+    env.ok(&export_args(&doc, "md", &md));
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        md.contains("- **Dnr:** VON 2026/0042")
+            && md.contains("Nämnden beslutar att anta förslagen."),
+        "{md}"
+    );
+
+    // A template without fields works, and the note says what it gives.
+    let out = env.run_on(
+        "lib.kryphal",
+        &["settings", "--template", without.to_str().unwrap()],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no kryphal.* fields"));
+    let out = env.run_on("lib.kryphal", &export_args(&doc, "memo-docx", &memo), None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("which has no kryphal.* fields"));
+    // Not a template: refused, the setting kept.
+    let err = env.fails(&["settings", "--template", SAMPLE]);
+    assert!(err.contains("is not a Word file"), "{err}");
+    assert!(env.ok(&["settings"]).contains("ekby-mall-utan-falt.dotx"));
+    assert!(
+        env.ok(&["settings", "--no-template"])
+            .contains("template\t\n")
+    );
 }

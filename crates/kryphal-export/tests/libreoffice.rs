@@ -110,12 +110,55 @@ fn libreoffice_converts_the_word_exports_and_sees_the_tracked_changes() {
         "a finding that is not agreed became a change"
     );
 
+    write(
+        "granskning.docx",
+        Format::ReviewDocx,
+        Variant::Internal,
+        Lang::Sv,
+    );
+    // The memo in the municipality's template.
+    let mut with_template = options(Variant::Public, Lang::Sv);
+    with_template.template = Some(kryphal_export::Template {
+        name: "ekby-mall.dotx".into(),
+        bytes: std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ekby-mall.dotx"),
+        )
+        .unwrap(),
+    });
+    let mall = dir.path().join("mall.docx");
+    std::fs::write(
+        &mall,
+        export(Format::MemoDocx, &input(&a, &book), &with_template).unwrap(),
+    )
+    .unwrap();
+    files.push(mall);
+
     convert(&files, "pdf", &out, &profile);
+    // The template's letterhead and first-page header, filled, around the memo.
+    let mall = squash(&pdftotext(&out.join("mall.pdf")));
+    for needle in [
+        "Ekby kommun",
+        "Dnr: SN 2026/0512",
+        "TJÄNSTESKRIVELSE",
+        "Nämnd: Socialnämnden",
+        "Sammanfattning",
+        "Nuvarande lydelse",
+    ] {
+        assert!(
+            mall.contains(needle),
+            "the memo in the template lacks {needle:?}:\n{mall}"
+        );
+    }
+    let review = squash(&pdftotext(&out.join("granskning.pdf")));
+    assert!(
+        review.contains("3 § Utföraren ska lämna registerutdrag"),
+        "{review}"
+    );
     let memo = squash(&pdftotext(&out.join("memo-intern.pdf")));
     for needle in [
         "Brottssäkring av Auktorisationsvillkor för daglig verksamhet",
         "Björkå kommun",
-        "SN 2026/0412",
+        "SN 2026/0512",
         "2026-11-22",
         "Sammanfattning",
         "Iakttagelser",
@@ -125,7 +168,7 @@ fn libreoffice_converts_the_word_exports_and_sees_the_tracked_changes() {
         "Nuvarande lydelse",
         "Föreslagen lydelse",
         "Övervägda alternativ",
-        "Bilaga: Riskmatris",
+        "Bilaga 1. Riskmatris",
         "Intern – innehåller känsliga uppgifter",
         SENSITIVE,
         // Markup in a clause is printed as text.
@@ -139,7 +182,7 @@ fn libreoffice_converts_the_word_exports_and_sees_the_tracked_changes() {
         "Summary",
         "Current wording",
         "Proposed wording",
-        "Public – sensitive information left out",
+        "Public version – sensitive information left out",
     ] {
         assert!(
             public.contains(needle),
@@ -166,4 +209,20 @@ fn libreoffice_converts_the_word_exports_and_sees_the_tracked_changes() {
         "author lost"
     );
     assert!(fodt.contains("<dc:date>2026-11-20T09:30:00"), "date lost");
+    // The review document: LibreOffice sees every finding's comment, signed
+    // by its author, and the proposals as revisions.
+    let fodt = std::fs::read_to_string(out.join("granskning.fodt")).unwrap();
+    assert_eq!(
+        fodt.matches("<office:annotation ").count() + fodt.matches("<office:annotation>").count(),
+        5,
+        "five comments"
+    );
+    assert!(
+        fodt.contains("Iakttagelse 1: Mycket hög"),
+        "comment text lost"
+    );
+    assert!(
+        fodt.matches("<text:changed-region").count() >= 4,
+        "the proposals are revisions"
+    );
 }
