@@ -10,7 +10,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_bundles.sql")),
     (5, include_str!("../migrations/0005_workshop_notes.sql")),
     (6, include_str!("../migrations/0006_record_conflicts.sql")),
-    (7, include_str!("../migrations/0007_review.sql")),
+    (8, include_str!("../migrations/0008_review.sql")),
 ];
 
 /// The schema version this build writes.
