@@ -66,26 +66,6 @@ pub(crate) const GLYPHS: [&str; 16] = [
     "\u{F0FC}",
 ];
 
-/// Words a cover sheet names the kind of document with.
-const KINDS: [&str; 16] = [
-    "riktlinjer",
-    "riktlinje",
-    "policy",
-    "regler",
-    "rutin",
-    "rutiner",
-    "lathund",
-    "anvisning",
-    "instruktion",
-    "reglemente",
-    "handlingsplan",
-    "plan",
-    "program",
-    "strategi",
-    "pm",
-    "tjänsteskrivelse",
-];
-
 /// Strips a list glyph: `· text` → `text`.
 fn strip_glyph(t: &str, markdown: bool) -> Option<&str> {
     let plain_markers: &[&str] = if markdown { &[] } else { &["-", "*"] };
@@ -193,9 +173,9 @@ fn cover_detail(t: &str) -> bool {
     .iter()
     .any(|u| lower.ends_with(u));
     let name = words.len() <= 3
-        && words.iter().all(|w| {
-            w.starts_with(char::is_uppercase) && !KINDS.contains(&w.to_lowercase().as_str())
-        });
+        && words
+            .iter()
+            .all(|w| w.starts_with(char::is_uppercase) && !crate::cover::is_kind(w));
     let has_date = t.chars().filter(char::is_ascii_digit).count() >= 4;
     unit || name || has_date || words.len() < 2
 }
@@ -618,7 +598,7 @@ fn heading_like(t: &str) -> bool {
         && !t.ends_with(['.', ',', ';', ':'])
         && !structure::is_lead_in(t)
         && !title_like(t)
-        && !KINDS.contains(&t.to_lowercase().as_str())
+        && !crate::cover::is_kind(t)
         && !t.contains(": ")
 }
 
@@ -674,9 +654,7 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
     let heading_at = |n: usize| -> bool {
         let i = content[n];
         match kinds[i] {
-            Kind::Marked(_) => {
-                !KINDS.contains(&line(n).to_lowercase().as_str()) && !title_like(line(n))
-            }
+            Kind::Marked(_) => !crate::cover::is_kind(line(n)) && !title_like(line(n)),
             Kind::Text => heading_like(line(n)),
             _ => false,
         }
@@ -700,10 +678,7 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
     // over its first marked heading is the title, not a heading.
     let names_document = (0..start).any(|n| {
         let t = line(n);
-        title_like(t)
-            || (!cover_detail(t)
-                && !t.contains(": ")
-                && !KINDS.contains(&t.to_lowercase().as_str()))
+        title_like(t) || (!cover_detail(t) && !t.contains(": ") && !crate::cover::is_kind(t))
     });
     if start > 0
         && !names_document
@@ -738,7 +713,7 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
             k += 1;
             continue;
         }
-        if KINDS.contains(&lower.as_str()) {
+        if crate::cover::is_kind(&t) {
             flat.doc_type.get_or_insert_with(|| {
                 let mut c = lower.chars();
                 c.next()
