@@ -180,23 +180,6 @@ fn cover_detail(t: &str) -> bool {
     unit || name || has_date || words.len() < 2
 }
 
-/// The longest common width of hard-wrapped text, when most lines are
-/// nearly as long as the longest (text from a PDF); `None` for one paragraph
-/// per line (text from Word).
-fn wrap_width(lines: &[&str]) -> Option<usize> {
-    let lens: Vec<usize> = lines
-        .iter()
-        .map(|l| l.trim().chars().count())
-        .filter(|n| *n > 0)
-        .collect();
-    let max = lens.iter().copied().max()?;
-    if lens.len() < 8 || !(40..=140).contains(&max) {
-        return None;
-    }
-    let near = lens.iter().filter(|n| **n * 100 >= max * 80).count();
-    (near * 10 >= lens.len() * 3).then_some(max)
-}
-
 /// Classifies the lines of a flat text (furniture and metadata lines already
 /// taken out). `markdown`: the text is Markdown, so `#` lines are headings
 /// it marks and `-`/`*` are its own list markers.
@@ -213,7 +196,7 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
         })
         .collect();
     let trimmed: Vec<&str> = texts.iter().map(|t| t.trim()).collect();
-    let width = wrap_width(&trimmed);
+    let width = crate::text::wrap_width(&trimmed, 3);
 
     // The table of contents: its entries say which later lines are headings.
     let toc_run = furniture::toc_runs(&trimmed);
