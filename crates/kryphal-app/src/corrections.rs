@@ -129,6 +129,18 @@ impl Skip {
     }
 }
 
+/// A correction in a few words, for lists and messages:
+/// `renumbered 6.5 → 6.5 a`, `moved under “personal”`.
+pub fn describe(change: &OutlineChange) -> String {
+    match change {
+        OutlineChange::Promote { level, .. } => format!("made a heading (level {level})"),
+        OutlineChange::Demote { .. } => "made a clause".to_string(),
+        OutlineChange::Move { under, .. } => format!("moved under “{}”", under.text),
+        OutlineChange::Renumber { from, to, .. } if from.is_empty() => format!("numbered {to}"),
+        OutlineChange::Renumber { from, to, .. } => format!("renumbered {from} → {to}"),
+    }
+}
+
 /// What [`apply`] needs besides the outline.
 pub struct Context<'a> {
     /// The document's lineage: new ids start with it.

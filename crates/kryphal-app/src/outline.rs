@@ -49,28 +49,6 @@ fn heading_name(s: &Section) -> String {
     format!("{} {}", s.number, s.title).trim().to_string()
 }
 
-/// A correction in a few words, for messages: `make “…” a heading`.
-fn describe(c: &OutlineCorrection) -> String {
-    let quote = |t: &str| {
-        let t: String = t.chars().take(60).collect();
-        format!("“{t}”")
-    };
-    match &c.change {
-        OutlineChange::Promote { clause, .. } => {
-            format!("make {} a heading", quote(&clause.text))
-        }
-        OutlineChange::Demote { section } => {
-            format!("make the heading {} a clause", quote(&section.text))
-        }
-        OutlineChange::Move { clause, under } => {
-            format!("move {} under {}", quote(&clause.text), quote(&under.text))
-        }
-        OutlineChange::Renumber { clause, to, .. } => {
-            format!("renumber {} to {to}", quote(&clause.text))
-        }
-    }
-}
-
 impl Library {
     /// The outline corrections kept for a document, in the order they were made.
     pub fn outline_corrections(&self, document: &str) -> AppResult<Vec<OutlineCorrection>> {
@@ -481,9 +459,9 @@ impl Library {
             .iter()
             .map(|(i, skip)| SkippedCorrection {
                 message: format!(
-                    "The correction to {} (made on “{}”) was not made again: {}.",
-                    describe(&stored[*i]),
+                    "The correction of “{}” ({}) was not made again: {}.",
                     stored[*i].label,
+                    corrections::describe(&stored[*i].change),
                     skip.sentence()
                 ),
                 correction: stored[*i].clone(),
