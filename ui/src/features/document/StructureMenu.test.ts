@@ -104,6 +104,8 @@ test("Gör till rubrik… offers the levels the place allows, makes the heading 
   expect(all("clause-item").some((c) => c.dataset.clauseId === "c-3-3")).toBe(true);
   expect(headings()).toHaveLength(5);
   expect(one("undo-status").textContent).toContain("Ångrade: klausul som blev rubrik");
+  // What the menu said about the promotion is not left standing after the undo.
+  expect(one("structure-status").textContent?.trim()).toBe("");
 });
 
 test("Flytta till avsnitt… moves the clause under the chosen heading", async () => {
