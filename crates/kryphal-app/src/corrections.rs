@@ -116,7 +116,9 @@ impl Skip {
             SkipReason::ClauseGone => "no clause has this text any more".into(),
             SkipReason::HeadingGone => "no heading has this text any more".into(),
             SkipReason::TargetGone => "the heading it was moved under is gone".into(),
-            SkipReason::HasFindings => "the clause has findings, so it stays a clause".into(),
+            SkipReason::HasFindings => {
+                "the clause has findings or workshop records, so it stays a clause".into()
+            }
             SkipReason::NumberChanged => format!(
                 "the clause is numbered {} now",
                 if self.number_now.is_empty() {

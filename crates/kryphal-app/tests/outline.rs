@@ -515,3 +515,46 @@ fn linking_a_document_as_a_new_version_makes_the_corrections_and_undo_takes_them
     assert_eq!(again.outline, linked.outline);
     assert_eq!(lib.outline_corrections(&new).unwrap().len(), 4);
 }
+
+#[test]
+fn a_clause_a_workshop_decided_on_stays_a_clause_here_and_on_a_linked_version() {
+    let (_dir, mut lib, old) = library();
+    lib.promote_clause(&clause(&lib, &old, "2.1").id, None)
+        .unwrap();
+    let new = lib
+        .import_bytes(REVISED_NAME, REVISED.as_bytes())
+        .unwrap()
+        .document_id;
+    // In the revision, a workshop has decided on 2.1 before it is linked.
+    let session = lib
+        .start_workshop(&new, "Genomgång", Some("2026-11-20"), vec![])
+        .unwrap();
+    let c21 = clause(&lib, &new, "2.1");
+    lib.record_decision(
+        &session.id,
+        &c21.id,
+        kryphal_domain::DecisionKind::Adopt,
+        "",
+    )
+    .unwrap();
+    let e = lib.promote_clause(&c21.id, None).unwrap_err();
+    assert_eq!(
+        e.message,
+        "A workshop recorded a decision or a note on “Definitioner › p. 2.1”, so it cannot become a heading."
+    );
+    let report = lib.link_as_version(&new, &old).unwrap();
+    assert_eq!(report.corrections_applied, 0);
+    assert_eq!(
+        report
+            .corrections_skipped
+            .iter()
+            .map(|s| s.reason)
+            .collect::<Vec<_>>(),
+        [SkipReason::HasFindings]
+    );
+    assert_eq!(
+        clause(&lib, &new, "2.1").id,
+        c21.id,
+        "2.1 is still a clause"
+    );
+}

@@ -229,6 +229,21 @@ impl Store {
         Ok(ids)
     }
 
+    /// The clauses of a document on which a workshop recorded a decision or a note.
+    pub fn clauses_with_workshop_records(&self, doc_id: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.clause_id FROM workshop_decisions d
+             JOIN workshop_sessions s ON s.id = d.session_id WHERE s.document_id = ?1
+             UNION
+             SELECT n.clause_id FROM workshop_notes n
+             JOIN workshop_sessions s ON s.id = n.session_id WHERE s.document_id = ?1",
+        )?;
+        let ids = stmt
+            .query_map([doc_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    }
+
     /// Whether a workshop recorded a decision or a note on a clause.
     pub fn clause_has_workshop_records(&self, doc_id: &str, clause_id: &str) -> Result<bool> {
         let n: i64 = self.conn.query_row(

@@ -489,17 +489,13 @@ impl Library {
         // The previous version's outline corrections, made again on this
         // document's outline where their text is found; clauses that already
         // carry findings or workshop records stay clauses.
-        let mut protected: HashSet<String> = self
+        let protected: HashSet<String> = self
             .store
             .findings(&doc.id)?
             .into_iter()
             .map(|f| f.clause_id)
+            .chain(self.store.clauses_with_workshop_records(&doc.id)?)
             .collect();
-        for c in &stored.clauses {
-            if self.store.clause_has_workshop_records(&doc.id, &c.id)? {
-                protected.insert(c.id.clone());
-            }
-        }
         let corrected =
             self.reapply_corrections(&prev.id, &stored, &doc.id, &lineage, &protected)?;
         let outline = corrected.outline;

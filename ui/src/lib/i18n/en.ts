@@ -464,7 +464,7 @@ export const en: Record<MessageKey, string> = {
   "versions.skip.clause_gone": "“{label}” is gone",
   "versions.skip.heading_gone": "the heading “{label}” is gone",
   "versions.skip.target_gone": "the section “{label}” was moved to is gone",
-  "versions.skip.has_findings": "“{label}” has findings",
+  "versions.skip.has_findings": "“{label}” has findings or workshop records",
   "versions.skip.number_changed": "“{label}” is now numbered {number}",
   "versions.bar.error": "That did not work: {reason}",
   "versions.reason.title": "same title",

@@ -463,7 +463,7 @@ export const sv = {
   "versions.skip.clause_gone": "”{label}” finns inte kvar",
   "versions.skip.heading_gone": "rubriken ”{label}” finns inte kvar",
   "versions.skip.target_gone": "avsnittet som ”{label}” flyttades till finns inte kvar",
-  "versions.skip.has_findings": "”{label}” har fynd",
+  "versions.skip.has_findings": "”{label}” har fynd eller workshopbeslut",
   "versions.skip.number_changed": "”{label}” har nu numret {number}",
   "versions.bar.error": "Det gick inte: {reason}",
   "versions.reason.title": "samma titel",
