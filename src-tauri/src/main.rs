@@ -20,7 +20,7 @@ use kryphal_app::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 use kryphal_app::{SearchAnswer, SearchQuery};
 use kryphal_domain::{
     AuditEvent, Clause, Decision, DecisionKind, Document, DocumentMeta, Finding, FindingInput,
-    Judgement, Suggestion, WorkshopNote, WorkshopRecord, WorkshopSession,
+    Judgement, Section, Suggestion, WorkshopNote, WorkshopRecord, WorkshopSession,
 };
 use tauri::{Emitter, Manager, State};
 
@@ -361,6 +361,42 @@ async fn split_clause(
 #[tauri::command]
 async fn merge_with_next(state: State<'_, AppState>, clause_id: String) -> AppResult<Clause> {
     state.with(|lib| lib.merge_with_next(&clause_id))
+}
+
+/// Makes a clause a heading at `level` (None: one below the heading it is under).
+#[tauri::command]
+async fn promote_clause(
+    state: State<'_, AppState>,
+    clause_id: String,
+    level: Option<u8>,
+) -> AppResult<Section> {
+    state.with(|lib| lib.promote_clause(&clause_id, level))
+}
+
+/// Makes a heading a clause where it stands.
+#[tauri::command]
+async fn demote_section(state: State<'_, AppState>, section_id: String) -> AppResult<Clause> {
+    state.with(|lib| lib.demote_section(&section_id))
+}
+
+/// Moves a clause under another heading of its document.
+#[tauri::command]
+async fn move_clause(
+    state: State<'_, AppState>,
+    clause_id: String,
+    section_id: String,
+) -> AppResult<Clause> {
+    state.with(|lib| lib.move_clause(&clause_id, &section_id))
+}
+
+/// Gives a clause another number.
+#[tauri::command]
+async fn renumber_clause(
+    state: State<'_, AppState>,
+    clause_id: String,
+    number: String,
+) -> AppResult<Clause> {
+    state.with(|lib| lib.renumber_clause(&clause_id, &number))
 }
 
 #[tauri::command]
@@ -977,6 +1013,10 @@ fn main() {
             update_metadata,
             split_clause,
             merge_with_next,
+            promote_clause,
+            demote_section,
+            move_clause,
+            renumber_clause,
             history,
             screen_document,
             accept_suggestion,

@@ -23,9 +23,11 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 mod bundle;
+pub mod corrections;
 mod error;
 mod export;
 pub mod opened;
+mod outline;
 mod overview;
 pub mod prefs;
 mod presentation;
@@ -39,6 +41,7 @@ pub use bundle::{
     BackupReport, BundleDocumentReport, BundleExportReport, BundleImportReport, RestoreReport,
     bundle_is_encrypted,
 };
+pub use corrections::SkipReason;
 pub use error::{AppError, AppResult, ErrorCode};
 pub use export::{
     EXPORT_SETTING_NAMES, ExportChoices, ExportReport, ExportSettings, export_formats,
@@ -48,6 +51,7 @@ pub use kryphal_domain::Passphrase;
 pub use kryphal_rules::Rulebook as RulebookData;
 pub use kryphal_store::FileKind as LibraryFileKind;
 pub use opened::{OpenedFile, OpenedKind};
+pub use outline::SkippedCorrection;
 pub use overview::{
     ClauseHeat, ClauseMark, Count, DocumentHeat, MatrixCell, Overview, OverviewFinding,
     SectionCoverage,
@@ -1155,11 +1159,15 @@ impl Library {
                     self.store.push_comment(&stamp, finding_id, comment)?;
                 }
             }
+            (Edit::OutlineCorrected { .. }, back) => self.redo_correction(back, edit)?,
             (
                 Edit::VersionLinked {
                     link,
                     findings,
                     suggestions_before,
+                    outline_diff,
+                    corrections,
+                    suggestions_removed,
                     ..
                 },
                 true,
@@ -1174,8 +1182,19 @@ impl Library {
                     ));
                 }
                 let ids: Vec<String> = findings.iter().map(|f| f.id.clone()).collect();
-                self.store
-                    .remove_version(&stamp, link, &ids, suggestions_before)?
+                let inverse = outline_diff.inverse();
+                let kept: Vec<String> = corrections.iter().map(|c| c.id.clone()).collect();
+                self.store.remove_version(
+                    &stamp,
+                    &kryphal_store::VersionUndo {
+                        link,
+                        findings: &ids,
+                        suggestions_before,
+                        outline_diff: (!inverse.is_empty()).then_some(&inverse),
+                        corrections: &kept,
+                        suggestions_removed,
+                    },
+                )?
             }
             (
                 Edit::VersionLinked {
@@ -1183,6 +1202,8 @@ impl Library {
                     findings,
                     suggestions_after,
                     carryovers,
+                    outline_diff,
+                    corrections,
                     ..
                 },
                 false,
@@ -1194,6 +1215,8 @@ impl Library {
                     findings,
                     suggestion_updates: suggestions_after,
                     carryovers,
+                    outline_diff: (!outline_diff.is_empty()).then_some(outline_diff),
+                    corrections,
                 },
             )?,
         }
