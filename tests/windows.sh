@@ -251,7 +251,9 @@ scenario() {
   run show-encrypted.json --library "$libenc" --passphrase-file "$(p "$in/lösenfras.txt")" show "$doc" --json
   [[ $(head -c 15 "$dir/Bibliotek för Åsa/krypterad å ä ö.kryphal") != "SQLite format 3" ]] \
     || fail "$side: the encrypted library has a plain SQLite header"
-  if kry --library "$libenc" list >"$out/locked.out" 2>"$out/locked.err" </dev/null; then
+  local cli=("$linux_cli")
+  [[ $side == linux ]] || cli=(wine "$win_cli")
+  if timeout 120 "${cli[@]}" --library "$libenc" list >"$out/locked.out" 2>"$out/locked.err" </dev/null; then
     fail "$side: the encrypted library opened without its passphrase"
   fi
 }
