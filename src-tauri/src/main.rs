@@ -30,9 +30,9 @@ const PRESENTER: &str = "presenter";
 const PRESENTATION_EVENT: &str = "presentation";
 
 mod exchange;
-#[cfg(unix)]
-mod instance;
 mod opened;
+
+use kryphal_platform::instance;
 
 /// The open library, or why it could not be opened (shown by the UI).
 struct AppState {
@@ -871,7 +871,6 @@ fn open_library(passphrase: Option<&Passphrase>) -> AppResult<Library> {
 /// Claims the library for this process, or hands the file it was started
 /// with to the app already running on that library. `None` when this
 /// process is to exit.
-#[cfg(unix)]
 fn claim_library() -> Option<Option<instance::Instance>> {
     let path = kryphal_app::resolve_library_path(path_arg("library").ok().flatten());
     let opened = kryphal_app::opened::opened_path(std::env::args_os());
@@ -899,7 +898,6 @@ fn claim_library() -> Option<Option<instance::Instance>> {
 }
 
 /// A request from a second start: the file to offer, and the main window forward.
-#[cfg(unix)]
 fn handed_over(app: &tauri::AppHandle, request: instance::Request) {
     if let instance::Request::Open(path) = request {
         eprintln!("kryphal-desktop: handed {}", path.display());
@@ -915,13 +913,41 @@ fn handed_over(app: &tauri::AppHandle, request: instance::Request) {
     }
 }
 
+/// The window is Microsoft's WebView2 on Windows. Without its runtime the
+/// window cannot open: say so, and what IT must install, in a message box
+/// (a GUI-subsystem program has no console for a panic message to reach).
+#[cfg(windows)]
+fn check_webview2() -> bool {
+    let Err(e) = tauri::webview_version() else {
+        return true;
+    };
+    kryphal_platform::notice::show_error(
+        "Kryphål",
+        &format!(
+            "Kryphål kan inte starta: Microsoft Edge WebView2 Runtime saknas på den här datorn.\n\
+             Be IT-avdelningen installera \"Microsoft Edge WebView2 Runtime\" (Evergreen, \
+             det fristående installationsprogrammet för x64: \
+             MicrosoftEdgeWebView2RuntimeInstallerX64.exe /silent /install). \
+             Windows 11 har den redan.\n\n\
+             Kryphål cannot start: the Microsoft Edge WebView2 Runtime is missing on this computer.\n\
+             Ask your IT department to install \"Microsoft Edge WebView2 Runtime\" (Evergreen, \
+             the x64 standalone installer: \
+             MicrosoftEdgeWebView2RuntimeInstallerX64.exe /silent /install). \
+             Windows 11 already has it.\n\n({e})"
+        ),
+    );
+    false
+}
+
 fn main() {
     let started = Instant::now();
-    #[cfg(unix)]
+    #[cfg(windows)]
+    if !check_webview2() {
+        std::process::exit(3);
+    }
     let Some(instance) = claim_library() else {
         return;
     };
-    #[cfg(unix)]
     let instance_guard: Mutex<Option<instance::InstanceGuard>> = Mutex::new(None);
     let library = open_library(None);
     if let Err(e) = &library
@@ -953,15 +979,12 @@ fn main() {
         })
         .manage(opened::OpenedAtStart::from_args())
         .setup(move |app| {
-            #[cfg(unix)]
             if let Some(instance) = instance {
                 let handle = app.handle().clone();
                 let guard = instance.serve(move |request| handed_over(&handle, request));
                 *instance_guard.lock().unwrap_or_else(|p| p.into_inner()) = Some(guard);
                 app.manage(instance_guard);
             }
-            #[cfg(not(unix))]
-            let _ = app;
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -981,7 +1004,6 @@ fn main() {
                 // The main window gone: the projector must not keep the app alive,
                 // and a new start on this library must not be handed to an app that ends.
                 "main" => {
-                    #[cfg(unix)]
                     if let Some(guard) = app.try_state::<Mutex<Option<instance::InstanceGuard>>>() {
                         drop(guard.lock().unwrap_or_else(|p| p.into_inner()).take());
                     }

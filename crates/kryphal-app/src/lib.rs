@@ -174,11 +174,15 @@ pub struct Library {
     search: search::SearchState,
 }
 
-/// Where the library lives unless told otherwise: the OS data directory
-/// (`~/.local/share/kryphal/library.kryphal` on Linux).
+/// Where the library lives unless told otherwise: the OS's local data
+/// directory (`~/.local/share/kryphal/library.kryphal` on Linux,
+/// `%LOCALAPPDATA%\Kryphal\kryphal\data\library.kryphal` on Windows). On
+/// Windows that is the local profile, never the roaming one (`%APPDATA%`),
+/// which IT may redirect to a network share where SQLite's locking cannot be
+/// trusted.
 pub fn default_library_path() -> PathBuf {
     directories::ProjectDirs::from("se", "Kryphal", "kryphal")
-        .map(|d| d.data_dir().join("library.kryphal"))
+        .map(|d| d.data_local_dir().join("library.kryphal"))
         .unwrap_or_else(|| PathBuf::from("library.kryphal"))
 }
 
@@ -1239,6 +1243,11 @@ impl Library {
 
 /// Why a file operation failed, in a few plain words (for messages).
 pub fn io_reason(e: &std::io::Error) -> String {
+    // A reason written for the user (`kryphal_platform::replace_file`'s on
+    // Windows: held open by another program, read-only) says it best.
+    if e.get_ref().is_some() {
+        return e.to_string();
+    }
     match e.kind() {
         std::io::ErrorKind::NotFound => "the file does not exist".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -1279,7 +1288,8 @@ fn write_atomically(out: &Path, bytes: &[u8]) -> AppResult<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, out)
+        drop(f);
+        kryphal_platform::replace_file(&tmp, out)
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
