@@ -46,6 +46,7 @@ fn export_all(dir: &Path) {
     kryphal_app::VersionEntry::export_all(&cfg).unwrap();
     kryphal_app::VersionStatus::export_all(&cfg).unwrap();
     kryphal_app::OpenedFile::export_all(&cfg).unwrap();
+    kryphal_domain::OutlineCorrection::export_all(&cfg).unwrap();
     kryphal_app::MemoFieldsView::export_all(&cfg).unwrap();
     kryphal_app::TemplateStatus::export_all(&cfg).unwrap();
     kryphal_app::ReviewPreview::export_all(&cfg).unwrap();

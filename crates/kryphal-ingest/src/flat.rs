@@ -66,26 +66,6 @@ pub(crate) const GLYPHS: [&str; 16] = [
     "\u{F0FC}",
 ];
 
-/// Words a cover sheet names the kind of document with.
-const KINDS: [&str; 16] = [
-    "riktlinjer",
-    "riktlinje",
-    "policy",
-    "regler",
-    "rutin",
-    "rutiner",
-    "lathund",
-    "anvisning",
-    "instruktion",
-    "reglemente",
-    "handlingsplan",
-    "plan",
-    "program",
-    "strategi",
-    "pm",
-    "tjänsteskrivelse",
-];
-
 /// Strips a list glyph: `· text` → `text`.
 fn strip_glyph(t: &str, markdown: bool) -> Option<&str> {
     let plain_markers: &[&str] = if markdown { &[] } else { &["-", "*"] };
@@ -193,28 +173,11 @@ fn cover_detail(t: &str) -> bool {
     .iter()
     .any(|u| lower.ends_with(u));
     let name = words.len() <= 3
-        && words.iter().all(|w| {
-            w.starts_with(char::is_uppercase) && !KINDS.contains(&w.to_lowercase().as_str())
-        });
+        && words
+            .iter()
+            .all(|w| w.starts_with(char::is_uppercase) && !crate::cover::is_kind(w));
     let has_date = t.chars().filter(char::is_ascii_digit).count() >= 4;
     unit || name || has_date || words.len() < 2
-}
-
-/// The longest common width of hard-wrapped text, when most lines are
-/// nearly as long as the longest (text from a PDF); `None` for one paragraph
-/// per line (text from Word).
-fn wrap_width(lines: &[&str]) -> Option<usize> {
-    let lens: Vec<usize> = lines
-        .iter()
-        .map(|l| l.trim().chars().count())
-        .filter(|n| *n > 0)
-        .collect();
-    let max = lens.iter().copied().max()?;
-    if lens.len() < 8 || !(40..=140).contains(&max) {
-        return None;
-    }
-    let near = lens.iter().filter(|n| **n * 100 >= max * 80).count();
-    (near * 10 >= lens.len() * 3).then_some(max)
 }
 
 /// Classifies the lines of a flat text (furniture and metadata lines already
@@ -233,7 +196,7 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
         })
         .collect();
     let trimmed: Vec<&str> = texts.iter().map(|t| t.trim()).collect();
-    let width = wrap_width(&trimmed);
+    let width = crate::text::wrap_width(&trimmed, 3);
 
     // The table of contents: its entries say which later lines are headings.
     let toc_run = furniture::toc_runs(&trimmed);
@@ -618,7 +581,7 @@ fn heading_like(t: &str) -> bool {
         && !t.ends_with(['.', ',', ';', ':'])
         && !structure::is_lead_in(t)
         && !title_like(t)
-        && !KINDS.contains(&t.to_lowercase().as_str())
+        && !crate::cover::is_kind(t)
         && !t.contains(": ")
 }
 
@@ -674,9 +637,7 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
     let heading_at = |n: usize| -> bool {
         let i = content[n];
         match kinds[i] {
-            Kind::Marked(_) => {
-                !KINDS.contains(&line(n).to_lowercase().as_str()) && !title_like(line(n))
-            }
+            Kind::Marked(_) => !crate::cover::is_kind(line(n)) && !title_like(line(n)),
             Kind::Text => heading_like(line(n)),
             _ => false,
         }
@@ -700,10 +661,7 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
     // over its first marked heading is the title, not a heading.
     let names_document = (0..start).any(|n| {
         let t = line(n);
-        title_like(t)
-            || (!cover_detail(t)
-                && !t.contains(": ")
-                && !KINDS.contains(&t.to_lowercase().as_str()))
+        title_like(t) || (!cover_detail(t) && !t.contains(": ") && !crate::cover::is_kind(t))
     });
     if start > 0
         && !names_document
@@ -738,7 +696,7 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
             k += 1;
             continue;
         }
-        if KINDS.contains(&lower.as_str()) {
+        if crate::cover::is_kind(&t) {
             flat.doc_type.get_or_insert_with(|| {
                 let mut c = lower.chars();
                 c.next()

@@ -1,4 +1,4 @@
--- Kryphål library: what came back from a review in Word (schema 7).
+-- Kryphål library: what came back from a review in Word (schema version 8).
 -- Stands on its own: it only adds tables.
 
 -- The reviewer's outcome for a finding's proposal, read from a reviewed

@@ -10,6 +10,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_bundles.sql")),
     (5, include_str!("../migrations/0005_workshop_notes.sql")),
     (6, include_str!("../migrations/0006_record_conflicts.sql")),
+    (
+        7,
+        include_str!("../migrations/0007_outline_corrections.sql"),
+    ),
     (8, include_str!("../migrations/0008_review.sql")),
 ];
 
@@ -28,4 +32,82 @@ pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LATEST_VERSION, MIGRATIONS};
+    use rusqlite::Connection;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn versions_follow_each_other_without_a_gap() {
+        let versions: Vec<i64> = MIGRATIONS.iter().map(|(v, _)| *v).collect();
+        let expected: Vec<i64> = (1..=LATEST_VERSION).collect();
+        assert_eq!(versions, expected);
+    }
+
+    #[test]
+    fn a_library_at_version_7_gains_the_review_tables_and_keeps_its_rows() {
+        // A library written by a build whose last migration was 7 (the
+        // outline corrections): a document and a correction in it.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.kryphal");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v <= 7) {
+                let tx = conn.transaction().unwrap();
+                tx.execute_batch(sql).unwrap();
+                tx.pragma_update(None, "application_id", crate::APPLICATION_ID)
+                    .unwrap();
+                tx.pragma_update(None, "user_version", version).unwrap();
+                tx.commit().unwrap();
+            }
+            conn.execute(
+                "INSERT INTO documents (id, lineage, meta, source_name, source_sha256, \
+                 source_format, source_size, source_bytes, imported_at, imported_by, \
+                 rulebook_id, rulebook_version) VALUES ('d1', 'l1', '{}', 'a.docx', \
+                 'x', 'docx', 1, x'00', '2026-12-01', 'a', 'r', '1')",
+                [],
+            )
+            .unwrap_or_else(|e| panic!("documents row: {e}"));
+            let t = tables(&conn);
+            assert!(t.contains(&"outline_corrections".to_string()));
+            assert!(!t.contains(&"review_decisions".to_string()));
+        }
+        let store = crate::Store::open(&path).unwrap();
+        let version: i64 = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 8);
+        let t = tables(&store.conn);
+        for name in ["outline_corrections", "review_decisions", "clause_notes"] {
+            assert!(t.contains(&name.to_string()), "{name} missing: {t:?}");
+        }
+        let docs: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(docs, 1);
+    }
+
+    #[test]
+    fn a_new_library_has_both_tables_at_the_latest_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::open(&dir.path().join("new.kryphal")).unwrap();
+        let t = tables(&store.conn);
+        for name in ["outline_corrections", "review_decisions", "clause_notes"] {
+            assert!(t.contains(&name.to_string()), "{name} missing: {t:?}");
+        }
+    }
 }
