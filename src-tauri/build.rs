@@ -77,6 +77,16 @@ const COMMANDS: &[&str] = &[
     "restore_library",
     "opened_file",
     "import_opened_bundle",
+    "memo_fields",
+    "set_memo_fields",
+    "export_template",
+    "choose_export_template",
+    "clear_export_template",
+    "preview_review",
+    "import_review",
+    "clause_notes",
+    "review_decisions",
+    "open_export",
 ];
 
 fn main() {

@@ -14,7 +14,8 @@ use kryphal_app::{
     RulebookData,
 };
 use kryphal_app::{
-    ExportChoices, ExportSettings, ImportReport, Preferences, ScreenReport, UndoReport,
+    ExportChoices, ExportReport, ExportSettings, ImportReport, Preferences, ScreenReport,
+    UndoReport,
 };
 use kryphal_app::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 use kryphal_app::{SearchAnswer, SearchQuery};
@@ -31,6 +32,7 @@ const PRESENTATION_EVENT: &str = "presentation";
 
 mod exchange;
 mod opened;
+mod word;
 
 use kryphal_platform::instance;
 
@@ -199,24 +201,30 @@ async fn import_file(
 }
 
 /// Exports a document: Rust shows the native save dialog (the UI never
-/// names a path), then writes the file atomically. Returns the file's name,
-/// or null when the user cancelled the dialog. With `--export-dir DIR` (a
-/// test hook) the file goes to `DIR/<suggested name>` without a dialog.
+/// names a path), then writes the file atomically. Returns what was written
+/// (the file's name, the template used), or null when the user cancelled
+/// the dialog; the path stays here, for `open_export`. With
+/// `--export-dir DIR` (a test hook) the file goes to `DIR/<suggested name>`
+/// without a dialog.
 #[tauri::command]
 async fn export_document(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
+    last: State<'_, word::LastExport>,
     doc_id: String,
     format: String,
     choices: ExportChoices,
-) -> AppResult<Option<String>> {
+) -> AppResult<Option<ExportReport>> {
     // A bad format, variant or language is refused before any dialog opens.
     let name = state.with(|lib| lib.export_file_name(&doc_id, &format, &choices))?;
     let Some(target) = save_target(&app, &state, name, None).await? else {
         return Ok(None);
     };
-    let report = state.with(|lib| lib.export(&doc_id, &format, &choices, &target))?;
-    Ok(Some(report.file_name))
+    let mut report = state.with(|lib| lib.export(&doc_id, &format, &choices, &target))?;
+    last.set(target);
+    // The UI shows the name; the path stays with the shell.
+    report.path = String::new();
+    Ok(Some(report))
 }
 
 /// Which native file dialog to show.
@@ -978,6 +986,7 @@ fn main() {
             pending_bundle: Mutex::new(None),
         })
         .manage(opened::OpenedAtStart::from_args())
+        .manage(word::LastExport::default())
         .setup(move |app| {
             if let Some(instance) = instance {
                 let handle = app.handle().clone();
@@ -1082,6 +1091,16 @@ fn main() {
             exchange::restore_library,
             opened::opened_file,
             opened::import_opened_bundle,
+            word::memo_fields,
+            word::set_memo_fields,
+            word::export_template,
+            word::choose_export_template,
+            word::clear_export_template,
+            word::preview_review,
+            word::import_review,
+            word::clause_notes,
+            word::review_decisions,
+            word::open_export,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

@@ -6,10 +6,10 @@ Usage: review.py PLAN.json
 PLAN = {"profile": DIR, "jobs": [{"input": DOCX, "output": DOCX, "operations": [...]}]}
 
 Operations (a finding's comment is named by the start of its text, e.g. "Iakttagelse 3:"):
-  {"action": "accept", "comment": PREFIX}   accept the tracked change in the comment's range
+  {"action": "accept", "comment": PREFIX}   accept the tracked changes of the comment's clause
   {"action": "reject", "comment": PREFIX}   reject it
   {"action": "edit", "comment": PREFIX, "old": WORDS, "new": WORDS}
-        accept the change, then replace WORDS in the clause (change tracking off)
+        accept the changes, then replace WORDS in the clause (change tracking off)
   {"action": "reply", "comment": PREFIX, "author": NAME, "text": TEXT, "date": "YYYY-MM-DDTHH:MM:SS"}
         a reply; LibreOffice 7.4 has no comment threads, so the reply is a comment anchored
         where its parent is (what LibreOffice's own Reply does); newer versions also get its
@@ -110,6 +110,14 @@ class Doc:
         c.gotoRange(anchor.getEnd(), True)
         return c
 
+    def paragraph_of(self, prefix):
+        """The whole paragraph the comment named by prefix starts in (an accepted
+        insertion at the end of a clause may fall outside the comment's own range)."""
+        c = self.text.createTextCursorByRange(self.comment(prefix).getAnchor().getStart())
+        c.gotoStartOfParagraph(False)
+        c.gotoEndOfParagraph(True)
+        return c
+
     def redlines_in(self, anchor):
         out = []
         e = self.doc.getRedlines().createEnumeration()
@@ -125,10 +133,10 @@ class Doc:
         return out
 
     def settle(self, prefix, accept):
-        """Accepts or rejects every revision in the range of the comment named by prefix."""
+        """Accepts or rejects every revision in the paragraph of the comment named by prefix."""
         self.doc.RecordChanges = False
         for _ in range(1000):
-            anchor = self.comment(prefix).getAnchor()
+            anchor = self.paragraph_of(prefix)
             todo = self.redlines_in(anchor)
             if not todo:
                 return
@@ -144,14 +152,14 @@ class Doc:
 
     def edit(self, prefix, old, new):
         self.settle(prefix, True)
-        anchor = self.comment(prefix).getAnchor()
-        search = self.doc.createSearchDescriptor()
-        search.SearchString = old
-        found = self.doc.findFirst(search)
-        span = self.span(anchor)
-        if found is None or self.text.compareRegionStarts(span.getStart(), found.getStart()) < 0:
+        para = self.paragraph_of(prefix)
+        at = para.getString().find(old)
+        if at < 0:
             raise SystemExit("%r is not in the clause of %r" % (old, prefix))
-        found.setString(new)
+        c = self.text.createTextCursorByRange(para.getStart())
+        c.goRight(at, False)
+        c.goRight(len(old), True)
+        c.setString(new)
 
     def add_comment(self, cursor, author, text, when, parent=None):
         a = self.doc.createInstance("com.sun.star.text.textfield.Annotation")

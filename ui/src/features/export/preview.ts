@@ -4,10 +4,11 @@
 import type { Finding } from "../../lib/bindings/Finding";
 import type { Level } from "../../lib/bindings/Level";
 import type { Rulebook } from "../../lib/bindings/Rulebook";
+import { t } from "../../lib/i18n/index.svelte";
 import { findingLevel } from "../../lib/risk";
 
 /** The export formats, by the names the core takes, in menu order. */
-export const EXPORT_FORMATS = ["memo-docx", "memo-pdf", "tracked-docx", "xlsx", "csv", "md", "html", "json"] as const;
+export const EXPORT_FORMATS = ["memo-docx", "memo-pdf", "tracked-docx", "review-docx", "xlsx", "csv", "md", "html", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export type ExportVariant = "internal" | "public";
 
@@ -38,4 +39,35 @@ export function publicOmissions(rulebook: Rulebook): string[] {
 /** How many comments the public variant leaves out of these findings. */
 export function commentCount(findings: readonly Finding[]): number {
   return findings.reduce((n, f) => n + f.comments.length, 0);
+}
+
+/** The formats that print the memo (a tjänsteskrivelse): they take its own fields. */
+export const MEMO_FORMATS: readonly ExportFormat[] = ["memo-docx", "memo-pdf", "md", "html"];
+
+/** The Word formats that use the municipality's template. */
+export const TEMPLATE_FORMATS: readonly ExportFormat[] = ["memo-docx", "review-docx"];
+
+/**
+ * The variant offered first for a format: what goes to a nämnd or out to the verksamhet (the memo,
+ * the review document) is public unless the user says otherwise; the data exports are internal.
+ */
+export function preselectedVariant(format: ExportFormat): ExportVariant {
+  return MEMO_FORMATS.includes(format) || format === "review-docx" || format === "tracked-docx" ? "public" : "internal";
+}
+
+/** The catalogue keys of a template's fields, for naming them (`dnr` → "Dnr"). */
+export function templateFieldNames(fields: readonly string[]): string[] {
+  return fields.map((f) => {
+    switch (f) {
+      case "dnr":
+      case "datum":
+      case "namnd":
+      case "handlaggare":
+      case "arende":
+      case "kommun":
+        return t(`export.template.field.${f}`);
+      default:
+        return f;
+    }
+  });
 }

@@ -58,6 +58,13 @@ import type { CarryOver } from "../bindings/CarryOver";
 import type { VersionComparison } from "../bindings/VersionComparison";
 import type { VersionReport } from "../bindings/VersionReport";
 import type { VersionStatus } from "../bindings/VersionStatus";
+import type { ClauseNote } from "../bindings/ClauseNote";
+import type { ExportReport } from "../bindings/ExportReport";
+import type { MemoFields } from "../bindings/MemoFields";
+import type { MemoFieldsView } from "../bindings/MemoFieldsView";
+import type { ReviewDecision } from "../bindings/ReviewDecision";
+import type { ReviewPreview } from "../bindings/ReviewPreview";
+import type { TemplateStatus } from "../bindings/TemplateStatus";
 
 export interface Backend {
   /** `true` for the in-memory fake (the header says so). */
@@ -124,11 +131,32 @@ export interface Backend {
   /** Saves the preferences; returns what was stored. */
   setPreferences(prefs: Preferences): Promise<Preferences>;
   /**
-   * Exports a document in `format` (`memo-docx`, `tracked-docx`, …). The shell asks where to save
-   * with the native dialog (the UI never names a path); returns the written file's name, or null
-   * when the user cancelled.
+   * Exports a document in `format` (`memo-docx`, `tracked-docx`, `review-docx`, …). The shell asks
+   * where to save with the native dialog (the UI never names a path); returns what was written (the
+   * file's name, the template used and its fields filled; `path` is empty), or null when the user
+   * cancelled. The shell remembers the file for `openExport`.
    */
-  exportDocument(docId: string, format: string, choices: ExportChoices): Promise<string | null>;
+  exportDocument(docId: string, format: string, choices: ExportChoices): Promise<ExportReport | null>;
+  /** Opens the file just exported in its program (`file`), or shows it in its folder (`folder`). */
+  openExport(what: "file" | "folder"): Promise<void>;
+  /** A document's memo fields (ärende Dnr, subject, förslag till beslut, ärendet) as saved, and the generated ones. */
+  memoFields(docId: string): Promise<MemoFieldsView>;
+  /** Saves a document's memo fields; a text equal to the generated one is kept generated. */
+  setMemoFields(docId: string, fields: MemoFields): Promise<MemoFieldsView>;
+  /** The Word template chosen for the memo and the review document; null for Kryphål's own layout. */
+  exportTemplate(): Promise<TemplateStatus | null>;
+  /** Lets the user pick a Word template in the native open dialog; null when cancelled. A file that is no template is refused (`template_unusable`). */
+  chooseExportTemplate(): Promise<TemplateStatus | null>;
+  /** Goes back to Kryphål's own layout. */
+  clearExportTemplate(): Promise<void>;
+  /** What reading a reviewed Word file (its name and bytes) would do; stores nothing. */
+  previewReview(fileName: string, bytes: Uint8Array): Promise<ReviewPreview>;
+  /** Reads a reviewed Word file into the library as one change (undoable). */
+  importReview(fileName: string, bytes: Uint8Array): Promise<ReviewPreview>;
+  /** A document's notes from reviewed files (new comments that answer no finding). */
+  clauseNotes(docId: string): Promise<ClauseNote[]>;
+  /** The reviewers' decisions on a document's findings. */
+  reviewDecisions(docId: string): Promise<ReviewDecision[]>;
   /**
    * Saves the overview, or one chart of it (`part`: all, matrix, crime-types, status, coverage,
    * strip), as `png` or `svg` where the native save dialog says; the file's name, or null when cancelled.
@@ -259,6 +287,8 @@ export const ERROR_CODES = [
   "bundle_newer",
   "rulebook_missing",
   "search_unavailable",
+  "template_unusable",
+  "not_review",
   "internal",
 ] as const satisfies readonly ErrorCode[];
 

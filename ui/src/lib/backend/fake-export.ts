@@ -1,7 +1,7 @@
 // The fake backend's model of which findings each export format includes.
 // The rule itself lives in crates/kryphal-export (`included_findings`); the
 // UI asks the core. This copy only lets the fake answer like it (memo: not
-// rejected; tracked changes: agreed with a proposed wording, one per clause,
+// rejected, the review document too; tracked changes: agreed with a proposed wording, one per clause,
 // the one changed last; register and JSON: every finding).
 import type { Finding } from "../bindings/Finding";
 import type { ExportFormat } from "../../features/export/preview";
@@ -11,7 +11,7 @@ const MEMO: readonly ExportFormat[] = ["memo-docx", "memo-pdf", "md", "html"];
 
 /** The findings an export of `format` includes, in document order. */
 export function fakeIncludedFindings(findings: readonly Finding[], format: ExportFormat): Finding[] {
-  if (MEMO.includes(format)) return findings.filter((f) => f.status !== "rejected");
+  if (MEMO.includes(format) || format === "review-docx") return findings.filter((f) => f.status !== "rejected");
   if (format === "tracked-docx") {
     const latest = new Map<string, Finding>();
     for (const f of findings) {

@@ -53,6 +53,13 @@ import type { CarryOver } from "../bindings/CarryOver";
 import type { VersionComparison } from "../bindings/VersionComparison";
 import type { VersionReport } from "../bindings/VersionReport";
 import type { VersionStatus } from "../bindings/VersionStatus";
+import type { ClauseNote } from "../bindings/ClauseNote";
+import type { ExportReport } from "../bindings/ExportReport";
+import type { MemoFields } from "../bindings/MemoFields";
+import type { MemoFieldsView } from "../bindings/MemoFieldsView";
+import type { ReviewDecision } from "../bindings/ReviewDecision";
+import type { ReviewPreview } from "../bindings/ReviewPreview";
+import type { TemplateStatus } from "../bindings/TemplateStatus";
 
 export interface FakeDocument {
   document: Document;
@@ -124,6 +131,8 @@ function labelIn(section: Section | undefined, tail: string): string {
 }
 
 function clone<T>(v: T): T {
+  // A command that answers nothing (void) answers nothing here too.
+  if (v === undefined) return v;
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
@@ -445,11 +454,21 @@ export class FakeBackend implements Backend {
   private exportHeader: ExportSettings = { municipality: "", committee: "", responsible_official: "" };
   /** The files the fake "wrote", by name (for assertions). */
   readonly exported: { docId: string; format: string; choices: ExportChoices; fileName: string }[] = [];
+  /** What `openExport` was asked to open (for assertions). */
+  readonly exportsOpened: ("file" | "folder")[] = [];
+  /** The memo template; tests set it (null: Kryphål's own layout). */
+  template: TemplateStatus | null = null;
+  /** What the next `chooseExportTemplate` answers (the user's pick in the open dialog). */
+  nextTemplate: TemplateStatus | null = null;
+  private memo = new Map<string, MemoFields>();
+  /** What the next reviewed file reads as; null: it is no review document. */
+  nextReview: ReviewPreview | null = null;
+  notes: ClauseNote[] = [];
+  storedReviewDecisions: ReviewDecision[] = [];
 
-  exportDocument(docId: string, format: string, choices: ExportChoices): Promise<string | null> {
+  exportDocument(docId: string, format: string, choices: ExportChoices): Promise<ExportReport | null> {
     return this.answer("export_document", { docId, format, choices }, () => {
-      const formats = ["memo-docx", "memo-pdf", "tracked-docx", "xlsx", "csv", "md", "html", "json"];
-      if (!formats.includes(format)) {
+      if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
         throw { code: "invalid_input", message: `Unknown export format “${format}”.` } satisfies BackendError;
       }
       if (choices.variant !== "internal" && choices.variant !== "public") {
@@ -460,8 +479,136 @@ export class FakeBackend implements Backend {
       const ext = format.endsWith("docx") ? "docx" : format === "memo-pdf" ? "pdf" : format;
       const fileName = `${doc.document.meta.title} - export.${ext}`;
       this.exported.push({ docId, format, choices: clone(choices), fileName });
-      return fileName;
+      const word = format === "memo-docx" || format === "review-docx";
+      return {
+        file_name: fileName,
+        path: "",
+        format,
+        bytes: 1000,
+        template: word && this.template ? this.template.name : null,
+        template_fields: word && this.template ? [...this.template.fields] : [],
+      };
     });
+  }
+
+  openExport(what: "file" | "folder"): Promise<void> {
+    return this.answer("open_export", { what }, () => {
+      if (this.exported.length === 0) throw fail("not_found", "Nothing has been exported yet in this session.");
+      this.exportsOpened.push(what);
+    });
+  }
+
+  private defaultsFor(docId: string): MemoFields {
+    const doc = this.lib.documents.find((d) => d.document.id === docId);
+    if (!doc) throw fail("not_found", `Document ${docId} was not found.`);
+    const title = doc.document.meta.title;
+    const who = this.exportHeader.committee || doc.document.meta.owner || "Nämnden";
+    return {
+      case_dnr: "",
+      subject: `Brottssäkring av ${title}`,
+      decision_proposal: `${who} beslutar att revidera ${title} enligt förslagen till ändrad lydelse i denna tjänsteskrivelse.`,
+      background: `${title} är föremål för denna granskning.`,
+    };
+  }
+
+  memoFields(docId: string): Promise<MemoFieldsView> {
+    return this.answer("memo_fields", { docId }, () => ({
+      saved: clone(this.memo.get(docId) ?? { case_dnr: "", subject: "", decision_proposal: "", background: "" }),
+      defaults: this.defaultsFor(docId),
+    }));
+  }
+
+  setMemoFields(docId: string, fields: MemoFields): Promise<MemoFieldsView> {
+    return this.answer("set_memo_fields", { docId, fields }, () => {
+      const defaults = this.defaultsFor(docId);
+      const keep = (v: string, d: string) => (v.trim() === d.trim() ? "" : v.trim());
+      const saved = {
+        case_dnr: fields.case_dnr.trim(),
+        subject: keep(fields.subject, defaults.subject),
+        decision_proposal: keep(fields.decision_proposal, defaults.decision_proposal),
+        background: keep(fields.background, defaults.background),
+      };
+      this.memo.set(docId, saved);
+      return { saved: clone(saved), defaults };
+    });
+  }
+
+  exportTemplate(): Promise<TemplateStatus | null> {
+    return this.answer("export_template", {}, () => clone(this.template));
+  }
+
+  chooseExportTemplate(): Promise<TemplateStatus | null> {
+    return this.answer("choose_export_template", {}, () => {
+      if (this.nextTemplate) this.template = clone(this.nextTemplate);
+      return clone(this.nextTemplate);
+    });
+  }
+
+  clearExportTemplate(): Promise<void> {
+    return this.answer("clear_export_template", {}, () => {
+      this.template = null;
+    });
+  }
+
+  previewReview(fileName: string, bytes: Uint8Array): Promise<ReviewPreview> {
+    return this.answer("preview_review", { fileName, size: bytes.length }, () => {
+      if (!this.nextReview) throw fail("not_review", `${fileName} is not a review document exported by Kryphål.`);
+      return { ...clone(this.nextReview), file_name: fileName, stored: false };
+    });
+  }
+
+  importReview(fileName: string, bytes: Uint8Array): Promise<ReviewPreview> {
+    return this.answer("import_review", { fileName, size: bytes.length }, () => {
+      if (!this.nextReview) throw fail("not_review", `${fileName} is not a review document exported by Kryphål.`);
+      const review = clone(this.nextReview);
+      const doc = this.lib.documents.find((d) => d.document.id === review.document_id);
+      if (!doc) throw fail("not_review", "The reviewed document is not in this library.");
+      for (const item of review.items) {
+        const f = doc.findings.find((x) => x.id === item.finding_id);
+        if (!f || item.skipped) continue;
+        f.status = item.status_after;
+        f.proposed_wording = item.proposal_after;
+        f.comments.push(...item.replies);
+        if (["accepted", "rejected", "edited"].includes(item.outcome)) {
+          this.storedReviewDecisions.push({
+            finding_id: f.id,
+            document_id: doc.document.id,
+            outcome: item.outcome as ReviewDecision["outcome"],
+            decided_by: item.decided_by,
+            decided_at: review.reviewed_at || this.now(),
+            proposal_before: item.proposal_before,
+            proposal_after: item.proposal_after,
+            source: fileName,
+            source_sha256: review.file_sha256,
+            imported_at: this.now(),
+            imported_by: this.lib.appInfo.user,
+          });
+        }
+      }
+      for (const n of review.notes.filter((x) => !x.duplicate)) {
+        this.notes.push({
+          id: `n-${this.nextId++}`,
+          document_id: doc.document.id,
+          clause_id: n.clause_id,
+          author: n.author,
+          at: n.at,
+          text: n.text,
+          context: n.context,
+          source: fileName,
+        });
+      }
+      return { ...review, file_name: fileName, stored: review.will_change };
+    });
+  }
+
+  clauseNotes(docId: string): Promise<ClauseNote[]> {
+    return this.answer("clause_notes", { docId }, () => clone(this.notes.filter((n) => n.document_id === docId)));
+  }
+
+  reviewDecisions(docId: string): Promise<ReviewDecision[]> {
+    return this.answer("review_decisions", { docId }, () =>
+      clone(this.storedReviewDecisions.filter((d) => d.document_id === docId)),
+    );
   }
 
   /** Overview images the fake "wrote" (for assertions). */

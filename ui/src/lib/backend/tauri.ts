@@ -48,6 +48,13 @@ import type { CarryOver } from "../bindings/CarryOver";
 import type { VersionComparison } from "../bindings/VersionComparison";
 import type { VersionReport } from "../bindings/VersionReport";
 import type { VersionStatus } from "../bindings/VersionStatus";
+import type { ClauseNote } from "../bindings/ClauseNote";
+import type { ExportReport } from "../bindings/ExportReport";
+import type { MemoFields } from "../bindings/MemoFields";
+import type { MemoFieldsView } from "../bindings/MemoFieldsView";
+import type { ReviewDecision } from "../bindings/ReviewDecision";
+import type { ReviewPreview } from "../bindings/ReviewPreview";
+import type { TemplateStatus } from "../bindings/TemplateStatus";
 
 async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
   try {
@@ -160,8 +167,42 @@ export class TauriBackend implements Backend {
   setPreferences(prefs: Preferences): Promise<Preferences> {
     return call("set_preferences", { prefs });
   }
-  exportDocument(docId: string, format: string, choices: ExportChoices): Promise<string | null> {
+  exportDocument(docId: string, format: string, choices: ExportChoices): Promise<ExportReport | null> {
     return call("export_document", { docId, format, choices });
+  }
+  openExport(what: "file" | "folder"): Promise<void> {
+    return call("open_export", { what });
+  }
+  memoFields(docId: string): Promise<MemoFieldsView> {
+    return call("memo_fields", { docId });
+  }
+  setMemoFields(docId: string, fields: MemoFields): Promise<MemoFieldsView> {
+    return call("set_memo_fields", { docId, fields });
+  }
+  exportTemplate(): Promise<TemplateStatus | null> {
+    return call("export_template");
+  }
+  chooseExportTemplate(): Promise<TemplateStatus | null> {
+    return call("choose_export_template");
+  }
+  clearExportTemplate(): Promise<void> {
+    return call("clear_export_template");
+  }
+  previewReview(fileName: string, bytes: Uint8Array): Promise<ReviewPreview> {
+    return call("preview_review", bytes, {
+      headers: { "x-kryphal-file-name": encodeURIComponent(fileName) },
+    });
+  }
+  importReview(fileName: string, bytes: Uint8Array): Promise<ReviewPreview> {
+    return call("import_review", bytes, {
+      headers: { "x-kryphal-file-name": encodeURIComponent(fileName) },
+    });
+  }
+  clauseNotes(docId: string): Promise<ClauseNote[]> {
+    return call("clause_notes", { docId });
+  }
+  reviewDecisions(docId: string): Promise<ReviewDecision[]> {
+    return call("review_decisions", { docId });
   }
   exportOverviewImage(docId: string | null, format: "png" | "svg", part: string, lang: string): Promise<string | null> {
     return call("export_overview_image", { docId, format, part, lang });
