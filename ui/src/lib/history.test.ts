@@ -64,3 +64,17 @@ test("a change merged from a bundle names the bundle's author and file, and what
   expect(lines[2]?.origin?.file).toBe("kollega.kryphal");
   expect(lines[2]?.fields).toEqual(["Utnyttjande"]);
 });
+
+test("a reviewed Word file read in, and undone, reads as sentences", () => {
+  i18n.set("sv");
+  const lines = historyLines([
+    event(1, "finding.review", local(2026, 12, 7, 10, 0), "anna"),
+    event(2, "document.review_import", local(2026, 12, 7, 10, 1), "anna"),
+    event(3, "document.review_undo", local(2026, 12, 7, 10, 9), "anna"),
+  ]);
+  expect(lines.map((l) => l.text)).toEqual([
+    "anna ångrade inläsningen av en granskad Word-fil 2026-12-07 10:09",
+    "anna läste in en granskad Word-fil 2026-12-07 10:01",
+    "anna läste in granskarens svar på fyndet 2026-12-07 10:00",
+  ]);
+});
