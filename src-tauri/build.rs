@@ -32,6 +32,8 @@ const COMMANDS: &[&str] = &[
     "merge_with_next",
     "history",
     "screen_document",
+    "rulebooks",
+    "screen_with",
     "accept_suggestion",
     "dismiss_suggestion",
     "reopen_suggestion",
