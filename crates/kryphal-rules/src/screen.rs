@@ -400,16 +400,26 @@ fn shape_role(
 /// The role of every clause from its signals, shape and section titles. A
 /// clause the shape makes a heading also titles the clauses after it in its
 /// section (imports often keep a document's lesser headings as text).
-fn roles_of(
+fn roles_of<'d>(
     sig: &CompiledSignals,
-    doc: &ScreenInput,
+    doc: &'d ScreenInput,
     norms: &[Normalized<'_>],
     flags: &[ClauseFlags],
 ) -> Vec<ClauseRole> {
-    let title_is = |re: &Option<Regex>, title: &str| {
-        re.as_ref()
-            .is_some_and(|r| r.is_match(&Normalized::new(title.trim()).text))
+    // What each distinct title says (advice, context, definition), worked
+    // out once per title rather than once per clause.
+    let mut titles: HashMap<&str, [bool; 3]> = HashMap::new();
+    let title_says = |title: &'_ str| -> [bool; 3] {
+        let is = |re: &Option<Regex>, text: &str| re.as_ref().is_some_and(|r| r.is_match(text));
+        let norm = Normalized::new(title.trim());
+        [
+            is(&sig.advice_titles, &norm.text),
+            is(&sig.context_titles, &norm.text),
+            is(&sig.definition_titles, &norm.text),
+        ]
     };
+    let mut says =
+        |title: &'d str| -> [bool; 3] { *titles.entry(title).or_insert_with(|| title_says(title)) };
     let mut implicit: Option<(Option<&str>, &str)> = None;
     let mut out = Vec::with_capacity(doc.clauses.len());
     for ((clause, n), f) in doc.clauses.iter().zip(norms).zip(flags) {
@@ -429,16 +439,14 @@ fn roles_of(
             .iter()
             .map(String::as_str)
             .chain(under.map(|_| clause.section_title.as_str()));
+        let [own_advice, own_context, own_definition] = says(own);
         let role = if f.has(Signal::Definition) {
             ClauseRole::Definition
-        } else if f.has(Signal::Advice)
-            || title_is(&sig.advice_titles, own)
-            || above.clone().any(|t| title_is(&sig.advice_titles, t))
-        {
+        } else if f.has(Signal::Advice) || own_advice || above.clone().any(|t| says(t)[0]) {
             ClauseRole::Advice
-        } else if f.has(Signal::Context) || title_is(&sig.context_titles, own) {
+        } else if f.has(Signal::Context) || own_context {
             ClauseRole::Context
-        } else if title_is(&sig.definition_titles, own) {
+        } else if own_definition {
             ClauseRole::Definition
         } else if f.has(Signal::Obligation) {
             ClauseRole::Obligation
