@@ -221,15 +221,19 @@ impl ContextSignals {
         let advice_titles = next().map(|(_, r)| r);
         let context_titles = next().map(|(_, r)| r);
         let definition_titles = next().map(|(_, r)| r);
+        // The clause signals go to the engine as the rules' lists do: the
+        // word terms as one pattern for its set, the raw terms apart.
         let mut clause = Vec::new();
-        for signal in [
-            Signal::Advice,
-            Signal::Context,
-            Signal::Definition,
-            Signal::Furniture,
-            Signal::Obligation,
+        for (signal, terms) in [
+            (Signal::Advice, &self.roles.advice),
+            (Signal::Context, &self.roles.context),
+            (Signal::Definition, &self.roles.definition),
+            (Signal::Furniture, &self.roles.furniture),
+            (Signal::Obligation, &self.roles.obligation),
         ] {
-            if let Some((src, re)) = next() {
+            let sources = term_list_sources(terms).map_err(|m| ("roles", None, m))?;
+            for src in sources {
+                let re = build_regex(&src).map_err(|m| ("roles", None, m))?;
                 clause.push((signal, src, re));
             }
         }

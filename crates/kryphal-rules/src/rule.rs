@@ -12,7 +12,7 @@ use toml::Spanned;
 use ts_rs::TS;
 
 use crate::error::{RulesError, line_at, syntax};
-use crate::text::{NUMBER, TermSource, bounded, term_source};
+use crate::text::{NUMBER, TermSource, bounded, literal_spaces, term_source};
 
 /// The longest pattern source (after term-syntax expansion) a rule may use, in bytes.
 pub const MAX_PATTERN_LEN: usize = 2_000;
@@ -254,9 +254,11 @@ fn expand_threshold(pattern: &str, units: &BTreeMap<String, u32>) -> String {
         .map(|k| regex::escape(k))
         .collect::<Vec<_>>()
         .join("|");
-    pattern
-        .replace("{number}", NUMBER)
-        .replace("{unit}", &format!(r"(?P<unit>(?:{alt})\p{{Latin}}*)"))
+    literal_spaces(
+        &pattern
+            .replace("{number}", NUMBER)
+            .replace("{unit}", &format!(r"(?P<unit>(?:{alt})\p{{Latin}}*)")),
+    )
 }
 
 #[derive(Deserialize)]
@@ -534,6 +536,7 @@ pub(crate) struct Known<'a> {
 /// Compiles one pattern source as screening will, with the crate's limits.
 pub(crate) fn build_regex(source: &str) -> Result<Regex, String> {
     check_lower_case(source)?;
+    check_word_boundaries(source)?;
     if source.len() > MAX_PATTERN_LEN {
         return Err(format!(
             "the pattern is {} bytes long; at most {MAX_PATTERN_LEN} are allowed",
@@ -559,6 +562,27 @@ pub(crate) fn build_regex(source: &str) -> Result<Regex, String> {
         return Err("the pattern matches empty text, so it would hit every clause".into());
     }
     Ok(re)
+}
+
+/// A Unicode word boundary (`\\b`, `\\B`) cannot run on the fast automaton
+/// once the text has letters such as å, ä and ö, and would make screening
+/// several times slower: refuse it and say what to write instead.
+fn check_word_boundaries(source: &str) -> Result<(), String> {
+    let mut chars = source.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        if let Some((_, n)) = chars.next()
+            && (n == 'b' || n == 'B')
+            && !source[..i].ends_with("(?-u:")
+        {
+            return Err(format!(
+                "the pattern uses the word boundary \\{n}, which makes screening slow on Swedish text; write (?-u:\\{n}) or a character class such as [^\\p{{Latin}}0-9]"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Text is matched in lower case (see `text::Normalized`), so a pattern
@@ -595,20 +619,51 @@ fn check_lower_case(source: &str) -> Result<(), String> {
 }
 
 /// The regex sources of a term list: one bounded alternation of all word
-/// terms, plus one source per raw `/…/` term.
+/// terms, and one alternation of all raw `/…/` terms (each raw term's
+/// `m` group renamed `m1`, `m2`, … after the first, so that one search
+/// covers them all).
 pub(crate) fn term_list_sources(terms: &[String]) -> Result<Vec<String>, String> {
     let mut words = Vec::new();
-    let mut out = Vec::new();
+    let mut raw = Vec::new();
     for t in terms {
         match term_source(t)? {
             TermSource::Words { lead, body, tail } => words.push((lead, body, tail)),
-            TermSource::Raw(r) => out.push(format!("(?:{r})")),
+            TermSource::Raw(r) => raw.push(r),
         }
     }
+    let mut out = Vec::new();
     if !words.is_empty() {
-        out.insert(0, bounded(&words));
+        out.push(bounded(&words));
     }
-    Ok(out)
+    if raw.len() == 1 {
+        out.push(format!("(?:{})", raw[0]));
+    } else if !raw.is_empty() {
+        let alts: Vec<String> = raw
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                if i == 0 {
+                    format!("(?:{r})")
+                } else {
+                    format!(
+                        "(?:{})",
+                        r.replace("(?P<m>", &format!("(?P<m{i}>"))
+                            .replace("(?<m>", &format!("(?<m{i}>"))
+                    )
+                }
+            })
+            .collect();
+        out.push(format!("(?:{})", alts.join("|")));
+    }
+    Ok(out.iter().map(|s| literal_spaces(s)).collect())
+}
+
+/// The marked part of a match: the first `m`, `m1`, `m2`, … group that took
+/// part in it.
+pub(crate) fn marked<'h>(caps: &regex::Captures<'h>) -> Option<regex::Match<'h>> {
+    caps.name("m").or_else(|| {
+        (1..32).find_map(|i| caps.name(&format!("m{i}")))
+    })
 }
 
 /// A rule's patterns compiled, by role, as screening uses them.

@@ -1,20 +1,22 @@
 //! Screening: every clause of a document against every rule of a pack.
 //!
 //! At load the pack's rules are compiled once into an [`Engine`]: one
-//! [`RegexSet`] holding every word-term pattern of every rule (triggers,
-//! `unless`, `with`, `unless_section`, required families) and the pack's
-//! clause-role signals, plus each pattern on its own for the byte spans.
-//! Screening a document is then:
+//! [`RegexSet`] holding every word-term trigger of every rule and the
+//! pack's clause-role signals, plus each pattern on its own for the byte
+//! spans; a rule's other lists (`unless`, `with`, `unless_section`, the
+//! required family) are kept apart. Screening a document is then:
 //!
 //! 1. one set search per clause (and one search of the whole document per
-//!    standalone pattern) tells which patterns occur where;
+//!    standalone pattern) tells which triggers and signals occur where;
 //! 2. each clause gets its *role* (obligation, statement, definition,
 //!    advice, context, heading, furniture) from its section titles, its own
 //!    wording and its shape;
-//! 3. per clause and rule: the role, `unless`, `with`, `unless_section` and
-//!    (for `absence` rules) the required family in the clause, section or
-//!    document decide; the spans are found only for the few rules that
-//!    fire, and a trigger after a negation counts as the rule says;
+//! 3. per clause and rule whose trigger occurs: the role, `unless`, `with`,
+//!    `unless_section` and (for `absence` rules) the required family in the
+//!    clause, section or document decide — these lists are searched only
+//!    there, and across a section at most once; the spans are found only
+//!    for the few rules that fire, and a trigger after a negation counts as
+//!    the rule says;
 //! 4. where several rules hit the same words of a clause, the most specific
 //!    one stays and the others are listed under it (`also`);
 //! 5. `absence` rules reported on a section or the document give one hit on
@@ -193,18 +195,10 @@ pub struct Hit {
     pub also: Vec<RelatedRule>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Trigger,
-    Unless,
-    Required,
-    With,
-    UnlessSection,
-}
-
+/// What a pattern of pass 1 stands for: a rule's trigger, or a role signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Owner {
-    Rule(usize, Role),
+    Rule(usize),
     Signal(Signal),
 }
 
@@ -212,7 +206,10 @@ enum Owner {
 struct Pattern {
     regex: Regex,
     owner: Owner,
-    /// Uses `^`, `$`, `\A` or `\z`, so it must see one clause at a time.
+    /// Uses `^` or `$`: pass 1 runs this multi-line copy over the whole
+    /// document instead, where each clause is one line.
+    lines: Option<Regex>,
+    /// Uses `\A` or `\z`, so it must see one clause at a time.
     anchored: bool,
 }
 
@@ -231,7 +228,23 @@ pub(crate) struct Engine {
     patterns: Vec<Pattern>,
     /// Per rule: indices of its trigger patterns.
     triggers: Vec<Vec<usize>>,
+    /// Per rule: its `unless`, `with`, `unless_section` and required
+    /// patterns, which pass 2 runs only where the rule's trigger occurs.
+    lists: Vec<RuleLists>,
     signals: CompiledSignals,
+}
+
+/// A rule's patterns other than its triggers.
+#[derive(Debug, Default)]
+struct RuleLists {
+    unless: Vec<Regex>,
+    with: Vec<Regex>,
+    unless_section: Vec<Regex>,
+    required: Vec<Regex>,
+}
+
+fn any_match(list: &[Regex], text: &str) -> bool {
+    list.iter().any(|r| r.is_match(text))
 }
 
 impl Engine {
@@ -258,7 +271,23 @@ impl Engine {
         let mut patterns = Vec::new();
         let mut triggers = vec![Vec::new(); compiled.len()];
         let mut add = |src: String, regex: Regex, owner: Owner, patterns: &mut Vec<Pattern>| {
-            let anchored = is_anchored(&src);
+            let mut anchored = is_anchored(&src);
+            let mut lines = None;
+            if anchored
+                && !src.contains("\\A")
+                && !src.contains("\\z")
+                && !starts_anchored(&src)
+            {
+                // Normalised clauses have no line breaks, and the document is
+                // searched with one clause per line.
+                if let Ok(re) = regex::RegexBuilder::new(&format!("(?m:{src})"))
+                    .size_limit(PATTERN_SIZE_LIMIT)
+                    .build()
+                {
+                    lines = Some(re);
+                    anchored = false;
+                }
+            }
             if src.starts_with(crate::text::BOUNDED_PREFIX) {
                 in_set.push(patterns.len());
                 sources.push(src);
@@ -268,24 +297,23 @@ impl Engine {
             patterns.push(Pattern {
                 regex,
                 owner,
+                lines,
                 anchored,
             });
         };
+        let mut lists = Vec::with_capacity(compiled.len());
         for (i, c) in compiled.into_iter().enumerate() {
-            for (list, role) in [
-                (c.trigger, Role::Trigger),
-                (c.unless, Role::Unless),
-                (c.required, Role::Required),
-                (c.with, Role::With),
-                (c.unless_section, Role::UnlessSection),
-            ] {
-                for (src, regex) in list {
-                    if role == Role::Trigger {
-                        triggers[i].push(patterns.len());
-                    }
-                    add(src, regex, Owner::Rule(i, role), &mut patterns);
-                }
+            for (src, regex) in c.trigger {
+                triggers[i].push(patterns.len());
+                add(src, regex, Owner::Rule(i), &mut patterns);
             }
+            let only = |l: Vec<(String, Regex)>| l.into_iter().map(|(_, r)| r).collect();
+            lists.push(RuleLists {
+                unless: only(c.unless),
+                with: only(c.with),
+                unless_section: only(c.unless_section),
+                required: only(c.required),
+            });
         }
         for (signal, src, regex) in std::mem::take(&mut signals.clause) {
             add(src, regex, Owner::Signal(signal), &mut patterns);
@@ -301,48 +329,68 @@ impl Engine {
             alone,
             patterns,
             triggers,
+            lists,
             signals,
         })
     }
 }
 
-#[derive(Default, Clone, Copy)]
-struct Flags {
-    trigger: bool,
-    unless: bool,
-    required: bool,
-    with: bool,
-    unless_section: bool,
-}
-
-impl Flags {
-    fn set(&mut self, role: Role) {
-        match role {
-            Role::Trigger => self.trigger = true,
-            Role::Unless => self.unless = true,
-            Role::Required => self.required = true,
-            Role::With => self.with = true,
-            Role::UnlessSection => self.unless_section = true,
-        }
-    }
-}
-
-/// What pass 1 found in one clause.
+/// What pass 1 found in one clause: which rules' triggers occur, and the
+/// role signals.
 struct ClauseFlags {
-    rules: Vec<Flags>,
+    rules: Vec<bool>,
     signals: u8,
 }
 
 impl ClauseFlags {
     fn set(&mut self, owner: Owner) {
         match owner {
-            Owner::Rule(r, role) => self.rules[r].set(role),
+            Owner::Rule(r) => self.rules[r] = true,
             Owner::Signal(s) => self.signals |= s.bit(),
         }
     }
     fn has(&self, s: Signal) -> bool {
         self.signals & s.bit() != 0
     }
+}
+
+/// Whether every match of a pattern starts at the start of the text (`^…`,
+/// `(?:^…|^…)`): then a search of each clause on its own stops at once where
+/// it fails, cheaper than a search of the whole document.
+fn starts_anchored(src: &str) -> bool {
+    let mut rest = src;
+    while let Some(r) = rest.strip_prefix("(?:") {
+        rest = r;
+    }
+    if !rest.starts_with('^') {
+        return false;
+    }
+    // Every top-level alternative of the outermost group starts with `^` too.
+    let inner = src.trim_start_matches("(?:");
+    let mut depth = 0i32;
+    let mut in_class = false;
+    let mut escaped = false;
+    for (i, c) in inner.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => depth -= 1,
+            '|' if !in_class && depth <= 0 => {
+                let next = inner[i + 1..].trim_start_matches("(?:");
+                if !next.starts_with('^') {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Whether a pattern uses an anchor (`^` outside a class, `$`, `\A`, `\z`).
@@ -550,7 +598,7 @@ fn overlaps(a: &[(usize, usize)], b: &[(usize, usize)]) -> bool {
 
 /// Screens every clause of `doc` with the rules of `book`. Hits come in
 /// clause order, then in the order of the pack's rules.
-pub fn screen(book: &crate::Rulebook, doc: &ScreenInput) -> Vec<Hit> {
+pub fn screen<'d>(book: &crate::Rulebook, doc: &'d ScreenInput) -> Vec<Hit> {
     let engine = book.engine();
     let rules = &book.rules;
     if rules.is_empty() || doc.clauses.is_empty() {
@@ -558,22 +606,33 @@ pub fn screen(book: &crate::Rulebook, doc: &ScreenInput) -> Vec<Hit> {
     }
     let (norms, flags) = pass_one(engine, rules.len(), doc);
 
-    // Families present anywhere in a section (its top-level section) or the document.
+    // The clauses of each section (its top-level section), for the lists a
+    // rule looks for across a section or the document. They are searched
+    // only for rules whose trigger occurs there, and at most once.
     fn section_key(c: &ScreenClause) -> Option<&str> {
         c.top_section_id.as_deref().or(c.section_id.as_deref())
     }
-    let mut in_section: HashMap<Option<&str>, (Vec<bool>, Vec<bool>)> = HashMap::new();
-    let mut in_document = vec![false; rules.len()];
-    for (c, f) in doc.clauses.iter().zip(&flags) {
-        let entry = in_section
-            .entry(section_key(c))
-            .or_insert_with(|| (vec![false; rules.len()], vec![false; rules.len()]));
-        for (r, fl) in f.rules.iter().enumerate() {
-            entry.0[r] |= fl.required;
-            entry.1[r] |= fl.unless_section;
-            in_document[r] |= fl.required;
-        }
+    let mut members: HashMap<Option<&str>, Vec<usize>> = HashMap::new();
+    for (i, c) in doc.clauses.iter().enumerate() {
+        members.entry(section_key(c)).or_default().push(i);
     }
+    let all: Vec<usize> = (0..doc.clauses.len()).collect();
+    // (rule, list, section or None for the document) → found.
+    type WideKey<'a> = (usize, u8, Option<Option<&'a str>>);
+    let mut wide: HashMap<WideKey<'_>, bool> = HashMap::new();
+    let mut found_across = |r: usize, which: u8, key: Option<Option<&'d str>>| -> bool {
+        *wide.entry((r, which, key)).or_insert_with(|| {
+            let list = match which {
+                0 => &engine.lists[r].required,
+                _ => &engine.lists[r].unless_section,
+            };
+            let clauses = match key {
+                Some(k) => &members[&k],
+                None => &all,
+            };
+            clauses.iter().any(|&c| any_match(list, &norms[c].text))
+        })
+    };
 
     // Pass 2: roles, decisions, spans.
     let sig = &engine.signals;
@@ -587,21 +646,38 @@ pub fn screen(book: &crate::Rulebook, doc: &ScreenInput) -> Vec<Hit> {
         let mut negated: Option<Vec<(usize, usize)>> = None;
         let mut here: Vec<Candidate> = Vec::new();
         for (r, rule) in rules.iter().enumerate() {
-            let fl = f.rules[r];
-            if !fl.trigger || fl.unless || !rule.roles.contains(&role) {
+            if !f.rules[r] || !rule.roles.contains(&role) {
                 continue;
             }
-            if !rule.with.is_empty() && !fl.with {
+            let lists = &engine.lists[r];
+            if any_match(&lists.unless, &n.text) {
                 continue;
             }
-            if !rule.unless_section.is_empty() && in_section[&key].1[r] {
+            if !lists.with.is_empty() && !any_match(&lists.with, &n.text) {
+                continue;
+            }
+            if !lists.unless_section.is_empty() && found_across(r, 1, Some(key)) {
+                continue;
+            }
+            let wide_group = match (rule.kind, rule.report) {
+                (RuleKind::Absence, Report::Section) => Some((r, key)),
+                (RuleKind::Absence, Report::Document) => Some((r, None)),
+                _ => None,
+            };
+            // A section- or document-wide absence needs its topic clauses
+            // only until there are enough of them.
+            if let Some(gk) = wide_group
+                && groups
+                    .iter()
+                    .any(|(k, list)| *k == gk && list.len() >= rule.min_topic as usize)
+            {
                 continue;
             }
             if rule.kind == RuleKind::Absence {
                 let present = match rule.scope {
-                    Scope::Clause => fl.required,
-                    Scope::Section => in_section[&key].0[r],
-                    Scope::Document => in_document[r],
+                    Scope::Clause => any_match(&lists.required, &n.text),
+                    Scope::Section => found_across(r, 0, Some(key)),
+                    Scope::Document => found_across(r, 0, None),
                 };
                 if present {
                     continue;
@@ -617,19 +693,12 @@ pub fn screen(book: &crate::Rulebook, doc: &ScreenInput) -> Vec<Hit> {
             if spans.is_empty() {
                 continue;
             }
-            match (rule.kind, rule.report) {
-                (RuleKind::Absence, Report::Section | Report::Document) => {
-                    let gk = if rule.report == Report::Section {
-                        key
-                    } else {
-                        None
-                    };
-                    match groups.iter_mut().find(|(k, _)| *k == (r, gk)) {
-                        Some((_, list)) => list.push((ci, spans)),
-                        None => groups.push(((r, gk), vec![(ci, spans)])),
-                    }
-                }
-                _ => here.push(Candidate {
+            match wide_group {
+                Some(gk) => match groups.iter_mut().find(|(k, _)| *k == gk) {
+                    Some((_, list)) => list.push((ci, spans)),
+                    None => groups.push((gk, vec![(ci, spans)])),
+                },
+                None => here.push(Candidate {
                     rule: r,
                     clause: ci,
                     spans,
@@ -802,7 +871,7 @@ fn pass_one<'d>(
         joined.push_str(&n.text);
         joined.push('\n');
         let mut f = ClauseFlags {
-            rules: vec![Flags::default(); rules_len],
+            rules: vec![false; rules_len],
             signals: 0,
         };
         for i in engine.set.matches(&n.text).into_iter() {
@@ -821,7 +890,8 @@ fn pass_one<'d>(
             }
             continue;
         }
-        for m in pat.regex.find_iter(&joined) {
+        let whole = pat.lines.as_ref().unwrap_or(&pat.regex);
+        for m in whole.find_iter(&joined) {
             let (first, last) = (
                 clause_at(m.start()),
                 clause_at(m.end().saturating_sub(1).max(m.start())),
@@ -890,7 +960,7 @@ fn spans_of(engine: &Engine, rule: &Rule, r: usize, text: &str) -> Vec<(usize, u
                 break;
             };
             let whole = caps.get(0).expect("group 0");
-            let m = caps.name("m").unwrap_or(whole);
+            let m = crate::rule::marked(&caps).unwrap_or(whole);
             let next = if m.end() > at {
                 m.end()
             } else {
