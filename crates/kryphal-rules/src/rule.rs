@@ -661,9 +661,8 @@ pub(crate) fn term_list_sources(terms: &[String]) -> Result<Vec<String>, String>
 /// The marked part of a match: the first `m`, `m1`, `m2`, … group that took
 /// part in it.
 pub(crate) fn marked<'h>(caps: &regex::Captures<'h>) -> Option<regex::Match<'h>> {
-    caps.name("m").or_else(|| {
-        (1..32).find_map(|i| caps.name(&format!("m{i}")))
-    })
+    caps.name("m")
+        .or_else(|| (1..32).find_map(|i| caps.name(&format!("m{i}"))))
 }
 
 /// A rule's patterns compiled, by role, as screening uses them.

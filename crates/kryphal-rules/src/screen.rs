@@ -273,11 +273,7 @@ impl Engine {
         let mut add = |src: String, regex: Regex, owner: Owner, patterns: &mut Vec<Pattern>| {
             let mut anchored = is_anchored(&src);
             let mut lines = None;
-            if anchored
-                && !src.contains("\\A")
-                && !src.contains("\\z")
-                && !starts_anchored(&src)
-            {
+            if anchored && !src.contains("\\A") && !src.contains("\\z") && !starts_anchored(&src) {
                 // Normalised clauses have no line breaks, and the document is
                 // searched with one clause per line.
                 if let Ok(re) = regex::RegexBuilder::new(&format!("(?m:{src})"))

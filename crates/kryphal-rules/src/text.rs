@@ -378,7 +378,10 @@ mod tests {
 
     #[test]
     fn white_space_in_a_pattern_becomes_a_literal_space_outside_classes() {
-        assert_eq!(literal_spaces(r"i\s+förekommande\s+fall"), "i förekommande fall");
+        assert_eq!(
+            literal_spaces(r"i\s+förekommande\s+fall"),
+            "i förekommande fall"
+        );
         assert_eq!(literal_spaces(r"a\s*b\s?c\sd"), "a ?b ?c d");
         assert_eq!(literal_spaces(r"[\s,]+x\\s+"), r"[\s,]+x\\s+");
         assert_eq!(literal_spaces(r"[^\]\s]\s+y"), r"[^\]\s] y");

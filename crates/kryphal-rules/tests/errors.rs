@@ -420,3 +420,40 @@ fn a_pack_without_context_toml_loads_and_reads_every_clause_as_a_statement() {
     );
     assert_eq!(roles, [kryphal_rules::ClauseRole::Statement]);
 }
+
+#[test]
+fn a_unicode_word_boundary_is_refused_and_an_ascii_one_screens() {
+    // `\b` would keep the pattern off the fast automaton on text with å, ä, ö.
+    let dir = copy_pack();
+    write_rule(
+        dir.path(),
+        "test-rule.toml",
+        &RULE.replace(
+            r#"terms = ["osannolik~"]"#,
+            "terms = [\n  \"osannolik~\",\n  '/\\bfusk\\b/',\n]",
+        ),
+    );
+    let err = load_err(dir.path());
+    assert_located(&err, "rules/test-rule.toml", 10, "terms");
+    assert!(err.to_string().contains("(?-u:\\b)"), "{err}");
+
+    // The ASCII boundary loads, fires on the word and not inside a longer one.
+    let ok = RULE
+        .replace(
+            r#"terms = ["osannolik~"]"#,
+            r#"terms = ['/(?-u:\b)fusk(?-u:\b)/']"#,
+        )
+        .replace(
+            r#"hit = ["det är osannolikt"]"#,
+            r#"hit = ["Misstänkt fusk anmäls till nämnden."]"#,
+        )
+        .replace(
+            r#"miss = ["det är sannolikt"]"#,
+            r#"miss = ["Ett fuskbygge rivs på ägarens bekostnad."]"#,
+        );
+    write_rule(dir.path(), "test-rule.toml", &ok);
+    let report = kryphal_rules::check_pack(dir.path()).unwrap();
+    assert!(report.passed(), "{report}");
+    let book = Rulebook::load(dir.path()).unwrap();
+    assert!(book.rule("test-rule").is_some());
+}
