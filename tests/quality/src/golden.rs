@@ -321,7 +321,11 @@ pub fn score(name: &str, golden: &Golden, imported: ImportResult<'_>) -> Score {
         while let Some(i) = at {
             let sec = &outline.sections[i];
             path.push(norm_heading(&sec.number, &sec.title));
-            at = sec.parent_id.as_deref().and_then(|x| sections.get(x)).copied();
+            at = sec
+                .parent_id
+                .as_deref()
+                .and_then(|x| sections.get(x))
+                .copied();
             if path.len() > 64 {
                 break;
             }
@@ -442,8 +446,9 @@ pub fn score(name: &str, golden: &Golden, imported: ImportResult<'_>) -> Score {
                 s.golden_clauses += 1;
                 let f = norm(first);
                 let want_path: Vec<String> = path.iter().map(|(_, k)| k.clone()).collect();
-                let found =
-                    find_in_order(&clause_text, &used_clause, next_clause, |t| t.starts_with(&f));
+                let found = find_in_order(&clause_text, &used_clause, next_clause, |t| {
+                    t.starts_with(&f)
+                });
                 // Coverage: the words are there, and not more often at a clause start than the golden has them.
                 let starts = clause_text.iter().filter(|t| t.starts_with(&f)).count();
                 let present = all_text.contains(&f)
@@ -520,12 +525,7 @@ pub fn score(name: &str, golden: &Golden, imported: ImportResult<'_>) -> Score {
     for (k, used) in used_clause.iter().enumerate().skip(last_shown) {
         if !used {
             let c = &outline.clauses[k];
-            let _ = writeln!(
-                out,
-                "+    extra clause [{}] {}",
-                c.label,
-                preview(&c.text)
-            );
+            let _ = writeln!(out, "+    extra clause [{}] {}", c.label, preview(&c.text));
         }
     }
     s.diff = out;
@@ -667,7 +667,10 @@ mod tests {
     #[test]
     fn a_refusal_is_right_only_when_the_golden_expects_one() {
         let refuse = parse("refuse: no text layer").unwrap();
-        assert_eq!(score("x", &refuse, Err("scanned".into())).refusal, Some(true));
+        assert_eq!(
+            score("x", &refuse, Err("scanned".into())).refusal,
+            Some(true)
+        );
         let o = outline();
         let m = DocumentMeta::default();
         assert_eq!(score("x", &refuse, Ok((&o, &m, &[]))).refusal, Some(false));

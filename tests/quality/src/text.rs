@@ -47,7 +47,10 @@ mod tests {
 
     #[test]
     fn typography_and_spacing_do_not_count() {
-        assert_eq!(norm("  ”Brott”\u{a0}som –  av\u{ad}ser\n"), "\"brott\" som - avser");
+        assert_eq!(
+            norm("  ”Brott”\u{a0}som –  av\u{ad}ser\n"),
+            "\"brott\" som - avser"
+        );
         assert_eq!(norm_number("3 §"), norm_number("3§"));
         assert_eq!(norm_number("4."), "4");
         assert_eq!(norm_heading("2 kap.", "Ansökan:"), "2kap ansökan");

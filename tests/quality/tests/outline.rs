@@ -90,7 +90,10 @@ fn outlines_of_real_documents_match_what_a_reader_sees() {
         scores.len() >= 2,
         "fewer than two golden outlines were scored (corpus missing?)"
     );
-    let total = print_table("Structure score: golden outlines of the corpus and the sample", &scores);
+    let total = print_table(
+        "Structure score: golden outlines of the corpus and the sample",
+        &scores,
+    );
     let mut failures = Vec::new();
     for s in &scores {
         if s.refusal == Some(false) {
@@ -114,7 +117,11 @@ fn outlines_of_real_documents_match_what_a_reader_sees() {
     }
     for (what, v, floor) in [
         ("total boundary F1", total.boundary_f1(), FLOOR_TOTAL_F1),
-        ("total label accuracy", total.label_accuracy(), FLOOR_TOTAL_LABELS),
+        (
+            "total label accuracy",
+            total.label_accuracy(),
+            FLOOR_TOTAL_LABELS,
+        ),
         ("total coverage", total.coverage(), FLOOR_TOTAL_COVERAGE),
     ] {
         if v < floor {
@@ -131,7 +138,9 @@ fn outlines_of_real_documents_match_what_a_reader_sees() {
 #[test]
 fn outlines_of_held_out_documents() {
     let Ok(dir) = std::env::var("KRYPHAL_HOLDOUT") else {
-        println!("SKIPPED: KRYPHAL_HOLDOUT is not set (a folder of documents held out from tuning)");
+        println!(
+            "SKIPPED: KRYPHAL_HOLDOUT is not set (a folder of documents held out from tuning)"
+        );
         return;
     };
     let dir = PathBuf::from(dir);
