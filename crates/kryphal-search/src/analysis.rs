@@ -1,87 +1,98 @@
 //! Swedish text analysis, shared by indexing, query parsing and snippets.
 //!
-//! Two analyzers run over the same tokens:
-//! - `kryphal_sv`: split on non-alphanumerics, drop absurdly long tokens,
-//!   lower-case, Swedish Snowball stemming;
-//! - `kryphal_sv_fold`: the same, then ASCII folding (å→a, ä→a, ö→o, é→e)
-//!   applied *after* stemming, so that `atgardsplan` typed without
-//!   diacritics meets `åtgärdsplanen` (stem `åtgärdsplan` → `atgardsplan`).
+//! Text is split into words (letters and digits; every other character is a
+//! break), lower-cased, and each word is read by [`crate::words`]: its
+//! lemmas from the lexicon, a compound's head and parts, or, for a word the
+//! lexicon cannot read, its Snowball stem. The index gets, per text:
 //!
-//! Compounds are handled at query time (see [`Expansion`]): a long enough
-//! stem also matches every indexed term it begins, so `auktorisation` finds
-//! `auktorisationsvillkoren`, while short stems (`vård`) only take ordinary
-//! inflection endings and so do not match `vårdnadshavare`.
+//! - `body`: each word's keys at the word's position, plus `^head` for a
+//!   compound's head (`sjöfartsstöd` → `sjöfartsstöd`, `^stöd`);
+//! - `body_folded`: the same ASCII-folded (å→a, ä→a, ö→o, é→e), so that a
+//!   word typed without diacritics (`atgardsplan`) meets `åtgärdsplanen`;
+//! - `parts`: every word's parts in order, folded (`sjöfart`, `stöd`), so
+//!   that a word finds the compounds it is part of and a compound its
+//!   split form (`egenförsäkran` ↔ `egen försäkran`).
+//!
+//! A typed word the lexicon cannot read keeps the earlier behaviour for its
+//! stem ([`Expansion`]): a long stem also reaches the indexed terms it
+//! begins or ends, a short one only a few inflection endings.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, StopWordFilter, TextAnalyzer, TokenizerManager,
+    Language, LowerCaser, PreTokenizedString, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    StopWordFilter, TextAnalyzer, Token, TokenizerManager,
 };
 
-/// Name of the stemming analyzer in tantivy's tokenizer manager.
-pub(crate) const STEMMED: &str = "kryphal_sv";
-/// Name of the stemming + ASCII-folding analyzer.
-pub(crate) const FOLDED: &str = "kryphal_sv_fold";
+use crate::lexicon::{Map, fold};
+use crate::words::{Word, analyse};
+
+/// Name of the (unused) tokenizer of the pre-tokenized text fields.
+pub(crate) const PRE_TOKENIZED: &str = "kryphal_pre";
+
+/// Marks a compound's head among a word's keys in `body`.
+pub(crate) const HEAD_MARK: char = '^';
 
 /// Tokens longer than this (in bytes) are not indexed: they are never words.
 const MAX_TOKEN_BYTES: usize = 80;
 
 /// A stem at least this many characters long matches every indexed term it
-/// is a prefix of (compounds and inflections).
+/// is a prefix of (compounds and inflections), for words the lexicon does
+/// not know.
 pub(crate) const MIN_PREFIX_CHARS: usize = 6;
 
 /// Inflection endings Snowball leaves on (notably the neuter definite `-et`)
 /// that a short stem may still take: `avtal` → `avtalet`, `vård` → `vårds`.
 const SHORT_STEM_ENDINGS: &[&str] = &["et", "ets", "t", "ts", "s", "n", "ns", "na", "nas"];
 
-fn stemmed_analyzer() -> TextAnalyzer {
+fn lowered() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
-        .filter(Stemmer::new(Language::Swedish))
         .build()
 }
 
-fn folded_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(Stemmer::new(Language::Swedish))
-        .filter(AsciiFoldingFilter)
-        .build()
-}
-
-/// Registers both analyzers with an index.
+/// Registers the tokenizer name the schema's text fields carry. Their text
+/// is always given pre-tokenized, so it only has to exist.
 pub(crate) fn register(manager: &TokenizerManager) {
-    manager.register(STEMMED, stemmed_analyzer());
-    manager.register(FOLDED, folded_analyzer());
+    manager.register(PRE_TOKENIZED, lowered());
 }
 
-/// One word of a text: where it is and its two analysed forms.
+/// One word of a text: where it is and its lower-cased form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Token {
-    /// Byte range in the analysed text (always on char boundaries).
+pub(crate) struct TextWord {
+    /// Byte range in the text (always on char boundaries).
     pub start: usize,
     pub end: usize,
-    /// Lower-cased, stemmed.
-    pub stem: String,
-    /// Lower-cased, stemmed, ASCII-folded.
-    pub folded: String,
+    pub lower: String,
 }
 
-impl Token {
-    /// True when the word carries letters that folding changes (å, ä, ö, é…).
-    pub fn has_diacritics(&self) -> bool {
-        self.stem != self.folded
+/// The token streams of one text, ready for the index.
+pub(crate) struct Streams {
+    pub body: PreTokenizedString,
+    pub folded: PreTokenizedString,
+    pub parts: PreTokenizedString,
+}
+
+fn stream(tokens: Vec<Token>) -> PreTokenizedString {
+    PreTokenizedString {
+        text: String::new(),
+        tokens,
     }
 }
 
-/// The analyzers, ready to use on text outside the index.
+fn token(w: &TextWord, position: usize, text: String) -> Token {
+    Token {
+        offset_from: w.start,
+        offset_to: w.end,
+        position,
+        text,
+        position_length: 1,
+    }
+}
+
+/// The analyzers, ready to use on text outside tantivy's indexer.
 #[derive(Clone)]
 pub(crate) struct Analyzers {
-    stemmed: TextAnalyzer,
     lowered: TextAnalyzer,
-    stem_one: TextAnalyzer,
-    fold_one: TextAnalyzer,
     stop: TextAnalyzer,
 }
 
@@ -95,87 +106,57 @@ impl Analyzers {
             None => TextAnalyzer::builder(RawTokenizer::default()).build(),
         };
         Analyzers {
-            stemmed: stemmed_analyzer(),
-            lowered: TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-                .filter(LowerCaser)
-                .build(),
-            stem_one: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(Language::Swedish))
-                .build(),
-            fold_one: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(AsciiFoldingFilter)
-                .build(),
+            lowered: lowered(),
             stop,
         }
     }
 
-    /// Splits `text` into words, each with its stemmed and folded form.
-    pub fn tokens(&mut self, text: &str) -> Vec<Token> {
+    /// Splits `text` into lower-cased words.
+    pub fn words(&mut self, text: &str) -> Vec<TextWord> {
         let mut out = Vec::new();
-        let mut stream = self.stemmed.token_stream(text);
+        let mut stream = self.lowered.token_stream(text);
         while let Some(t) = stream.next() {
-            out.push(Token {
+            out.push(TextWord {
                 start: t.offset_from,
                 end: t.offset_to,
-                stem: t.text.clone(),
-                folded: String::new(),
-            });
-        }
-        drop(stream);
-        for t in &mut out {
-            t.folded = self.fold(&t.stem);
-        }
-        out
-    }
-
-    /// Like [`Analyzers::tokens`], but stems only the words `wanted` (given
-    /// the lower-cased word and its folded form) says could match; the
-    /// others get empty forms. Snowball only ever shortens a word at its
-    /// end, so a word whose lower-cased (or folded) form does not begin
-    /// with a query stem cannot stem to anything that does.
-    pub fn tokens_where(
-        &mut self,
-        text: &str,
-        mut wanted: impl FnMut(&str, &str) -> bool,
-    ) -> Vec<Token> {
-        let Analyzers {
-            lowered,
-            stem_one,
-            fold_one,
-            ..
-        } = self;
-        let mut out = Vec::new();
-        let mut stream = lowered.token_stream(text);
-        while let Some(t) = stream.next() {
-            let lower = t.text.as_str();
-            // Most words are plain ASCII: no copy is made of those that
-            // cannot match.
-            let want = if lower.is_ascii() {
-                wanted(lower, lower)
-            } else {
-                wanted(lower, &fold_with(fold_one, lower))
-            };
-            let (stem, folded) = if want {
-                let stem = stem_with(stem_one, lower);
-                let folded = fold_with(fold_one, &stem);
-                (stem, folded)
-            } else {
-                (String::new(), String::new())
-            };
-            out.push(Token {
-                start: t.offset_from,
-                end: t.offset_to,
-                stem,
-                folded,
+                lower: t.text.clone(),
             });
         }
         out
     }
 
-    /// ASCII-folds one (already stemmed) term exactly as the index does.
-    pub fn fold(&mut self, term: &str) -> String {
-        fold_with(&mut self.fold_one, term)
+    /// The index's token streams of `text` (`parts` empty unless asked).
+    pub fn streams(&mut self, text: &str, with_parts: bool) -> Streams {
+        let words = self.words(text);
+        let mut body = Vec::with_capacity(words.len());
+        let mut folded = Vec::with_capacity(words.len());
+        let mut parts = Vec::new();
+        let mut part_position = 0;
+        for (position, w) in words.iter().enumerate() {
+            let a = analyse(&w.lower, Map::Exact);
+            let f = a.folded();
+            for (word, out) in [(&*a, &mut body), (&f, &mut folded)] {
+                for k in &word.keys {
+                    out.push(token(w, position, k.clone()));
+                }
+                for h in &word.heads {
+                    out.push(token(w, position, format!("{HEAD_MARK}{h}")));
+                }
+            }
+            if with_parts {
+                for p in &f.parts {
+                    for l in &p.lemmas {
+                        parts.push(token(w, part_position, l.clone()));
+                    }
+                    part_position += 1;
+                }
+            }
+        }
+        Streams {
+            body: stream(body),
+            folded: stream(folded),
+            parts: stream(parts),
+        }
     }
 
     /// True for Swedish stop words (`och`, `att`, `i`, `som`…).
@@ -183,6 +164,21 @@ impl Analyzers {
         let mut stream = self.stop.token_stream(word);
         stream.next().is_none()
     }
+}
+
+/// How a typed word is read: as written, or (typed without å/ä/ö and not a
+/// word as written) ASCII-folded.
+pub(crate) fn read_typed(lower: &str) -> (std::sync::Arc<Word>, bool) {
+    let exact = analyse(lower, Map::Exact);
+    if !lower.is_ascii() || exact.kind != crate::words::Kind::Unknown {
+        return (exact, false);
+    }
+    (analyse(lower, Map::Folded), true)
+}
+
+/// ASCII-folds when asked.
+pub(crate) fn maybe_fold(s: &str, folded: bool) -> String {
+    if folded { fold(s) } else { s.to_owned() }
 }
 
 /// A compound's modifier (what comes before its head) has at least this
@@ -196,7 +192,8 @@ const MAX_HEAD_ENDING_BYTES: usize = 3;
 /// ending), e.g. `belastningsregistr` for `regist`. A term that begins
 /// with `key` is not a head match (prefix expansion covers those).
 pub(crate) fn is_head(key: &str, term: &str) -> bool {
-    if key.is_empty() || term.len() < MIN_MODIFIER_BYTES + key.len() {
+    if key.is_empty() || term.len() < MIN_MODIFIER_BYTES + key.len() || term.starts_with(HEAD_MARK)
+    {
         return false;
     }
     let last = term.len() - key.len();
@@ -206,35 +203,15 @@ pub(crate) fn is_head(key: &str, term: &str) -> bool {
     (first..=last).any(|p| term.is_char_boundary(p) && term[p..].starts_with(key))
 }
 
-/// Stems one lower-cased word.
-fn stem_with(stem_one: &mut TextAnalyzer, word: &str) -> String {
-    let mut stream = stem_one.token_stream(word);
-    match stream.next() {
-        Some(t) => t.text.clone(),
-        None => word.to_owned(),
-    }
-}
-
-/// ASCII-folds one term (a no-op for ASCII).
-fn fold_with(fold_one: &mut TextAnalyzer, term: &str) -> String {
-    if term.is_ascii() {
-        return term.to_owned();
-    }
-    let mut stream = fold_one.token_stream(term);
-    match stream.next() {
-        Some(t) => t.text.clone(),
-        None => term.to_owned(),
-    }
-}
-
-/// How far a query term reaches beyond its own stem.
+/// How far the stem of a typed word the lexicon cannot read reaches beyond
+/// itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Expansion {
-    /// Only the stem itself (quoted words, phrase tokens).
+    /// Only the stem itself (quoted words).
     Exact,
     /// The stem and the few inflection endings Snowball leaves on.
     Endings,
-    /// The stem and every term that begins with it (compounds).
+    /// The stem and every term that begins or ends with it (compounds).
     Prefix,
 }
 
@@ -265,34 +242,44 @@ impl Expansion {
 mod tests {
     use super::*;
 
-    #[test]
-    fn stems_and_folds() {
-        let mut a = Analyzers::new();
-        let toks = a.tokens("Åtgärdsplanen, registerutdraget och BELASTNINGSREGISTRET.");
-        let stems: Vec<_> = toks.iter().map(|t| t.stem.as_str()).collect();
-        let folded: Vec<_> = toks.iter().map(|t| t.folded.as_str()).collect();
-        assert_eq!(stems[0], "åtgärdsplan");
-        assert_eq!(folded[0], "atgardsplan");
-        assert!(toks[0].has_diacritics());
-        assert!(!toks[1].has_diacritics());
-        assert_eq!(
-            &"Åtgärdsplanen, registerutdraget och BELASTNINGSREGISTRET."
-                [toks[3].start..toks[3].end],
-            "BELASTNINGSREGISTRET"
-        );
-        eprintln!("{stems:?} {folded:?}");
+    fn texts(s: &PreTokenizedString) -> Vec<(usize, &str)> {
+        s.tokens
+            .iter()
+            .map(|t| (t.position, t.text.as_str()))
+            .collect()
     }
 
     #[test]
-    fn lazy_tokens_agree_with_full_tokens() {
+    fn words_become_lemmas_heads_and_parts() {
         let mut a = Analyzers::new();
-        let text = "Åtgärdsplanerna, registerutdragen och BELASTNINGSREGISTRET gäller löst folk.";
-        let full = a.tokens(text);
-        let lazy = a.tokens_where(text, |_, _| true);
-        assert_eq!(full, lazy);
-        let none = a.tokens_where(text, |_, _| false);
-        assert!(none.iter().all(|t| t.stem.is_empty()));
-        assert_eq!(none.len(), full.len());
+        let s = a.streams("Kostnaderna för sjöfartsstöd.", true);
+        assert_eq!(
+            texts(&s.body),
+            [
+                (0, "kostnad"),
+                (1, "för"),
+                (2, "sjöfartsstöd"),
+                (2, "^stöd")
+            ]
+        );
+        let p = texts(&s.parts);
+        assert_eq!(
+            p,
+            [
+                (0, "kostnad"),
+                (1, "for"),
+                (2, "sjo"),
+                (3, "fart"),
+                (4, "stod")
+            ]
+        );
+        let f = texts(&s.folded);
+        assert!(f.contains(&(2, "^stod")), "{f:?}");
+        assert_eq!(
+            &"Kostnaderna för sjöfartsstöd."
+                [s.body.tokens[0].offset_from..s.body.tokens[0].offset_to],
+            "Kostnaderna"
+        );
     }
 
     #[test]
@@ -304,14 +291,13 @@ mod tests {
     }
 
     #[test]
-    fn compound_heads() {
+    fn compound_heads_of_unknown_stems() {
         assert!(is_head("regist", "belastningsregistr"));
         assert!(is_head("kontroll", "egenkontroll"));
         assert!(Expansion::Prefix.reaches("regist", "belastningsregistr"));
-        // Not a head: the word is in the middle, or there is no modifier.
         assert!(!is_head("regist", "belastningsregisterutdrag"));
         assert!(!is_head("regist", "regist"));
-        assert!(!is_head("regist", "ixregist"));
+        assert!(!is_head("regist", "^belastningsregist"));
         assert!(!Expansion::Endings.reaches("vård", "hemvård"));
         assert!(!Expansion::Exact.reaches("regist", "belastningsregistr"));
     }

@@ -1,0 +1,741 @@
+//! Compiling a Hunspell dictionary (`.aff` + `.dic`) into the lexicon file
+//! ([`super::Lexicon`]). Used by `scripts/gen-lexicon.sh` (through the
+//! `build_lexicon` example), never at run time.
+//!
+//! Every entry of the `.dic` is expanded with the suffix rules its flags
+//! name (the Swedish dictionary has no prefixes and no two-level suffixes);
+//! each resulting form is recorded with its lemma (the entry's word) and its
+//! *roles*: a word of its own, the first, a middle or the last part of a
+//! compound (Hunspell's `COMPOUNDBEGIN`/`COMPOUNDMIDDLE`/`COMPOUNDEND`
+//! flags, and the linking forms — `sjöfarts`, `skade`, `gåvo` — that
+//! suffixes with `COMPOUNDPERMITFLAG` make). Entries marked forbidden are
+//! left out.
+//!
+//! The dictionary lists some irregular plurals as entries of their own
+//! (`ledamöter`, `böcker`, `män`): an entry that reads as an umlaut plural
+//! of another noun entry (`ledamöter` = `ledamot` with ö for o and `-er`),
+//! and that has no singular forms itself, is given that noun as its lemma,
+//! so that `ledamot` and `ledamöterna` meet.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+use super::{FORMAT_MAGIC, ROLE_BEGIN, ROLE_END, ROLE_MIDDLE, ROLE_WORD, fold};
+
+/// One character class of an affix condition.
+#[derive(Debug, Clone)]
+enum Class {
+    Any,
+    Set { negated: bool, chars: Vec<char> },
+}
+
+impl Class {
+    fn matches(&self, c: char) -> bool {
+        match self {
+            Class::Any => true,
+            Class::Set { negated, chars } => chars.contains(&c) != *negated,
+        }
+    }
+}
+
+fn parse_condition(s: &str) -> Vec<Class> {
+    let mut out = Vec::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => out.push(Class::Any),
+            '[' => {
+                let mut negated = false;
+                let mut set = Vec::new();
+                for c in chars.by_ref() {
+                    match c {
+                        ']' => break,
+                        '^' if set.is_empty() && !negated => negated = true,
+                        c => set.push(c),
+                    }
+                }
+                out.push(Class::Set {
+                    negated,
+                    chars: set,
+                });
+            }
+            c => out.push(Class::Set {
+                negated: false,
+                chars: vec![c],
+            }),
+        }
+    }
+    out
+}
+
+/// A suffix rule: strip `strip` from the end (when the word ends as
+/// `condition` says), append `add`; the result carries `flags`.
+#[derive(Debug, Clone)]
+struct Suffix {
+    strip: String,
+    add: String,
+    flags: Vec<char>,
+    condition: Vec<Class>,
+}
+
+impl Suffix {
+    fn apply(&self, word: &str) -> Option<String> {
+        let chars: Vec<char> = word.chars().collect();
+        if self.condition.len() > chars.len() || !word.ends_with(&self.strip) {
+            return None;
+        }
+        let tail = &chars[chars.len() - self.condition.len()..];
+        if !self.condition.iter().zip(tail).all(|(k, c)| k.matches(*c)) {
+            return None;
+        }
+        let stem = &word[..word.len() - self.strip.len()];
+        Some(format!("{stem}{}", self.add))
+    }
+}
+
+/// The parts of an `.aff` file the expansion needs.
+#[derive(Debug, Default)]
+pub struct Affixes {
+    suffixes: HashMap<char, Vec<Suffix>>,
+    begin: Option<char>,
+    middle: Option<char>,
+    end: Option<char>,
+    only_in_compound: Option<char>,
+    permit: Option<char>,
+    forbidden: Option<char>,
+    need_affix: Option<char>,
+}
+
+fn flag(value: Option<&str>) -> Option<char> {
+    value.and_then(|v| v.chars().next())
+}
+
+impl Affixes {
+    /// Reads an `.aff` file (UTF-8, one-character flags).
+    pub fn parse(text: &str) -> Result<Affixes, String> {
+        let mut a = Affixes::default();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("");
+            let f: Vec<&str> = line.split_whitespace().collect();
+            match f.first().copied() {
+                Some("COMPOUNDBEGIN") => a.begin = flag(f.get(1).copied()),
+                Some("COMPOUNDMIDDLE") => a.middle = flag(f.get(1).copied()),
+                Some("COMPOUNDEND") => a.end = flag(f.get(1).copied()),
+                Some("ONLYINCOMPOUND") => a.only_in_compound = flag(f.get(1).copied()),
+                Some("COMPOUNDPERMITFLAG") => a.permit = flag(f.get(1).copied()),
+                Some("FORBIDDENWORD") => a.forbidden = flag(f.get(1).copied()),
+                Some("NEEDAFFIX") => a.need_affix = flag(f.get(1).copied()),
+                Some("PFX") if f.len() >= 5 => {
+                    return Err(format!(
+                        "line {}: prefixes are not supported (the Swedish dictionary has none)",
+                        n + 1
+                    ));
+                }
+                Some("SFX") if f.len() >= 5 => {
+                    let Some(name) = flag(f.get(1).copied()) else {
+                        continue;
+                    };
+                    let strip = if f[2] == "0" { "" } else { f[2] };
+                    let (add, flags) = match f[3].split_once('/') {
+                        Some((add, flags)) => (add, flags.chars().collect()),
+                        None => (f[3], Vec::new()),
+                    };
+                    let add = if add == "0" { "" } else { add };
+                    a.suffixes.entry(name).or_default().push(Suffix {
+                        strip: strip.to_owned(),
+                        add: add.to_owned(),
+                        flags,
+                        condition: parse_condition(f[4]),
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(a)
+    }
+}
+
+/// One entry of the `.dic` file.
+#[derive(Debug, Clone)]
+struct Entry {
+    word: String,
+    flags: Vec<char>,
+    /// Written with a capital (a name): never linked to another entry.
+    name: bool,
+}
+
+fn parse_dic(text: &str) -> Vec<Entry> {
+    text.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let line = line.trim_end();
+            if line.is_empty() || line.contains(char::is_whitespace) {
+                return None; // multi-word entries ("ad hoc") are never one token
+            }
+            let (word, flags) = line.split_once('/').unwrap_or((line, ""));
+            Some(Entry {
+                word: word.to_lowercase(),
+                flags: flags.chars().collect(),
+                name: word.chars().next().is_some_and(char::is_uppercase),
+            })
+        })
+        .collect()
+}
+
+/// A form the tokenizer can produce: letters and digits only.
+fn tokenizable(form: &str) -> bool {
+    !form.is_empty() && form.chars().all(char::is_alphanumeric)
+}
+
+/// How a form reaches its lemma: strip this many characters, then append.
+type Transform = (u8, String);
+
+fn transform(form: &str, lemma: &str) -> Option<Transform> {
+    let f: Vec<char> = form.chars().collect();
+    let l: Vec<char> = lemma.chars().collect();
+    let common = f.iter().zip(&l).take_while(|(a, b)| a == b).count();
+    let strip = u8::try_from(f.len() - common).ok()?;
+    Some((strip, l[common..].iter().collect()))
+}
+
+/// What a build produced, for the script's report.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    pub entries: usize,
+    pub forms: usize,
+    pub folded_forms: usize,
+    pub lemmas: usize,
+    pub transforms: usize,
+    pub sets: usize,
+    pub bytes: usize,
+    /// Entries given another entry's lemma (`ledamöter → ledamot`,
+    /// `anhöriga → anhörig`).
+    pub linked: Vec<(String, String)>,
+    /// Of those, adjectives' plurals (`anhöriga`).
+    pub adjective_links: usize,
+    /// Pseudo-entries whose `-er` plurals also get a noun's lemma
+    /// (`regla` → `regel`).
+    pub syncopated: Vec<(String, String)>,
+}
+
+/// The forms of every entry: form → lemma → roles.
+type Forms = BTreeMap<String, BTreeMap<String, u8>>;
+
+fn put(forms: &mut Forms, form: &str, lemma: &str, roles: u8) {
+    if roles != 0 && tokenizable(form) {
+        *forms
+            .entry(form.to_owned())
+            .or_default()
+            .entry(lemma.to_owned())
+            .or_default() |= roles;
+    }
+}
+
+fn expand(
+    affixes: &Affixes,
+    entries: &[Entry],
+    lemma_of: &HashMap<String, String>,
+    extra: &HashMap<(String, char), String>,
+) -> Forms {
+    let mut forms: Forms = BTreeMap::new();
+    let has = |flags: &[char], f: Option<char>| f.is_some_and(|f| flags.contains(&f));
+    for e in entries {
+        if has(&e.flags, affixes.forbidden) {
+            continue;
+        }
+        let lemma = lemma_of.get(&e.word).unwrap_or(&e.word);
+        let end = if has(&e.flags, affixes.end) {
+            ROLE_END
+        } else {
+            0
+        };
+        let mut bare = end;
+        if !has(&e.flags, affixes.only_in_compound) && !has(&e.flags, affixes.need_affix) {
+            bare |= ROLE_WORD;
+        }
+        if has(&e.flags, affixes.begin) {
+            bare |= ROLE_BEGIN;
+        }
+        if has(&e.flags, affixes.middle) {
+            bare |= ROLE_MIDDLE;
+        }
+        put(&mut forms, &e.word, lemma, bare);
+        for f in &e.flags {
+            let Some(rules) = affixes.suffixes.get(f) else {
+                continue;
+            };
+            let also = extra.get(&(e.word.clone(), *f));
+            for rule in rules {
+                let Some(form) = rule.apply(&e.word) else {
+                    continue;
+                };
+                if let Some(other) = also {
+                    put(&mut forms, &form, other, ROLE_WORD | end);
+                }
+                let mut roles = 0;
+                let permit = has(&rule.flags, affixes.permit);
+                if permit && has(&rule.flags, affixes.begin) {
+                    roles |= ROLE_BEGIN;
+                }
+                if permit && has(&rule.flags, affixes.middle) {
+                    roles |= ROLE_MIDDLE;
+                }
+                if !has(&rule.flags, affixes.only_in_compound) && roles == 0 {
+                    // An inflected form: a word, and the end of a compound
+                    // when its entry may end one.
+                    roles |= ROLE_WORD | end;
+                }
+                put(&mut forms, &form, lemma, roles);
+            }
+        }
+    }
+    forms
+}
+
+/// Irregular plurals listed as entries of their own: `ledamöter` (no
+/// singular forms of its own, a definite plural `ledamöterna`) is `ledamot`
+/// with the last vowel umlauted and `-er` added; likewise `böcker`/`bok`,
+/// `städer`/`stad`, `män`/`man`. The singular must be a noun entry without
+/// a regular plural of its own (`bock` has `bockar`, so `böcker` is `bok`)
+/// that may end a compound (an ordinary noun: `grand` may not, so `gränder`
+/// is `gränd`: a singular that has the umlaut itself is tried after the
+/// umlauted candidates).
+fn link_irregular_plurals(affixes: &Affixes, entries: &[Entry]) -> HashMap<String, String> {
+    let forms_of = |e: &Entry| -> Vec<String> {
+        e.flags
+            .iter()
+            .filter_map(|f| affixes.suffixes.get(f))
+            .flatten()
+            .filter(|r| {
+                !affixes
+                    .only_in_compound
+                    .is_some_and(|z| r.flags.contains(&z))
+            })
+            .filter_map(|r| r.apply(&e.word))
+            .collect()
+    };
+    let forbidden = |e: &Entry| affixes.forbidden.is_some_and(|f| e.flags.contains(&f));
+    // Singular nouns without a regular plural: a definite singular form
+    // (-en, -et, -n, -t) and no form in -ar, -er, -or.
+    let mut bases: HashMap<&str, bool> = HashMap::new();
+    for e in entries.iter().filter(|e| !forbidden(e)) {
+        let forms = forms_of(e);
+        let rest = |f: &String| f.strip_prefix(e.word.as_str()).map(str::to_owned);
+        let singular = forms
+            .iter()
+            .filter_map(rest)
+            .any(|r| ["en", "et", "n", "t", "nen", "net", "men", "met"].contains(&r.as_str()));
+        let plural = forms
+            .iter()
+            .any(|f| f != &e.word && (f.ends_with("ar") || f.ends_with("er") || f.ends_with("or")));
+        let noun = affixes.end.is_some_and(|y| e.flags.contains(&y));
+        let ok = singular && !plural && noun;
+        // A homograph with a plural spoils it.
+        let slot = bases.entry(e.word.as_str()).or_insert(ok);
+        *slot &= ok;
+    }
+    let mut links = HashMap::new();
+    for e in entries.iter().filter(|e| !forbidden(e)) {
+        if affixes
+            .only_in_compound
+            .is_some_and(|z| e.flags.contains(&z))
+        {
+            continue;
+        }
+        let w = &e.word;
+        let forms = forms_of(e);
+        let (stems, definite): (Vec<String>, String) = if let Some(s) = w.strip_suffix("er") {
+            let mut stems = vec![s.to_owned()];
+            // gemination after a short vowel: böck-er → bok, fött-er → fot
+            for (double, single) in [("ck", "k"), ("tt", "t"), ("dd", "d"), ("nn", "n")] {
+                if let Some(t) = s.strip_suffix(double) {
+                    stems.insert(0, format!("{t}{single}"));
+                }
+            }
+            (stems, format!("{w}na"))
+        } else if w.ends_with("män") {
+            (vec![w.clone()], format!("{w}nen"))
+        } else {
+            continue;
+        };
+        // A plural of its own: its definite plural, and no singular forms.
+        if !forms.contains(&definite)
+            || forms
+                .iter()
+                .any(|f| f != &definite && (f.ends_with("en") || f.ends_with("et")))
+        {
+            continue;
+        }
+        let mut candidates: Vec<String> = Vec::new();
+        for stem in &stems {
+            let chars: Vec<char> = stem.chars().collect();
+            let Some(i) = chars.iter().rposition(|c| matches!(c, 'ä' | 'ö')) else {
+                continue;
+            };
+            // The umlaut must be in the last syllable.
+            if chars[i + 1..].iter().any(|c| "aeiouyåäö".contains(*c)) {
+                continue;
+            }
+            let backs: &[char] = if chars[i] == 'ö' {
+                &['o']
+            } else {
+                &['a', 'å']
+            };
+            for b in backs {
+                let mut cand = chars.clone();
+                cand[i] = *b;
+                candidates.push(cand.into_iter().collect());
+            }
+        }
+        // A singular that has the umlaut itself (`gränd`, `vän`), never one
+        // without (`musiker` is not `musik`).
+        candidates.extend(stems.iter().filter(|s| s.contains(['ä', 'ö'])).cloned());
+        let found = candidates
+            .into_iter()
+            .find(|c| bases.get(c.as_str()).copied().unwrap_or(false));
+        if let Some(base) = found {
+            links.insert(w.clone(), base);
+        }
+    }
+    links
+}
+
+/// Adjectives used as nouns in the plural are listed as entries of their
+/// own (`anhöriga`, `behöriga`, `nya`): an entry that is an adjective entry
+/// (one with a weak `-e` form, or both `-t` and `-a` forms) plus `-a`, and
+/// that inflects no further than a genitive `-s`, gets the adjective as its
+/// lemma (`anhöriga` → `anhörig`; not `gälla`, a verb, nor `sjuka`, also a
+/// noun with `sjukan`).
+fn link_adjective_plurals(affixes: &Affixes, entries: &[Entry]) -> HashMap<String, String> {
+    let forms_of = |e: &Entry| -> Vec<String> {
+        e.flags
+            .iter()
+            .filter_map(|f| affixes.suffixes.get(f))
+            .flatten()
+            .filter(|r| {
+                !affixes
+                    .only_in_compound
+                    .is_some_and(|z| r.flags.contains(&z))
+            })
+            .filter_map(|r| r.apply(&e.word))
+            .collect()
+    };
+    let forbidden = |e: &Entry| affixes.forbidden.is_some_and(|f| e.flags.contains(&f));
+    let mut adjectives: HashMap<&str, bool> = HashMap::new();
+    for e in entries.iter().filter(|e| !forbidden(e) && !e.name) {
+        let forms = forms_of(e);
+        let has = |end: &str| forms.contains(&format!("{}{end}", e.word));
+        if has("e") || (has("t") && has("a")) {
+            adjectives.insert(e.word.as_str(), true);
+        }
+    }
+    let mut links = HashMap::new();
+    for e in entries.iter().filter(|e| !forbidden(e)) {
+        let Some(base) = e.word.strip_suffix('a') else {
+            continue;
+        };
+        let genitive = format!("{}s", e.word);
+        // An entry without flags (`göra`) is a form listed for its own sake.
+        if !e.name
+            && !e.flags.is_empty()
+            && adjectives.contains_key(base)
+            && forms_of(e).iter().all(|f| *f == genitive)
+        {
+            links.insert(e.word.clone(), base.to_owned());
+        }
+    }
+    links
+}
+
+/// A noun whose plural drops the `e` of its last syllable may have that
+/// plural listed under a pseudo-entry: `regler`, `reglerna` come from
+/// `regla` (flag `-er`), while `regel` itself has no plural. Such plural
+/// forms also get the noun's lemma: entry `X-e-C` (C = l, n, r) with
+/// singular forms and no plural, entry `X-C-a` with the `-er` plural rule.
+/// Returns (entry, flag) → the additional lemma.
+fn link_syncopated_plurals(
+    affixes: &Affixes,
+    entries: &[Entry],
+) -> HashMap<(String, char), String> {
+    let by_word: HashMap<&str, &Entry> = entries.iter().map(|e| (e.word.as_str(), e)).collect();
+    // The flags whose rules make a plural in -er from a word in -a.
+    let er_flags: Vec<char> = affixes
+        .suffixes
+        .iter()
+        .filter(|(_, rules)| rules.iter().any(|r| r.strip == "a" && r.add == "er"))
+        .map(|(f, _)| *f)
+        .collect();
+    let forms_of = |e: &Entry| -> Vec<String> {
+        e.flags
+            .iter()
+            .filter_map(|f| affixes.suffixes.get(f))
+            .flatten()
+            .filter_map(|r| r.apply(&e.word))
+            .collect()
+    };
+    let mut out = HashMap::new();
+    for e in entries {
+        if e.name || affixes.forbidden.is_some_and(|f| e.flags.contains(&f)) {
+            continue;
+        }
+        let chars: Vec<char> = e.word.chars().collect();
+        let k = chars.len();
+        if k < 4 || chars[k - 2] != 'e' || !matches!(chars[k - 1], 'l' | 'n' | 'r') {
+            continue;
+        }
+        let forms = forms_of(e);
+        let singular = forms
+            .iter()
+            .any(|f| f.starts_with(&e.word) && f.len() > e.word.len() && !f.ends_with('s'));
+        let plural = forms.iter().any(|f| {
+            f.ends_with("er") || f.ends_with("ar") || f.ends_with("or") || f.ends_with("na")
+        });
+        if !singular || plural {
+            continue;
+        }
+        let pseudo: String = chars[..k - 2].iter().chain([&chars[k - 1], &'a']).collect();
+        let Some(p) = by_word.get(pseudo.as_str()) else {
+            continue;
+        };
+        for f in p.flags.iter().filter(|f| er_flags.contains(f)) {
+            out.insert((p.word.clone(), *f), e.word.clone());
+        }
+    }
+    out
+}
+
+fn put_u32(out: &mut Vec<u8>, v: usize) {
+    out.extend_from_slice(&(v as u32).to_le_bytes());
+}
+
+/// Builds the lexicon file from the text of an `.aff` and a `.dic` file.
+/// `source` describes where they came from (package, version, checksums);
+/// it is stored in the file and shown by [`super::Lexicon::source`].
+pub fn build(aff: &str, dic: &str, source: &str) -> Result<(Vec<u8>, BuildReport), String> {
+    let affixes = Affixes::parse(aff)?;
+    let entries = parse_dic(dic);
+    let mut links = link_irregular_plurals(&affixes, &entries);
+    let adjectives = link_adjective_plurals(&affixes, &entries);
+    let adjective_links = adjectives.len();
+    for (k, v) in adjectives {
+        links.entry(k).or_insert(v);
+    }
+    let syncopated = link_syncopated_plurals(&affixes, &entries);
+    let forms = expand(&affixes, &entries, &links, &syncopated);
+
+    let mut report = BuildReport {
+        entries: entries.len(),
+        forms: forms.len(),
+        ..Default::default()
+    };
+    report.adjective_links = adjective_links;
+    report.syncopated = syncopated.into_iter().map(|((w, _), l)| (w, l)).collect();
+    report.syncopated.sort();
+    report.syncopated.dedup();
+    let mut linked: Vec<(String, String)> = links.into_iter().collect();
+    linked.sort();
+    report.linked = linked;
+
+    // Both maps share the tables of transforms and of analysis sets.
+    let mut transforms: Vec<Transform> = Vec::new();
+    let mut transform_ids: HashMap<Transform, usize> = HashMap::new();
+    let mut sets: Vec<Vec<(usize, u8)>> = Vec::new();
+    let mut set_ids: HashMap<Vec<(usize, u8)>, usize> = HashMap::new();
+    let mut set_of = |analyses: &BTreeSet<(Transform, u8)>| -> usize {
+        let set: Vec<(usize, u8)> = analyses
+            .iter()
+            .map(|(t, roles)| {
+                let id = *transform_ids.entry(t.clone()).or_insert_with(|| {
+                    transforms.push(t.clone());
+                    transforms.len() - 1
+                });
+                (id, *roles)
+            })
+            .collect();
+        *set_ids.entry(set.clone()).or_insert_with(|| {
+            sets.push(set);
+            sets.len() - 1
+        })
+    };
+
+    let mut exact: Vec<(String, usize)> = Vec::with_capacity(forms.len());
+    let mut folded: BTreeMap<String, BTreeSet<(Transform, u8)>> = BTreeMap::new();
+    let mut lemmas: BTreeSet<&str> = BTreeSet::new();
+    for (form, by_lemma) in &forms {
+        let mut analyses = BTreeSet::new();
+        let folded_form = fold(form);
+        for (lemma, roles) in by_lemma {
+            lemmas.insert(lemma);
+            if let Some(t) = transform(form, lemma) {
+                analyses.insert((t, *roles));
+            }
+            if let Some(t) = transform(&folded_form, &fold(lemma)) {
+                folded
+                    .entry(folded_form.clone())
+                    .or_default()
+                    .insert((t, *roles));
+            }
+        }
+        if !analyses.is_empty() {
+            exact.push((form.clone(), set_of(&analyses)));
+        }
+    }
+    let folded: Vec<(String, usize)> = folded
+        .iter()
+        .map(|(form, analyses)| (form.clone(), set_of(analyses)))
+        .collect();
+    report.folded_forms = folded.len();
+    report.lemmas = lemmas.len();
+
+    let fst = |pairs: &[(String, usize)]| -> Result<Vec<u8>, String> {
+        let mut b = tantivy_fst::MapBuilder::memory();
+        for (k, v) in pairs {
+            b.insert(k, *v as u64).map_err(|e| e.to_string())?;
+        }
+        b.into_inner().map_err(|e| e.to_string())
+    };
+    let exact = fst(&exact)?;
+    let folded = fst(&folded)?;
+
+    let mut out = Vec::new();
+    out.extend_from_slice(FORMAT_MAGIC);
+    put_u32(&mut out, source.len());
+    out.extend_from_slice(source.as_bytes());
+    put_u32(&mut out, transforms.len());
+    for (strip, add) in &transforms {
+        out.push(*strip);
+        let bytes = add.as_bytes();
+        out.push(u8::try_from(bytes.len()).map_err(|_| "ending too long".to_owned())?);
+        out.extend_from_slice(bytes);
+    }
+    put_u32(&mut out, sets.len());
+    for set in &sets {
+        out.push(u8::try_from(set.len()).map_err(|_| "too many lemmas for a form".to_owned())?);
+        for (t, roles) in set {
+            put_u32(&mut out, *t);
+            out.push(*roles);
+        }
+    }
+    put_u32(&mut out, exact.len());
+    out.extend_from_slice(&exact);
+    put_u32(&mut out, folded.len());
+    out.extend_from_slice(&folded);
+    report.transforms = transforms.len();
+    report.sets = sets.len();
+    report.bytes = out.len();
+    Ok((out, report))
+}
+
+impl BuildReport {
+    /// A few lines for the generating script.
+    pub fn summary(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{} entries → {} forms ({} folded), {} lemmas; {} endings, {} analysis sets; {} bytes",
+            self.entries,
+            self.forms,
+            self.folded_forms,
+            self.lemmas,
+            self.transforms,
+            self.sets,
+            self.bytes
+        );
+        let _ = writeln!(
+            s,
+            "{} entries given another entry's lemma ({} irregular plurals, {} adjectives' plurals)",
+            self.linked.len(),
+            self.linked.len().saturating_sub(self.adjective_links),
+            self.adjective_links
+        );
+        let _ = writeln!(
+            s,
+            "{} plurals of nouns like regel/regler: {:?}",
+            self.syncopated.len(),
+            self.syncopated
+        );
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Lexicon;
+
+    const AFF: &str = "SET UTF-8
+COMPOUNDPERMITFLAG W
+COMPOUNDBEGIN X
+COMPOUNDMIDDLE U
+COMPOUNDEND Y
+ONLYINCOMPOUND Z
+FORBIDDENWORD %
+SFX D Y 2
+SFX D 0 en [^a]
+SFX D 0 ens [^a]
+SFX H Y 4
+SFX H 0 er [^a]
+SFX H 0 erna [^a]
+SFX H a er a
+SFX H a erna a
+SFX G Y 2
+SFX G a or a
+SFX G a orna a
+SFX E Y 1
+SFX E 0 n [^m]
+SFX J Y 1
+SFX J 0 na r
+SFX v N 2
+SFX v a s/WXZ a
+SFX v 0 s/WXZ [^a]
+";
+    const DIC: &str = "9
+kostnad/DHvY
+gåva/EGY
+sjöfart/DvY
+stöd/Y
+ledamot/DvY
+ledamöter/JY
+hemtjänst/DHXY
+utförare/EY
+felstavat/%
+";
+
+    fn lexicon() -> Lexicon {
+        let (bytes, report) = build(AFF, DIC, "test").expect("build");
+        assert_eq!(
+            report.linked,
+            [("ledamöter".to_owned(), "ledamot".to_owned())]
+        );
+        Lexicon::from_bytes(bytes).expect("read")
+    }
+
+    #[test]
+    fn forms_reach_their_lemma_with_their_roles() {
+        let lex = lexicon();
+        let lemmas = |w: &str| -> Vec<String> {
+            lex.exact(w)
+                .into_iter()
+                .filter(|a| a.roles & ROLE_WORD != 0)
+                .map(|a| a.lemma)
+                .collect()
+        };
+        assert_eq!(lemmas("kostnader"), ["kostnad"]);
+        assert_eq!(lemmas("kostnaden"), ["kostnad"]);
+        assert_eq!(lemmas("kostnad"), ["kostnad"]);
+        assert_eq!(lemmas("gåvan"), ["gåva"]);
+        assert_eq!(lemmas("gåvorna"), ["gåva"]);
+        assert_eq!(lemmas("ledamöterna"), ["ledamot"]);
+        assert!(lemmas("felstavat").is_empty());
+        assert!(lemmas("kostnads").is_empty());
+        // The linking form begins compounds only.
+        let linking = lex.exact("sjöfarts");
+        assert_eq!(linking.len(), 1);
+        assert_eq!(linking[0].lemma, "sjöfart");
+        assert_eq!(linking[0].roles, ROLE_BEGIN);
+        assert_eq!(lex.exact("stöd")[0].roles, ROLE_WORD | ROLE_END);
+        // Folded: typed without å/ä/ö.
+        let folded: Vec<String> = lex.folded("gavorna").into_iter().map(|a| a.lemma).collect();
+        assert_eq!(folded, ["gava"]);
+    }
+}
