@@ -9,9 +9,15 @@
 //!   two quotes in one clause (the importer merged them) count once.
 //! - `document = true` is the document-level hit (its title/metadata).
 //! - **recall@20**: of a query's relevant items (mapped), the share in the
-//!   first 20 hits. **precision@10**: relevant items among the returned first
-//!   10 hits divided by the number returned (at most 10); 0 when nothing is
-//!   returned. Per class and in total, the mean over queries.
+//!   first 20 hits. A query with more than 20 relevant items cannot reach 1,
+//!   so **recall@20 of min(20, relevant)** is reported beside it (the share
+//!   of the first 20 hits that could be relevant and are). **precision@10**:
+//!   relevant items among the returned first 10 hits divided by the number
+//!   returned (at most 10); 0 when nothing is returned. Per class and in
+//!   total, the mean over queries.
+//! - Hits in documents no judgement names (documents the judges left out,
+//!   e.g. a garbled PDF) are neither relevant nor not: they are taken out
+//!   of the ranked list before scoring ([`judged_documents`]), and counted.
 //! - **near-misses**: a `not` item in the first 20 hits is counted.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -51,6 +57,15 @@ pub struct Entry {
     pub quote: Option<String>,
     #[serde(default)]
     pub document: bool,
+}
+
+/// The documents the judgements name (relevant or near-miss entries).
+pub fn judged_documents(j: &Judgements) -> std::collections::BTreeSet<String> {
+    j.query
+        .iter()
+        .flat_map(|q| q.relevant.iter().chain(&q.not))
+        .map(|e| e.doc.clone())
+        .collect()
 }
 
 /// Parses a judgements file.
@@ -202,6 +217,15 @@ impl QueryScore {
         }
     }
 
+    /// Recall@20 of at most 20 relevant items.
+    pub fn recall_capped(&self) -> f64 {
+        if self.relevant == 0 {
+            1.0
+        } else {
+            self.found_in_20 as f64 / self.relevant.min(20) as f64
+        }
+    }
+
     pub fn precision(&self) -> f64 {
         if self.returned_10 == 0 {
             if self.relevant == 0 { 1.0 } else { 0.0 }
@@ -248,6 +272,8 @@ pub fn score(mapped: &Mapped, results: &[Item]) -> QueryScore {
 pub struct Summary {
     pub queries: usize,
     pub recall_at_20: f64,
+    /// Recall@20 of min(20, relevant).
+    pub recall_at_20_capped: f64,
     pub precision_at_10: f64,
     pub near_misses: usize,
     pub unmapped: usize,
@@ -258,12 +284,14 @@ pub fn summarise<'a>(scores: impl IntoIterator<Item = &'a QueryScore>) -> Summar
     for q in scores {
         s.queries += 1;
         s.recall_at_20 += q.recall();
+        s.recall_at_20_capped += q.recall_capped();
         s.precision_at_10 += q.precision();
         s.near_misses += q.near_misses_in_20;
         s.unmapped += q.unmapped;
     }
     if s.queries > 0 {
         s.recall_at_20 /= s.queries as f64;
+        s.recall_at_20_capped /= s.queries as f64;
         s.precision_at_10 /= s.queries as f64;
     }
     s
@@ -299,9 +327,9 @@ pub fn table(scores: &[QueryScore]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| class | queries | recall@20 | precision@10 | near-misses in top 20 | unmapped entries |"
+        "| class | queries | recall@20 | recall@20 of min(20, relevant) | precision@10 | near-misses in top 20 | unmapped entries |"
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|");
     let mut names: Vec<&str> = CLASSES
         .iter()
         .copied()
@@ -316,8 +344,13 @@ pub fn table(scores: &[QueryScore]) -> String {
     let row = |out: &mut String, name: &str, s: &Summary| {
         let _ = writeln!(
             out,
-            "| {name} | {} | {:.3} | {:.3} | {} | {} |",
-            s.queries, s.recall_at_20, s.precision_at_10, s.near_misses, s.unmapped
+            "| {name} | {} | {:.3} | {:.3} | {:.3} | {} | {} |",
+            s.queries,
+            s.recall_at_20,
+            s.recall_at_20_capped,
+            s.precision_at_10,
+            s.near_misses,
+            s.unmapped
         );
     };
     for name in names {

@@ -1,10 +1,11 @@
 //! Search relevance on real documents: every corpus file imported with
 //! `kryphal_ingest::import` (as the app does), indexed with `kryphal-search`
 //! through `IndexedDocument::from_domain` and `SearchIndex::rebuild` (as the
-//! app does), each judged query of `search/queries.toml` searched with the
-//! app's first page (20 hits), and recall@20 / precision@10 printed per
-//! query class and in total (`kryphal_quality::search`). The floors are the
-//! figures reached; they may only rise.
+//! app does), each judged query of `search/queries.toml` searched as the app
+//! searches it, and recall@20 / precision@10 printed per query class and in
+//! total (`kryphal_quality::search`). The floors are the figures reached;
+//! they may only rise. `KRYPHAL_SEARCH_SHOW=<query>` prints one query's
+//! ranking.
 //!
 //! `KRYPHAL_HOLDOUT=<dir>` also scores the held-out set
 //! (`<dir>/docs/*`, judgements in `<dir>/search/queries.toml`), printing its
@@ -19,22 +20,22 @@ use kryphal_quality::search::{self, ClauseTexts, Item, QueryScore};
 use kryphal_quality::{corpus_dir, repo};
 use kryphal_search::{HitKind, IndexedDocument, SearchIndex, SearchRequest};
 
-/// Floors per class (recall@20, precision@10) and in total: the figures
-/// reached. The targets: recall@20 = 1.0 for inflections, ≥ 0.9 for
-/// compounds, precision@10 ≥ 0.8 overall.
+/// Floors per class (recall@20 of min(20, relevant), precision@10) and in
+/// total: the figures reached. The targets: recall@20 = 1.0 for
+/// inflections, ≥ 0.9 for compounds, precision@10 ≥ 0.8 overall.
 const FLOORS: &[(&str, f64, f64)] = &[
-    ("base", 1.0, 0.774),
-    ("inflection", 0.802, 0.720),
-    ("compound-part", 0.509, 0.642),
-    ("compound-whole", 0.825, 0.846),
-    ("no-diacritics", 0.989, 0.912),
-    ("two-words", 1.0, 0.789),
-    ("phrase", 1.0, 0.765),
-    ("title", 1.0, 0.450),
+    ("base", 1.0, 0.941),
+    ("inflection", 0.997, 0.944),
+    ("compound-part", 0.982, 0.947),
+    ("compound-whole", 1.0, 1.0),
+    ("no-diacritics", 1.0, 0.950),
+    ("two-words", 1.0, 0.933),
+    ("phrase", 1.0, 0.852),
+    ("title", 1.0, 0.832),
 ];
-const FLOOR_TOTAL: (f64, f64) = (0.853, 0.740);
+const FLOOR_TOTAL: (f64, f64) = (0.996, 0.933);
 /// Near-misses (`not` entries) allowed in the first 20 hits, over all queries.
-const MAX_NEAR_MISSES: usize = 1;
+const MAX_NEAR_MISSES: usize = 0;
 
 /// One imported document: its id in the index is the corpus file name.
 struct Imported {
@@ -85,6 +86,12 @@ fn run(title: &str, docs: &[(String, PathBuf)], judgements: &Path) -> Vec<QueryS
         .iter()
         .filter_map(|(name, path)| import_file(name, path))
         .collect();
+    let judged_docs = search::judged_documents(&judged);
+    let unjudged: Vec<&str> = imported
+        .iter()
+        .map(|d| d.name.as_str())
+        .filter(|n| !judged_docs.contains(*n))
+        .collect();
     let texts: HashMap<String, ClauseTexts> = imported
         .iter()
         .map(|d| {
@@ -120,22 +127,43 @@ fn run(title: &str, docs: &[(String, PathBuf)], judgements: &Path) -> Vec<QueryS
 
     let mut scores = Vec::new();
     let mut unmapped = Vec::new();
+    let mut skipped = 0;
     for j in &judged.query {
         let mapped = search::map(j, &texts);
         for u in &mapped.unmapped {
             unmapped.push(format!("{:?}: {u}", j.q));
         }
-        let results = index
-            .search(&SearchRequest::new(j.q.clone()))
-            .expect("search");
+        // The app's first page is 20 hits; more are fetched so that the
+        // ranking still has 20 after hits in unjudged documents are taken
+        // out (without such documents the first 20 are the app's page).
+        let mut request = SearchRequest::new(j.q.clone());
+        request.limit = 100;
+        let results = index.search(&request).expect("search");
+        let before = results.hits.len();
         let items: Vec<Item> = results
             .hits
             .iter()
+            .filter(|h| judged_docs.contains(&h.document_id))
             .map(|h| match h.kind {
                 HitKind::Document => Item::Document(h.document_id.clone()),
                 _ => Item::Clause(h.clause_id.clone().unwrap_or_default()),
             })
             .collect();
+        skipped += before - items.len();
+        // `KRYPHAL_SEARCH_SHOW=<query>` prints that query's ranking.
+        if std::env::var("KRYPHAL_SEARCH_SHOW").is_ok_and(|q| q == j.q) {
+            for (i, h) in results.hits.iter().enumerate() {
+                let words: Vec<&str> = h.snippet.highlighted_words();
+                println!(
+                    "{:>2}. {:.3} {} {} {:?} {words:?}",
+                    i + 1,
+                    h.score,
+                    h.document_id,
+                    h.label,
+                    h.snippet.text.chars().take(70).collect::<String>()
+                );
+            }
+        }
         scores.push(search::score(&mapped, &items));
     }
     let describe = |i: &Item| {
@@ -158,9 +186,15 @@ fn run(title: &str, docs: &[(String, PathBuf)], judgements: &Path) -> Vec<QueryS
         }
     }
     println!(
-        "\n{title}: {} documents, {} queries\n{}",
+        "\n{title}: {} documents indexed, {} queries; {} hits in documents no judgement names left out of the ranking ({})\n{}",
         imported.len(),
         scores.len(),
+        skipped,
+        if unjudged.is_empty() {
+            "none".to_owned()
+        } else {
+            unjudged.join(", ")
+        },
         search::table(&scores)
     );
     scores
@@ -215,10 +249,10 @@ fn search_finds_what_readers_judged_relevant() {
             failures.push(format!("{class}: no queries"));
             continue;
         };
-        if below(s.recall_at_20, *recall) {
+        if below(s.recall_at_20_capped, *recall) {
             failures.push(format!(
-                "{class}: recall@20 {:.3} < {recall}",
-                s.recall_at_20
+                "{class}: recall@20 of min(20, relevant) {:.3} < {recall}",
+                s.recall_at_20_capped
             ));
         }
         if below(s.precision_at_10, *precision) {
@@ -229,8 +263,11 @@ fn search_finds_what_readers_judged_relevant() {
         }
     }
     let total = search::summarise(&scores);
-    if below(total.recall_at_20, FLOOR_TOTAL.0) {
-        failures.push(format!("total recall@20 {:.3}", total.recall_at_20));
+    if below(total.recall_at_20_capped, FLOOR_TOTAL.0) {
+        failures.push(format!(
+            "total recall@20 of min(20, relevant) {:.3}",
+            total.recall_at_20_capped
+        ));
     }
     if below(total.precision_at_10, FLOOR_TOTAL.1) {
         failures.push(format!("total precision@10 {:.3}", total.precision_at_10));
