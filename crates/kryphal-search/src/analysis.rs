@@ -18,15 +18,19 @@
 //! begins or ends, a short one only a few inflection endings.
 
 use tantivy::tokenizer::{
-    Language, LowerCaser, PreTokenizedString, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    StopWordFilter, TextAnalyzer, Token, TokenizerManager,
+    Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 
 use crate::lexicon::{Map, fold};
-use crate::words::{Word, analyse};
+use crate::words::{Word, analyse, read};
 
-/// Name of the (unused) tokenizer of the pre-tokenized text fields.
-pub(crate) const PRE_TOKENIZED: &str = "kryphal_pre";
+/// The tokenizer of the fields of words: lemmas and `^heads`.
+pub(crate) const WORDS: &str = "kryphal_words";
+/// The same, ASCII-folded.
+pub(crate) const WORDS_FOLDED: &str = "kryphal_words_folded";
+/// The tokenizer of the `parts` field: every word's parts in a row, folded.
+pub(crate) const PARTS: &str = "kryphal_parts";
 
 /// Marks a compound's head among a word's keys in `body`.
 pub(crate) const HEAD_MARK: char = '^';
@@ -50,10 +54,160 @@ fn lowered() -> TextAnalyzer {
         .build()
 }
 
-/// Registers the tokenizer name the schema's text fields carry. Their text
-/// is always given pre-tokenized, so it only has to exist.
+/// Registers the tokenizers of the schema's text fields.
 pub(crate) fn register(manager: &TokenizerManager) {
-    manager.register(PRE_TOKENIZED, lowered());
+    manager.register(
+        WORDS,
+        TextAnalyzer::from(SwedishTokenizer::new(Stream::Words)),
+    );
+    manager.register(
+        WORDS_FOLDED,
+        TextAnalyzer::from(SwedishTokenizer::new(Stream::WordsFolded)),
+    );
+    manager.register(
+        PARTS,
+        TextAnalyzer::from(SwedishTokenizer::new(Stream::Parts)),
+    );
+}
+
+/// Which tokens a [`SwedishTokenizer`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Words,
+    WordsFolded,
+    Parts,
+}
+
+/// Splits text into words and reads each with the lexicon ([`read`]); its
+/// tokens are the words' keys and `^heads` at the words' positions, or the
+/// parts of the words that are compounds, in a row (a word that does not
+/// split takes a position but gives no token: it is in the word fields
+/// already, and a phrase of parts cannot run through it).
+#[derive(Clone)]
+struct SwedishTokenizer {
+    stream: Stream,
+    lowered: TextAnalyzer,
+    /// The tokens of the last text; `tokens[..len]` are in use, the rest
+    /// keep their buffers for the next text.
+    tokens: Vec<Token>,
+    len: usize,
+}
+
+impl SwedishTokenizer {
+    fn new(stream: Stream) -> Self {
+        SwedishTokenizer {
+            stream,
+            lowered: lowered(),
+            tokens: Vec::new(),
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, from: usize, to: usize, position: usize, text: &str) {
+        if self.len == self.tokens.len() {
+            self.tokens.push(Token::default());
+        }
+        let t = &mut self.tokens[self.len];
+        t.offset_from = from;
+        t.offset_to = to;
+        t.position = position;
+        t.position_length = 1;
+        t.text.clear();
+        t.text.push_str(text);
+        self.len += 1;
+    }
+}
+
+/// The tokens of one text, made at once.
+struct Tokens<'a> {
+    tokens: &'a [Token],
+    next: usize,
+}
+
+impl TokenStream for Tokens<'_> {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        unreachable!("the index never changes a token of this stream")
+    }
+}
+
+impl Tokenizer for SwedishTokenizer {
+    type TokenStream<'a> = Tokens<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens<'a> {
+        self.len = 0;
+        // The same text comes to the word, folded and parts fields one
+        // after the other: its words are read once.
+        // (Taken out while in use: a panic leaves the memo empty, not wrong.)
+        let (mut memo, mut words) = LAST_TEXT.with(|last| std::mem::take(&mut *last.borrow_mut()));
+        if memo != text {
+            memo.clear();
+            memo.push_str(text);
+            words.clear();
+            let mut stream = self.lowered.token_stream(text);
+            while let Some(t) = stream.next() {
+                words.push((t.offset_from, t.offset_to, read(&t.text)));
+            }
+        }
+        let mut position = 0;
+        let mut head = String::new();
+        for (from, to, r) in &words {
+            let (from, to) = (*from, *to);
+            match self.stream {
+                Stream::Words | Stream::WordsFolded => {
+                    let word = if self.stream == Stream::Words {
+                        &r.word
+                    } else {
+                        &r.folded
+                    };
+                    for k in &word.keys {
+                        self.push(from, to, position, k);
+                    }
+                    for h in &word.heads {
+                        head.clear();
+                        head.push(HEAD_MARK);
+                        head.push_str(h);
+                        self.push(from, to, position, &head);
+                    }
+                    position += 1;
+                }
+                Stream::Parts => {
+                    if r.folded.is_compound() {
+                        for p in &r.folded.parts {
+                            for l in &p.lemmas {
+                                self.push(from, to, position, l);
+                            }
+                            position += 1;
+                        }
+                    }
+                    // A gap: parts of two words are never in a row.
+                    position += 1;
+                }
+            }
+        }
+        LAST_TEXT.with(|last| *last.borrow_mut() = (memo, words));
+        Tokens {
+            tokens: &self.tokens[..self.len],
+            next: 0,
+        }
+    }
+}
+
+/// The words of a text, read.
+type ReadWords = Vec<(usize, usize, std::sync::Arc<crate::words::Reading>)>;
+
+thread_local! {
+    /// The last text tokenized on this thread, and its words.
+    static LAST_TEXT: std::cell::RefCell<(String, ReadWords)> =
+        const { std::cell::RefCell::new((String::new(), Vec::new())) };
 }
 
 /// One word of a text: where it is and its lower-cased form.
@@ -63,30 +217,6 @@ pub(crate) struct TextWord {
     pub start: usize,
     pub end: usize,
     pub lower: String,
-}
-
-/// The token streams of one text, ready for the index.
-pub(crate) struct Streams {
-    pub body: PreTokenizedString,
-    pub folded: PreTokenizedString,
-    pub parts: PreTokenizedString,
-}
-
-fn stream(tokens: Vec<Token>) -> PreTokenizedString {
-    PreTokenizedString {
-        text: String::new(),
-        tokens,
-    }
-}
-
-fn token(w: &TextWord, position: usize, text: String) -> Token {
-    Token {
-        offset_from: w.start,
-        offset_to: w.end,
-        position,
-        text,
-        position_length: 1,
-    }
 }
 
 /// The analyzers, ready to use on text outside tantivy's indexer.
@@ -123,40 +253,6 @@ impl Analyzers {
             });
         }
         out
-    }
-
-    /// The index's token streams of `text` (`parts` empty unless asked).
-    pub fn streams(&mut self, text: &str, with_parts: bool) -> Streams {
-        let words = self.words(text);
-        let mut body = Vec::with_capacity(words.len());
-        let mut folded = Vec::with_capacity(words.len());
-        let mut parts = Vec::new();
-        let mut part_position = 0;
-        for (position, w) in words.iter().enumerate() {
-            let a = analyse(&w.lower, Map::Exact);
-            let f = a.folded();
-            for (word, out) in [(&*a, &mut body), (&f, &mut folded)] {
-                for k in &word.keys {
-                    out.push(token(w, position, k.clone()));
-                }
-                for h in &word.heads {
-                    out.push(token(w, position, format!("{HEAD_MARK}{h}")));
-                }
-            }
-            if with_parts {
-                for p in &f.parts {
-                    for l in &p.lemmas {
-                        parts.push(token(w, part_position, l.clone()));
-                    }
-                    part_position += 1;
-                }
-            }
-        }
-        Streams {
-            body: stream(body),
-            folded: stream(folded),
-            parts: stream(parts),
-        }
     }
 
     /// True for Swedish stop words (`och`, `att`, `i`, `som`…).
@@ -242,44 +338,46 @@ impl Expansion {
 mod tests {
     use super::*;
 
-    fn texts(s: &PreTokenizedString) -> Vec<(usize, &str)> {
-        s.tokens
-            .iter()
-            .map(|t| (t.position, t.text.as_str()))
-            .collect()
+    fn tokens(stream: Stream, text: &str) -> Vec<(usize, String)> {
+        let mut t = SwedishTokenizer::new(stream);
+        let mut s = t.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(tok) = s.next() {
+            out.push((tok.position, tok.text.clone()));
+        }
+        out
     }
 
     #[test]
     fn words_become_lemmas_heads_and_parts() {
-        let mut a = Analyzers::new();
-        let s = a.streams("Kostnaderna för sjöfartsstöd.", true);
+        let text = "Kostnaderna för sjöfartsstöd.";
+        let body = tokens(Stream::Words, text);
+        let want: Vec<(usize, String)> = [
+            (0, "kostnad"),
+            (1, "för"),
+            (2, "sjöfartsstöd"),
+            (2, "^stöd"),
+        ]
+        .iter()
+        .map(|(p, t)| (*p, t.to_string()))
+        .collect();
+        assert_eq!(body, want);
+        // Only compounds have parts; words are never in a row with another
+        // word's parts.
         assert_eq!(
-            texts(&s.body),
+            tokens(Stream::Parts, text),
             [
-                (0, "kostnad"),
-                (1, "för"),
-                (2, "sjöfartsstöd"),
-                (2, "^stöd")
+                (2, "sjo".to_owned()),
+                (3, "fart".to_owned()),
+                (4, "stod".to_owned())
             ]
         );
-        let p = texts(&s.parts);
-        assert_eq!(
-            p,
-            [
-                (0, "kostnad"),
-                (1, "for"),
-                (2, "sjo"),
-                (3, "fart"),
-                (4, "stod")
-            ]
-        );
-        let f = texts(&s.folded);
-        assert!(f.contains(&(2, "^stod")), "{f:?}");
-        assert_eq!(
-            &"Kostnaderna för sjöfartsstöd."
-                [s.body.tokens[0].offset_from..s.body.tokens[0].offset_to],
-            "Kostnaderna"
-        );
+        assert!(tokens(Stream::WordsFolded, text).contains(&(2, "^stod".to_owned())));
+        let mut t = SwedishTokenizer::new(Stream::Words);
+        let mut s = t.token_stream(text);
+        s.advance();
+        let first = s.token();
+        assert_eq!(&text[first.offset_from..first.offset_to], "Kostnaderna");
     }
 
     #[test]

@@ -499,7 +499,6 @@ impl SearchIndex {
     /// The searchable items of a document.
     fn items(&self, d: &IndexedDocument) -> Vec<TantivyDocument> {
         let f = &self.fields;
-        let mut analyzers = self.analyzers.clone();
         let mut out =
             Vec::with_capacity(1 + d.clauses.len() + d.findings.len() + d.dismissals.len());
         let base = |kind: HitKind, item_id: &str, position: u32| {
@@ -519,24 +518,20 @@ impl SearchIndex {
             }
             doc
         };
-        // Own text, own metadata, surroundings.
-        let mut texts = |doc: &mut TantivyDocument, body: &str, meta: &[&str], context: &[&str]| {
-            doc.add_text(f.text, body);
-            let s = analyzers.streams(body, true);
-            doc.add_pre_tokenized_text(f.body, s.body);
-            doc.add_pre_tokenized_text(f.body_folded, s.folded);
-            doc.add_pre_tokenized_text(f.parts, s.parts);
+        // Own text, own metadata, surroundings (each field's tokenizer reads
+        // the words: see `analysis.rs`).
+        let texts = |doc: &mut TantivyDocument, body: &str, meta: &[&str], context: &[&str]| {
+            doc.add_text(f.body, body);
+            doc.add_text(f.body_folded, body);
+            doc.add_text(f.parts, body);
             let meta = join(meta.iter().copied(), CONTEXT_SEPARATOR);
             if !meta.is_empty() {
-                doc.add_text(f.meta_text, &meta);
-                let s = analyzers.streams(&meta, false);
-                doc.add_pre_tokenized_text(f.meta, s.body);
-                doc.add_pre_tokenized_text(f.meta_folded, s.folded);
+                doc.add_text(f.meta, &meta);
+                doc.add_text(f.meta_folded, &meta);
             }
             let context = join(context.iter().copied(), CONTEXT_SEPARATOR);
             if !context.is_empty() {
-                let s = analyzers.streams(&context, false);
-                doc.add_pre_tokenized_text(f.context, s.folded);
+                doc.add_text(f.context, &context);
             }
         };
         let doc_context = [d.title.as_str(), d.doc_type.as_str(), d.owner.as_str()];

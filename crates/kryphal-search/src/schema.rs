@@ -1,14 +1,14 @@
 //! The index's schema: one tantivy document per searchable item.
 //!
-//! Text fields are indexed from tokens made by [`crate::analysis`]
-//! (pre-tokenized: lemmas, compound heads and parts at their positions),
-//! and stored separately for snippets.
+//! Text fields are tokenized by [`crate::analysis`]'s Swedish tokenizers:
+//! lemmas and compound heads at the words' positions, or the words' parts in
+//! a row.
 
 use tantivy::schema::{
     FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::PRE_TOKENIZED;
+use crate::analysis::{PARTS, WORDS, WORDS_FOLDED};
 
 /// Bumped whenever the schema or the analysis changes: an index written with
 /// another version is rebuilt from the library. (The lexicon in use is
@@ -28,22 +28,19 @@ pub(crate) struct Fields {
     pub title: Field,
     pub label: Field,
     pub position: Field,
-    /// The item's own text, stored for snippets: clause text, a finding's
-    /// analysis, a dismissal's reason, a document's title.
-    pub text: Field,
-    /// The own text's words: lemmas (or stems), and `^head` for a
-    /// compound's head (`sjöfartsstöd`: `sjöfartsstöd`, `^stöd`).
+    /// The item's own text (clause text, a finding's analysis, a
+    /// dismissal's reason, a document's title), stored for snippets. Its
+    /// words: lemmas (or stems), and `^head` for a compound's head
+    /// (`sjöfartsstöd`: `sjöfartsstöd`, `^stöd`).
     pub body: Field,
     /// `body` ASCII-folded.
     pub body_folded: Field,
-    /// The own text's compound parts in order, ASCII-folded (a word that
-    /// does not split is one part): `sjöfart stöd`.
+    /// The parts of the own text's compounds in order, ASCII-folded
+    /// (`sjö fart stöd`); a gap between words.
     pub parts: Field,
-    /// The item's own metadata, stored: a document's type, owner, Dnr and
-    /// other metadata; a finding's crime type names and responsible body;
-    /// a dismissed suggestion's message.
-    pub meta_text: Field,
-    /// `meta_text`'s words (as `body`).
+    /// The item's own metadata, stored (as `body`): a document's type,
+    /// owner, Dnr and other metadata; a finding's crime type names and
+    /// responsible body; a dismissed suggestion's message.
     pub meta: Field,
     /// `meta` ASCII-folded.
     pub meta_folded: Field,
@@ -57,10 +54,10 @@ pub(crate) struct Fields {
     pub facets: Field,
 }
 
-fn indexed() -> TextOptions {
+fn indexed(tokenizer: &str) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(PRE_TOKENIZED)
+            .set_tokenizer(tokenizer)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     )
 }
@@ -75,14 +72,12 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         title: b.add_text_field("title", STORED),
         label: b.add_text_field("label", STORED),
         position: b.add_u64_field("position", STORED),
-        text: b.add_text_field("text", STORED),
-        body: b.add_text_field("body", indexed()),
-        body_folded: b.add_text_field("body_folded", indexed()),
-        parts: b.add_text_field("parts", indexed()),
-        meta_text: b.add_text_field("meta_text", STORED),
-        meta: b.add_text_field("meta", indexed()),
-        meta_folded: b.add_text_field("meta_folded", indexed()),
-        context: b.add_text_field("context", indexed()),
+        body: b.add_text_field("body", indexed(WORDS).set_stored()),
+        body_folded: b.add_text_field("body_folded", indexed(WORDS_FOLDED)),
+        parts: b.add_text_field("parts", indexed(PARTS)),
+        meta: b.add_text_field("meta", indexed(WORDS).set_stored()),
+        meta_folded: b.add_text_field("meta_folded", indexed(WORDS_FOLDED)),
+        context: b.add_text_field("context", indexed(WORDS_FOLDED)),
         facets: b.add_facet_field("facets", FacetOptions::default()),
     };
     (b.build(), fields)

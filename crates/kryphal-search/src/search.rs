@@ -19,9 +19,9 @@ use crate::error::Result;
 use crate::facets::{Counts, FacetCounter};
 use crate::heads::TermListCache;
 use crate::index::{CONTEXT_SEPARATOR, SearchIndex};
-use crate::lexicon::{Map, fold};
+use crate::lexicon::fold;
 use crate::query::{ParsedQuery, Part, Typed, is_unknown, parse};
-use crate::words::{Word, analyse};
+use crate::words::{Word, read};
 
 /// At most this many hits per page.
 pub const MAX_LIMIT: usize = 200;
@@ -46,6 +46,12 @@ const EXPANSION_BOOST: f32 = 0.6;
 const HEAD_BOOST: f32 = 0.5;
 /// Weight of a compound the word is a part of (`stödinsats` for `stöd`).
 const PART_BOOST: f32 = 0.25;
+/// Added to an item's score for each word it holds in some form, and for
+/// each word it holds as a compound's head: far above any BM25 score, so
+/// that the word in any form ranks above a compound it heads, which ranks
+/// above a compound it is a part of, and BM25 orders within each.
+const LEMMA_BONUS: f32 = 100.0;
+const HEAD_BONUS: f32 = 50.0;
 /// Weight of a match in the surroundings (label, document title) relative
 /// to one in the item's own text, when the surroundings are searched.
 const CONTEXT_BOOST: f32 = 0.2;
@@ -555,10 +561,17 @@ impl SearchIndex {
                         })
                         .collect()
                 };
+                let own = should(vec![
+                    (phrase_query(&terms(body, false)), 1.0),
+                    (phrase_query(&terms(meta, false)), 1.0),
+                ]);
                 Ok(PartQueries {
                     own: should(vec![
-                        (phrase_query(&terms(body, false)), 1.0),
-                        (phrase_query(&terms(meta, false)), 1.0),
+                        (
+                            Box::new(ConstScoreQuery::new(own.box_clone(), LEMMA_BONUS)),
+                            1.0,
+                        ),
+                        (own, 1.0),
                     ]),
                     context: phrase_query(&terms(f.context, true)),
                 })
@@ -574,7 +587,11 @@ impl SearchIndex {
         } else {
             (f.body, f.meta)
         };
-        let mut own: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        // The word in any form; compounds it heads (or, for a stem, the
+        // terms it reaches); compounds it is a part of.
+        let mut lemma: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        let mut heads: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        let mut parts: Vec<(Box<dyn Query>, f32)> = Vec::new();
         let mut context: Vec<(Box<dyn Query>, f32)> = Vec::new();
         if is_unknown(t) {
             // A word the lexicon cannot read: its stem, and as far as the
@@ -582,22 +599,25 @@ impl SearchIndex {
             let key = &t.keys[0];
             for field in [body, meta] {
                 let terms = expand(searcher, &self.term_lists, field, key, t.expansion)?;
-                own.push((terms_query(&terms), 1.0));
+                lemma.push((terms_query(&terms[..1]), 1.0));
+                if terms.len() > 1 {
+                    heads.push((terms_query(&terms[1..]), 1.0));
+                }
             }
             if !t.quoted {
-                own.push((term(f.parts, &fold(key)), PART_BOOST));
+                parts.push((term(f.parts, &fold(key)), 1.0));
             }
             context.push((term(f.context, &fold(key)), 1.0));
         } else {
             for k in &t.keys {
-                own.push((term(body, k), 1.0));
-                own.push((term(meta, k), 1.0));
+                lemma.push((term(body, k), 1.0));
+                lemma.push((term(meta, k), 1.0));
                 context.push((term(f.context, &fold(k)), 1.0));
                 if !t.quoted {
                     // Compounds it is the head of: `stöd` in `sjöfartsstöd`.
                     let head = format!("{HEAD_MARK}{k}");
-                    own.push((term(body, &head), HEAD_BOOST));
-                    own.push((term(meta, &head), HEAD_BOOST));
+                    heads.push((term(body, &head), 1.0));
+                    heads.push((term(meta, &head), 1.0));
                 }
             }
             if !t.quoted {
@@ -610,16 +630,37 @@ impl SearchIndex {
                     .map(|k| Term::from_field_text(f.parts, k))
                     .collect();
                 if t.word.is_compound() {
-                    own.push((phrase_query(&terms), PART_BOOST));
+                    parts.push((phrase_query(&terms), 1.0));
+                    // Its parts as words of their own, in a row.
+                    let words: Vec<Term> = keys
+                        .iter()
+                        .map(|k| Term::from_field_text(f.body_folded, k))
+                        .collect();
+                    parts.push((phrase_query(&words), 1.0));
                 } else {
                     for term in terms {
-                        own.push((
+                        parts.push((
                             Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                            PART_BOOST,
+                            1.0,
                         ));
                     }
                 }
             }
+        }
+        let mut own: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        for (queries, weight, bonus) in [
+            (lemma, 1.0, LEMMA_BONUS),
+            (heads, HEAD_BOOST, HEAD_BONUS),
+            (parts, PART_BOOST, 0.0),
+        ] {
+            if queries.is_empty() {
+                continue;
+            }
+            let q = should(queries);
+            if bonus > 0.0 {
+                own.push((Box::new(ConstScoreQuery::new(q.box_clone(), bonus)), 1.0));
+            }
+            own.push((q, weight));
         }
         Ok(PartQueries {
             own: should(own),
@@ -702,13 +743,13 @@ impl SearchIndex {
             .get_first(f.position)
             .and_then(|v| v.as_u64())
             .unwrap_or(0);
-        let body = text(f.text);
+        let body = text(f.body);
         let label = text(f.label);
         let title = text(f.title);
         let (snippet, matched_in) = match matcher.snippet(&body, analyzers) {
             Some(s) => (s, MatchedIn::Text),
             None => {
-                let meta = text(f.meta_text);
+                let meta = text(f.meta);
                 let around = join_context(&label, &title);
                 match matcher
                     .snippet(&meta, analyzers)
@@ -863,7 +904,7 @@ struct Seen {
     start: usize,
     end: usize,
     word: Arc<Word>,
-    folded: Word,
+    folded: Arc<Word>,
 }
 
 impl Seen {
@@ -955,13 +996,12 @@ impl Matcher {
             .words(text)
             .into_iter()
             .map(|w| {
-                let word = analyse(&w.lower, Map::Exact);
-                let folded = word.folded();
+                let r = read(&w.lower);
                 Seen {
                     start: w.start,
                     end: w.end,
-                    word,
-                    folded,
+                    word: Arc::clone(&r.word),
+                    folded: Arc::clone(&r.folded),
                 }
             })
             .collect();

@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer};
 
-use crate::lexicon::{Lexicon, Map, ROLE_BEGIN, ROLE_END, ROLE_MIDDLE, ROLE_WORD, Reading, fold};
+use crate::lexicon::{self, Lexicon, Map, ROLE_BEGIN, ROLE_END, ROLE_MIDDLE, ROLE_WORD, fold};
 
 /// Every part of a compound has at least this many characters.
 pub(crate) const MIN_PART_CHARS: usize = 3;
@@ -99,7 +99,7 @@ fn unique(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
-fn lemmas_with(readings: &[Reading], roles: u8) -> Vec<String> {
+fn lemmas_with(readings: &[lexicon::Reading], roles: u8) -> Vec<String> {
     unique(
         readings
             .iter()
@@ -497,23 +497,114 @@ fn compute(word: &str, map: Map) -> Word {
     }
 }
 
-type Cache = Mutex<HashMap<(Map, String), Arc<Word>>>;
+/// A word of a text as the index reads it: as written and ASCII-folded.
+#[derive(Debug)]
+pub(crate) struct Reading {
+    pub word: Arc<Word>,
+    pub folded: Arc<Word>,
+}
+
+#[derive(Default)]
+struct Cache {
+    /// Words of texts: both readings.
+    text: HashMap<String, Arc<Reading>>,
+    /// Typed words read folded (`gavor`).
+    folded: HashMap<String, Arc<Word>>,
+}
+
+fn cache() -> std::sync::MutexGuard<'static, Cache> {
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// How the index reads a lower-case word of a text (cached: a small cache
+/// per thread in front of the shared one, so indexing takes no lock for
+/// the words it meets again and again).
+pub(crate) fn read(word: &str) -> Arc<Reading> {
+    thread_local! {
+        static RECENT: std::cell::RefCell<HashMap<String, Arc<Reading>, Fnv>> =
+            std::cell::RefCell::new(HashMap::default());
+    }
+    if let Some(r) = RECENT.with(|c| c.borrow().get(word).cloned()) {
+        return r;
+    }
+    let r = read_shared(word);
+    RECENT.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= RECENT_LIMIT {
+            c.clear();
+        }
+        c.insert(word.to_owned(), Arc::clone(&r));
+    });
+    r
+}
+
+/// FNV-1a: a fast hash for the short keys (words) of the per-thread cache.
+#[derive(Default, Clone, Copy)]
+struct Fnv;
+
+struct FnvHasher(u64);
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// At most this many words are kept per thread.
+const RECENT_LIMIT: usize = 50_000;
+
+fn read_shared(word: &str) -> Arc<Reading> {
+    if let Some(r) = cache().text.get(word) {
+        return Arc::clone(r);
+    }
+    let w = compute(word, Map::Exact);
+    let folded = w.folded();
+    let r = Arc::new(Reading {
+        word: Arc::new(w),
+        folded: Arc::new(folded),
+    });
+    let mut c = cache();
+    if c.text.len() >= CACHE_LIMIT {
+        c.text.clear();
+    }
+    c.text.insert(word.to_owned(), Arc::clone(&r));
+    r
+}
 
 /// The analysis of a lower-case word, read in `map` (cached).
 pub(crate) fn analyse(word: &str, map: Map) -> Arc<Word> {
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let key = (map, word.to_owned());
-    if let Some(w) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Arc::clone(w);
+    match map {
+        Map::Exact => Arc::clone(&read(word).word),
+        Map::Folded => {
+            if let Some(w) = cache().folded.get(word) {
+                return Arc::clone(w);
+            }
+            let w = Arc::new(compute(word, Map::Folded));
+            let mut c = cache();
+            if c.folded.len() >= CACHE_LIMIT {
+                c.folded.clear();
+            }
+            c.folded.insert(word.to_owned(), Arc::clone(&w));
+            w
+        }
     }
-    let w = Arc::new(compute(word, map));
-    let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if c.len() >= CACHE_LIMIT {
-        c.clear();
-    }
-    c.insert(key, Arc::clone(&w));
-    w
 }
 
 #[cfg(test)]
