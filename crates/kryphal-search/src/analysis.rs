@@ -3,15 +3,16 @@
 //! Text is split into words (letters and digits; every other character is a
 //! break), lower-cased, and each word is read by [`crate::words`]: its
 //! lemmas from the lexicon, a compound's head and parts, or, for a word the
-//! lexicon cannot read, its Snowball stem. The index gets, per text:
+//! lexicon cannot read, its Snowball stem. The index's tokenizers
+//! ([`register`]) turn a text into:
 //!
-//! - `body`: each word's keys at the word's position, plus `^head` for a
+//! - words: each word's keys at the word's position, plus `^head` for a
 //!   compound's head (`sjöfartsstöd` → `sjöfartsstöd`, `^stöd`);
-//! - `body_folded`: the same ASCII-folded (å→a, ä→a, ö→o, é→e), so that a
-//!   word typed without diacritics (`atgardsplan`) meets `åtgärdsplanen`;
-//! - `parts`: every word's parts in order, folded (`sjöfart`, `stöd`), so
-//!   that a word finds the compounds it is part of and a compound its
-//!   split form (`egenförsäkran` ↔ `egen försäkran`).
+//! - the same ASCII-folded (å→a, ä→a, ö→o, é→e), so that a word typed
+//!   without diacritics (`atgardsplan`) meets `åtgärdsplanen`;
+//! - parts: the parts of each compound in a row, folded (`sjö`, `fart`,
+//!   `stöd`), with a gap between words, so that a word finds the compounds
+//!   it is part of and a typed compound a longer one that holds it.
 //!
 //! A typed word the lexicon cannot read keeps the earlier behaviour for its
 //! stem ([`Expansion`]): a long stem also reaches the indexed terms it

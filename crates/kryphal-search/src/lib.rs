@@ -91,9 +91,10 @@
 //! document, not each of its clauses). Only when no item holds every word
 //! that way do surroundings count (clause label, document title and
 //! metadata), and only when still nothing matches are items holding some
-//! of the words shown ([`SearchResults::relaxed`]). Ranking: BM25, with the
-//! word in any form at full weight, a compound it heads at half, a compound
-//! it is a part of at a quarter.
+//! of the words shown ([`SearchResults::relaxed`]). Ranking: an item with
+//! the word in any form comes before one with a compound the word heads,
+//! which comes before one with a compound the word is a part of; BM25
+//! within each.
 //!
 //! Filters ([`Filter`]) on [`Facet`]s combine as "any value within a facet,
 //! all facets". Facet counts cover all results of the search (filters
