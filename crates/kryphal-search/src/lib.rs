@@ -88,7 +88,9 @@
 //!
 //! Every word must occur in the item's own text or metadata (a document's
 //! title and metadata are the document's own: a title word finds the
-//! document, not each of its clauses). Only when no item holds every word
+//! document, not each of its clauses); with several words, a word found
+//! only inside a compound counts only when no item holds every word
+//! otherwise. Only when no item holds every word
 //! that way do surroundings count (clause label, document title and
 //! metadata), and only when still nothing matches are items holding some
 //! of the words shown ([`SearchResults::relaxed`]). Ranking: an item with

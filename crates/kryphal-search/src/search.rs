@@ -368,6 +368,9 @@ type Collected = ((Vec<(f32, tantivy::DocAddress)>, usize, Counts), bool);
 /// one before found nothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tier {
+    /// Several parts typed: every part in the item's own text or metadata,
+    /// in some form or as a compound's head (not only inside a compound).
+    Whole,
     /// Every part in the item's own text or metadata.
     Own,
     /// Every part in the item's own text, metadata or surroundings (its
@@ -380,6 +383,9 @@ enum Tier {
 /// The queries of one part: in the item's own fields, and in its
 /// surroundings.
 struct PartQueries {
+    /// In some form or as a compound's head.
+    whole: Box<dyn Query>,
+    /// `whole`, or as a part inside a compound.
     own: Box<dyn Query>,
     context: Box<dyn Query>,
 }
@@ -416,12 +422,26 @@ impl SearchIndex {
             .map(|p| self.part_queries(&searcher, p))
             .collect::<Result<_>>()?;
 
-        let mut tier = Tier::Own;
+        // With several words, a word found only inside a compound counts
+        // only when no item holds them all otherwise.
+        let mut tier = if parsed.parts.len() > 1 {
+            Tier::Whole
+        } else {
+            Tier::Own
+        };
         let mut found = self.collect(
             &searcher,
             self.build(&queries, &request.filters, tier).as_ref(),
             request,
         )?;
+        if found.0.1 == 0 && tier == Tier::Whole {
+            tier = Tier::Own;
+            found = self.collect(
+                &searcher,
+                self.build(&queries, &request.filters, tier).as_ref(),
+                request,
+            )?;
+        }
         if found.0.1 == 0 && !parsed.parts.is_empty() {
             tier = Tier::Surroundings;
             found = self.collect(
@@ -565,14 +585,16 @@ impl SearchIndex {
                     (phrase_query(&terms(body, false)), 1.0),
                     (phrase_query(&terms(meta, false)), 1.0),
                 ]);
+                let own = should(vec![
+                    (
+                        Box::new(ConstScoreQuery::new(own.box_clone(), LEMMA_BONUS)),
+                        1.0,
+                    ),
+                    (own, 1.0),
+                ]);
                 Ok(PartQueries {
-                    own: should(vec![
-                        (
-                            Box::new(ConstScoreQuery::new(own.box_clone(), LEMMA_BONUS)),
-                            1.0,
-                        ),
-                        (own, 1.0),
-                    ]),
+                    whole: own.box_clone(),
+                    own,
                     context: phrase_query(&terms(f.context, true)),
                 })
             }
@@ -647,22 +669,23 @@ impl SearchIndex {
                 }
             }
         }
-        let mut own: Vec<(Box<dyn Query>, f32)> = Vec::new();
-        for (queries, weight, bonus) in [
-            (lemma, 1.0, LEMMA_BONUS),
-            (heads, HEAD_BOOST, HEAD_BONUS),
-            (parts, PART_BOOST, 0.0),
-        ] {
+        let mut whole: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        for (queries, weight, bonus) in [(lemma, 1.0, LEMMA_BONUS), (heads, HEAD_BOOST, HEAD_BONUS)]
+        {
             if queries.is_empty() {
                 continue;
             }
             let q = should(queries);
-            if bonus > 0.0 {
-                own.push((Box::new(ConstScoreQuery::new(q.box_clone(), bonus)), 1.0));
-            }
-            own.push((q, weight));
+            whole.push((Box::new(ConstScoreQuery::new(q.box_clone(), bonus)), 1.0));
+            whole.push((q, weight));
+        }
+        let mut own: Vec<(Box<dyn Query>, f32)> =
+            whole.iter().map(|(q, w)| (q.box_clone(), *w)).collect();
+        if !parts.is_empty() {
+            own.push((should(parts), PART_BOOST));
         }
         Ok(PartQueries {
+            whole: should(whole),
             own: should(own),
             context: should(context),
         })
@@ -677,6 +700,9 @@ impl SearchIndex {
             ])
         };
         match tier {
+            Tier::Whole => {
+                clauses.extend(parts.iter().map(|p| (Occur::Must, p.whole.box_clone())));
+            }
             Tier::Own => {
                 clauses.extend(parts.iter().map(|p| (Occur::Must, p.own.box_clone())));
             }

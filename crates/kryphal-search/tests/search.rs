@@ -625,6 +625,11 @@ fn inflections_and_compounds_by_the_lexicon() {
     // Exact and lemma matches rank above compounds.
     let order = ids(&search(&index, "kostnad"));
     assert_eq!(order.last().map(String::as_str), Some("k3"), "{order:?}");
+    // With several words, a word found only inside a compound counts only
+    // when nothing holds them all otherwise: k2 holds "kost" and
+    // "kostnader"; k3 holds "kostnad" only inside "personalkostnaderna".
+    assert_eq!(found("kostnad kost"), ["k2"]);
+    assert_eq!(found("personal kostnad"), ["k3"]);
     // Highlights show why: the inflected word, the part of a compound.
     let r = search(&index, "stöd");
     let k4 = r.hits.iter().find(|h| id(h) == "k4").expect("k4");
