@@ -216,6 +216,9 @@ pub struct BuildReport {
     /// Pseudo-entries whose `-er` plurals also get a noun's lemma
     /// (`regla` → `regel`).
     pub syncopated: Vec<(String, String)>,
+    /// `-ning`/`-ing` nouns whose forms also get an `-an` noun's lemma
+    /// (`ansökning` → `ansökan`).
+    pub verbal_nouns: Vec<(String, String)>,
 }
 
 /// The forms of every entry: form → lemma → roles.
@@ -236,6 +239,7 @@ fn expand(
     entries: &[Entry],
     lemma_of: &HashMap<String, String>,
     extra: &HashMap<(String, char), String>,
+    also: &HashMap<String, String>,
 ) -> Forms {
     let mut forms: Forms = BTreeMap::new();
     let has = |flags: &[char], f: Option<char>| f.is_some_and(|f| flags.contains(&f));
@@ -244,6 +248,7 @@ fn expand(
             continue;
         }
         let lemma = lemma_of.get(&e.word).unwrap_or(&e.word);
+        let second = also.get(&e.word);
         let end = if has(&e.flags, affixes.end) {
             ROLE_END
         } else {
@@ -260,6 +265,9 @@ fn expand(
             bare |= ROLE_MIDDLE;
         }
         put(&mut forms, &e.word, lemma, bare);
+        if let Some(l) = second {
+            put(&mut forms, &e.word, l, bare);
+        }
         for f in &e.flags {
             let Some(rules) = affixes.suffixes.get(f) else {
                 continue;
@@ -286,6 +294,9 @@ fn expand(
                     roles |= ROLE_WORD | end;
                 }
                 put(&mut forms, &form, lemma, roles);
+                if let Some(l) = second {
+                    put(&mut forms, &form, l, roles);
+                }
             }
         }
     }
@@ -504,6 +515,58 @@ fn link_syncopated_plurals(
     out
 }
 
+/// Verbal nouns in `-an` (`ansökan`, `fordran`, `förfrågan`) have no plural
+/// in the dictionary; their plural is that of a sibling in `-ning`/`-ing`
+/// (`ansökningar`, `fordringar`). Every form of the sibling also gets the
+/// `-an` noun as a lemma: entry `X-an` (only genitive and compound flags)
+/// that may end a compound, and entry `X-ning` or `X-ing`. Returns sibling →
+/// the `-an` noun.
+fn link_verbal_nouns(affixes: &Affixes, entries: &[Entry]) -> HashMap<String, String> {
+    let by_word: HashMap<&str, &Entry> = entries
+        .iter()
+        .filter(|e| !affixes.forbidden.is_some_and(|f| e.flags.contains(&f)))
+        .map(|e| (e.word.as_str(), e))
+        .collect();
+    let compound_flags: Vec<char> = [affixes.begin, affixes.middle, affixes.end]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut out = HashMap::new();
+    for e in by_word.values() {
+        let Some(x) = e.word.strip_suffix("an") else {
+            continue;
+        };
+        if e.name
+            || x.chars().count() < 3
+            || x.ends_with(|c: char| "aeiouyåäö".contains(c))
+            || !affixes.end.is_some_and(|y| e.flags.contains(&y))
+        {
+            continue;
+        }
+        // No forms but the genitive: its own inflection is missing.
+        let genitive = format!("{}s", e.word);
+        let only_genitive = e.flags.iter().all(|f| {
+            compound_flags.contains(f)
+                || affixes.suffixes.get(f).is_none_or(|rules| {
+                    rules
+                        .iter()
+                        .all(|r| r.apply(&e.word).is_none_or(|form| form == genitive))
+                })
+        });
+        if !only_genitive {
+            continue;
+        }
+        for suffix in ["ning", "ing"] {
+            let sibling = format!("{x}{suffix}");
+            if by_word.contains_key(sibling.as_str()) {
+                out.insert(sibling, e.word.clone());
+                break;
+            }
+        }
+    }
+    out
+}
+
 fn put_u32(out: &mut Vec<u8>, v: usize) {
     out.extend_from_slice(&(v as u32).to_le_bytes());
 }
@@ -521,7 +584,8 @@ pub fn build(aff: &str, dic: &str, source: &str) -> Result<(Vec<u8>, BuildReport
         links.entry(k).or_insert(v);
     }
     let syncopated = link_syncopated_plurals(&affixes, &entries);
-    let forms = expand(&affixes, &entries, &links, &syncopated);
+    let verbal = link_verbal_nouns(&affixes, &entries);
+    let forms = expand(&affixes, &entries, &links, &syncopated, &verbal);
 
     let mut report = BuildReport {
         entries: entries.len(),
@@ -532,6 +596,8 @@ pub fn build(aff: &str, dic: &str, source: &str) -> Result<(Vec<u8>, BuildReport
     report.syncopated = syncopated.into_iter().map(|((w, _), l)| (w, l)).collect();
     report.syncopated.sort();
     report.syncopated.dedup();
+    report.verbal_nouns = verbal.into_iter().collect();
+    report.verbal_nouns.sort();
     let mut linked: Vec<(String, String)> = links.into_iter().collect();
     linked.sort();
     report.linked = linked;
@@ -653,6 +719,12 @@ impl BuildReport {
             "{} plurals of nouns like regel/regler: {:?}",
             self.syncopated.len(),
             self.syncopated
+        );
+        let _ = writeln!(
+            s,
+            "{} -ning/-ing nouns give their forms to an -an noun: {:?}",
+            self.verbal_nouns.len(),
+            self.verbal_nouns
         );
         s
     }

@@ -418,6 +418,9 @@ mod tests {
             ("ledamöterna", "ledamot"),
             ("nycklar", "nyckel"),
             ("böckerna", "bok"),
+            ("regler", "regel"),
+            ("ansökningar", "ansökan"),
+            ("anhöriga", "anhörig"),
         ] {
             assert!(
                 lemmas(form).contains(&lemma.to_owned()),
