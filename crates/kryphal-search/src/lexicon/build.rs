@@ -213,8 +213,8 @@ pub struct BuildReport {
     pub linked: Vec<(String, String)>,
     /// Of those, adjectives' plurals (`anhöriga`).
     pub adjective_links: usize,
-    /// Pseudo-entries whose `-er` plurals also get a noun's lemma
-    /// (`regla` → `regel`).
+    /// Siblings whose `-er` plurals also get a noun's lemma (`åtgärda` →
+    /// `åtgärd`, `regla` → `regel`).
     pub syncopated: Vec<(String, String)>,
     /// `-ning`/`-ing` nouns whose forms also get an `-an` noun's lemma
     /// (`ansökning` → `ansökan`).
@@ -458,16 +458,16 @@ fn link_adjective_plurals(affixes: &Affixes, entries: &[Entry]) -> HashMap<Strin
     links
 }
 
-/// A noun whose plural drops the `e` of its last syllable may have that
-/// plural listed under a pseudo-entry: `regler`, `reglerna` come from
-/// `regla` (flag `-er`), while `regel` itself has no plural. Such plural
-/// forms also get the noun's lemma: entry `X-e-C` (C = l, n, r) with
-/// singular forms and no plural, entry `X-C-a` with the `-er` plural rule.
+/// A noun may have its plural listed under a sibling entry in `-a` (a verb
+/// or a pseudo-entry) with the `-er` plural rule: `åtgärder`, `avgifter`,
+/// `processer` come from `åtgärda`, `avgifta`, `processa`, while `åtgärd`,
+/// `avgift`, `process` have no plural; likewise `regler` from `regla`, the
+/// `e` of `regel` dropped. Such plural forms also get the noun's lemma:
+/// entry `X` (or `X-e-C`, C = l, n, r), a noun of common gender (its
+/// definite form in `-en`/`-n`, none in `-et`/`-t`) with no plural, that may
+/// end a compound, and entry `X-a` (`X-C-a`) with the rule.
 /// Returns (entry, flag) → the additional lemma.
-fn link_syncopated_plurals(
-    affixes: &Affixes,
-    entries: &[Entry],
-) -> HashMap<(String, char), String> {
+fn link_er_plurals(affixes: &Affixes, entries: &[Entry]) -> HashMap<(String, char), String> {
     let by_word: HashMap<&str, &Entry> = entries.iter().map(|e| (e.word.as_str(), e)).collect();
     // The flags whose rules make a plural in -er from a word in -a.
     let er_flags: Vec<char> = affixes
@@ -489,27 +489,38 @@ fn link_syncopated_plurals(
         if e.name || affixes.forbidden.is_some_and(|f| e.flags.contains(&f)) {
             continue;
         }
+        if !affixes.end.is_some_and(|y| e.flags.contains(&y)) {
+            continue;
+        }
         let chars: Vec<char> = e.word.chars().collect();
         let k = chars.len();
-        if k < 4 || chars[k - 2] != 'e' || !matches!(chars[k - 1], 'l' | 'n' | 'r') {
+        if k < 3 {
             continue;
         }
         let forms = forms_of(e);
-        let singular = forms
-            .iter()
-            .any(|f| f.starts_with(&e.word) && f.len() > e.word.len() && !f.ends_with('s'));
+        let has = |end: &str| forms.contains(&format!("{}{end}", e.word));
+        // A noun of common gender (`åtgärden`): a neuter's plural is its
+        // own form (`besök`, `fall`), and the sibling's `-er` form is then a
+        // verb (`besöker`, `faller`).
+        let common = has("en") || has("n");
+        let neuter = has("et") || has("t");
         let plural = forms.iter().any(|f| {
             f.ends_with("er") || f.ends_with("ar") || f.ends_with("or") || f.ends_with("na")
         });
-        if !singular || plural {
+        if !common || neuter || plural {
             continue;
         }
-        let pseudo: String = chars[..k - 2].iter().chain([&chars[k - 1], &'a']).collect();
-        let Some(p) = by_word.get(pseudo.as_str()) else {
-            continue;
-        };
-        for f in p.flags.iter().filter(|f| er_flags.contains(f)) {
-            out.insert((p.word.clone(), *f), e.word.clone());
+        let mut siblings = vec![format!("{}a", e.word)];
+        if k >= 4 && chars[k - 2] == 'e' && matches!(chars[k - 1], 'l' | 'n' | 'r') {
+            siblings.push(chars[..k - 2].iter().chain([&chars[k - 1], &'a']).collect());
+        }
+        for sibling in siblings {
+            let Some(p) = by_word.get(sibling.as_str()) else {
+                continue;
+            };
+            for f in p.flags.iter().filter(|f| er_flags.contains(f)) {
+                out.insert((p.word.clone(), *f), e.word.clone());
+            }
         }
     }
     out
@@ -583,7 +594,7 @@ pub fn build(aff: &str, dic: &str, source: &str) -> Result<(Vec<u8>, BuildReport
     for (k, v) in adjectives {
         links.entry(k).or_insert(v);
     }
-    let syncopated = link_syncopated_plurals(&affixes, &entries);
+    let syncopated = link_er_plurals(&affixes, &entries);
     let verbal = link_verbal_nouns(&affixes, &entries);
     let forms = expand(&affixes, &entries, &links, &syncopated, &verbal);
 
@@ -716,7 +727,7 @@ impl BuildReport {
         );
         let _ = writeln!(
             s,
-            "{} plurals of nouns like regel/regler: {:?}",
+            "{} siblings give their -er plurals to a noun (åtgärder, regler): {:?}",
             self.syncopated.len(),
             self.syncopated
         );

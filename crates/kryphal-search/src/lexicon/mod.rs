@@ -419,6 +419,8 @@ mod tests {
             ("nycklar", "nyckel"),
             ("böckerna", "bok"),
             ("regler", "regel"),
+            ("åtgärder", "åtgärd"),
+            ("avgifterna", "avgift"),
             ("ansökningar", "ansökan"),
             ("anhöriga", "anhörig"),
         ] {
