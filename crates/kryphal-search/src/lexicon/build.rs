@@ -211,7 +211,7 @@ pub struct BuildReport {
     /// Entries given another entry's lemma (`ledamöter → ledamot`,
     /// `anhöriga → anhörig`).
     pub linked: Vec<(String, String)>,
-    /// Of those, adjectives' plurals (`anhöriga`).
+    /// Of those, adjectives' forms (`anhöriga`, `allmänt`).
     pub adjective_links: usize,
     /// Siblings whose `-er` plurals also get a noun's lemma (`åtgärda` →
     /// `åtgärd`, `regla` → `regel`).
@@ -411,13 +411,15 @@ fn link_irregular_plurals(affixes: &Affixes, entries: &[Entry]) -> HashMap<Strin
     links
 }
 
-/// Adjectives used as nouns in the plural are listed as entries of their
-/// own (`anhöriga`, `behöriga`, `nya`): an entry that is an adjective entry
-/// (one with a weak `-e` form, or both `-t` and `-a` forms) plus `-a`, and
-/// that inflects no further than a genitive `-s`, gets the adjective as its
-/// lemma (`anhöriga` → `anhörig`; not `gälla`, a verb, nor `sjuka`, also a
-/// noun with `sjukan`).
-fn link_adjective_plurals(affixes: &Affixes, entries: &[Entry]) -> HashMap<String, String> {
+/// Forms of adjectives (and of a few participles and verbs) are often
+/// listed as entries of their own, without inflection: `anhöriga`,
+/// `offentliga`, `allmänna`, `allmänt`, `kastandet`. Such an entry (one
+/// that ends in `-a` or `-t`, with no forms but a genitive) gets as its
+/// lemma the entry it is made from (less its `-a`/`-t`, or its doubled
+/// consonant and `-a`: `allmän|na`, `nytt`), when that entry is an
+/// adjective (it has `-e`, `-t`, `-a` or `-are` forms) or has no
+/// inflection of its own either (`allmän`).
+fn link_adjective_forms(affixes: &Affixes, entries: &[Entry]) -> HashMap<String, String> {
     let forms_of = |e: &Entry| -> Vec<String> {
         e.flags
             .iter()
@@ -432,27 +434,37 @@ fn link_adjective_plurals(affixes: &Affixes, entries: &[Entry]) -> HashMap<Strin
             .collect()
     };
     let forbidden = |e: &Entry| affixes.forbidden.is_some_and(|f| e.flags.contains(&f));
-    let mut adjectives: HashMap<&str, bool> = HashMap::new();
+    // Entries that may be the base: adjectives, or words without inflection.
+    let mut bases: HashMap<&str, bool> = HashMap::new();
     for e in entries.iter().filter(|e| !forbidden(e) && !e.name) {
         let forms = forms_of(e);
         let has = |end: &str| forms.contains(&format!("{}{end}", e.word));
-        if has("e") || (has("t") && has("a")) {
-            adjectives.insert(e.word.as_str(), true);
+        let uninflected = e.flags.iter().all(|f| !affixes.suffixes.contains_key(f));
+        if has("e") || has("t") || has("a") || has("are") || uninflected {
+            bases.insert(e.word.as_str(), true);
         }
     }
     let mut links = HashMap::new();
-    for e in entries.iter().filter(|e| !forbidden(e)) {
-        let Some(base) = e.word.strip_suffix('a') else {
+    for e in entries.iter().filter(|e| !forbidden(e) && !e.name) {
+        let w = &e.word;
+        if w.chars().count() < 4 || !(w.ends_with('a') || w.ends_with('t')) {
             continue;
-        };
-        let genitive = format!("{}s", e.word);
-        // An entry without flags (`göra`) is a form listed for its own sake.
-        if !e.name
-            && !e.flags.is_empty()
-            && adjectives.contains_key(base)
-            && forms_of(e).iter().all(|f| *f == genitive)
+        }
+        let genitive = format!("{w}s");
+        if !forms_of(e).iter().all(|f| *f == genitive) {
+            continue;
+        }
+        let chars: Vec<char> = w.chars().collect();
+        let k = chars.len();
+        let mut candidates: Vec<String> = vec![chars[..k - 1].iter().collect()];
+        if chars[k - 2] == chars[k - 3] && (chars[k - 1] == 'a' || chars[k - 1] == 't') {
+            candidates.push(chars[..k - 2].iter().collect());
+        }
+        if let Some(base) = candidates
+            .into_iter()
+            .find(|b| b != w && bases.contains_key(b.as_str()))
         {
-            links.insert(e.word.clone(), base.to_owned());
+            links.insert(w.clone(), base);
         }
     }
     links
@@ -589,7 +601,7 @@ pub fn build(aff: &str, dic: &str, source: &str) -> Result<(Vec<u8>, BuildReport
     let affixes = Affixes::parse(aff)?;
     let entries = parse_dic(dic);
     let mut links = link_irregular_plurals(&affixes, &entries);
-    let adjectives = link_adjective_plurals(&affixes, &entries);
+    let adjectives = link_adjective_forms(&affixes, &entries);
     let adjective_links = adjectives.len();
     for (k, v) in adjectives {
         links.entry(k).or_insert(v);
@@ -720,7 +732,7 @@ impl BuildReport {
         );
         let _ = writeln!(
             s,
-            "{} entries given another entry's lemma ({} irregular plurals, {} adjectives' plurals)",
+            "{} entries given another entry's lemma ({} irregular plurals, {} adjectives' forms)",
             self.linked.len(),
             self.linked.len().saturating_sub(self.adjective_links),
             self.adjective_links
