@@ -170,7 +170,8 @@ fn inflects_like(lex: &Lexicon, map: Map, whole: &str, head: &str) -> bool {
 
 /// The words a compound-only form (`löne`, `kyrko`, `skol`) is made from:
 /// without its linking letter, with `a` for its last vowel, or with `a`/`e`
-/// added, when that is a lemma.
+/// added, when that is a lemma; failing those, its linking `s` for an `e`
+/// (`arbets` for `arbete`).
 fn linked_words(lex: &Lexicon, map: Map, form: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut candidates: Vec<String> = Vec::new();
@@ -185,6 +186,15 @@ fn linked_words(lex: &Lexicon, map: Map, form: &str) -> Vec<String> {
     for c in candidates {
         if c.chars().count() >= MIN_PART_CHARS && lex.is_lemma(map, &c) {
             out.push(c);
+        }
+    }
+    if out.is_empty() {
+        // `arbets` for `arbete`: the `-e` of a neuter gives way to the `s`.
+        if let Some(bare) = form.strip_suffix('s') {
+            let c = format!("{bare}e");
+            if lex.is_lemma(map, &c) {
+                out.push(c);
+            }
         }
     }
     out
@@ -628,6 +638,10 @@ mod tests {
             ("gåvan", "gåva"),
             ("ledamöterna", "ledamot"),
             ("anhöriga", "anhörig"),
+            // Passives listed as entries of their own.
+            ("avgörs", "avgöra"),
+            ("utgörs", "utgöra"),
+            ("bedömas", "bedöma"),
         ] {
             let w = analyse(form, Map::Exact);
             assert!(w.keys.contains(&lemma.to_owned()), "{form}: {w:?}");
@@ -658,6 +672,11 @@ mod tests {
         let w = analyse("sjöfartsstöd", Map::Exact);
         assert_eq!(w.parts[1].lemmas, ["fart"]);
         assert_eq!(w.heads, ["stöd"]);
+        // A form made only for compounds stands for its noun, not for a
+        // verb's passive: `arbets` is `arbete`.
+        let w = analyse("arbetsmiljöfrågorna", Map::Exact);
+        assert!(w.parts[0].lemmas.contains(&"arbete".to_owned()), "{w:?}");
+        assert!(!w.parts[0].lemmas.contains(&"arbeta".to_owned()), "{w:?}");
     }
 
     #[test]

@@ -213,6 +213,8 @@ pub struct BuildReport {
     pub linked: Vec<(String, String)>,
     /// Of those, adjectives' forms (`anhöriga`, `allmänt`).
     pub adjective_links: usize,
+    /// Of those, verbs' passives (`avgörs`, `bedöm`).
+    pub verb_links: usize,
     /// Siblings whose `-er` plurals also get a noun's lemma (`åtgärda` →
     /// `åtgärd`, `regla` → `regel`).
     pub syncopated: Vec<(String, String)>,
@@ -470,6 +472,66 @@ fn link_adjective_forms(affixes: &Affixes, entries: &[Entry]) -> HashMap<String,
     links
 }
 
+/// Passive forms of some verbs are listed on their own: `avgörs`,
+/// `utgörs` (no forms), or under a stem entry whose only forms are
+/// passives (`bedöm` → `bedömas`). Such an entry gets the verb's lemma: the
+/// entry plus `-a` (`bedöma`), or less its `-s` plus `-a` (`avgöra`), when
+/// that is a verb (it has a present participle in `-ande`, or forms in
+/// `-ar`, `-er`, `-de`, `-te`). Forms made only for compounds are left out.
+fn link_verb_stems(affixes: &Affixes, entries: &[Entry]) -> HashMap<String, String> {
+    let forms_of = |e: &Entry| -> Vec<String> {
+        e.flags
+            .iter()
+            .filter_map(|f| affixes.suffixes.get(f))
+            .flatten()
+            .filter_map(|r| r.apply(&e.word))
+            .collect()
+    };
+    let forbidden = |e: &Entry| affixes.forbidden.is_some_and(|f| e.flags.contains(&f));
+    let mut verbs: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for e in entries.iter().filter(|e| !forbidden(e) && !e.name) {
+        let Some(stem) = e.word.strip_suffix('a') else {
+            continue;
+        };
+        let forms = forms_of(e);
+        let verb = forms.iter().any(|f| *f == format!("{}nde", e.word))
+            || ["ar", "er", "de", "te"]
+                .iter()
+                .any(|end| forms.contains(&format!("{stem}{end}")));
+        if verb {
+            verbs.insert(e.word.as_str());
+        }
+    }
+    let mut links = HashMap::new();
+    // A form made only for compounds (`arbets`, `armbågs`) is a linking
+    // form, not a passive: it keeps its own reading.
+    let compound_only = |e: &Entry| {
+        affixes
+            .only_in_compound
+            .is_some_and(|f| e.flags.contains(&f))
+    };
+    for e in entries
+        .iter()
+        .filter(|e| !forbidden(e) && !e.name && !compound_only(e))
+    {
+        if e.word.chars().count() < 4 {
+            continue;
+        }
+        let forms = forms_of(e);
+        let verb = if forms.is_empty() {
+            e.word.strip_suffix('s').map(|stem| format!("{stem}a"))
+        } else if forms.iter().all(|f| f.ends_with("as") || f.ends_with("es")) {
+            Some(format!("{}a", e.word))
+        } else {
+            None
+        };
+        if let Some(verb) = verb.filter(|v| verbs.contains(v.as_str())) {
+            links.insert(e.word.clone(), verb);
+        }
+    }
+    links
+}
+
 /// A noun may have its plural listed under a sibling entry in `-a` (a verb
 /// or a pseudo-entry) with the `-er` plural rule: `åtgärder`, `avgifter`,
 /// `processer` come from `åtgärda`, `avgifta`, `processa`, while `åtgärd`,
@@ -606,6 +668,11 @@ pub fn build(aff: &str, dic: &str, source: &str) -> Result<(Vec<u8>, BuildReport
     for (k, v) in adjectives {
         links.entry(k).or_insert(v);
     }
+    let verbs = link_verb_stems(&affixes, &entries);
+    let verb_links = verbs.len();
+    for (k, v) in verbs {
+        links.entry(k).or_insert(v);
+    }
     let syncopated = link_er_plurals(&affixes, &entries);
     let verbal = link_verbal_nouns(&affixes, &entries);
     let forms = expand(&affixes, &entries, &links, &syncopated, &verbal);
@@ -616,6 +683,7 @@ pub fn build(aff: &str, dic: &str, source: &str) -> Result<(Vec<u8>, BuildReport
         ..Default::default()
     };
     report.adjective_links = adjective_links;
+    report.verb_links = verb_links;
     report.syncopated = syncopated.into_iter().map(|((w, _), l)| (w, l)).collect();
     report.syncopated.sort();
     report.syncopated.dedup();
@@ -732,10 +800,13 @@ impl BuildReport {
         );
         let _ = writeln!(
             s,
-            "{} entries given another entry's lemma ({} irregular plurals, {} adjectives' forms)",
+            "{} entries given another entry's lemma ({} irregular plurals, {} adjectives' forms, {} verbs' passives)",
             self.linked.len(),
-            self.linked.len().saturating_sub(self.adjective_links),
-            self.adjective_links
+            self.linked
+                .len()
+                .saturating_sub(self.adjective_links + self.verb_links),
+            self.adjective_links,
+            self.verb_links
         );
         let _ = writeln!(
             s,
