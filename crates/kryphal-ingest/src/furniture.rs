@@ -33,6 +33,10 @@ fn key(s: &str) -> String {
 
 /// A line that is nothing but a page number.
 pub fn is_page_number(s: &str) -> bool {
+    // The longest form, `sida 123 av 456`, is short: longer lines are text.
+    if s.len() > 40 {
+        return false;
+    }
     let k = key(s);
     matches!(
         k.as_str(),
@@ -58,12 +62,14 @@ pub fn is_page_number(s: &str) -> bool {
 /// leaders or a tab, or the heading `Innehåll` / `Innehållsförteckning`.
 pub fn is_toc_line(s: &str) -> bool {
     let t = s.trim();
-    let lower = t.to_lowercase();
-    if matches!(
-        lower.trim_end_matches(':'),
-        "innehåll" | "innehållsförteckning" | "innehållsförteckning:" | "table of contents"
-    ) {
-        return true;
+    if t.len() <= 24 {
+        let lower = t.to_lowercase();
+        if matches!(
+            lower.trim_end_matches(':'),
+            "innehåll" | "innehållsförteckning" | "table of contents"
+        ) {
+            return true;
+        }
     }
     let digits = t.chars().rev().take_while(char::is_ascii_digit).count();
     if digits == 0 || digits > 3 || digits == t.len() {
@@ -194,6 +200,30 @@ pub fn running_text_lines(lines: &[&str]) -> Vec<bool> {
         .collect();
     if breaks.len() < 2 {
         return drop;
+    }
+    // A short document has too few pages for a header to recur, but a
+    // later page's header repeats what its first page showed (the unit, the
+    // date) and names the organisation in capitals.
+    let first_page: HashSet<String> = lines
+        .iter()
+        .take((breaks[0] + 30).min(breaks[1].saturating_sub(4)))
+        .map(|l| key(l))
+        .filter(|k| !k.is_empty())
+        .collect();
+    for &b in &breaks[1..] {
+        for i in b.saturating_sub(4)..(b + 5).min(lines.len()) {
+            let t = lines[i].trim().trim_start_matches('#').trim();
+            let caps_name = t.chars().any(char::is_alphabetic)
+                && !t.chars().any(|c| c.is_lowercase() || c.is_ascii_digit())
+                && ["KOMMUN", "STAD", "REGION", "LANDSTING", "FÖRVALTNINGEN"]
+                    .iter()
+                    .any(|n| t.ends_with(n));
+            if (i != b && first_page.contains(&key(lines[i])) && t.chars().count() < 60)
+                || caps_name
+            {
+                drop[i] = true;
+            }
+        }
     }
     // Occurrences (distinct lines) of each text near a page break.
     let near: HashSet<usize> = breaks

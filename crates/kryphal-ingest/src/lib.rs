@@ -22,7 +22,9 @@
 
 use kryphal_domain::{DocumentMeta, Outline, SourceFormat};
 
+mod cover;
 pub mod docx;
+mod flat;
 pub mod furniture;
 pub mod html;
 pub mod markdown;
@@ -57,6 +59,9 @@ pub struct RawDocument {
     pub blocks: Vec<Block>,
     pub meta: DocumentMeta,
     pub warnings: Vec<String>,
+    /// The titles a table of contents lists ([`structure::toc_key`] of each):
+    /// they tell plain numbered lines that are headings from list items.
+    pub toc: Vec<String>,
 }
 
 /// Limits that protect the importer from enormous or hostile input.
@@ -252,8 +257,19 @@ pub fn import(
         SourceFormat::Pdf => pdf::read(name, bytes, limits)?,
         SourceFormat::Text => text::read(&text::decode(name, bytes)?),
     };
+    let mut raw = raw;
+    if matches!(
+        format,
+        SourceFormat::Pdf | SourceFormat::Docx | SourceFormat::Odt
+    ) {
+        cover::strip(&mut raw.blocks, &mut raw.meta);
+    }
+    if matches!(format, SourceFormat::Docx | SourceFormat::Odt) {
+        cover::plain_headings(&mut raw.blocks);
+        cover::labelled_fields(&mut raw.blocks);
+    }
     let mut meta = raw.meta.clone();
-    let outline = structure::build(&raw.blocks, &mut meta, lineage);
+    let outline = structure::build_with_toc(&raw.blocks, &raw.toc, &mut meta, lineage);
     if outline.clauses.is_empty() {
         return Err(IngestError::NoClauses {
             name: name.to_string(),

@@ -51,9 +51,12 @@ pub fn read(text: &str) -> RawDocument {
                     && !v.trim().is_empty()
                     && meta::set_field(&mut doc.meta, k, v)
             });
-        !crate::furniture::is_toc_line(t) && !metadata
+        !metadata
     });
-    let body = lines.join("\n");
+    let flat = crate::flat::analyse(&lines, true);
+    adopt_cover(&mut doc.meta, &flat);
+    doc.toc = flat.toc;
+    let body = render(&flat.lines);
     let parser = Parser::new_ext(&body, Options::ENABLE_TABLES);
 
     // Ordered lists keep their next number; unordered ones hold None.
@@ -149,6 +152,10 @@ pub fn read(text: &str) -> RawDocument {
                     flush(&mut buf, &open, &mut doc.blocks);
                 }
             }
+            // A block of nothing but tags (`<section id="k1">`, `</div>`) is a
+            // converter's markup around the text, not text; tags inside text
+            // stay literal.
+            Event::Html(t) if only_tags(&t) => {}
             Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
                 buf.push_str(&t);
             }
@@ -165,6 +172,66 @@ pub fn read(text: &str) -> RawDocument {
         doc.blocks.remove(0);
     }
     doc
+}
+
+/// A title and kind the cover shows replace none the file states, or a file
+/// name standing in for a title.
+pub(crate) fn adopt_cover(meta: &mut crate::DocumentMeta, flat: &crate::flat::Flat) {
+    if let Some(title) = &flat.title
+        && (meta.title.is_empty() || meta::is_file_name_like(&meta.title))
+    {
+        meta.title = title.clone();
+    }
+    if let Some(kind) = &flat.doc_type
+        && meta.doc_type.is_empty()
+    {
+        meta.doc_type = kind.clone();
+    }
+    // A decision line says when the document was decided; a bare date on a
+    // cover is only the date it was printed or drafted.
+    if let Some(date) = &flat.decided {
+        meta.decided = date.clone();
+    }
+    if let Some(body) = &flat.decided_by
+        && meta.decided_by.is_empty()
+    {
+        meta.decided_by = body.clone();
+    }
+}
+
+/// The analysed lines as Markdown that says what the page showed: list
+/// items as `- `, found headings as `#`, cover and furniture left out.
+fn render(lines: &[crate::flat::FlatLine]) -> String {
+    use crate::flat::Kind;
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        match line.kind {
+            Kind::Drop => continue,
+            Kind::Blank => {}
+            Kind::Text => out.push_str(&line.text),
+            Kind::Bullet => {
+                out.push_str("- ");
+                out.push_str(&line.text);
+            }
+            Kind::Heading(level) | Kind::Marked(level) => {
+                out.push('\n');
+                out.push_str(&"#".repeat(usize::from(level)));
+                out.push(' ');
+                out.push_str(&line.text);
+                out.push('\n');
+            }
+        }
+        out.push('\n');
+        // A line of dashes under text would make it a heading (setext): keep them apart.
+        if matches!(line.kind, Kind::Text | Kind::Bullet)
+            && lines
+                .get(i + 1)
+                .is_some_and(|n| !n.text.is_empty() && n.text.chars().all(|c| c == '-' || c == '='))
+        {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Joins the soft-wrapped lines of a paragraph, splitting it where a line
@@ -196,6 +263,24 @@ fn split_soft_paragraphs(raw: &str) -> Vec<String> {
         out.push(current);
     }
     out
+}
+
+/// Whether `html` holds tags and whitespace only (no text between them).
+fn only_tags(html: &str) -> bool {
+    let mut depth = 0u32;
+    let mut tags = 0u32;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                depth += 1;
+                tags += 1;
+            }
+            '>' if depth > 0 => depth -= 1,
+            c if depth == 0 && !c.is_whitespace() => return false,
+            _ => {}
+        }
+    }
+    tags > 0 && depth == 0
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -249,6 +334,24 @@ mod tests {
                 },
                 Block::TableRow {
                     cells: vec!["100".into(), "chef".into()]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_converters_tag_blocks_are_not_clauses_but_tags_in_text_stay_text() {
+        let doc = read(
+            "<section id=\"p1\">\n\n1 § Lagen gäller.\n\n</section>\n\nText med <b>fet</b> stil.\n",
+        );
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Paragraph {
+                    text: "1 § Lagen gäller.".into()
+                },
+                Block::Paragraph {
+                    text: "Text med <b>fet</b> stil.".into()
                 },
             ]
         );

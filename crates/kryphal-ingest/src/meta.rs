@@ -14,7 +14,7 @@ pub fn set_field(meta: &mut DocumentMeta, key: &str, value: &str) -> bool {
         "title" | "titel" => &mut meta.title,
         "doc_type" | "dokumenttyp" | "typ" => &mut meta.doc_type,
         "owner" | "ägare" | "dokumentet gäller för" | "nämnd" => &mut meta.owner,
-        "dnr" | "diarienummer" | "dnr." | "ärendenummer" => &mut meta.dnr,
+        "dnr" | "diarienummer" | "dnr." | "ärendenummer" | "målnummer" => &mut meta.dnr,
         "decided"
         | "beslutsdatum"
         | "beslutad"
@@ -63,6 +63,120 @@ pub fn set_field(meta: &mut DocumentMeta, key: &str, value: &str) -> bool {
 }
 
 /// An unfilled template field: `skriv datum så här xx månad 20xx`.
+/// A title that is really a file name (`Riktlinjer-Mot_mutor_och_jäv-20131213`,
+/// `omslag.indd`, `Microsoft Word - Dokument1`): no title of the document.
+pub fn is_file_name_like(title: &str) -> bool {
+    let t = title.trim();
+    let lower = t.to_lowercase();
+    let extension = [
+        ".doc", ".docx", ".indd", ".pdf", ".odt", ".rtf", ".pages", ".qxd", ".dotx", ".txt",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e));
+    extension
+        || lower.starts_with("microsoft word")
+        || (t.contains('_') && !t.contains(' '))
+        || (!t.contains(' ') && t.matches('-').count() >= 2)
+}
+
+/// A Swedish date as printed (`25 februari 2016`, `den 1 mars 2024`,
+/// `2016-02-25`) → `2016-02-25`; the first date in `text`.
+pub fn swedish_date(text: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '(' | ')' | '[' | ']'))
+        })
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        if is_iso_date(w) {
+            return Some(w.to_string());
+        }
+        if let Some(m) = MONTHS.iter().position(|m| w.eq_ignore_ascii_case(m))
+            && i >= 1
+            && i + 1 < words.len()
+            && let Ok(day) = words[i - 1].parse::<u32>()
+            && let Ok(year) = words[i + 1].parse::<u32>()
+            && (1..=31).contains(&day)
+            && (1800..=2200).contains(&year)
+        {
+            return Some(format!("{year:04}-{:02}-{day:02}", m + 1));
+        }
+    }
+    None
+}
+
+/// The decision date a short line states: `Beslut vid regeringssammanträde
+/// den 25 februari 2016`, `beslutade den 29 november 2011`, `Antagen av
+/// kommunfullmäktige § 117, 2011-06-16`, `Stockholm den 14 oktober 1999`.
+pub fn decision_date(line: &str) -> Option<String> {
+    let t = line.trim();
+    if t.split_whitespace().count() > 16 {
+        return None;
+    }
+    let lower = t.to_lowercase();
+    let verb = [
+        "beslut",
+        "antagen",
+        "antaget",
+        "antogs",
+        "fastställd",
+        "fastställt",
+        "fastställdes",
+    ]
+    .iter()
+    .any(|v| lower.starts_with(v));
+    // `<Ort> den <datum>`: where and when a government decision was signed.
+    let place = {
+        let mut w = t.split_whitespace();
+        matches!((w.next(), w.next()), (Some(p), Some("den")) if p.starts_with(char::is_uppercase))
+            && t.split_whitespace().count() <= 5
+    };
+    if !(verb || place) {
+        return None;
+    }
+    swedish_date(t)
+}
+
+/// Who decided, as a decision line says it: `Antagen av kommunfullmäktige §
+/// 117, 2011-06-16` → `Kommunfullmäktige`.
+pub fn decision_body(line: &str) -> Option<String> {
+    let t = line.trim();
+    let lower = t.to_lowercase();
+    let at = [
+        "antagen av ",
+        "antaget av ",
+        "beslutad av ",
+        "beslutat av ",
+        "fastställd av ",
+        "fastställt av ",
+    ]
+    .iter()
+    .find_map(|p| lower.starts_with(p).then_some(p.len()))?;
+    let rest = &t[at..];
+    let end = rest
+        .find(|c: char| c == '§' || c == ',' || c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let body = rest[..end].trim().trim_end_matches(" den").trim();
+    let mut chars = body.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
 pub fn is_placeholder(value: &str) -> bool {
     let v = value.to_lowercase();
     v.starts_with("skriv ")
@@ -206,6 +320,36 @@ mod tests {
         assert_eq!(m.decided_by, "Vård- och omsorgsnämnden");
         assert_eq!(m.responsible, "Kvalitetschef");
         assert_eq!(start, 4);
+    }
+
+    #[test]
+    fn decision_lines_give_date_and_body_and_running_text_does_not() {
+        assert_eq!(
+            decision_date("Beslut vid regeringssammanträde den 25 februari 2016"),
+            Some("2016-02-25".into())
+        );
+        assert_eq!(
+            decision_date("Antagen av kommunfullmäktige § 117, 2011-06-16"),
+            Some("2011-06-16".into())
+        );
+        assert_eq!(
+            decision_body("Antagen av kommunfullmäktige § 117, 2011-06-16"),
+            Some("Kommunfullmäktige".into())
+        );
+        assert_eq!(
+            decision_date("Stockholm den 14 oktober 1999"),
+            Some("1999-10-14".into())
+        );
+        // A date in running text, or a line that is no decision line.
+        assert_eq!(
+            decision_date(
+                "Nämnden har under år 2024 följt upp att rutinen gäller från den 1 mars 2024 och har därefter beslutat om nya villkor"
+            ),
+            None
+        );
+        assert_eq!(decision_date("Reviderad 2015-01-09"), None);
+        assert_eq!(swedish_date("den 31 maj 2025"), Some("2025-05-31".into()));
+        assert_eq!(swedish_date("den 32 maj 2025"), None);
     }
 
     #[test]

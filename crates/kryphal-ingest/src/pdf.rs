@@ -41,7 +41,15 @@ pub(crate) struct Line {
     pub y: f32,
     pub size: f32,
     pub bold: bool,
+    /// Every word of the line is set in an italic font.
+    pub italic: bool,
     pub page: u32,
+    /// Where the line's first mark starts, and where its text starts after a
+    /// list glyph (the same when there is none).
+    pub x0: f32,
+    pub x_text: f32,
+    /// Where the line's last mark ends.
+    pub x1: f32,
 }
 
 fn read_inner(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, IngestError> {
@@ -113,10 +121,7 @@ fn read_inner(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, 
         raw.meta.title = pdf_string(title);
     }
     // A title that is only a file name or a template name is no title.
-    if raw.meta.title.ends_with(".doc")
-        || raw.meta.title.ends_with(".docx")
-        || raw.meta.title.starts_with("Microsoft Word")
-    {
+    if crate::meta::is_file_name_like(&raw.meta.title) {
         raw.meta.title.clear();
     }
     Ok(raw)
@@ -148,6 +153,7 @@ struct Font<'a> {
     cid_widths: HashMap<u32, f32>,
     default_width: f32,
     bold: bool,
+    italic: bool,
 }
 
 impl Font<'_> {
@@ -187,6 +193,7 @@ fn load_font<'a>(doc: &'a Document, dict: &'a Dictionary, limit: usize) -> Font<
         .map(|n| String::from_utf8_lossy(n).to_lowercase())
         .unwrap_or_default();
     let bold = base.contains("bold") || base.contains("fet") || base.contains("black");
+    let italic = base.contains("italic") || base.contains("oblique") || base.contains("kursiv");
     let two_byte = subtype == b"Type0";
     let mut font = Font {
         encoding: dict.get_font_encoding_with_limit(doc, limit).ok(),
@@ -196,6 +203,7 @@ fn load_font<'a>(doc: &'a Document, dict: &'a Dictionary, limit: usize) -> Font<
         cid_widths: HashMap::new(),
         default_width: if two_byte { 1000.0 } else { 500.0 },
         bold,
+        italic,
     };
     if two_byte {
         let descendant = dict
@@ -296,6 +304,7 @@ struct Span {
     size: f32,
     text: String,
     bold: bool,
+    italic: bool,
     font: Vec<u8>,
 }
 
@@ -358,7 +367,19 @@ fn page_lines(doc: &Document, page_id: ObjectId, page: u32, limit: usize) -> (Ve
         .unwrap_or_default();
     let mut spans: Vec<Span> = Vec::new();
     let mut ctm = IDENTITY;
-    let mut stack: Vec<Matrix> = Vec::new();
+    // `q`/`Q` save and restore the whole graphics state, the text state
+    // (font, size, spacing) included: a footnote mark set small inside
+    // `q … Q` must not shrink the text after it.
+    type Saved<'f> = (
+        Matrix,
+        f32,
+        f32,
+        f32,
+        f32,
+        f32,
+        Option<(&'f Vec<u8>, &'f Font<'f>)>,
+    );
+    let mut stack: Vec<Saved> = Vec::new();
     let mut tm = IDENTITY;
     let mut tlm = IDENTITY;
     let (mut size, mut leading, mut char_sp, mut word_sp, mut scale) =
@@ -367,8 +388,14 @@ fn page_lines(doc: &Document, page_id: ObjectId, page: u32, limit: usize) -> (Ve
     for op in &content.operations {
         let n = |i: usize| op.operands.get(i).and_then(number).unwrap_or(0.0);
         match op.operator.as_str() {
-            "q" => stack.push(ctm),
-            "Q" => ctm = stack.pop().unwrap_or(IDENTITY),
+            "q" => stack.push((ctm, size, leading, char_sp, word_sp, scale, font)),
+            "Q" => {
+                if let Some(saved) = stack.pop() {
+                    (ctm, size, leading, char_sp, word_sp, scale, font) = saved;
+                } else {
+                    ctm = IDENTITY;
+                }
+            }
             "cm" => ctm = mul(&[n(0), n(1), n(2), n(3), n(4), n(5)], &ctm),
             "BT" => {
                 tm = IDENTITY;
@@ -467,6 +494,7 @@ fn page_lines(doc: &Document, page_id: ObjectId, page: u32, limit: usize) -> (Ve
                         size: device_size,
                         text,
                         bold: f.bold,
+                        italic: f.italic,
                         font: key.clone(),
                     });
                 }
@@ -557,12 +585,16 @@ fn lines_from_spans(spans: Vec<Span>, page: u32) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
     let mut last_x1 = f32::MIN;
     let mut all_bold = true;
+    let mut all_italic = true;
+    // Whether the line so far holds only a list glyph (its text starts next).
+    let mut glyph_only = false;
     for s in spans {
         let same_line = lines.last().is_some_and(|l: &Line| {
             l.page == page
                 && (s.y - l.y).abs() <= 0.5 * s.size.max(l.size)
                 && s.x0 >= last_x1 - 2.0 * s.size
         });
+        let blank = s.text.trim().is_empty();
         if same_line {
             let l = lines.last_mut().expect("checked above");
             let gap = s.x0 - last_x1;
@@ -581,29 +613,50 @@ fn lines_from_spans(spans: Vec<Span>, page: u32) -> Vec<Line> {
             {
                 l.text.push(' ');
             }
+            if l.text.trim().is_empty() && !blank {
+                l.x0 = s.x0;
+                l.x_text = s.x0;
+            } else if glyph_only && !blank {
+                l.x_text = s.x0;
+                glyph_only = false;
+            }
             l.text.push_str(&s.text);
             // A superscript (footnote mark) does not change the line's size.
             if s.text.trim().chars().count() > 2 {
                 l.size = l.size.max(s.size);
             }
-            if !s.text.trim().is_empty() {
+            if !blank {
                 all_bold &= s.bold;
+                all_italic &= s.italic;
                 l.bold = all_bold;
+                l.italic = all_italic;
+                if is_label(l.text.trim()) {
+                    glyph_only = true;
+                }
             }
         } else {
             if let Some(l) = lines.last_mut() {
                 l.text = l.text.trim().to_string();
             }
-            all_bold = s.bold || s.text.trim().is_empty();
+            all_bold = s.bold || blank;
+            all_italic = s.italic || blank;
+            glyph_only = is_label(s.text.trim());
             lines.push(Line {
                 text: s.text,
                 y: s.y,
                 size: s.size,
                 bold: s.bold,
+                italic: s.italic,
                 page,
+                x0: s.x0,
+                x_text: s.x0,
+                x1: s.x1,
             });
         }
         last_x1 = s.x1;
+        if !blank && let Some(l) = lines.last_mut() {
+            l.x1 = l.x1.max(s.x1);
+        }
     }
     for l in &mut lines {
         l.text = l.text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -612,15 +665,23 @@ fn lines_from_spans(spans: Vec<Span>, page: u32) -> Vec<Line> {
     lines
 }
 
+/// A list label standing before its text: a glyph, `4.`, `a)`, `1)`.
+fn is_label(t: &str) -> bool {
+    crate::flat::GLYPHS.contains(&t)
+        || (t.chars().count() <= 4
+            && (t.ends_with('.') || t.ends_with(')'))
+            && t[..t.len() - 1].chars().all(|c| c.is_ascii_digit())
+            && t.len() > 1)
+        || (t.chars().count() == 2 && t.ends_with(')') && t.starts_with(char::is_lowercase))
+}
+
 fn is_bullet(s: &str) -> Option<&str> {
-    for b in ["•", "●", "▪", "■", "", "–", "-", "o", "·"] {
-        if let Some(rest) = s.strip_prefix(b)
-            && rest.starts_with(' ')
-        {
-            return Some(rest.trim_start());
-        }
-    }
-    None
+    crate::flat::GLYPHS
+        .iter()
+        .chain(&["-", "o"])
+        .find_map(|b| s.strip_prefix(b))
+        .filter(|rest| rest.starts_with(' '))
+        .map(str::trim_start)
 }
 
 fn ends_sentence(s: &str) -> bool {
@@ -677,6 +738,97 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
     let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
     let toc = furniture::toc_runs(&texts);
     let bold_level = (heading_sizes.len() + 1).min(6) as u8;
+    // The left margin of each page: where most of its body lines start.
+    let mut margins: HashMap<u32, f32> = HashMap::new();
+    {
+        let mut starts: HashMap<(u32, i32), usize> = HashMap::new();
+        for l in &lines {
+            *starts.entry((l.page, l.x0.round() as i32)).or_default() += 1;
+        }
+        for ((page, x), n) in starts {
+            let best = margins.entry(page).or_insert(x as f32);
+            let best_n = lines
+                .iter()
+                .filter(|l| l.page == page && l.x0.round() as i32 == best.round() as i32)
+                .count();
+            if n > best_n || (n == best_n && (x as f32) < *best) {
+                *best = x as f32;
+            }
+        }
+    }
+    let indent_of = |l: &Line| l.x0 - margins.get(&l.page).copied().unwrap_or(l.x0);
+    // The right edge of each page's text: where full lines end.
+    let mut right: HashMap<u32, f32> = HashMap::new();
+    for l in &lines {
+        let r = right.entry(l.page).or_insert(l.x1);
+        *r = r.max(l.x1);
+    }
+    // A line that ends a sentence well before the right edge, where the next
+    // line's first word would have fitted, ended its paragraph on purpose.
+    let ended_early = |p: &Line, next: &Line| {
+        if p.page != next.page || !ends_sentence(&p.text) {
+            return false;
+        }
+        let chars = p.text.chars().count().max(1) as f32;
+        let per_char = (p.x1 - p.x0).max(1.0) / chars;
+        let first = next.text.split_whitespace().next().unwrap_or("");
+        let needed = (first.chars().count() as f32 + 1.0) * per_char;
+        let room = right.get(&p.page).copied().unwrap_or(p.x1) - p.x1;
+        room > needed + per_char && next.text.starts_with(|c: char| c.is_uppercase())
+    };
+    // Paragraphs told by a first-line indent (Word's default style): used
+    // when many lines after a finished sentence start indented.
+    let indented_starts = lines
+        .windows(2)
+        .filter(|w| {
+            w[0].page == w[1].page
+                && ends_sentence(&w[0].text)
+                && (0.8 * body..6.0 * body).contains(&indent_of(&w[1]))
+        })
+        .count();
+    let indents = indented_starts >= 3 && indented_starts * 40 >= lines.len();
+    // Italic sub-headings sit one level below bold ones.
+    let italic_level = (bold_level + 1).min(6);
+    // Sub-headings of body size told by their style: a run of at most three
+    // bold (or italic) lines that stands apart from the text around it, does
+    // not end like a sentence and starts with a capital. One level below
+    // bold ones for italic ones.
+    let styled_runs = |styled: &dyn Fn(&Line) -> bool| -> Vec<bool> {
+        let mut out = vec![false; lines.len()];
+        let close = |a: &Line, b: &Line| {
+            a.page == b.page && a.y > b.y && a.y - b.y <= spacing * 1.35 && a.size == b.size
+        };
+        let mut i = 0;
+        while i < lines.len() {
+            if !styled(&lines[i]) || (lines[i].size - body).abs() >= 0.6 {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < lines.len() && styled(&lines[j]) && close(&lines[j - 1], &lines[j]) {
+                j += 1;
+            }
+            let text: String = lines[i..j]
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let qualifies = j - i <= 3
+                && text.chars().count() <= 200
+                && !ends_sentence(&text)
+                && leading_number(&text).is_none()
+                && text.starts_with(char::is_uppercase);
+            if qualifies {
+                out[i..j].fill(true);
+            }
+            i = j;
+        }
+        out
+    };
+    let styled_heading = styled_runs(&|l: &Line| l.bold);
+    let italic_heading = styled_runs(&|l: &Line| l.italic && !l.bold);
+    // Where the text of the list item being read starts (its hanging indent).
+    let mut item_x: Option<(f32, bool)> = None;
     let mut prev: Option<&Line> = None;
     for (index, line) in lines.iter().enumerate() {
         let t = line.text.as_str();
@@ -684,23 +836,12 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
             continue;
         }
         let size_key = (line.size * 2.0).round() as i32;
-        let next_gap = lines
-            .get(index + 1)
-            .is_none_or(|n| n.page != line.page || line.y - n.y > spacing * 1.35 || !n.bold);
         let heading_level = heading_sizes
             .iter()
             .position(|s| *s == size_key)
             .map(|i| (i + 1).min(6) as u8)
-            .or_else(|| {
-                // A short bold line of body size standing alone is a sub-heading.
-                (line.bold
-                    && t.chars().count() <= 90
-                    && !ends_sentence(t)
-                    && leading_number(t).is_none()
-                    && next_gap
-                    && t.chars().next().is_some_and(char::is_uppercase))
-                .then_some(bold_level)
-            });
+            .or_else(|| styled_heading[index].then_some(bold_level))
+            .or_else(|| italic_heading[index].then_some(italic_level));
         let gap_before = match prev {
             Some(p) if p.page == line.page => p.y - line.y > spacing * 1.35 || p.y < line.y,
             Some(_) => {
@@ -726,8 +867,15 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
         if let Some(level) = heading_level
             && t.chars().count() <= 120
         {
+            // A heading set over two lines: its own line spacing, or a
+            // word broken at the end of the first line.
+            let wraps = prev.is_some_and(|p| {
+                p.page == line.page && p.y > line.y && p.y - line.y <= line.size * 1.6
+            });
             match &mut current {
-                Some(Block::Heading { level: l, text }) if *l == level && !gap_before => {
+                Some(Block::Heading { level: l, text })
+                    if *l == level && (!gap_before || wraps || text.ends_with('-')) =>
+                {
                     join_wrapped(text, t);
                 }
                 _ => {
@@ -763,14 +911,46 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
             prev = None;
             continue;
         }
+        // An item's lines hang at its text; a line back at the margin (with
+        // a hanging indent to compare with) ends it.
+        // The item's first continuation line shows whether its lines hang
+        // at its text; only then does a line back at the margin end it.
+        if let Some((x, confirmed)) = item_x.as_mut()
+            && !*confirmed
+            && prev.is_some_and(|p| p.page == line.page)
+        {
+            if (line.x0 - *x).abs() <= 0.5 * body {
+                *confirmed = true;
+            } else {
+                item_x = None;
+            }
+        }
+        let leaves_item = matches!(
+            current,
+            Some(Block::ListItem { .. } | Block::Paragraph { .. })
+        ) && item_x.is_some_and(|(x, confirmed)| {
+            confirmed
+                && x - margins.get(&line.page).copied().unwrap_or(x) > 0.5 * body
+                && line.x0 < x - 0.5 * body
+        });
+        // With first-line indents, an indented line after a finished
+        // sentence (or any indented line after a margin line) opens a paragraph.
+        let indent_break = indents
+            && !matches!(current, Some(Block::ListItem { .. }))
+            && (0.8 * body..6.0 * body).contains(&indent_of(line))
+            && prev.is_some_and(|p| p.page != line.page || indent_of(p) < 0.5 * body);
         if let Some(rest) = is_bullet(t) {
             flush(&mut current, &mut blocks);
+            item_x = Some((line.x_text, false));
             current = Some(Block::ListItem {
                 depth: 1,
                 label: "•".into(),
                 text: rest.to_string(),
             });
         } else if gap_before
+            || leaves_item
+            || indent_break
+            || prev.is_some_and(|p| ended_early(p, line))
             || size_changed
             || matches!(current, Some(Block::Heading { .. }))
             || match leading_number(t) {
@@ -783,6 +963,8 @@ pub(crate) fn blocks_from_lines(lines: Vec<Line>) -> Vec<Block> {
             }
         {
             flush(&mut current, &mut blocks);
+            // A numbered item's lines hang at its text, as a bullet's do.
+            item_x = (line.x_text > line.x0).then_some((line.x_text, false));
             current = Some(Block::Paragraph {
                 text: t.to_string(),
             });

@@ -119,6 +119,9 @@ pub fn leading_number(line: &str) -> Option<(Number, &str)> {
             return Some((Number::Point(format!("punkt {}", &rest[..n])), after));
         }
     }
+    if let Some(found) = word_number(line) {
+        return Some(found);
+    }
     let mut chars = line.chars();
     if let (Some(c), Some(')'), Some(' ')) = (chars.next(), chars.next(), chars.next())
         && c.is_lowercase()
@@ -131,6 +134,40 @@ pub fn leading_number(line: &str) -> Option<(Number, &str)> {
         ));
     }
     None
+}
+
+/// Words that number steps, levels and appendices in municipal documents:
+/// `Steg 2`, `Nivå 1.`, `Bilaga 3:`, `Fas 2`.
+const NUMBER_WORDS: [&str; 8] = [
+    "Steg", "Nivå", "Bilaga", "Artikel", "Moment", "Fas", "Etapp", "Del",
+];
+
+/// `Nivå 1. Ges till …` → (`Nivå 1.`, `Ges till …`); `Steg 2` alone → (`Steg 2`, ``).
+/// The number must stand alone or be followed by `.`/`:` and text that
+/// starts a sentence: `Steg 2 innebär …` is running text.
+fn word_number(line: &str) -> Option<(Number, &str)> {
+    let word = NUMBER_WORDS.iter().find(|w| {
+        line.strip_prefix(**w)
+            .is_some_and(|r| r.starts_with(' ') && r[1..].starts_with(|c: char| c.is_ascii_digit()))
+    })?;
+    let rest = &line[word.len() + 1..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 3 {
+        return None;
+    }
+    let after = &rest[digits..];
+    let (mark, body) = match after.chars().next() {
+        None => ("", ""),
+        Some(c @ ('.' | ':')) => (if c == '.' { "." } else { "" }, after[1..].trim_start()),
+        Some(_) => return None,
+    };
+    if !body.is_empty() && !starts_own_text(&after[1..]) {
+        return None;
+    }
+    Some((
+        Number::Point(format!("{word} {}{mark}", &rest[..digits])),
+        body,
+    ))
 }
 
 /// The text after a paragraph number starts the paragraph's own text: it is
@@ -222,9 +259,176 @@ impl Ids {
     }
 }
 
+/// The parts of a decimal number: `7.1.` → [7, 1].
+fn number_parts(number: &str) -> Option<Vec<u32>> {
+    number
+        .trim_end_matches('.')
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect()
+}
+
+/// Text that runs on into what follows it: it ends in a colon or in a word
+/// that cannot end a heading (`… avses ett kontrakt som`, `… ska med
+/// myndighet jämställas` is fine, `… avses med` is not).
+pub(crate) fn is_lead_in(text: &str) -> bool {
+    let t = text.trim_end();
+    if t.ends_with([':', ',', '–', '-']) {
+        return true;
+    }
+    let last = t
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        last.as_str(),
+        "som"
+            | "att"
+            | "och"
+            | "eller"
+            | "av"
+            | "för"
+            | "med"
+            | "till"
+            | "i"
+            | "på"
+            | "om"
+            | "de"
+            | "den"
+            | "det"
+            | "en"
+            | "ett"
+            | "samt"
+            | "vid"
+            | "enligt"
+            | "från"
+            | "under"
+            | "genom"
+            | "mellan"
+            | "inom"
+            | "utan"
+            | "än"
+            | "när"
+            | "där"
+            | "vilka"
+            | "vilket"
+    )
+}
+
+/// A paragraph shaped like a numbered heading: `7. Kommunens yttersta ansvar
+/// …` — a decimal number, then a title that starts with a capital and does
+/// not end like a sentence or a lead-in. Returns the number's parts.
+fn heading_shaped(text: &str) -> Option<Vec<u32>> {
+    let (Number::Decimal(d), rest) = leading_number(text)? else {
+        return None;
+    };
+    let rest = rest.trim();
+    let fits = rest.starts_with(char::is_uppercase)
+        && rest.chars().count() <= 200
+        && !rest.ends_with(['.', ';', ','])
+        && !is_lead_in(rest)
+        && rest.split_whitespace().count() <= 24;
+    fits.then(|| number_parts(&d)).flatten()
+}
+
+/// Whether `next` continues a heading sequence whose last heading was
+/// `current`: a next sibling (gaps of a few allowed, a repeated number too:
+/// real documents have both), a first child, or a later top-level number.
+fn continues(current: &[u32], next: &[u32]) -> bool {
+    let Some((&last, parent)) = next.split_last() else {
+        return false;
+    };
+    if current.is_empty() {
+        return true;
+    }
+    if parent.len() > current.len() || parent != &current[..parent.len()] {
+        return false;
+    }
+    match current.get(parent.len()) {
+        Some(&was) => last >= was && last <= was + 3,
+        None => last <= 2,
+    }
+}
+
+/// Which blocks are numbered headings written as plain paragraphs (text
+/// converted from Word or a PDF): `3. Ansökan`, `2.1 Ekonomi`. A numbered
+/// line opens a section when its number continues the document's heading
+/// sequence, or a table of contents lists it; a run of single-level numbered
+/// lines with nothing between them is a list, not a row of chapters.
+fn numbered_headings(blocks: &[Block], toc: &[String]) -> Vec<bool> {
+    let mut out = vec![false; blocks.len()];
+    let shaped: Vec<Option<Vec<u32>>> = blocks
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph { text } => heading_shaped(text),
+            _ => None,
+        })
+        .collect();
+    let in_toc = |text: &str| {
+        let key = toc_key(text);
+        !key.is_empty() && toc.contains(&key)
+    };
+    let mut current: Vec<u32> = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if let Block::Heading { text, .. } = block {
+            // Headings the reader is sure of carry the sequence too.
+            if let Some((Number::Decimal(d), _)) = leading_number(text)
+                && let Some(parts) = number_parts(&d)
+            {
+                current = parts;
+            }
+            continue;
+        }
+        let Some(parts) = &shaped[i] else { continue };
+        let Block::Paragraph { text } = block else {
+            continue;
+        };
+        // A run of single-level numbered lines with nothing between them is a list.
+        let single = |k: usize| {
+            shaped
+                .get(k)
+                .is_some_and(|n| n.as_ref().is_some_and(|n| n.len() == 1))
+        };
+        let in_run = parts.len() == 1 && (single(i + 1) || (i > 0 && single(i - 1)));
+        let listed = !toc.is_empty() && in_toc(text);
+        let heading = listed
+            || (continues(&current, parts)
+                && !in_run
+                // A deeper level needs its parent as a heading.
+                && (parts.len() == 1 || current.len() + 1 >= parts.len()));
+        if heading {
+            out[i] = true;
+            current = parts.clone();
+        }
+    }
+    out
+}
+
+/// How a heading is looked up in a table of contents: its words without the
+/// number, lower-case, single-spaced.
+pub fn toc_key(text: &str) -> String {
+    let title = match leading_number(text) {
+        Some((_, rest)) => rest,
+        None => text,
+    };
+    normalise(title.trim_end_matches([':', '.']))
+}
+
 /// Builds the outline of `blocks`; ids are prefixed with `lineage`. Metadata
 /// lines found in the body fill empty fields of `meta`.
 pub fn build(blocks: &[Block], meta: &mut DocumentMeta, lineage: &str) -> Outline {
+    build_with_toc(blocks, &[], meta, lineage)
+}
+
+/// [`build`], knowing the titles a table of contents listed ([`toc_key`] of
+/// each): a plain numbered line whose title is listed there is a heading.
+pub fn build_with_toc(
+    blocks: &[Block],
+    toc: &[String],
+    meta: &mut DocumentMeta,
+    lineage: &str,
+) -> Outline {
     let mut b = Builder {
         lineage,
         outline: Outline::default(),
@@ -238,8 +442,19 @@ pub fn build(blocks: &[Block], meta: &mut DocumentMeta, lineage: &str) -> Outlin
         bullet_count: 0,
         row_count: 0,
     };
-    for block in blocks {
-        b.block(block, meta);
+    let headings = numbered_headings(blocks, toc);
+    for (block, heading) in blocks.iter().zip(headings) {
+        match block {
+            Block::Paragraph { text } if heading => {
+                let (number, title) = match leading_number(text) {
+                    Some((n, rest)) => (n.printed().to_string(), rest.to_string()),
+                    None => (String::new(), text.clone()),
+                };
+                let level = number.trim_end_matches('.').split('.').count().min(6) as u8;
+                b.section(level, number, title);
+            }
+            _ => b.block(block, meta),
+        }
     }
     b.outline
 }
@@ -320,6 +535,10 @@ impl Builder<'_> {
     fn block(&mut self, block: &Block, meta: &mut DocumentMeta) {
         let (kind, number, text, label_tail) = match block {
             Block::Heading { level, text } => {
+                if crate::cover::is_designation(text) {
+                    // `Dir. 2016:15` in a page's title block names the document.
+                    return;
+                }
                 if let Some(n) = paragraph_heading(text) {
                     // `#### 3 §`: the paragraph's text follows as its clauses.
                     self.pending = Some(n);
@@ -349,6 +568,14 @@ impl Builder<'_> {
                         *meta = probe;
                         return;
                     }
+                }
+                if meta.decided.is_empty()
+                    && (!text.trim_end().ends_with('.') || self.outline.clauses.len() < 5)
+                    && let Some(date) = crate::meta::decision_date(text)
+                {
+                    // `Beslut vid regeringssammanträde den 25 februari 2016`.
+                    meta.decided = date;
+                    return;
                 }
                 if let Some((head, rest)) = split_advice(text) {
                     // A run-in advice heading: `Till 7 § Papperslim som …`.
@@ -510,7 +737,11 @@ impl Builder<'_> {
 
 /// How a clause number reads in a label: `p. 4.2`, `3 §`, `punkt 16`.
 fn point(number: &str) -> String {
-    if number.ends_with('§') || number.starts_with("punkt") || number.ends_with(')') {
+    if number.ends_with('§')
+        || number.starts_with("punkt")
+        || number.ends_with(')')
+        || number.starts_with(|c: char| c.is_alphabetic())
+    {
         number.to_string()
     } else {
         format!("p. {}", number.trim_end_matches('.'))

@@ -100,29 +100,60 @@ pub fn read(text: &str) -> RawDocument {
     {
         doc.meta.title = first;
     }
-    let wrapped = is_hard_wrapped(&lines[body_start..]);
+    let flat = crate::flat::analyse(&lines[body_start..], false);
+    crate::markdown::adopt_cover(&mut doc.meta, &flat);
+    doc.toc = flat.toc.clone();
+    let body: Vec<&str> = lines[body_start..].iter().map(|l| l.trim()).collect();
+    let wrapped = is_hard_wrapped(&body);
     // Paragraphs: a blank line ends one; so does a line that starts a new
-    // numbered point, and a line that ends a sentence when the next begins
-    // with a capital (one-paragraph-per-line text).
+    // numbered point, a heading or list item the analysis found, and a line
+    // that ends a sentence when the next begins with a capital
+    // (one-paragraph-per-line text).
     let mut current = String::new();
-    let flush = |current: &mut String, blocks: &mut Vec<Block>| {
+    let mut item = false;
+    let flush = |current: &mut String, item: &mut bool, blocks: &mut Vec<Block>| {
         if !current.trim().is_empty() {
-            blocks.push(classify_line(current.trim()));
+            let text = current.trim().to_string();
+            blocks.push(if *item {
+                Block::ListItem {
+                    depth: 1,
+                    label: "•".into(),
+                    text,
+                }
+            } else {
+                Block::Paragraph { text }
+            });
         }
         current.clear();
+        *item = false;
     };
     let wrapped_width = wrapped.unwrap_or(0);
     let wrapped = wrapped.is_some();
     let mut last_len = 0usize;
-    for line in &lines[body_start..] {
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            flush(&mut current, &mut doc.blocks);
-            continue;
-        }
-        if crate::furniture::is_toc_line(trimmed) {
-            flush(&mut current, &mut doc.blocks);
-            continue;
+    for line in &flat.lines {
+        let trimmed = line.text.trim();
+        match line.kind {
+            crate::flat::Kind::Drop => continue,
+            crate::flat::Kind::Blank => {
+                flush(&mut current, &mut item, &mut doc.blocks);
+                continue;
+            }
+            crate::flat::Kind::Heading(level) | crate::flat::Kind::Marked(level) => {
+                flush(&mut current, &mut item, &mut doc.blocks);
+                doc.blocks.push(Block::Heading {
+                    level,
+                    text: trimmed.to_string(),
+                });
+                continue;
+            }
+            crate::flat::Kind::Bullet => {
+                flush(&mut current, &mut item, &mut doc.blocks);
+                item = true;
+                current.push_str(trimmed);
+                last_len = trimmed.chars().count();
+                continue;
+            }
+            crate::flat::Kind::Text => {}
         }
         let sentence_break = ends_sentence(&current)
             && starts_upper(trimmed)
@@ -134,20 +165,25 @@ pub fn read(text: &str) -> RawDocument {
             || sentence_break;
         last_len = trimmed.chars().count();
         if starts_new {
-            flush(&mut current, &mut doc.blocks);
+            flush(&mut current, &mut item, &mut doc.blocks);
         }
         join_wrapped(&mut current, trimmed);
     }
-    flush(&mut current, &mut doc.blocks);
+    flush(&mut current, &mut item, &mut doc.blocks);
     if doc.meta.title.is_empty() {
         // A first short line that is not a clause is the title.
-        if let Some(Block::Paragraph { text }) = doc.blocks.first()
+        if let Some(Block::Paragraph { text } | Block::Heading { text, .. }) = doc.blocks.first()
             && text.chars().count() <= 120
             && !ends_sentence(text)
+            && crate::structure::leading_number(text).is_none()
         {
             doc.meta.title = text.clone();
             doc.blocks.remove(0);
         }
+    }
+    if doc.meta.title.is_empty() && !doc.meta.doc_type.is_empty() {
+        // A cover that names only the kind of document.
+        doc.meta.title = doc.meta.doc_type.clone();
     }
     doc
 }
@@ -192,6 +228,13 @@ pub(crate) fn clean_lines<'a>(lines: &[&'a str], meta: &mut crate::DocumentMeta)
 /// Text hard-wrapped at a fixed width (from a PDF or e-mail): many lines are
 /// almost as long as the longest. Returns that width.
 fn is_hard_wrapped(lines: &[&str]) -> Option<usize> {
+    wrap_width(lines, 4)
+}
+
+/// The width text is hard-wrapped at, when at least `tenths`/10 of its lines
+/// come within 80 % of the longest; `None` for one paragraph per line (text
+/// saved from Word).
+pub(crate) fn wrap_width(lines: &[&str], tenths: usize) -> Option<usize> {
     let lens: Vec<usize> = lines
         .iter()
         .map(|l| l.trim().chars().count())
@@ -202,7 +245,7 @@ fn is_hard_wrapped(lines: &[&str]) -> Option<usize> {
         return None;
     }
     let near = lens.iter().filter(|n| **n * 100 >= max * 80).count();
-    (near * 10 >= lens.len() * 4).then_some(max)
+    (near * 10 >= lens.len() * tenths).then_some(max)
 }
 
 fn ends_sentence(s: &str) -> bool {
@@ -232,24 +275,6 @@ fn looks_like_heading(line: &str) -> bool {
         Some((crate::structure::Number::Decimal(_), rest)) => starts_upper(rest),
         Some((crate::structure::Number::Chapter(_), rest)) => !rest.is_empty(),
         _ => false,
-    }
-}
-
-fn classify_line(line: &str) -> Block {
-    if looks_like_heading(line) {
-        let level = match crate::structure::leading_number(line) {
-            Some((crate::structure::Number::Decimal(n), _)) => {
-                n.trim_end_matches('.').split('.').count().min(6) as u8
-            }
-            _ => 1,
-        };
-        return Block::Heading {
-            level,
-            text: line.to_string(),
-        };
-    }
-    Block::Paragraph {
-        text: line.to_string(),
     }
 }
 
@@ -316,13 +341,13 @@ mod tests {
     }
 
     #[test]
-    fn numbered_lines_become_headings_and_points() {
+    fn numbered_lines_start_paragraphs_for_the_structure_to_judge() {
         let doc =
             read("Policy\n\n3. Ansökan\n3.1 Sökanden ska lämna\nuppgifter.\n3.2 Nämnden prövar.\n");
         assert_eq!(
             paragraphs(&doc),
             vec![
-                "H1 3. Ansökan",
+                "3. Ansökan",
                 "3.1 Sökanden ska lämna uppgifter.",
                 "3.2 Nämnden prövar."
             ]

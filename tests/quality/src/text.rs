@@ -29,16 +29,14 @@ pub fn norm_number(s: &str) -> String {
     n.trim_end_matches('.').to_string()
 }
 
-/// A heading for comparison: its number and title, trailing colon or full stop dropped.
+/// A heading for comparison: its number and title read together, without
+/// spaces, full stops or colons, so that `[Steg 1]` = `Steg 1` and
+/// `[2 kap.] Ansökan` = `2 kap. Ansökan`.
 pub fn norm_heading(number: &str, title: &str) -> String {
-    let t = norm(title);
-    let t = t.trim_end_matches([':', '.', ' ']);
-    let n = norm_number(number);
-    if n.is_empty() {
-        t.to_string()
-    } else {
-        format!("{n} {t}")
-    }
+    norm(&format!("{number} {title}"))
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | ':'))
+        .collect()
 }
 
 #[cfg(test)]
@@ -53,6 +51,7 @@ mod tests {
         );
         assert_eq!(norm_number("3 §"), norm_number("3§"));
         assert_eq!(norm_number("4."), "4");
-        assert_eq!(norm_heading("2 kap.", "Ansökan:"), "2kap ansökan");
+        assert_eq!(norm_heading("2 kap.", "Ansökan:"), "2kapansökan");
+        assert_eq!(norm_heading("Steg 1", ""), norm_heading("", "Steg 1"));
     }
 }
