@@ -690,4 +690,8 @@ export const en: Record<MessageKey, string> = {
   "overview.image.error": "The image could not be saved: {reason}",
   "search.countAtLeast": "At least {total} results, the best {shown} shown",
   "search.facetsCapped": "More results matched than were counted, so the counts above are minimums.",
+  "help.licences": "Data shipped with the program",
+  "help.licence.lexicon":
+    "The search's Swedish word list (inflected forms and compounds) is made from the Swedish Hunspell dictionary by Göran Andersson (LibreOffice, Debian package hunspell-sv-se) and may be used under the GNU LGPL version 3.",
+  "help.licence.fonts": "The typeface in PDF exports is Liberation Sans, under the SIL Open Font License 1.1.",
 };

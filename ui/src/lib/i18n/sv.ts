@@ -689,6 +689,10 @@ export const sv = {
   "overview.image.error": "Bilden kunde inte sparas: {reason}",
   "search.countAtLeast": "Minst {total} träffar, de {shown} bästa visas",
   "search.facetsCapped": "Fler träffar fanns än som räknades, så antalen ovan är minimiantal.",
+  "help.licences": "Data som följer med programmet",
+  "help.licence.lexicon":
+    "Sökningens svenska ordlista (böjningsformer och sammansättningar) är gjord av den svenska Hunspell-ordlistan av Göran Andersson (LibreOffice, Debianpaketet hunspell-sv-se) och får användas enligt GNU LGPL version 3.",
+  "help.licence.fonts": "Typsnittet i PDF-exporter är Liberation Sans, under SIL Open Font License 1.1.",
 } as const;
 
 export type MessageKey = keyof typeof sv;
