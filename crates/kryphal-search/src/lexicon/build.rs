@@ -539,7 +539,9 @@ fn link_verb_stems(affixes: &Affixes, entries: &[Entry]) -> HashMap<String, Stri
 /// `e` of `regel` dropped. Such plural forms also get the noun's lemma:
 /// entry `X` (or `X-e-C`, C = l, n, r), a noun of common gender (its
 /// definite form in `-en`/`-n`, none in `-et`/`-t`) with no plural, that may
-/// end a compound, and entry `X-a` (`X-C-a`) with the rule.
+/// end a compound, and entry `X-a` (`X-C-a`) with the rule. Likewise a
+/// noun in `-e` without a plural gets the `-ar` plurals of its sibling in
+/// `-a` (`timme`: `timmar` from `timma`).
 /// Returns (entry, flag) → the additional lemma.
 fn link_er_plurals(affixes: &Affixes, entries: &[Entry]) -> HashMap<(String, char), String> {
     let by_word: HashMap<&str, &Entry> = entries.iter().map(|e| (e.word.as_str(), e)).collect();
@@ -594,6 +596,27 @@ fn link_er_plurals(affixes: &Affixes, entries: &[Entry]) -> HashMap<(String, cha
             };
             for f in p.flags.iter().filter(|f| er_flags.contains(f)) {
                 out.insert((p.word.clone(), *f), e.word.clone());
+            }
+        }
+        // `timme` and `timma` are one word: the plurals `timmar`,
+        // `timmarna` listed under `timma` are `timme`'s too.
+        if let Some(stem) = e.word.strip_suffix('e')
+            && let Some(p) = by_word.get(format!("{stem}a").as_str())
+        {
+            // The flags that decline it as a noun with a plural in
+            // `-ar` (`timmar`, `timmarna`), not as a verb.
+            let (ar, arna) = (format!("{stem}ar"), format!("{stem}arna"));
+            for f in &p.flags {
+                let made: Vec<String> = affixes
+                    .suffixes
+                    .get(f)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.apply(&p.word))
+                    .collect();
+                if made.contains(&ar) && made.contains(&arna) {
+                    out.insert((p.word.clone(), *f), e.word.clone());
+                }
             }
         }
     }
@@ -810,7 +833,7 @@ impl BuildReport {
         );
         let _ = writeln!(
             s,
-            "{} siblings give their -er plurals to a noun (åtgärder, regler): {:?}",
+            "{} siblings give their -er or -ar plurals to a noun (åtgärder, regler, timmar): {:?}",
             self.syncopated.len(),
             self.syncopated
         );

@@ -423,6 +423,8 @@ mod tests {
             ("avgifterna", "avgift"),
             ("ansökningar", "ansökan"),
             ("anhöriga", "anhörig"),
+            ("timmarna", "timme"),
+            ("avgörs", "avgöra"),
         ] {
             assert!(
                 lemmas(form).contains(&lemma.to_owned()),
