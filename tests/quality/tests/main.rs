@@ -3,3 +3,4 @@
 
 mod outline;
 mod screening;
+mod search;

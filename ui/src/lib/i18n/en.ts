@@ -792,4 +792,8 @@ export const en: Record<MessageKey, string> = {
   "reviewNotes.decision.rejected": "Finding {n}: the proposal was rejected by {who} {at} ({file}).",
   "reviewNotes.decision.edited": "Finding {n}: the wording was changed by {who} {at} ({file}).",
   "reviewNotes.onDocument": "Notes on the whole document ({n})",
+  "help.licences": "Data shipped with the program",
+  "help.licence.lexicon":
+    "The search's Swedish word list (inflected forms and compounds) is made from the Swedish Hunspell dictionary by Göran Andersson (LibreOffice, Debian package hunspell-sv-se) and may be used under the GNU LGPL version 3.",
+  "help.licence.fonts": "The typeface in PDF exports is Liberation Sans, under the SIL Open Font License 1.1.",
 };

@@ -791,6 +791,10 @@ export const sv = {
   "reviewNotes.decision.rejected": "Fynd {n}: förslaget avvisades av {who} {at} ({file}).",
   "reviewNotes.decision.edited": "Fynd {n}: lydelsen ändrades av {who} {at} ({file}).",
   "reviewNotes.onDocument": "Anteckningar om hela dokumentet ({n})",
+  "help.licences": "Data som följer med programmet",
+  "help.licence.lexicon":
+    "Sökningens svenska ordlista (böjningsformer och sammansättningar) är gjord av den svenska Hunspell-ordlistan av Göran Andersson (LibreOffice, Debianpaketet hunspell-sv-se) och får användas enligt GNU LGPL version 3.",
+  "help.licence.fonts": "Typsnittet i PDF-exporter är Liberation Sans, under SIL Open Font License 1.1.",
 } as const;
 
 export type MessageKey = keyof typeof sv;
