@@ -79,7 +79,7 @@ export const en: Record<MessageKey, string> = {
   "help.redo": "Redo what was undone",
   "help.help": "Show the keyboard shortcuts",
   "help.escape": "Close a dialog",
-  "help.note": "In a text field Ctrl+Z undoes your typing in that field; outside text fields it undoes whole changes.",
+  "help.note": "In a text field Ctrl+Z undoes your typing in that field; outside text fields it undoes whole changes. The one-letter keys act only when the outline or the clause text has the focus, and not while a dialog, menu or field is open.",
   "help.or": "or",
   "library.noType": "Other documents",
   "library.noOwner": "No owner",

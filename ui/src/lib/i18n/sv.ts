@@ -78,7 +78,7 @@ export const sv = {
   "help.redo": "Gör om det som ångrades",
   "help.help": "Visa kortkommandona",
   "help.escape": "Stäng en dialog",
-  "help.note": "I ett textfält ångrar Ctrl+Z det du skrivit i fältet; utanför textfält ångrar det hela ändringar.",
+  "help.note": "I ett textfält ångrar Ctrl+Z det du skrivit i fältet; utanför textfält ångrar det hela ändringar. Tangenterna med en bokstav verkar bara när dispositionen eller klausultexten har fokus, och inte medan en dialog, meny eller ett fält är öppet.",
   "help.or": "eller",
   "library.noType": "Övriga dokument",
   "library.noOwner": "Utan ägare",
