@@ -49,6 +49,9 @@ pub enum ErrorCode {
     RulebookMissing,
     /// The search index could not be used (the library itself is fine).
     SearchUnavailable,
+    /// A document cannot be marked final yet: clauses without a verdict or
+    /// suggestions still open (the message names them).
+    Incomplete,
     /// Anything else: a bug.
     Internal,
 }

@@ -47,6 +47,9 @@ fn export_all(dir: &Path) {
     kryphal_app::VersionStatus::export_all(&cfg).unwrap();
     kryphal_app::OpenedFile::export_all(&cfg).unwrap();
     kryphal_domain::OutlineCorrection::export_all(&cfg).unwrap();
+    kryphal_app::VerdictReport::export_all(&cfg).unwrap();
+    kryphal_app::DeletionPreview::export_all(&cfg).unwrap();
+    kryphal_domain::Verdict::export_all(&cfg).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -17,6 +17,7 @@ mod exchange;
 mod finding;
 mod outline;
 mod secret;
+mod verdict;
 mod version;
 mod workshop;
 
@@ -24,6 +25,7 @@ pub use exchange::*;
 pub use finding::*;
 pub use outline::*;
 pub use secret::Passphrase;
+pub use verdict::*;
 pub use version::*;
 pub use workshop::*;
 

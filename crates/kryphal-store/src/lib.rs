@@ -27,11 +27,15 @@ mod exchange;
 mod migrations;
 mod outline;
 mod records;
+mod removal;
+mod verdicts;
 mod versions;
 mod workshop;
 
 pub use exchange::{Batch, LibraryFileInfo};
 pub use outline::{OutlineDiff, OutlineWrite};
+pub use removal::DocumentSnapshot;
+pub use verdicts::VerdictChange;
 pub use versions::{NewDocument, NewVersion, VersionUndo};
 
 pub use migrations::LATEST_VERSION;

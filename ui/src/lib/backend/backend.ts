@@ -259,6 +259,7 @@ export const ERROR_CODES = [
   "bundle_newer",
   "rulebook_missing",
   "search_unavailable",
+  "incomplete",
   "internal",
 ] as const satisfies readonly ErrorCode[];
 

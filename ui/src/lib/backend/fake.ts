@@ -1,5 +1,9 @@
 // An in-memory Backend: used by the unit tests, and by the UI when it runs
 // in a plain browser (no Tauri), so the interface can be viewed and tried.
+import type { ClauseVerdict } from "../bindings/ClauseVerdict";
+import type { Coverage } from "../bindings/Coverage";
+import type { FinalMark } from "../bindings/FinalMark";
+import { clauseVerdicts, coverageOf, type FakeVerdict } from "./fake-verdicts";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AuditEvent } from "../bindings/AuditEvent";
 import type { Clause } from "../bindings/Clause";
@@ -58,6 +62,10 @@ export interface FakeDocument {
   document: Document;
   outline: Outline;
   findings: Finding[];
+  /** Verdicts set by hand (none yet when absent). */
+  verdicts?: FakeVerdict[];
+  /** The final mark of the review. */
+  finalMark?: FinalMark | null;
 }
 
 export interface FakeLibrary {
@@ -320,7 +328,16 @@ export class FakeBackend implements Backend {
     return this.lib.rulebook.scale.banding.matrix[input.likelihood - 1]?.[input.impact - 1] ?? null;
   }
 
+  private verdictsOf(d: FakeDocument): ClauseVerdict[] {
+    return clauseVerdicts(d.outline, d.findings, d.verdicts ?? []);
+  }
+
+  private coverageOf(d: FakeDocument): Coverage {
+    return coverageOf(d.document.id, this.verdictsOf(d), this.screen(d), d.finalMark ?? null);
+  }
+
   private summary(d: FakeDocument): DocumentSummary {
+    const coverage = this.coverageOf(d);
     const levels = this.lib.rulebook.scale.levels.map((l) => l.id);
     let highest: string | null = null;
     for (const f of d.findings) {
@@ -336,8 +353,9 @@ export class FakeBackend implements Backend {
       dnr: d.document.meta.dnr,
       clause_count: d.outline.clauses.length,
       finding_count: d.findings.length,
-      // The fake counts a clause as reviewed once it has a finding.
-      reviewed_clause_count: new Set(d.findings.map((f) => f.clause_id)).size,
+      // Clauses with a verdict, as the core counts them.
+      reviewed_clause_count: coverage.clauses - coverage.none,
+      is_final: coverage.complete && coverage.final_mark != null,
       highest_risk: highest,
       open_suggestion_count: this.screen(d).filter((s) => s.state.state === "open").length,
       findings_by_level: [...levels]
@@ -363,7 +381,14 @@ export class FakeBackend implements Backend {
     return this.answer("get_document", { docId }, () => {
       const d = this.lib.documents.find((x) => x.document.id === docId);
       if (!d) throw fail("not_found", `no document ${docId}`);
-      return { document: d.document, outline: d.outline, findings: d.findings, suggestions: this.screen(d) };
+      return {
+        document: d.document,
+        outline: d.outline,
+        findings: d.findings,
+        suggestions: this.screen(d),
+        verdicts: this.verdictsOf(d),
+        coverage: this.coverageOf(d),
+      };
     });
   }
 

@@ -12,7 +12,8 @@ direction: string,
  * What kind of edit: `finding.create`, `finding.update`, `finding.delete`,
  * `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`,
  * `clause.merge`, `finding.comment`, `document.link_version`,
- * `outline.promote`, `outline.demote`, `outline.move`, `outline.renumber`.
+ * `outline.promote`, `outline.demote`, `outline.move`, `outline.renumber`,
+ * `clause.verdict`, `document.final`, `document.delete`.
  */
 edit: string, document_id: string, 
 /**

@@ -406,6 +406,7 @@ export const en: Record<MessageKey, string> = {
   "error.library_newer": "the library was created by a newer version of Kryphål",
   "error.library_corrupt": "the library file is damaged",
   "error.library_readonly": "the library is read-only",
+  "error.incomplete": "the document cannot be marked final yet: clauses lack a verdict or suggestions are undecided",
   "error.library_locked": "the library is encrypted and opens only with its passphrase",
   "error.wrong_passphrase": "the passphrase is wrong",
   "error.not_encrypted": "the file is not encrypted; open it without a passphrase",

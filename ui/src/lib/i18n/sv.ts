@@ -409,6 +409,7 @@ export const sv = {
   "error.not_encrypted": "filen är inte krypterad; öppna den utan lösenfras",
   "error.passphrase_required": "filen är krypterad; ange dess lösenfras",
   "error.library_readonly": "biblioteket är skrivskyddat",
+  "error.incomplete": "dokumentet kan inte markeras som färdigt ännu: klausuler saknar bedömning eller förslag är inte avgjorda",
   "error.duplicate": "det finns redan",
   "error.encrypted": "filen är lösenordsskyddad eller krypterad; spara en kopia utan lösenord och försök igen",
   "error.no_text_layer": "filen är en inskannad bild utan text; kör textigenkänning (OCR) på den först",
