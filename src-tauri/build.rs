@@ -42,6 +42,8 @@ const COMMANDS: &[&str] = &[
     "delete_document",
     "history",
     "screen_document",
+    "rulebooks",
+    "screen_with",
     "accept_suggestion",
     "dismiss_suggestion",
     "reopen_suggestion",

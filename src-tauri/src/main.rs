@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use kryphal_app::{
     AppError, AppInfo, AppResult, DocumentSummary, DocumentView, ErrorCode, Library, Passphrase,
-    RulebookData,
+    RulebookChoice, RulebookData,
 };
 use kryphal_app::{
     ExportChoices, ExportSettings, ImportReport, Preferences, ScreenReport, UndoReport,
@@ -30,9 +30,9 @@ const PRESENTER: &str = "presenter";
 const PRESENTATION_EVENT: &str = "presentation";
 
 mod exchange;
-#[cfg(unix)]
-mod instance;
 mod opened;
+
+use kryphal_platform::instance;
 
 /// The open library, or why it could not be opened (shown by the UI).
 struct AppState {
@@ -535,6 +535,20 @@ async fn screen_document(state: State<'_, AppState>, doc_id: String) -> AppResul
 }
 
 #[tauri::command]
+fn rulebooks(state: State<'_, AppState>) -> AppResult<Vec<RulebookChoice>> {
+    state.with(|lib| Ok(lib.rulebooks()))
+}
+
+#[tauri::command]
+async fn screen_with(
+    state: State<'_, AppState>,
+    doc_id: String,
+    pack_id: String,
+) -> AppResult<ScreenReport> {
+    state.with(|lib| lib.screen_with(&doc_id, &pack_id))
+}
+
+#[tauri::command]
 async fn accept_suggestion(
     state: State<'_, AppState>,
     suggestion_id: String,
@@ -927,7 +941,6 @@ fn open_library(passphrase: Option<&Passphrase>) -> AppResult<Library> {
 /// Claims the library for this process, or hands the file it was started
 /// with to the app already running on that library. `None` when this
 /// process is to exit.
-#[cfg(unix)]
 fn claim_library() -> Option<Option<instance::Instance>> {
     let path = kryphal_app::resolve_library_path(path_arg("library").ok().flatten());
     let opened = kryphal_app::opened::opened_path(std::env::args_os());
@@ -955,7 +968,6 @@ fn claim_library() -> Option<Option<instance::Instance>> {
 }
 
 /// A request from a second start: the file to offer, and the main window forward.
-#[cfg(unix)]
 fn handed_over(app: &tauri::AppHandle, request: instance::Request) {
     if let instance::Request::Open(path) = request {
         eprintln!("kryphal-desktop: handed {}", path.display());
@@ -971,13 +983,41 @@ fn handed_over(app: &tauri::AppHandle, request: instance::Request) {
     }
 }
 
+/// The window is Microsoft's WebView2 on Windows. Without its runtime the
+/// window cannot open: say so, and what IT must install, in a message box
+/// (a GUI-subsystem program has no console for a panic message to reach).
+#[cfg(windows)]
+fn check_webview2() -> bool {
+    let Err(e) = tauri::webview_version() else {
+        return true;
+    };
+    kryphal_platform::notice::show_error(
+        "Kryphål",
+        &format!(
+            "Kryphål kan inte starta: Microsoft Edge WebView2 Runtime saknas på den här datorn.\n\
+             Be IT-avdelningen installera \"Microsoft Edge WebView2 Runtime\" (Evergreen, \
+             det fristående installationsprogrammet för x64: \
+             MicrosoftEdgeWebView2RuntimeInstallerX64.exe /silent /install). \
+             Windows 11 har den redan.\n\n\
+             Kryphål cannot start: the Microsoft Edge WebView2 Runtime is missing on this computer.\n\
+             Ask your IT department to install \"Microsoft Edge WebView2 Runtime\" (Evergreen, \
+             the x64 standalone installer: \
+             MicrosoftEdgeWebView2RuntimeInstallerX64.exe /silent /install). \
+             Windows 11 already has it.\n\n({e})"
+        ),
+    );
+    false
+}
+
 fn main() {
     let started = Instant::now();
-    #[cfg(unix)]
+    #[cfg(windows)]
+    if !check_webview2() {
+        std::process::exit(3);
+    }
     let Some(instance) = claim_library() else {
         return;
     };
-    #[cfg(unix)]
     let instance_guard: Mutex<Option<instance::InstanceGuard>> = Mutex::new(None);
     let library = open_library(None);
     if let Err(e) = &library
@@ -1009,15 +1049,12 @@ fn main() {
         })
         .manage(opened::OpenedAtStart::from_args())
         .setup(move |app| {
-            #[cfg(unix)]
             if let Some(instance) = instance {
                 let handle = app.handle().clone();
                 let guard = instance.serve(move |request| handed_over(&handle, request));
                 *instance_guard.lock().unwrap_or_else(|p| p.into_inner()) = Some(guard);
                 app.manage(instance_guard);
             }
-            #[cfg(not(unix))]
-            let _ = app;
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -1037,7 +1074,6 @@ fn main() {
                 // The main window gone: the projector must not keep the app alive,
                 // and a new start on this library must not be handed to an app that ends.
                 "main" => {
-                    #[cfg(unix)]
                     if let Some(guard) = app.try_state::<Mutex<Option<instance::InstanceGuard>>>() {
                         drop(guard.lock().unwrap_or_else(|p| p.into_inner()).take());
                     }
@@ -1081,6 +1117,8 @@ fn main() {
             delete_document,
             history,
             screen_document,
+            rulebooks,
+            screen_with,
             accept_suggestion,
             dismiss_suggestion,
             reopen_suggestion,

@@ -1097,7 +1097,7 @@ impl Library {
                 )
             })
             .and_then(|()| {
-                std::fs::rename(&tmp, out).map_err(|e| {
+                kryphal_platform::replace_file(&tmp, out).map_err(|e| {
                     AppError::new(
                         ErrorCode::Io,
                         format!("Cannot write {}: {}.", out.display(), io_reason(&e)),

@@ -29,6 +29,7 @@ mod export;
 pub mod opened;
 mod outline;
 mod overview;
+mod packs;
 pub mod prefs;
 mod presentation;
 mod removal;
@@ -58,6 +59,7 @@ pub use overview::{
     ClauseHeat, ClauseMark, Count, DocumentHeat, MatrixCell, Overview, OverviewFinding,
     SectionCoverage,
 };
+pub use packs::RulebookChoice;
 pub use prefs::Preferences;
 pub use presentation::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 pub use removal::DeletionPreview;
@@ -183,13 +185,20 @@ pub struct Library {
     redo: Vec<Edit>,
     coalesce: std::time::Duration,
     search: search::SearchState,
+    /// Built-in packs other than the active one, loaded when a document
+    /// chooses them (see `packs.rs`).
+    packs: std::cell::RefCell<std::collections::HashMap<String, Rulebook>>,
 }
 
-/// Where the library lives unless told otherwise: the OS data directory
-/// (`~/.local/share/kryphal/library.kryphal` on Linux).
+/// Where the library lives unless told otherwise: the OS's local data
+/// directory (`~/.local/share/kryphal/library.kryphal` on Linux,
+/// `%LOCALAPPDATA%\Kryphal\kryphal\data\library.kryphal` on Windows). On
+/// Windows that is the local profile, never the roaming one (`%APPDATA%`),
+/// which IT may redirect to a network share where SQLite's locking cannot be
+/// trusted.
 pub fn default_library_path() -> PathBuf {
     directories::ProjectDirs::from("se", "Kryphal", "kryphal")
-        .map(|d| d.data_dir().join("library.kryphal"))
+        .map(|d| d.data_local_dir().join("library.kryphal"))
         .unwrap_or_else(|| PathBuf::from("library.kryphal"))
 }
 
@@ -258,6 +267,7 @@ impl Library {
             redo: Vec::new(),
             coalesce: undo::COALESCE,
             search: search::SearchState::default(),
+            packs: Default::default(),
         })
     }
 
@@ -401,9 +411,9 @@ impl Library {
         // Screened before it is stored, and stored with its suggestions in one
         // transaction: the library never holds an imported document that the
         // rulebook has not yet looked at.
-        let suggestions = self.screening(&id, &imported.outline);
-        let stamp = self.stamp();
         let rulebook = self.rulebook.reference();
+        let suggestions = self.screening(&id, &doc.meta.title, &rulebook.id, &imported.outline);
+        let stamp = self.stamp();
         self.store.insert_screened_document(
             &stamp,
             &doc,
@@ -733,52 +743,20 @@ impl Library {
         Ok(self.store.audit(entity_id)?)
     }
 
-    /// Screens every clause of a document with the active rulebook. Open
-    /// suggestions are replaced; accepted and dismissed ones stay decided.
+    /// Screens every clause of a document with its own pack (the active
+    /// pack at import, or the one chosen with [`Library::screen_with`]).
+    /// Open suggestions are replaced; accepted and dismissed ones stay
+    /// decided.
     pub fn screen(&mut self, reference: &str) -> AppResult<ScreenReport> {
         let document = self.resolve_document(reference)?;
-        let outline = self.store.outline(&document.id)?;
-        // A clause that is not a rule is not screened.
-        let not_rules = self.not_rules(&document.id)?;
-        let fresh: Vec<Suggestion> = self
-            .screening(&document.id, &outline)
-            .into_iter()
-            .filter(|s| !not_rules.contains(&s.clause_id))
-            .collect();
-        let stamp = self.stamp();
-        let rulebook = self.rulebook.reference();
-        let open = self
-            .store
-            .replace_open_suggestions(&stamp, &document.id, &rulebook, &fresh)?;
-        Ok(ScreenReport {
-            document_id: document.id.clone(),
-            rulebook,
-            open: open as u32,
-            suggestions: self.store.suggestions(&document.id)?,
-        })
-    }
-
-    /// The active rulebook's suggestions for an outline, all open.
-    pub(crate) fn screening(&self, document_id: &str, outline: &Outline) -> Vec<Suggestion> {
-        kryphal_rules::screen_outline(&self.rulebook, outline)
-            .into_iter()
-            .map(|hit| Suggestion {
-                id: format!("s-{}-{}", hit.clause_id, hit.rule_id),
-                document_id: document_id.to_string(),
-                clause_id: hit.clause_id,
-                rule_id: hit.rule_id,
-                category: hit.category,
-                message: hit.message,
-                rationale: hit.rationale,
-                crime_types: hit.crime_types,
-                spans: hit.spans,
-                state: SuggestionState::Open,
-            })
-            .collect()
+        let pack = document.rulebook.id.clone();
+        self.screen_document(&document, &pack)
     }
 
     /// Accepts a suggestion: a draft finding on its clause, prefilled from the
-    /// rule (its rationale as the consequence to examine, its crime types).
+    /// rule: the suggestion's starting consequence (its why and rationale
+    /// when it has none), its starting proposed wording and its crime types.
+    /// The analyst edits them like any answer.
     pub fn accept_suggestion(&mut self, id: &str) -> AppResult<Finding> {
         let suggestion = self.store.suggestion(id)?;
         if let SuggestionState::Accepted { finding_id } = &suggestion.state {
@@ -788,10 +766,14 @@ impl Library {
             ));
         }
         let stamp = self.stamp();
+        let consequence = if suggestion.consequence.trim().is_empty() {
+            format!("{} {}", suggestion.message, suggestion.rationale)
+        } else {
+            suggestion.consequence.clone()
+        };
         let input = FindingInput {
-            unintended_consequence: format!("{} {}", suggestion.message, suggestion.rationale)
-                .trim()
-                .to_string(),
+            unintended_consequence: consequence.trim().to_string(),
+            proposed_wording: suggestion.proposal.trim().to_string(),
             crime_types: suggestion
                 .crime_types
                 .iter()
@@ -1305,6 +1287,11 @@ impl Library {
 
 /// Why a file operation failed, in a few plain words (for messages).
 pub fn io_reason(e: &std::io::Error) -> String {
+    // A reason written for the user (`kryphal_platform::replace_file`'s on
+    // Windows: held open by another program, read-only) says it best.
+    if e.get_ref().is_some() {
+        return e.to_string();
+    }
     match e.kind() {
         std::io::ErrorKind::NotFound => "the file does not exist".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -1345,7 +1332,8 @@ fn write_atomically(out: &Path, bytes: &[u8]) -> AppResult<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, out)
+        drop(f);
+        kryphal_platform::replace_file(&tmp, out)
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);

@@ -327,17 +327,12 @@ impl Library {
         let added: Vec<Suggestion> = if returning.is_empty() {
             Vec::new()
         } else {
-            let part = Outline {
-                sections: outline.sections.clone(),
-                clauses: outline
-                    .clauses
-                    .iter()
-                    .filter(|c| returning.contains(c.id.as_str()))
-                    .cloned()
-                    .collect(),
-            };
-            self.screening(doc_id, &part)
+            // The whole document is screened (some rules look at more than
+            // one clause); only the returning clauses' suggestions are kept.
+            let doc = self.store.document(doc_id)?;
+            self.screening(doc_id, &doc.meta.title, &doc.rulebook.id, &outline)
                 .into_iter()
+                .filter(|s| returning.contains(s.clause_id.as_str()))
                 .filter(|s| !existing.contains(s.id.as_str()))
                 .collect()
         };
@@ -577,6 +572,11 @@ mod tests {
             crime_types: vec![],
             spans: vec![],
             state: SuggestionState::Open,
+            scope: Default::default(),
+            why: String::new(),
+            consequence: String::new(),
+            proposal: String::new(),
+            also: vec![],
         };
         assert!(coverage_of("d", &v, &[], None).complete);
         let with_open = coverage_of("d", &v, std::slice::from_ref(&open), None);

@@ -2,3 +2,4 @@
 //! One test binary for the crate (see `tests/quality/README.md`).
 
 mod outline;
+mod screening;
