@@ -397,6 +397,62 @@ async fn move_clause(
     state.with(|lib| lib.move_clause(&clause_id, &section_id))
 }
 
+/// Gives clauses of one document a verdict (`None`: takes it away).
+#[tauri::command]
+async fn set_verdicts(
+    state: State<'_, AppState>,
+    clause_ids: Vec<String>,
+    verdict: Option<kryphal_domain::Verdict>,
+) -> AppResult<kryphal_app::VerdictReport> {
+    state.with(|lib| lib.set_verdicts(&clause_ids, verdict))
+}
+
+/// Gives every clause under a heading a verdict.
+#[tauri::command]
+async fn set_section_verdict(
+    state: State<'_, AppState>,
+    section_id: String,
+    verdict: Option<kryphal_domain::Verdict>,
+) -> AppResult<kryphal_app::VerdictReport> {
+    state.with(|lib| lib.set_section_verdict(&section_id, verdict))
+}
+
+/// Marks a document's review final, or refuses naming what is missing.
+#[tauri::command]
+async fn mark_final(
+    state: State<'_, AppState>,
+    doc_id: String,
+) -> AppResult<kryphal_domain::Coverage> {
+    state.with(|lib| lib.mark_final(&doc_id))
+}
+
+/// Takes the final mark away.
+#[tauri::command]
+async fn reopen_review(
+    state: State<'_, AppState>,
+    doc_id: String,
+) -> AppResult<kryphal_domain::Coverage> {
+    state.with(|lib| lib.reopen_review(&doc_id))
+}
+
+/// What deleting a document would take (nothing is changed).
+#[tauri::command]
+async fn deletion_preview(
+    state: State<'_, AppState>,
+    doc_id: String,
+) -> AppResult<kryphal_app::DeletionPreview> {
+    state.with(|lib| lib.deletion_preview(&doc_id))
+}
+
+/// Deletes a document with everything on it (undoable in the session).
+#[tauri::command]
+async fn delete_document(
+    state: State<'_, AppState>,
+    doc_id: String,
+) -> AppResult<kryphal_app::DeletionPreview> {
+    state.with(|lib| lib.delete_document(&doc_id))
+}
+
 /// Gives a clause another number.
 #[tauri::command]
 async fn renumber_clause(
@@ -1062,6 +1118,12 @@ fn main() {
             demote_section,
             move_clause,
             renumber_clause,
+            set_verdicts,
+            set_section_verdict,
+            mark_final,
+            reopen_review,
+            deletion_preview,
+            delete_document,
             history,
             screen_document,
             rulebooks,

@@ -14,6 +14,12 @@ let backend: FakeBackend;
 
 const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
 const one = (testid: string) => all(testid)[0] as HTMLElement;
+/** A key pressed with the focus on the outline's current clause, where the one-letter keys act. */
+function pressInOutline(key: string, init: KeyboardEventInit = {}) {
+  const current = target.querySelector<HTMLElement>('[data-testid="clause-item"][aria-current="true"]') as HTMLElement;
+  current.focus();
+  current.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...init }));
+}
 
 async function settle() {
   for (let i = 0; i < 5; i++) {
@@ -79,11 +85,11 @@ test("the outline shows headings and clauses in document order, the first clause
 });
 
 test("j moves to the next clause; n creates a finding; typing autosaves", async () => {
-  window.dispatchEvent(new KeyboardEvent("keydown", { key: "j" }));
+  pressInOutline("j");
   await settle();
   expect(one("clause-label").textContent).toBe("Inledning › p. 1.2");
 
-  window.dispatchEvent(new KeyboardEvent("keydown", { key: "n" }));
+  pressInOutline("n");
   await settle();
   expect(all("finding-item")).toHaveLength(1);
   expect(backend.callsOf("add_finding")[0]?.args.clauseId).toBe("c-1-2");
@@ -167,7 +173,7 @@ test("the language switch turns the interface English", async () => {
 test("Ctrl+Z outside text fields undoes the typed consequence; Ctrl+Shift+Z redoes it", async () => {
   expect((one("undo") as HTMLButtonElement).disabled).toBe(true);
   expect((one("redo") as HTMLButtonElement).disabled).toBe(true);
-  window.dispatchEvent(new KeyboardEvent("keydown", { key: "n" }));
+  pressInOutline("n");
   await settle();
   const textarea = one("finding-consequence") as HTMLTextAreaElement;
   textarea.value = "Ersättning utan prestation.";
@@ -199,7 +205,7 @@ test("Ctrl+Z outside text fields undoes the typed consequence; Ctrl+Shift+Z redo
 });
 
 test("? opens the keyboard help, Escape closes it", async () => {
-  window.dispatchEvent(new KeyboardEvent("keydown", { key: "?", shiftKey: true }));
+  pressInOutline("?", { shiftKey: true });
   await settle();
   const overlay = one("help-overlay");
   expect(overlay).toBeTruthy();
@@ -273,4 +279,81 @@ test("F6 moves the focus from pane to pane and around, Shift+F6 back", async () 
   press(true);
   await settle();
   expect(pane()).toBe("findings");
+});
+
+// Issue 22, item 1: a click into empty space leaves the focus on the page
+// itself (in a browser the focus moves to body; here the field is blurred,
+// which is the same). Typing there must not act on anything.
+const SENTENCE = "Kommunledningsförvaltningen ansvarar för att nämnden kan dokumentera avtal, jämföra anbud och kontrollera dem.";
+
+function typeOn(el: Element, text: string) {
+  for (const key of text) {
+    el.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
+    el.dispatchEvent(new KeyboardEvent("keyup", { key, bubbles: true, cancelable: true }));
+  }
+}
+
+const WRITES = ["add_finding", "accept_suggestion", "dismiss_suggestion", "update_finding", "delete_finding"];
+
+test("typing a sentence full of n, a, d, j and k after a click into empty space does nothing", async () => {
+  // The clause with an open suggestion, so that a and d would have something to act on.
+  const clause = all("clause-item").find((c) => c.dataset.clauseId === "c-2-1-2") as HTMLElement;
+  clause.click();
+  await settle();
+  pressInOutline("n");
+  await settle();
+  const findings = all("finding-item").length;
+  const calls = backend.calls.length;
+  const label = one("clause-label").textContent;
+  (document.activeElement as HTMLElement).blur();
+  expect(document.activeElement).toBe(document.body);
+
+  typeOn(document.body, SENTENCE);
+  await settle();
+
+  expect(backend.calls.slice(calls).filter((c) => WRITES.includes(c.command))).toEqual([]);
+  expect(all("finding-item")).toHaveLength(findings);
+  expect(one("clause-label").textContent).toBe(label);
+  expect(all("dismiss-reason")).toHaveLength(0);
+  expect(all("help-overlay")).toHaveLength(0);
+  expect(document.activeElement).toBe(document.body);
+});
+
+test("one-letter keys act from the clause reader, but not while a menu or dialog is open", async () => {
+  const reader = one("clause-text");
+  reader.focus();
+  reader.dispatchEvent(new KeyboardEvent("keydown", { key: "j", bubbles: true, cancelable: true }));
+  await settle();
+  expect(one("clause-label").textContent).toBe("Inledning › p. 1.2");
+
+  // With the exchange menu open, n in the outline creates nothing and j moves nowhere.
+  one("exchange-menu").click();
+  await settle();
+  expect(one("exchange-menu").getAttribute("aria-expanded")).toBe("true");
+  pressInOutline("n");
+  pressInOutline("j");
+  await settle();
+  expect(backend.callsOf("add_finding")).toHaveLength(0);
+  expect(one("clause-label").textContent).toBe("Inledning › p. 1.2");
+  one("exchange-menu").click();
+  await settle();
+
+  // The same with the metadata dialog open.
+  one("edit-metadata").click();
+  await settle();
+  expect(document.querySelector('[role="dialog"]')).not.toBeNull();
+  pressInOutline("n");
+  await settle();
+  expect(backend.callsOf("add_finding")).toHaveLength(0);
+});
+
+test("clearing a choice never shifts the form: the clear link keeps its place before anything is chosen", async () => {
+  pressInOutline("n");
+  await settle();
+  const clears = all("choice-clear");
+  expect(clears.length).toBeGreaterThan(0);
+  for (const c of clears) {
+    expect((c as HTMLButtonElement).disabled).toBe(true);
+    expect(c.classList.contains("idle")).toBe(true);
+  }
 });

@@ -55,6 +55,9 @@ pub enum ErrorCode {
     /// The file is not a review document Kryphål exported (or the one it
     /// reviews is not in this library).
     NotReview,
+    /// A document cannot be marked final yet: clauses without a verdict or
+    /// suggestions still open (the message names them).
+    Incomplete,
     /// Anything else: a bug.
     Internal,
 }

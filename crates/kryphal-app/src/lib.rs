@@ -12,8 +12,8 @@
 use std::path::{Path, PathBuf};
 
 use kryphal_domain::{
-    AuditEvent, Clause, ClauseKind, Document, DocumentMeta, Finding, FindingInput, Outline,
-    SourceFile, Suggestion, SuggestionState,
+    AuditEvent, Clause, ClauseKind, ClauseVerdict, Coverage, Document, DocumentMeta, Finding,
+    FindingInput, Outline, SourceFile, Suggestion, SuggestionState,
 };
 use kryphal_ingest::Limits;
 use kryphal_rules::Rulebook;
@@ -33,9 +33,11 @@ mod packs;
 pub mod prefs;
 mod presentation;
 mod review;
+mod removal;
 pub mod sample;
 pub mod search;
 mod undo;
+mod verdicts;
 pub mod versions;
 mod workshop;
 
@@ -62,12 +64,14 @@ pub use packs::RulebookChoice;
 pub use prefs::Preferences;
 pub use presentation::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 pub use review::{ReviewCounts, ReviewItem, ReviewNote, ReviewPreview, ReviewProblem};
+pub use removal::DeletionPreview;
 pub use search::{
     ReindexReport, SearchAnswer, SearchFacet, SearchFacetValue, SearchFilter, SearchHit,
     SearchQuery, SearchSegment, SearchStatus,
 };
 use undo::Edit;
 pub use undo::UndoReport;
+pub use verdicts::{SkippedVerdict, VerdictReport, clause_verdicts, coverage_of};
 pub use versions::{
     CarriedFinding, ClauseChange, ClauseChangeKind, ClauseSide, ComparisonSummary, DiffSegment,
     VersionCandidate, VersionComparison, VersionEntry, VersionReport, VersionStatus,
@@ -98,8 +102,12 @@ pub struct DocumentSummary {
     pub dnr: String,
     pub clause_count: u32,
     pub finding_count: u32,
-    /// Clauses that have at least one finding.
+    /// Clauses with a verdict: a finding (risk), or checked, not a rule or
+    /// not assessed.
     pub reviewed_clause_count: u32,
+    /// Every clause has a verdict, every suggestion is decided and the
+    /// review was marked final.
+    pub is_final: bool,
     /// The highest risk level id among the document's findings.
     pub highest_risk: Option<String>,
     /// Screening suggestions neither accepted nor dismissed.
@@ -125,6 +133,9 @@ pub struct DocumentView {
     pub outline: Outline,
     pub findings: Vec<Finding>,
     pub suggestions: Vec<Suggestion>,
+    /// Every clause's verdict, in document order.
+    pub verdicts: Vec<ClauseVerdict>,
+    pub coverage: Coverage,
 }
 
 /// What screening a document found.
@@ -482,10 +493,7 @@ impl Library {
             .into_iter()
             .map(|doc| {
                 let findings = self.with_risk(self.store.findings(&doc.id)?);
-                let mut reviewed: Vec<&str> =
-                    findings.iter().map(|f| f.clause_id.as_str()).collect();
-                reviewed.sort_unstable();
-                reviewed.dedup();
+                let coverage = self.coverage_by_id(&doc.id)?;
                 let findings_by_level = self
                     .rulebook
                     .scale
@@ -508,7 +516,8 @@ impl Library {
                     clause_count: clause_counts.get(&doc.id).copied().unwrap_or(0),
                     open_suggestion_count: open_counts.get(&doc.id).copied().unwrap_or(0),
                     finding_count: findings.len() as u32,
-                    reviewed_clause_count: reviewed.len() as u32,
+                    reviewed_clause_count: coverage.decided(),
+                    is_final: coverage.is_final(),
                     findings_by_level,
                     id: doc.id,
                     title: doc.meta.title,
@@ -547,10 +556,23 @@ impl Library {
     /// A document with its outline and findings.
     pub fn document(&self, reference: &str) -> AppResult<DocumentView> {
         let document = self.resolve_document(reference)?;
+        let outline = self.store.outline(&document.id)?;
+        let findings = self.with_risk(self.store.findings(&document.id)?);
+        let suggestions = self.store.suggestions(&document.id)?;
+        let verdicts =
+            verdicts::clause_verdicts(&outline, &findings, &self.store.verdicts(&document.id)?);
+        let coverage = verdicts::coverage_of(
+            &document.id,
+            &verdicts,
+            &suggestions,
+            self.store.final_mark(&document.id)?,
+        );
         Ok(DocumentView {
-            outline: self.store.outline(&document.id)?,
-            findings: self.with_risk(self.store.findings(&document.id)?),
-            suggestions: self.store.suggestions(&document.id)?,
+            outline,
+            findings,
+            suggestions,
+            verdicts,
+            coverage,
             document,
         })
     }
@@ -1151,6 +1173,44 @@ impl Library {
                 }
             }
             (Edit::OutlineCorrected { .. }, back) => self.redo_correction(back, edit)?,
+            (
+                Edit::VerdictsChanged {
+                    document_id,
+                    changes,
+                    removed,
+                    added,
+                },
+                back,
+            ) => {
+                if back {
+                    let inverse: Vec<_> = changes.iter().map(|c| c.inverse()).collect();
+                    self.store
+                        .set_verdicts(&stamp, document_id, &inverse, added, removed)?
+                } else {
+                    self.store
+                        .set_verdicts(&stamp, document_id, changes, removed, added)?
+                }
+            }
+            (
+                Edit::FinalChanged {
+                    document_id,
+                    before,
+                    after,
+                },
+                back,
+            ) => self.store.set_final(
+                &stamp,
+                document_id,
+                if back { before } else { after }.as_ref(),
+            )?,
+            (Edit::DocumentDeleted { snapshot, .. }, true) => {
+                self.store.restore_document(&stamp, snapshot)?
+            }
+            (Edit::DocumentDeleted { document_id, .. }, false) => {
+                let summary = serde_json::to_value(self.deletion_preview(document_id)?)
+                    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+                self.store.delete_document(&stamp, document_id, summary)?;
+            }
             (
                 Edit::VersionLinked {
                     link,

@@ -59,7 +59,7 @@ impl Library {
     /// Finds the heading a reference names: `SECTION_ID`, `DOC_ID/SECTION_ID`,
     /// or — inside the document `within` — the heading's title (with or
     /// without its number; case and spacing aside) when only one has it.
-    fn resolve_section(
+    pub(crate) fn resolve_section(
         &self,
         reference: &str,
         within: Option<&str>,

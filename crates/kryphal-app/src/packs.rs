@@ -115,7 +115,13 @@ impl Library {
     ) -> AppResult<ScreenReport> {
         let outline = self.store.outline(&document.id)?;
         let book = self.book_for(pack_id).into_owned();
-        let fresh = kryphal_rules::suggest(&book, &document.id, &document.meta.title, &outline);
+        // A clause that is not a rule is not screened.
+        let not_rules = self.not_rules(&document.id)?;
+        let fresh: Vec<_> =
+            kryphal_rules::suggest(&book, &document.id, &document.meta.title, &outline)
+                .into_iter()
+                .filter(|s| !not_rules.contains(&s.clause_id))
+                .collect();
         let stamp = self.stamp();
         let rulebook = book.reference();
         let open = self

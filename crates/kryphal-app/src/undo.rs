@@ -8,10 +8,10 @@
 use std::time::{Duration, Instant};
 
 use kryphal_domain::{
-    CarryOver, Clause, Comment, DocumentMeta, Finding, FindingInput, OutlineChange,
+    CarryOver, Clause, Comment, DocumentMeta, FinalMark, Finding, FindingInput, OutlineChange,
     OutlineCorrection, Suggestion, SuggestionState, VersionLink,
 };
-use kryphal_store::OutlineDiff;
+use kryphal_store::{DocumentSnapshot, OutlineDiff, VerdictChange};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -105,6 +105,27 @@ pub(crate) enum Edit {
     /// A reviewed Word file read into the library: its findings before and
     /// after, its decisions and notes.
     ReviewImported(kryphal_store::ReviewChange),
+    /// Verdicts given to clauses (one clause or a whole section): each
+    /// clause's before and after, the open suggestions that went with
+    /// clauses made *not a rule*, and those that came back with clauses
+    /// that are rules again.
+    VerdictsChanged {
+        document_id: String,
+        changes: Vec<VerdictChange>,
+        removed: Vec<Suggestion>,
+        added: Vec<Suggestion>,
+    },
+    /// A document's review marked final, or the mark taken away.
+    FinalChanged {
+        document_id: String,
+        before: Option<FinalMark>,
+        after: Option<FinalMark>,
+    },
+    /// A document deleted with everything that hung on it.
+    DocumentDeleted {
+        document_id: String,
+        snapshot: Box<DocumentSnapshot>,
+    },
 }
 
 /// What undo or redo changed, so that a view can reload it.
@@ -116,7 +137,8 @@ pub struct UndoReport {
     /// `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`,
     /// `clause.merge`, `finding.comment`, `document.link_version`,
     /// `document.review_import`, `outline.promote`, `outline.demote`,
-    /// `outline.move`, `outline.renumber`.
+    /// `outline.move`, `outline.renumber`, `clause.verdict`, `document.final`,
+    /// `document.delete`.
     pub edit: String,
     pub document_id: String,
     /// The finding, suggestion, clause or heading concerned (the document
@@ -147,6 +169,9 @@ impl Edit {
                 OutlineChange::Renumber { .. } => "outline.renumber",
             },
             Edit::ReviewImported(_) => "document.review_import",
+            Edit::VerdictsChanged { .. } => "clause.verdict",
+            Edit::FinalChanged { .. } => "document.final",
+            Edit::DocumentDeleted { .. } => "document.delete",
         }
     }
 
@@ -189,6 +214,19 @@ impl Edit {
             } => (document_id.clone(), entity_id.clone()),
             Edit::ReviewImported(change) => {
                 (change.document_id.clone(), change.document_id.clone())
+            }
+            Edit::VerdictsChanged {
+                document_id,
+                changes,
+                ..
+            } => (
+                document_id.clone(),
+                changes
+                    .first()
+                    .map_or_else(|| document_id.clone(), |c| c.clause_id.clone()),
+            ),
+            Edit::FinalChanged { document_id, .. } | Edit::DocumentDeleted { document_id, .. } => {
+                (document_id.clone(), document_id.clone())
             }
         }
     }

@@ -53,6 +53,9 @@ fn export_all(dir: &Path) {
     kryphal_app::ReviewPreview::export_all(&cfg).unwrap();
     kryphal_domain::ClauseNote::export_all(&cfg).unwrap();
     kryphal_domain::ReviewDecision::export_all(&cfg).unwrap();
+    kryphal_app::VerdictReport::export_all(&cfg).unwrap();
+    kryphal_app::DeletionPreview::export_all(&cfg).unwrap();
+    kryphal_domain::Verdict::export_all(&cfg).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -421,3 +421,222 @@ fn the_library_list_counts_open_suggestions_and_findings_by_level() {
     assert_eq!(levels, vec![("very_high".into(), 2), ("low".into(), 1)]);
     assert_eq!(summary(&lib).finding_count, 4);
 }
+
+// ---- Issue 22: a verdict for every clause, the final mark, deleting a document ----
+
+mod verdicts_and_deletion {
+    use super::*;
+    use kryphal_app::{ErrorCode, SearchQuery};
+    use kryphal_domain::{Verdict, VerdictKind};
+
+    fn verdict_of(lib: &Library, doc: &str, clause: &str) -> VerdictKind {
+        lib.clause_verdicts(doc)
+            .unwrap()
+            .into_iter()
+            .find(|v| v.clause_id == clause)
+            .unwrap()
+            .verdict
+    }
+
+    #[test]
+    fn a_section_checked_in_bulk_counts_every_clause_and_undoes_in_one_step() {
+        let (_dir, mut lib, doc) = library();
+        lib.set_undo_coalescing(std::time::Duration::ZERO);
+        let view = lib.document(&doc).unwrap();
+        let before = view.coverage.clone();
+        assert_eq!(before.clauses as usize, view.outline.clauses.len());
+        // The section with the most clauses directly under it.
+        let section = view
+            .outline
+            .sections
+            .iter()
+            .max_by_key(|s| {
+                view.outline
+                    .clauses
+                    .iter()
+                    .filter(|c| c.section_id.as_deref() == Some(s.id.as_str()))
+                    .count()
+            })
+            .unwrap()
+            .clone();
+        let report = lib
+            .set_section_verdict(&section.id, Some(Verdict::Checked))
+            .unwrap();
+        assert!(report.verdicts.len() >= 2, "{report:?}");
+        for v in &report.verdicts {
+            assert!(matches!(
+                v.verdict,
+                VerdictKind::Checked | VerdictKind::Risk
+            ));
+            assert_eq!(v.by.as_deref(), Some("anna"));
+        }
+        let checked = report.verdicts.len() - report.skipped.len();
+        assert_eq!(
+            report.coverage.decided(),
+            before.decided() + checked as u32,
+            "coverage counts the verdicts"
+        );
+        // Audited per clause.
+        let first = &report.verdicts[0].clause_id;
+        if report.skipped.iter().all(|s| &s.clause_id != first) {
+            let h = lib.history(Some(first)).unwrap();
+            assert!(h.iter().any(|e| e.action == "clause.verdict"), "{h:?}");
+        }
+        let r = lib.undo().unwrap().unwrap();
+        assert_eq!(r.edit, "clause.verdict");
+        assert_eq!(lib.coverage(&doc).unwrap().decided(), before.decided());
+        lib.redo().unwrap();
+        assert_eq!(
+            lib.coverage(&doc).unwrap().decided(),
+            before.decided() + checked as u32
+        );
+    }
+
+    #[test]
+    fn a_clause_with_findings_stays_a_risk_and_not_a_rule_takes_its_suggestions_out_of_screening() {
+        let (_dir, mut lib, doc) = library();
+        lib.screen(&doc).unwrap();
+        let view = lib.document(&doc).unwrap();
+        let flagged = view
+            .suggestions
+            .iter()
+            .find(|s| matches!(s.state, SuggestionState::Open))
+            .expect("the sample has an open suggestion")
+            .clause_id
+            .clone();
+        let report = lib
+            .set_verdicts(std::slice::from_ref(&flagged), Some(Verdict::NotARule))
+            .unwrap();
+        assert!(report.suggestions_removed > 0);
+        assert_eq!(verdict_of(&lib, &doc, &flagged), VerdictKind::NotARule);
+        // Screening again does not bring them back while it is not a rule.
+        lib.screen(&doc).unwrap();
+        let open_on = |lib: &Library| {
+            lib.document(&doc)
+                .unwrap()
+                .suggestions
+                .iter()
+                .filter(|s| s.clause_id == flagged && matches!(s.state, SuggestionState::Open))
+                .count()
+        };
+        assert_eq!(open_on(&lib), 0);
+        // A rule again: screened again.
+        let back = lib
+            .set_verdicts(std::slice::from_ref(&flagged), Some(Verdict::Checked))
+            .unwrap();
+        assert!(back.suggestions_added > 0);
+        assert!(open_on(&lib) > 0);
+
+        // Findings make a risk; a verdict by hand is refused for it (skipped).
+        let c = clause(&lib, &doc, "4.5");
+        lib.add_finding(&c, FindingInput::default()).unwrap();
+        let r = lib
+            .set_verdicts(std::slice::from_ref(&c), Some(Verdict::Checked))
+            .unwrap();
+        assert_eq!(r.skipped.len(), 1);
+        assert_eq!(r.skipped[0].reason, "has_findings");
+        assert_eq!(verdict_of(&lib, &doc, &c), VerdictKind::Risk);
+    }
+
+    #[test]
+    fn final_is_refused_with_a_sentence_until_every_clause_has_a_verdict_and_no_suggestion_is_open()
+    {
+        let (_dir, mut lib, doc) = library();
+        let err = lib.mark_final(&doc).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Incomplete);
+        assert!(
+            err.message.contains("have no verdict yet"),
+            "{}",
+            err.message
+        );
+        // Decide every suggestion, give every clause a verdict.
+        for s in lib.document(&doc).unwrap().suggestions {
+            if matches!(s.state, SuggestionState::Open) {
+                lib.dismiss_suggestion(&s.id, "Inte relevant här.").unwrap();
+            }
+        }
+        let ids: Vec<String> = lib
+            .clause_verdicts(&doc)
+            .unwrap()
+            .into_iter()
+            .filter(|v| v.verdict == VerdictKind::None)
+            .map(|v| v.clause_id)
+            .collect();
+        lib.set_verdicts(&ids, Some(Verdict::Checked)).unwrap();
+        let coverage = lib.mark_final(&doc).unwrap();
+        assert!(coverage.is_final());
+        assert_eq!(coverage.none, 0);
+        assert_eq!(coverage.decided(), coverage.clauses);
+        assert_eq!(coverage.final_mark.as_ref().unwrap().by, "anna");
+        assert!(
+            lib.documents()
+                .unwrap()
+                .iter()
+                .any(|d| d.id == doc && d.is_final)
+        );
+        assert!(
+            lib.history(Some(&doc))
+                .unwrap()
+                .iter()
+                .any(|e| e.action == "document.final")
+        );
+        // A new finding-less clause verdict taken away: no longer complete, the mark does not hold.
+        lib.set_verdicts(&ids[..1], None).unwrap();
+        assert!(!lib.coverage(&doc).unwrap().is_final());
+    }
+
+    #[test]
+    fn a_deleted_document_takes_its_rows_and_search_entries_and_comes_back_with_undo() {
+        let (_dir, mut lib, doc) = library();
+        let c = clause(&lib, &doc, "4.5");
+        let f = lib
+            .add_finding(
+                &c,
+                FindingInput {
+                    unintended_consequence: "Zebrafinken betalas ut två gånger.".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let query = SearchQuery {
+            query: "zebrafinken".into(),
+            filters: vec![],
+            limit: None,
+        };
+        assert!(!lib.search(&query).unwrap().hits.is_empty());
+        let preview = lib.deletion_preview(&doc).unwrap();
+        assert_eq!(preview.findings, 1);
+        assert!(preview.clauses > 0);
+        let gone = lib.delete_document(&doc).unwrap();
+        assert_eq!(gone, preview);
+        assert!(lib.documents().unwrap().iter().all(|d| d.id != doc));
+        assert!(lib.finding(&f.id).is_err());
+        assert!(
+            lib.search(&query).unwrap().hits.is_empty(),
+            "the search forgets it"
+        );
+        assert!(
+            lib.history(Some(&doc))
+                .unwrap()
+                .iter()
+                .any(|e| e.action == "document.delete")
+        );
+
+        let r = lib.undo().unwrap().unwrap();
+        assert_eq!(r.edit, "document.delete");
+        assert_eq!(
+            lib.finding(&f.id).unwrap().input.unintended_consequence,
+            "Zebrafinken betalas ut två gånger."
+        );
+        assert_eq!(
+            lib.document(&doc).unwrap().outline.clauses.len() as u32,
+            preview.clauses
+        );
+        assert!(
+            !lib.search(&query).unwrap().hits.is_empty(),
+            "found again after the undo"
+        );
+        lib.redo().unwrap();
+        assert!(lib.document(&doc).is_err());
+    }
+}

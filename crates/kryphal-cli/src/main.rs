@@ -105,6 +105,53 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Give clauses a verdict: checked (no risk), not-a-rule (a heading,
+    /// letterhead, contact details, background text; not screened, left out
+    /// of the memo) or not-assessed. A clause with findings is a risk.
+    Verdict {
+        /// Clause ids (`CLAUSE_ID` or `DOC_ID/CLAUSE_ID`), all of one document.
+        #[arg(
+            value_name = "CLAUSE_ID",
+            required_unless_present = "section",
+            conflicts_with = "section"
+        )]
+        clauses: Vec<String>,
+        /// Every clause under this heading (`SECTION_ID` or `DOC_ID/SECTION_ID`), its subsections' too.
+        #[arg(long, value_name = "SECTION_ID")]
+        section: Option<String>,
+        /// checked, not-a-rule or not-assessed.
+        #[arg(
+            long,
+            value_name = "VERDICT",
+            required_unless_present = "clear",
+            conflicts_with = "clear"
+        )]
+        set: Option<String>,
+        /// Take the verdict set by hand away again.
+        #[arg(long)]
+        clear: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a document's review final, or say what is missing (clauses
+    /// without a verdict, open suggestions). With --reopen, take the mark away.
+    Final {
+        doc: String,
+        #[arg(long)]
+        reopen: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a document with its findings, suggestions, workshops, versions
+    /// link, verdicts and search entries. Asks first unless --yes.
+    Delete {
+        doc: String,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Add, update or list findings.
     Finding {
         #[command(subcommand)]
@@ -771,6 +818,44 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Asks on stderr and reads one line from stdin: true for "yes" (or "ja").
+fn confirm(question: &str) -> Result<bool, AppError> {
+    use std::io::Write;
+    eprint!("{question}");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| {
+        AppError::new(
+            ErrorCode::Internal,
+            format!("Could not read the answer: {e}"),
+        )
+    })?;
+    Ok(matches!(line.trim().to_lowercase().as_str(), "yes" | "ja"))
+}
+
+/// A document's coverage in one line on stdout.
+fn print_coverage(c: &kryphal_domain::Coverage) {
+    let state = if c.is_final() {
+        "final"
+    } else if c.complete {
+        "complete"
+    } else {
+        "incomplete"
+    };
+    outln!(
+        "{}: {} of {} clauses have a verdict (risk {}, checked {}, not a rule {}, not assessed {}, none {}); {} open suggestions; {state}",
+        c.document_id,
+        c.decided(),
+        c.clauses,
+        c.risk,
+        c.checked,
+        c.not_a_rule,
+        c.not_assessed,
+        c.none,
+        c.open_suggestions
+    );
+}
+
 fn read_finding_input(source: &str) -> Result<FindingInput, AppError> {
     let text = if source == "-" {
         let mut s = String::new();
@@ -996,6 +1081,88 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 for (_, line) in items {
                     outln!("{line}");
                 }
+            }
+        }
+        Command::Verdict {
+            clauses,
+            section,
+            set,
+            clear,
+            json,
+        } => {
+            let verdict = match set.as_deref() {
+                None => None,
+                Some(name) => Some(kryphal_domain::Verdict::parse(name).ok_or_else(|| {
+                    AppError::new(
+                        ErrorCode::InvalidInput,
+                        format!("“{name}” is no verdict: use checked, not-a-rule or not-assessed."),
+                    )
+                })?),
+            };
+            debug_assert!(verdict.is_some() || clear);
+            let report = match section {
+                Some(section) => lib.set_section_verdict(&section, verdict)?,
+                None => lib.set_verdicts(&clauses, verdict)?,
+            };
+            if json {
+                print_json(&report)?;
+            } else {
+                for v in &report.verdicts {
+                    outln!("{}\t{}", v.clause_id, v.verdict.as_str());
+                }
+                for s in &report.skipped {
+                    eprintln!(
+                        "kryphal: {} ({}) keeps its verdict: it has findings, so it is a risk",
+                        s.label, s.clause_id
+                    );
+                }
+                print_coverage(&report.coverage);
+            }
+        }
+        Command::Final { doc, reopen, json } => {
+            let coverage = if reopen {
+                lib.reopen_review(&doc)?
+            } else {
+                lib.mark_final(&doc)?
+            };
+            if json {
+                print_json(&coverage)?;
+            } else {
+                print_coverage(&coverage);
+            }
+        }
+        Command::Delete { doc, yes, json } => {
+            let preview = lib.deletion_preview(&doc)?;
+            if !yes {
+                eprintln!(
+                    "kryphal: delete “{}” ({}) with {} clauses, {} findings, {} suggestions, {} workshops and {} verdicts?",
+                    preview.title,
+                    preview.document_id,
+                    preview.clauses,
+                    preview.findings,
+                    preview.suggestions,
+                    preview.workshops,
+                    preview.verdicts
+                );
+                if !confirm("Type yes to delete: ")? {
+                    return Err(AppError::new(
+                        ErrorCode::InvalidInput,
+                        "Not confirmed: nothing was deleted.",
+                    ));
+                }
+            }
+            let gone = lib.delete_document(&preview.document_id)?;
+            if json {
+                print_json(&gone)?;
+            } else {
+                outln!(
+                    "deleted {} ({}): {} clauses, {} findings, {} suggestions",
+                    gone.title,
+                    gone.document_id,
+                    gone.clauses,
+                    gone.findings,
+                    gone.suggestions
+                );
             }
         }
         Command::Finding { command } => match command {

@@ -655,3 +655,89 @@ fn comments_on_a_finding_are_signed_kept_and_audited() {
         ["finding.create", "finding.comment", "finding.comment"]
     );
 }
+
+/// Issue 22: `verdict` (clauses and a whole section), `show --json` with each
+/// clause's verdict, `final` refusing with what is missing and then marking
+/// the document final, and `delete` asking first.
+#[test]
+fn verdicts_final_and_delete() {
+    let env = Env::new();
+    let imported = env.json(&["import", SAMPLE, "--json"]);
+    let doc = imported[0]["report"]["document_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let view = env.json(&["show", &doc, "--json"]);
+    let verdicts = view["verdicts"].as_array().unwrap();
+    assert_eq!(
+        verdicts.len(),
+        view["outline"]["clauses"].as_array().unwrap().len()
+    );
+    assert!(verdicts.iter().all(|v| v["verdict"] == "none"));
+
+    let missing = env.fails(&["final", &doc]);
+    assert!(missing.contains("have no verdict yet"), "{missing}");
+    assert!(
+        env.fails(&["verdict", "x", "--set", "fine"])
+            .contains("no verdict")
+    );
+
+    // A whole section, then every remaining clause; suggestions dismissed.
+    let section = view["outline"]["sections"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = env.json(&[
+        "verdict",
+        "--section",
+        &section,
+        "--set",
+        "not-a-rule",
+        "--json",
+    ]);
+    assert!(
+        r["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["verdict"] == "not_a_rule")
+    );
+    let screened = env.json(&["screen", &doc, "--json"]);
+    for s in screened["suggestions"].as_array().unwrap() {
+        if s["state"]["state"] == "open" {
+            env.ok(&[
+                "suggestion",
+                "dismiss",
+                s["id"].as_str().unwrap(),
+                "--reason",
+                "Inte relevant.",
+            ]);
+        }
+    }
+    let rest: Vec<String> = env.json(&["show", &doc, "--json"])["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["verdict"] == "none")
+        .map(|v| v["clause_id"].as_str().unwrap().to_string())
+        .collect();
+    let mut args = vec!["verdict"];
+    args.extend(rest.iter().map(String::as_str));
+    args.extend(["--set", "checked"]);
+    let line = env.ok(&args);
+    assert!(line.contains("none 0"), "{line}");
+    let coverage = env.json(&["final", &doc, "--json"]);
+    assert_eq!(coverage["none"], 0);
+    assert!(coverage["final_mark"]["by"].is_string());
+
+    // Delete: not without a yes.
+    let out = env.run_with_stdin(&["delete", &doc], Some("no\n"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was deleted"));
+    assert_eq!(env.json(&["list", "--json"]).as_array().unwrap().len(), 1);
+    let gone = env.json(&["delete", &doc, "--yes", "--json"]);
+    assert_eq!(gone["document_id"], doc.as_str());
+    assert_eq!(env.json(&["list", "--json"]).as_array().unwrap().len(), 0);
+    let history = env.ok(&["history", &doc]);
+    assert!(history.contains("document.delete"), "{history}");
+}

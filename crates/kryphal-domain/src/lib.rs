@@ -18,6 +18,7 @@ mod finding;
 mod outline;
 mod review;
 mod secret;
+mod verdict;
 mod version;
 mod workshop;
 
@@ -26,6 +27,7 @@ pub use finding::*;
 pub use outline::*;
 pub use review::*;
 pub use secret::Passphrase;
+pub use verdict::*;
 pub use version::*;
 pub use workshop::*;
 

@@ -28,12 +28,16 @@ mod migrations;
 mod outline;
 mod records;
 mod review;
+mod removal;
+mod verdicts;
 mod versions;
 mod workshop;
 
 pub use exchange::{Batch, LibraryFileInfo};
 pub use outline::{OutlineDiff, OutlineWrite};
 pub use review::ReviewChange;
+pub use removal::DocumentSnapshot;
+pub use verdicts::VerdictChange;
 pub use versions::{NewDocument, NewVersion, VersionUndo};
 
 pub use migrations::LATEST_VERSION;

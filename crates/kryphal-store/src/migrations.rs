@@ -2,7 +2,10 @@
 
 use rusqlite::Connection;
 
-/// Each migration brings the schema from `version - 1` to `version`.
+/// Each migration brings the schema to `version` from the one before it in
+/// this list. Numbers may leave a gap (branches merged in another order than
+/// they were numbered: 0009 can come before 0008 is merged); they are applied
+/// in ascending order, each only once, and must stay unique.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_workshop.sql")),
@@ -15,16 +18,35 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0007_outline_corrections.sql"),
     ),
     (8, include_str!("../migrations/0008_review.sql")),
+    (9, include_str!("../migrations/0009_verdicts.sql")),
 ];
 
 /// The schema version this build writes.
-pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+pub const LATEST_VERSION: i64 = latest();
+
+const fn latest() -> i64 {
+    let mut max = 0;
+    let mut i = 0;
+    while i < MIGRATIONS.len() {
+        if MIGRATIONS[i].0 > max {
+            max = MIGRATIONS[i].0;
+        }
+        i += 1;
+    }
+    max
+}
 
 /// Applies every migration newer than the file's `user_version`, each in its
 /// own transaction together with the new version number.
 pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for &(version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+    let mut pending: Vec<(i64, &str)> = MIGRATIONS
+        .iter()
+        .copied()
+        .filter(|(v, _)| *v > current)
+        .collect();
+    pending.sort_by_key(|(v, _)| *v);
+    for (version, sql) in pending {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "application_id", crate::APPLICATION_ID)?;
@@ -89,7 +111,7 @@ mod tests {
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 8);
+        assert_eq!(version, LATEST_VERSION);
         let t = tables(&store.conn);
         for name in ["outline_corrections", "review_decisions", "clause_notes"] {
             assert!(t.contains(&name.to_string()), "{name} missing: {t:?}");
@@ -102,11 +124,17 @@ mod tests {
     }
 
     #[test]
-    fn a_new_library_has_both_tables_at_the_latest_version() {
+    fn a_new_library_has_every_table_at_the_latest_version() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::Store::open(&dir.path().join("new.kryphal")).unwrap();
         let t = tables(&store.conn);
-        for name in ["outline_corrections", "review_decisions", "clause_notes"] {
+        for name in [
+            "outline_corrections",
+            "review_decisions",
+            "clause_notes",
+            "clause_verdicts",
+            "document_final",
+        ] {
             assert!(t.contains(&name.to_string()), "{name} missing: {t:?}");
         }
     }

@@ -12,13 +12,38 @@ const key = (k: string, mods: Partial<KeyboardEvent> = {}) => ({
 const free = { typing: false, inOutline: false };
 const outline = { typing: false, inOutline: true };
 
-test("j/k/n work anywhere except while typing", () => {
-  expect(shortcutFor(key("j"), free)).toBe("next");
-  expect(shortcutFor(key("k"), free)).toBe("previous");
-  expect(shortcutFor(key("n"), free)).toBe("new-finding");
-  expect(shortcutFor(key("n"), { typing: true, inOutline: false })).toBeNull();
-  expect(shortcutFor(key("j", { ctrlKey: true }), free)).toBeNull();
-  expect(shortcutFor(key("J"), free)).toBeNull();
+const reader = { typing: false, inOutline: false, inReader: true };
+
+test("j/k/n act only from the outline or the clause reader, never from the page itself", () => {
+  expect(shortcutFor(key("j"), outline)).toBe("next");
+  expect(shortcutFor(key("k"), reader)).toBe("previous");
+  expect(shortcutFor(key("n"), outline)).toBe("new-finding");
+  // Focus on body after a click into empty space, or on some button: nothing.
+  for (const k of ["j", "k", "n", "a", "d", "?"]) expect(shortcutFor(key(k), free)).toBeNull();
+  expect(shortcutFor(key("n"), { typing: true, inOutline: true })).toBeNull();
+  expect(shortcutFor(key("j", { ctrlKey: true }), outline)).toBeNull();
+  expect(shortcutFor(key("J"), outline)).toBeNull();
+});
+
+test("nothing one-letter acts while a dialog, a menu or a field is open", () => {
+  for (const k of ["j", "k", "n", "a", "d", "?", "ArrowDown", "Home"]) {
+    expect(shortcutFor(key(k), { ...outline, overlayOpen: true })).toBeNull();
+    expect(shortcutFor(key(k), { ...reader, overlayOpen: true })).toBeNull();
+  }
+  // Undo is no text key and still works.
+  expect(shortcutFor(key("z", { ctrlKey: true }), { ...outline, overlayOpen: true })).toBe("undo");
+});
+
+test("the read-only clause text is no typing target; an editable one is", () => {
+  const text = document.createElement("div");
+  text.contentEditable = "true";
+  document.body.appendChild(text);
+  // jsdom has no isContentEditable: give it the browser's answer.
+  Object.defineProperty(text, "isContentEditable", { value: true });
+  expect(isTypingTarget(text)).toBe(true);
+  text.setAttribute("aria-readonly", "true");
+  expect(isTypingTarget(text)).toBe(false);
+  text.remove();
 });
 
 test("arrow keys move between clauses only from the outline", () => {
@@ -41,9 +66,9 @@ test("text fields count as typing, checkboxes and buttons do not", () => {
 });
 
 test("a and d act on suggestions, but not from inside the finding form or while typing", () => {
-  expect(shortcutFor(key("a"), free)).toBe("accept-suggestion");
+  expect(shortcutFor(key("a"), reader)).toBe("accept-suggestion");
   expect(shortcutFor(key("d"), outline)).toBe("dismiss-suggestion");
-  expect(shortcutFor(key("a"), { ...free, inForm: true })).toBeNull();
+  expect(shortcutFor(key("a"), { ...reader, inForm: true })).toBeNull();
   expect(shortcutFor(key("d"), { typing: true, inOutline: false })).toBeNull();
 });
 
@@ -58,7 +83,7 @@ test("Ctrl+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo, but not while typing", () => 
 });
 
 test("? opens the help", () => {
-  expect(shortcutFor(key("?", { shiftKey: true }), free)).toBe("help");
+  expect(shortcutFor(key("?", { shiftKey: true }), outline)).toBe("help");
   expect(shortcutFor(key("?"), { typing: true, inOutline: false })).toBeNull();
 });
 

@@ -1,5 +1,9 @@
 // Keyboard shortcuts of the document view, as a pure function so they can
-// be tested: j/ArrowDown next clause, k/ArrowUp previous clause, Home/End the
+// be tested. The one-letter keys (j, k, n, a, d, ?) act only while the focus
+// is in the outline or the clause reader and nothing else is open (a dialog,
+// a menu, a field such as the dismissal reason): a click into empty space
+// leaves the focus on the page itself, and typing then must do nothing.
+// j/ArrowDown next clause, k/ArrowUp previous clause, Home/End the
 // first/last clause (in the outline), F6/Shift+F6 the next/previous pane
 // (toolbar, library, outline, clause, findings — also from text fields), n new finding,
 // a accept the clause's first open suggestion, d dismiss it (asks for the reason),
@@ -24,8 +28,12 @@ export type Shortcut =
 /** True when keys typed on `el` are text, not commands. */
 export function isTypingTarget(el: Element | null): boolean {
   if (!el) return false;
-  if (el instanceof HTMLElement && el.isContentEditable) return true;
   const tag = el.tagName;
+  if (el instanceof HTMLElement && el.isContentEditable) {
+    // The clause reader is a read-only text (for the caret and selection):
+    // keys typed there are commands, since nothing can be typed into it.
+    return el.getAttribute("aria-readonly") !== "true";
+  }
   if (tag === "TEXTAREA" || tag === "SELECT") return true;
   if (tag === "INPUT") {
     const type = (el as HTMLInputElement).type;
@@ -41,6 +49,10 @@ export function shortcutFor(
   context: {
     typing: boolean;
     inOutline: boolean;
+    /** The focus is in the clause reader (its text or its tools). */
+    inReader?: boolean;
+    /** A dialog, a menu or a field of its own (the dismissal reason) is open. */
+    overlayOpen?: boolean;
     inForm?: boolean;
     /** False while an overview or the workshop covers the outline: clause and finding keys are off. */
     clausesShown?: boolean;
@@ -74,6 +86,11 @@ function anyShortcut(
     return "search";
   }
   if (context.typing) return null;
+  if (!(event.ctrlKey || event.metaKey) && (context.overlayOpen || !(context.inOutline || context.inReader))) {
+    // One-letter keys and the outline's arrows act only where the user is
+    // clearly working with clauses, and never past something open.
+    return null;
+  }
   if (event.ctrlKey || event.metaKey) {
     const key = event.key.toLowerCase();
     if (key === "z") return event.shiftKey ? "redo" : "undo";

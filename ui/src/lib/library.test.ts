@@ -11,6 +11,7 @@ const doc = (id: string, doc_type: string, owner: string): DocumentSummary => ({
   clause_count: 1,
   finding_count: 0,
   reviewed_clause_count: 0,
+  is_final: false,
   highest_risk: null,
   open_suggestion_count: 0,
   findings_by_level: [],

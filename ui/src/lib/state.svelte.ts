@@ -1,6 +1,9 @@
 // The application's state: what is loaded, what is selected, and the
 // actions the views call. Business rules stay in the core; this only keeps
 // the screen in step with it.
+import type { ClauseVerdict } from "./bindings/ClauseVerdict";
+import type { Verdict } from "./bindings/Verdict";
+import type { VerdictReport } from "./bindings/VerdictReport";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Clause } from "./bindings/Clause";
 import type { DocumentMeta } from "./bindings/DocumentMeta";
@@ -736,6 +739,73 @@ export class AppState {
     this.lastUndo = null;
   }
 
+  /** The verdict of each clause of the open document, by clause id. */
+  get verdictByClause(): Map<string, ClauseVerdict> {
+    return new Map((this.view?.verdicts ?? []).map((v) => [v.clause_id, v]));
+  }
+
+  /**
+   * Gives the selected clause (or, with `sectionId`, every clause under that
+   * heading) a verdict; null takes it away. Returns the report, or null on error.
+   */
+  async giveVerdict(verdict: Verdict | null, sectionId: string | null = null): Promise<VerdictReport | null> {
+    const clauseId = this.selectedClauseId;
+    if (!sectionId && !clauseId) return null;
+    this.actionError = null;
+    try {
+      await this.autosaver.flush();
+      const report = sectionId
+        ? await this.backend.setSectionVerdict(sectionId, verdict)
+        : await this.backend.setVerdicts([clauseId as string], verdict);
+      this.noteEdit();
+      await this.reloadDocument();
+      await this.refreshDocuments();
+      return report;
+    } catch (e) {
+      this.actionError = toBackendError(e);
+      return null;
+    }
+  }
+
+  /** Marks the open document's review final; the error (e.g. `incomplete`) when refused. */
+  async markFinal(): Promise<BackendError | null> {
+    const docId = this.selectedDocId;
+    if (!docId) return null;
+    try {
+      await this.autosaver.flush();
+      await this.backend.markFinal(docId);
+      this.noteEdit();
+      await this.reloadDocument();
+      await this.refreshDocuments();
+      return null;
+    } catch (e) {
+      return toBackendError(e);
+    }
+  }
+
+  /** Deletes a document (after the confirmation); undoable. The error, or null. */
+  async deleteDocument(docId: string): Promise<BackendError | null> {
+    try {
+      await this.autosaver.flush();
+      await this.backend.deleteDocument(docId);
+      this.noteEdit();
+      if (docId === this.selectedDocId) this.closeDeleted();
+      await this.refreshDocuments();
+      return null;
+    } catch (e) {
+      return toBackendError(e);
+    }
+  }
+
+  /** The open document was deleted: nothing is open any more. */
+  private closeDeleted(): void {
+    this.openToken++;
+    this.view = null;
+    this.selectedDocId = null;
+    this.selectedClauseId = null;
+    this.selectedFindingId = null;
+  }
+
   /** Takes back the session's latest edit (pending edits are saved first). */
   undo(): Promise<UndoReport | null> {
     return this.step("undo");
@@ -775,6 +845,11 @@ export class AppState {
   /** Reloads what an undo or redo changed and selects it when it still exists. */
   private async showChanged(report: UndoReport): Promise<void> {
     await this.refreshDocuments();
+    if (!this.documents.some((d) => d.id === report.document_id)) {
+      // The edit made again was a deletion: the document is gone.
+      if (report.document_id === this.selectedDocId) this.closeDeleted();
+      return;
+    }
     if (report.document_id !== this.selectedDocId) {
       if (!this.documents.some((d) => d.id === report.document_id)) return;
       await this.openDocument(report.document_id);

@@ -375,10 +375,22 @@ impl Library {
         bytes: &[u8],
         previous: &str,
     ) -> AppResult<VersionReport> {
+        self.import_version(name, bytes, previous, false)
+    }
+
+    /// [`Library::import_bytes_as_version`]; with `replacing`, the same file
+    /// may already be in the library (it is read again, as a new version).
+    pub(crate) fn import_version(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        previous: &str,
+        replacing: bool,
+    ) -> AppResult<VersionReport> {
         let prev = self.resolve_document(previous)?;
         let link = self.next_link(&prev)?;
         let sha256 = sha256_hex(bytes);
-        if let Some(existing) = self.store.document_by_sha256(&sha256)? {
+        if !replacing && let Some(existing) = self.store.document_by_sha256(&sha256)? {
             let doc = self.store.document(&existing)?;
             let what = if existing == prev.id {
                 "it is the very version it would replace".to_string()

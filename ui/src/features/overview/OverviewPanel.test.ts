@@ -197,7 +197,10 @@ test("clause keys do nothing while an overview covers the outline; they work aga
     await settle();
     expect(all("outline")).toHaveLength(1);
   }
-  press("j");
+  // From the outline (where one-letter keys act) j moves again.
+  const current = document.querySelector<HTMLElement>('[data-testid="clause-item"][aria-current="true"]') as HTMLElement;
+  current.focus();
+  current.dispatchEvent(new KeyboardEvent("keydown", { key: "j", bubbles: true, cancelable: true }));
   await settle();
   expect(m.app.selectedClauseId).not.toBe(clauseBefore);
 });

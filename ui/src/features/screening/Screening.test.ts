@@ -161,18 +161,23 @@ test("a dismissal is remembered when the document is screened again", async () =
   expect(one("rescreen-status").textContent).toBe("Granskningen är klar: 2 öppna förslag i dokumentet.");
 });
 
+/** The outline's current clause, focused: where the one-letter keys act. */
+function inOutline(): HTMLElement {
+  const current = document.querySelector<HTMLElement>('[data-testid="clause-item"][aria-current="true"]') as HTMLElement;
+  current.focus();
+  return current;
+}
+
 test("keyboard: a accepts the clause's first open suggestion, d opens the reason field", async () => {
   await selectClause("c-3-3");
-  (document.activeElement as HTMLElement | null)?.blur();
-  window.dispatchEvent(new KeyboardEvent("keydown", { key: "d" }));
+  inOutline().dispatchEvent(new KeyboardEvent("keydown", { key: "d", bubbles: true }));
   await settle();
   expect(document.activeElement).toBe(one("dismiss-reason"));
   one("dismiss-cancel").click();
   await settle();
   expect(all("dismiss-reason")).toHaveLength(0);
 
-  (document.activeElement as HTMLElement | null)?.blur();
-  window.dispatchEvent(new KeyboardEvent("keydown", { key: "a" }));
+  inOutline().dispatchEvent(new KeyboardEvent("keydown", { key: "a", bubbles: true }));
   await settle();
   expect(backend.callsOf("accept_suggestion")).toHaveLength(1);
   expect(all("finding-item")).toHaveLength(1);

@@ -1,6 +1,10 @@
 // The one interface the UI talks to. `tauri.ts` implements it over IPC;
 // `fake.ts` implements it in memory for tests and for viewing the UI in a
 // plain browser. Nothing outside this folder imports @tauri-apps/api.
+import type { Coverage } from "../bindings/Coverage";
+import type { DeletionPreview } from "../bindings/DeletionPreview";
+import type { Verdict } from "../bindings/Verdict";
+import type { VerdictReport } from "../bindings/VerdictReport";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AuditEvent } from "../bindings/AuditEvent";
 import type { Clause } from "../bindings/Clause";
@@ -108,6 +112,18 @@ export interface Backend {
   moveClause(clauseId: string, sectionId: string): Promise<Clause>;
   /** Gives a clause another number (`4.3`, `3 §`, `b)`); its label follows. Blank is refused. */
   renumberClause(clauseId: string, number: string): Promise<Clause>;
+  /** Gives clauses of one document a verdict (null: takes the verdict set by hand away). A clause with findings stays a risk (skipped). */
+  setVerdicts(clauseIds: string[], verdict: Verdict | null): Promise<VerdictReport>;
+  /** Gives every clause under a heading (its subsections' too) a verdict. */
+  setSectionVerdict(sectionId: string, verdict: Verdict | null): Promise<VerdictReport>;
+  /** Marks the review final; refused (`incomplete`) while a clause lacks a verdict or a suggestion is open. */
+  markFinal(docId: string): Promise<Coverage>;
+  /** Takes the final mark away. */
+  reopenReview(docId: string): Promise<Coverage>;
+  /** What deleting a document would take; nothing is changed. */
+  deletionPreview(docId: string): Promise<DeletionPreview>;
+  /** Deletes a document with everything on it; undoable in the session. */
+  deleteDocument(docId: string): Promise<DeletionPreview>;
   /** Screens a document again with its own pack; decisions on earlier suggestions are kept. */
   screenDocument(docId: string): Promise<ScreenReport>;
   /** The packs a document can be screened with (the active pack first, with each pack's families). */
@@ -297,6 +313,7 @@ export const ERROR_CODES = [
   "search_unavailable",
   "template_unusable",
   "not_review",
+  "incomplete",
   "internal",
 ] as const satisfies readonly ErrorCode[];
 

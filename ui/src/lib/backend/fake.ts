@@ -1,5 +1,12 @@
 // An in-memory Backend: used by the unit tests, and by the UI when it runs
 // in a plain browser (no Tauri), so the interface can be viewed and tried.
+import type { DeletionPreview } from "../bindings/DeletionPreview";
+import type { Verdict } from "../bindings/Verdict";
+import type { VerdictReport } from "../bindings/VerdictReport";
+import type { ClauseVerdict } from "../bindings/ClauseVerdict";
+import type { Coverage } from "../bindings/Coverage";
+import type { FinalMark } from "../bindings/FinalMark";
+import { clauseVerdicts, coverageOf, type FakeVerdict } from "./fake-verdicts";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AuditEvent } from "../bindings/AuditEvent";
 import type { Clause } from "../bindings/Clause";
@@ -66,6 +73,10 @@ export interface FakeDocument {
   document: Document;
   outline: Outline;
   findings: Finding[];
+  /** Verdicts set by hand (none yet when absent). */
+  verdicts?: FakeVerdict[];
+  /** The final mark of the review. */
+  finalMark?: FinalMark | null;
 }
 
 export interface FakeLibrary {
@@ -104,7 +115,8 @@ interface FakeEdit {
   documentId: string;
   entityId: string;
   before: DocShot;
-  after: DocShot;
+  /** Null when the edit deleted the document. */
+  after: DocShot | null;
 }
 
 /** Audit actions that the core's undo covers, by the kind its report names. */
@@ -123,6 +135,10 @@ const UNDO_KINDS: Record<string, string> = {
   "outline.demote": "outline.demote",
   "outline.move": "outline.move",
   "outline.renumber": "outline.renumber",
+  "clause.verdict": "clause.verdict",
+  "document.final": "document.final",
+  "document.reopen": "document.final",
+  "document.delete": "document.delete",
 };
 
 /** A label's part after its section's title (`p. 4.2` of `Ekonomi › p. 4.2`). */
@@ -245,9 +261,9 @@ export class FakeBackend implements Backend {
     if (edit) {
       const before = shots.get(edit.documentId);
       const doc = this.lib.documents.find((d) => d.document.id === edit.documentId);
-      if (before && doc) {
+      if (before) {
         this.redoStack = [];
-        this.undoStack.push({ ...edit, before, after: this.shot(doc) });
+        this.undoStack.push({ ...edit, before, after: doc ? this.shot(doc) : null });
       }
     }
     return result;
@@ -257,10 +273,15 @@ export class FakeBackend implements Backend {
     return { doc: clone(d), decisions: clone([...this.decisions]) };
   }
 
-  private restore(documentId: string, shot: DocShot): void {
+  private restore(documentId: string, shot: DocShot | null): void {
     const i = this.lib.documents.findIndex((d) => d.document.id === documentId);
-    if (i < 0) throw fail("not_found", `no document ${documentId}`);
-    this.lib.documents[i] = clone(shot.doc);
+    if (shot === null) {
+      // The state after a deletion: the document is gone.
+      if (i >= 0) this.lib.documents.splice(i, 1);
+      return;
+    }
+    if (i < 0) this.lib.documents.push(clone(shot.doc));
+    else this.lib.documents[i] = clone(shot.doc);
     this.decisions = new Map(clone(shot.decisions));
   }
 
@@ -335,7 +356,16 @@ export class FakeBackend implements Backend {
     return this.lib.rulebook.scale.banding.matrix[input.likelihood - 1]?.[input.impact - 1] ?? null;
   }
 
+  private verdictsOf(d: FakeDocument): ClauseVerdict[] {
+    return clauseVerdicts(d.outline, d.findings, d.verdicts ?? []);
+  }
+
+  private coverageOf(d: FakeDocument): Coverage {
+    return coverageOf(d.document.id, this.verdictsOf(d), this.screen(d), d.finalMark ?? null);
+  }
+
   private summary(d: FakeDocument): DocumentSummary {
+    const coverage = this.coverageOf(d);
     const levels = this.lib.rulebook.scale.levels.map((l) => l.id);
     let highest: string | null = null;
     for (const f of d.findings) {
@@ -351,8 +381,9 @@ export class FakeBackend implements Backend {
       dnr: d.document.meta.dnr,
       clause_count: d.outline.clauses.length,
       finding_count: d.findings.length,
-      // The fake counts a clause as reviewed once it has a finding.
-      reviewed_clause_count: new Set(d.findings.map((f) => f.clause_id)).size,
+      // Clauses with a verdict, as the core counts them.
+      reviewed_clause_count: coverage.clauses - coverage.none,
+      is_final: coverage.complete && coverage.final_mark != null,
       highest_risk: highest,
       open_suggestion_count: this.screen(d).filter((s) => s.state.state === "open").length,
       findings_by_level: [...levels]
@@ -421,7 +452,14 @@ export class FakeBackend implements Backend {
     return this.answer("get_document", { docId }, () => {
       const d = this.lib.documents.find((x) => x.document.id === docId);
       if (!d) throw fail("not_found", `no document ${docId}`);
-      return { document: d.document, outline: d.outline, findings: d.findings, suggestions: this.screen(d) };
+      return {
+        document: d.document,
+        outline: d.outline,
+        findings: d.findings,
+        suggestions: this.screen(d),
+        verdicts: this.verdictsOf(d),
+        coverage: this.coverageOf(d),
+      };
     });
   }
 
@@ -1108,6 +1146,127 @@ export class FakeBackend implements Backend {
       if (clause.kind === "paragraph") clause.kind = "numbered";
       this.record("outline.renumber", "clause", clauseId, doc.document.id, before, clause);
       return clause;
+    });
+  }
+
+  private docById(docId: string): FakeDocument {
+    const d = this.lib.documents.find((x) => x.document.id === docId);
+    if (!d) throw fail("not_found", `no document ${docId}`);
+    return d;
+  }
+
+  private applyVerdicts(d: FakeDocument, ids: string[], verdict: Verdict | null): VerdictReport {
+    const withFindings = new Set(d.findings.map((f) => f.clause_id));
+    const stored = (d.verdicts ??= []);
+    const skipped: VerdictReport["skipped"] = [];
+    const at = this.now();
+    for (const id of ids) {
+      const clause = d.outline.clauses.find((c) => c.id === id);
+      if (!clause) throw fail("not_found", `no clause ${id}`);
+      if (withFindings.has(id) && verdict !== null) {
+        skipped.push({ clause_id: id, label: clause.label, reason: "has_findings" });
+        continue;
+      }
+      const i = stored.findIndex((v) => v.clause_id === id);
+      const before = i >= 0 ? stored[i]?.verdict ?? null : null;
+      if (before === verdict) continue;
+      if (i >= 0) stored.splice(i, 1);
+      if (verdict !== null) stored.push({ clause_id: id, verdict, by: this.lib.appInfo.user, at });
+      this.record("clause.verdict", "clause", id, d.document.id, { verdict: before }, { verdict });
+    }
+    const asked = new Set(ids);
+    return {
+      document_id: d.document.id,
+      verdicts: this.verdictsOf(d).filter((v) => asked.has(v.clause_id)),
+      skipped,
+      // The fake's screening is computed from its rules on every call.
+      suggestions_removed: 0,
+      suggestions_added: 0,
+      coverage: this.coverageOf(d),
+    };
+  }
+
+  setVerdicts(clauseIds: string[], verdict: Verdict | null): Promise<VerdictReport> {
+    return this.answer("set_verdicts", { clauseIds, verdict }, () => {
+      const first = clauseIds[0];
+      if (first === undefined) throw fail("invalid_input", "Name at least one clause to give a verdict.");
+      const d = this.findClause(first);
+      return this.applyVerdicts(d, clauseIds, verdict);
+    });
+  }
+
+  setSectionVerdict(sectionId: string, verdict: Verdict | null): Promise<VerdictReport> {
+    return this.answer("set_section_verdict", { sectionId, verdict }, () => {
+      const d = this.lib.documents.find((x) => x.outline.sections.some((s) => s.id === sectionId));
+      if (!d) throw fail("not_found", `no heading ${sectionId}`);
+      const inside = new Set([sectionId]);
+      for (const s of [...d.outline.sections].sort((a, b) => a.position - b.position)) {
+        if (s.parent_id != null && inside.has(s.parent_id)) inside.add(s.id);
+      }
+      const ids = d.outline.clauses
+        .filter((c) => c.section_id != null && inside.has(c.section_id))
+        .sort((a, b) => a.position - b.position)
+        .map((c) => c.id);
+      if (ids.length === 0) throw fail("invalid_input", "The heading has no clauses under it to give a verdict.");
+      return this.applyVerdicts(d, ids, verdict);
+    });
+  }
+
+  markFinal(docId: string): Promise<Coverage> {
+    return this.answer("mark_final", { docId }, () => {
+      const d = this.docById(docId);
+      const coverage = this.coverageOf(d);
+      if (!coverage.complete) {
+        throw fail(
+          "incomplete",
+          `The document cannot be marked final: ${coverage.none} clauses have no verdict and ${coverage.open_suggestions} suggestions are open. Nothing was changed.`,
+        );
+      }
+      const before = d.finalMark ?? null;
+      d.finalMark = { document_id: docId, by: this.lib.appInfo.user, at: this.now(), rulebook: { id: this.lib.rulebook.pack.id, version: this.lib.rulebook.pack.version } };
+      this.record("document.final", "document", docId, docId, before, d.finalMark);
+      return this.coverageOf(d);
+    });
+  }
+
+  reopenReview(docId: string): Promise<Coverage> {
+    return this.answer("reopen_review", { docId }, () => {
+      const d = this.docById(docId);
+      if (d.finalMark) {
+        const before = d.finalMark;
+        d.finalMark = null;
+        this.record("document.reopen", "document", docId, docId, before, null);
+      }
+      return this.coverageOf(d);
+    });
+  }
+
+  private preview(d: FakeDocument): DeletionPreview {
+    return {
+      document_id: d.document.id,
+      title: d.document.meta.title,
+      file_name: d.document.source.name,
+      clauses: d.outline.clauses.length,
+      findings: d.findings.length,
+      suggestions: this.screen(d).length,
+      workshops: 0,
+      verdicts: (d.verdicts ?? []).length,
+      previous_version: null,
+      next_versions: [],
+    };
+  }
+
+  deletionPreview(docId: string): Promise<DeletionPreview> {
+    return this.answer("deletion_preview", { docId }, () => this.preview(this.docById(docId)));
+  }
+
+  deleteDocument(docId: string): Promise<DeletionPreview> {
+    return this.answer("delete_document", { docId }, () => {
+      const d = this.docById(docId);
+      const preview = this.preview(d);
+      this.record("document.delete", "document", docId, docId, preview, null);
+      this.lib.documents.splice(this.lib.documents.indexOf(d), 1);
+      return preview;
     });
   }
 

@@ -4,6 +4,10 @@ import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/cor
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebviewWindow } from "@tauri-apps/api/webviewWindow";
 
+import type { Coverage } from "../bindings/Coverage";
+import type { DeletionPreview } from "../bindings/DeletionPreview";
+import type { Verdict } from "../bindings/Verdict";
+import type { VerdictReport } from "../bindings/VerdictReport";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AuditEvent } from "../bindings/AuditEvent";
 import type { Clause } from "../bindings/Clause";
@@ -135,6 +139,30 @@ export class TauriBackend implements Backend {
   moveClause(clauseId: string, sectionId: string): Promise<Clause> {
     return call("move_clause", { clauseId, sectionId });
   }
+  setVerdicts(clauseIds: string[], verdict: Verdict | null): Promise<VerdictReport> {
+    return call("set_verdicts", { clauseIds, verdict });
+  }
+
+  setSectionVerdict(sectionId: string, verdict: Verdict | null): Promise<VerdictReport> {
+    return call("set_section_verdict", { sectionId, verdict });
+  }
+
+  markFinal(docId: string): Promise<Coverage> {
+    return call("mark_final", { docId });
+  }
+
+  reopenReview(docId: string): Promise<Coverage> {
+    return call("reopen_review", { docId });
+  }
+
+  deletionPreview(docId: string): Promise<DeletionPreview> {
+    return call("deletion_preview", { docId });
+  }
+
+  deleteDocument(docId: string): Promise<DeletionPreview> {
+    return call("delete_document", { docId });
+  }
+
   renumberClause(clauseId: string, number: string): Promise<Clause> {
     return call("renumber_clause", { clauseId, number });
   }

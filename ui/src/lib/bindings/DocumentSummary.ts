@@ -6,9 +6,15 @@ import type { LevelCount } from "./LevelCount";
  */
 export type DocumentSummary = { id: string, title: string, doc_type: string, owner: string, dnr: string, clause_count: number, finding_count: number, 
 /**
- * Clauses that have at least one finding.
+ * Clauses with a verdict: a finding (risk), or checked, not a rule or
+ * not assessed.
  */
 reviewed_clause_count: number, 
+/**
+ * Every clause has a verdict, every suggestion is decided and the
+ * review was marked final.
+ */
+is_final: boolean, 
 /**
  * The highest risk level id among the document's findings.
  */

@@ -3,4 +3,4 @@
 /**
  * What kind of failure, for the UI to choose its message by.
  */
-export type ErrorCode = "not_found" | "invalid_input" | "unsupported_format" | "empty_file" | "io" | "library_newer" | "library_corrupt" | "library_readonly" | "library_locked" | "wrong_passphrase" | "not_encrypted" | "passphrase_required" | "duplicate" | "encrypted" | "no_text_layer" | "damaged_file" | "unsafe_file" | "bundle_newer" | "rulebook_missing" | "search_unavailable" | "template_unusable" | "not_review" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "unsupported_format" | "empty_file" | "io" | "library_newer" | "library_corrupt" | "library_readonly" | "library_locked" | "wrong_passphrase" | "not_encrypted" | "passphrase_required" | "duplicate" | "encrypted" | "no_text_layer" | "damaged_file" | "unsafe_file" | "bundle_newer" | "rulebook_missing" | "search_unavailable" | "template_unusable" | "not_review" | "incomplete" | "internal";

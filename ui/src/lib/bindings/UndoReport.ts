@@ -13,7 +13,8 @@ direction: string,
  * `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`,
  * `clause.merge`, `finding.comment`, `document.link_version`,
  * `document.review_import`, `outline.promote`, `outline.demote`,
- * `outline.move`, `outline.renumber`.
+ * `outline.move`, `outline.renumber`, `clause.verdict`, `document.final`,
+ * `document.delete`.
  */
 edit: string, document_id: string, 
 /**
