@@ -116,7 +116,10 @@ pub async fn import_review(
 
 /// A document's notes from reviewed files.
 #[tauri::command]
-pub async fn clause_notes(state: State<'_, AppState>, doc_id: String) -> AppResult<Vec<ClauseNote>> {
+pub async fn clause_notes(
+    state: State<'_, AppState>,
+    doc_id: String,
+) -> AppResult<Vec<ClauseNote>> {
     state.with(|lib| lib.clause_notes(&doc_id))
 }
 
@@ -141,7 +144,10 @@ pub async fn open_export(
     what: String,
 ) -> AppResult<()> {
     let path = last.get().ok_or_else(|| {
-        AppError::new(ErrorCode::NotFound, "Nothing has been exported yet in this session.")
+        AppError::new(
+            ErrorCode::NotFound,
+            "Nothing has been exported yet in this session.",
+        )
     })?;
     if !path.exists() {
         return Err(AppError::new(
@@ -166,8 +172,13 @@ pub async fn open_export(
             .append(true)
             .open(dir.join(".opened"))
             .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))?;
-        writeln!(log, "{} {}", if folder { "folder" } else { "file" }, path.display())
-            .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))?;
+        writeln!(
+            log,
+            "{} {}",
+            if folder { "folder" } else { "file" },
+            path.display()
+        )
+        .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))?;
         return Ok(());
     }
     launch(&path, folder)

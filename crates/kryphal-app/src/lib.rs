@@ -32,8 +32,8 @@ mod overview;
 mod packs;
 pub mod prefs;
 mod presentation;
-mod review;
 mod removal;
+mod review;
 pub mod sample;
 pub mod search;
 mod undo;
@@ -63,8 +63,8 @@ pub use overview::{
 pub use packs::RulebookChoice;
 pub use prefs::Preferences;
 pub use presentation::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
-pub use review::{ReviewCounts, ReviewItem, ReviewNote, ReviewPreview, ReviewProblem};
 pub use removal::DeletionPreview;
+pub use review::{ReviewCounts, ReviewItem, ReviewNote, ReviewPreview, ReviewProblem};
 pub use search::{
     ReindexReport, SearchAnswer, SearchFacet, SearchFacetValue, SearchFilter, SearchHit,
     SearchQuery, SearchSegment, SearchStatus,

@@ -6,7 +6,9 @@
 use std::time::Instant;
 
 use kryphal_domain::*;
-use kryphal_export::{Analysis, ExportInput, ExportOptions, Format, MemoHeader, Variant, export, read_review};
+use kryphal_export::{
+    Analysis, ExportInput, ExportOptions, Format, MemoHeader, Variant, export, read_review,
+};
 use kryphal_rules::Rulebook;
 
 fn analysis(n: usize) -> Analysis {
@@ -93,7 +95,10 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (std::time::Duration, T) {
 fn main() {
     let a = analysis(200);
     let book = Rulebook::builtin();
-    let input = ExportInput { analysis: &a, rulebook: &book };
+    let input = ExportInput {
+        analysis: &a,
+        rulebook: &book,
+    };
     let options = ExportOptions {
         variant: Variant::Internal,
         header: MemoHeader {
@@ -108,7 +113,21 @@ fn main() {
     assert_eq!(reading.findings.len(), 200);
     let (memo_time, memo) = best(5, || export(Format::MemoDocx, &input, &options).unwrap());
     let (pdf_time, pdf) = best(3, || export(Format::MemoPdf, &input, &options).unwrap());
-    println!("review-docx, 200 findings: written in {:.1} ms ({} bytes), read back in {:.1} ms", write.as_secs_f64() * 1e3, review.len(), read.as_secs_f64() * 1e3);
-    println!("memo-docx, 200 findings: {} bytes ({:.0} KB), written in {:.1} ms", memo.len(), memo.len() as f64 / 1024.0, memo_time.as_secs_f64() * 1e3);
-    println!("memo-pdf, 200 findings: {} bytes, written in {:.1} ms", pdf.len(), pdf_time.as_secs_f64() * 1e3);
+    println!(
+        "review-docx, 200 findings: written in {:.1} ms ({} bytes), read back in {:.1} ms",
+        write.as_secs_f64() * 1e3,
+        review.len(),
+        read.as_secs_f64() * 1e3
+    );
+    println!(
+        "memo-docx, 200 findings: {} bytes ({:.0} KB), written in {:.1} ms",
+        memo.len(),
+        memo.len() as f64 / 1024.0,
+        memo_time.as_secs_f64() * 1e3
+    );
+    println!(
+        "memo-pdf, 200 findings: {} bytes, written in {:.1} ms",
+        pdf.len(),
+        pdf_time.as_secs_f64() * 1e3
+    );
 }

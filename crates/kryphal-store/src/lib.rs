@@ -27,16 +27,16 @@ mod exchange;
 mod migrations;
 mod outline;
 mod records;
-mod review;
 mod removal;
+mod review;
 mod verdicts;
 mod versions;
 mod workshop;
 
 pub use exchange::{Batch, LibraryFileInfo};
 pub use outline::{OutlineDiff, OutlineWrite};
-pub use review::ReviewChange;
 pub use removal::DocumentSnapshot;
+pub use review::ReviewChange;
 pub use verdicts::VerdictChange;
 pub use versions::{NewDocument, NewVersion, VersionUndo};
 
