@@ -30,6 +30,7 @@ mod overview;
 pub mod prefs;
 mod presentation;
 pub mod sample;
+mod screening;
 pub mod search;
 mod undo;
 pub mod versions;
@@ -54,6 +55,7 @@ pub use overview::{
 };
 pub use prefs::Preferences;
 pub use presentation::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
+pub use screening::HIDDEN_TEXT_RULE;
 pub use search::{
     ReindexReport, SearchAnswer, SearchFacet, SearchFacetValue, SearchFilter, SearchHit,
     SearchQuery, SearchSegment, SearchStatus,
@@ -726,23 +728,13 @@ impl Library {
         })
     }
 
-    /// The active rulebook's suggestions for an outline, all open.
+    /// The active rulebook's suggestions for an outline, all open: the
+    /// clauses read as [`kryphal_domain::matching`] prepares them (hidden
+    /// characters cannot hide a word), spans mapped back to the stored
+    /// text, and a `dold-text` suggestion where the text hid words
+    /// (`screening.rs`).
     pub(crate) fn screening(&self, document_id: &str, outline: &Outline) -> Vec<Suggestion> {
-        kryphal_rules::screen_outline(&self.rulebook, outline)
-            .into_iter()
-            .map(|hit| Suggestion {
-                id: format!("s-{}-{}", hit.clause_id, hit.rule_id),
-                document_id: document_id.to_string(),
-                clause_id: hit.clause_id,
-                rule_id: hit.rule_id,
-                category: hit.category,
-                message: hit.message,
-                rationale: hit.rationale,
-                crime_types: hit.crime_types,
-                spans: hit.spans,
-                state: SuggestionState::Open,
-            })
-            .collect()
+        screening::screen(&self.rulebook, document_id, outline)
     }
 
     /// Accepts a suggestion: a draft finding on its clause, prefilled from the
