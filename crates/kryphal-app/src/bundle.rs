@@ -477,12 +477,20 @@ impl Library {
         path: &Path,
         passphrase: impl FnOnce() -> AppResult<Passphrase>,
     ) -> AppResult<BundleImportReport> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            AppError::new(
-                ErrorCode::Io,
-                format!("Cannot read {}: {}.", path.display(), io_reason(&e)),
-            )
-        })?;
+        // A bundle unpacks to at most `max_total_bytes`; its file is never larger.
+        let limit = kryphal_bundle::Limits::default().max_total_bytes;
+        let bytes = crate::read_regular_file(path, limit, "a bundle file (.kryphal)").map_err(
+            |e| match e {
+                crate::ReadFileError::TooLarge { size, limit } => AppError::new(
+                    ErrorCode::UnsafeFile,
+                    format!(
+                        "{} is {size} bytes, more than the {limit} bytes a bundle may hold; it was not read. Nothing was imported.",
+                        file_name(path)
+                    ),
+                ),
+                crate::ReadFileError::App(e) => e,
+            },
+        )?;
         let passphrase = if bundle_is_encrypted(&bytes) {
             Some(passphrase()?)
         } else {
@@ -1082,11 +1090,16 @@ impl Library {
                 ),
             ));
         }
-        let tmp = dir.join(format!(
-            ".{}.{}.tmp",
-            file_name(out),
-            uuid::Uuid::new_v4().simple()
-        ));
+        // Copies a killed backup left here go first; this one is owner-only,
+        // encrypted when the library is, and removed whatever happens.
+        crate::leftovers::sweep(dir);
+        let temp = crate::leftovers::TempFile::new(dir, &file_name(out), true).map_err(|e| {
+            AppError::new(
+                ErrorCode::Io,
+                format!("Cannot write {}: {}.", out.display(), io_reason(&e)),
+            )
+        })?;
+        let tmp = temp.path().to_path_buf();
         let result = self
             .store
             .backup_to(&tmp)
@@ -1104,10 +1117,8 @@ impl Library {
                     )
                 })
             });
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
+        drop(temp);
+        result?;
         let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
         Ok(BackupReport {
             path: out.display().to_string(),
@@ -1135,19 +1146,22 @@ impl Library {
             .unwrap_or(Path::new("."))
             .to_path_buf();
         // Work on a copy: checking a file must not change the user's backup.
-        let copy = dir.join(format!(".restore-{}.tmp", uuid::Uuid::new_v4().simple()));
-        std::fs::copy(from, &copy).map_err(|e| {
+        // The copy is owner-only and removed whatever happens (a killed
+        // restore's copy is swept at the next open).
+        let mut temp = crate::leftovers::TempFile::new(&dir, "restore", true).map_err(|e| {
             AppError::new(
                 ErrorCode::Io,
-                format!("Cannot read {}: {}.", from.display(), io_reason(&e)),
+                format!(
+                    "Cannot write beside the library in {}: {}.",
+                    dir.display(),
+                    io_reason(&e)
+                ),
             )
         })?;
+        copy_regular_file(from, temp.file())?;
+        let copy = temp.path().to_path_buf();
         let result = self.restore_from_copy(from, &copy);
-        for suffix in ["", "-journal", "-wal", "-shm"] {
-            let mut p = copy.as_os_str().to_owned();
-            p.push(suffix);
-            let _ = std::fs::remove_file(std::path::PathBuf::from(p));
-        }
+        drop(temp);
         result
     }
 
@@ -1183,6 +1197,31 @@ impl Library {
             documents: info.documents,
         })
     }
+}
+
+/// Copies the regular file `from` into `to` (a pipe or device is refused
+/// before anything is read; a backup is at most as large as SQLite allows).
+fn copy_regular_file(from: &Path, to: &mut std::fs::File) -> AppResult<()> {
+    let cannot = |e: &std::io::Error| {
+        AppError::new(
+            ErrorCode::Io,
+            format!("Cannot read {}: {}.", from.display(), io_reason(e)),
+        )
+    };
+    let meta = std::fs::metadata(from).map_err(|e| cannot(&e))?;
+    if !meta.is_file() {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{} is not a file (a folder, device or pipe); choose a backup file to restore. The library was not changed.",
+                from.display()
+            ),
+        ));
+    }
+    let mut source = std::fs::File::open(from).map_err(|e| cannot(&e))?;
+    std::io::copy(&mut source, to).map_err(|e| cannot(&e))?;
+    to.sync_all().map_err(|e| cannot(&e))?;
+    Ok(())
 }
 
 fn apply_steps(b: &kryphal_store::Batch<'_>, steps: &[FindingStep]) -> kryphal_store::Result<()> {
