@@ -40,6 +40,8 @@ pub struct BundleExportReport {
     pub findings: u32,
     /// The bundle was written in an encrypted envelope.
     pub encrypted: bool,
+    /// The fingerprint of the key that signed it (`None`: unsigned).
+    pub signed_by: Option<String>,
 }
 
 /// What importing a bundle did to one document.
@@ -356,6 +358,20 @@ impl Library {
         out: &Path,
         passphrase: Option<&Passphrase>,
     ) -> AppResult<BundleExportReport> {
+        self.export_bundle_signed(references, out, passphrase, None)
+    }
+
+    /// [`Library::export_bundle_with`], signed with `key` when one is given
+    /// (the user's key: [`crate::prefs::signing_key`]). The signature covers
+    /// the manifest and through its checksums every entry; the recipient sees
+    /// the key's fingerprint.
+    pub fn export_bundle_signed(
+        &mut self,
+        references: &[String],
+        out: &Path,
+        passphrase: Option<&Passphrase>,
+        key: Option<&kryphal_bundle::signing::SigningKey>,
+    ) -> AppResult<BundleExportReport> {
         if references.is_empty() {
             return Err(AppError::new(
                 ErrorCode::InvalidInput,
@@ -378,7 +394,8 @@ impl Library {
             created: now(),
             author: self.user.clone(),
         };
-        let mut bytes = kryphal_bundle::write_bundle(&header, &items)?;
+        let mut bytes = kryphal_bundle::write_bundle_signed(&header, &items, key)?;
+        let signed_by = key.map(|k| kryphal_bundle::signing::fingerprint(&k.public_key()));
         if let Some(passphrase) = passphrase {
             let sealed = kryphal_bundle::envelope::seal(&bytes, passphrase).map_err(|e| {
                 let mut message = e.to_string();
@@ -407,6 +424,7 @@ impl Library {
         let findings: u32 = items.iter().map(|i| i.analysis.findings.len() as u32).sum();
         let origin = BundleOrigin {
             author: header.author.clone(),
+            signed_by: signed_by.clone(),
             created: header.created.clone(),
             file: file_name(out),
             app_version: header.app_version.clone(),
@@ -426,6 +444,7 @@ impl Library {
                     "documents": ids,
                     "findings": findings,
                     "encrypted": passphrase.is_some(),
+                    "signed_by": signed_by,
                 }),
             )
         })?;
@@ -436,6 +455,7 @@ impl Library {
             documents: items.len() as u32,
             findings,
             encrypted: passphrase.is_some(),
+            signed_by,
         })
     }
 
@@ -536,8 +556,14 @@ impl Library {
     pub fn import_bundle(&mut self, name: &str, bytes: &[u8]) -> AppResult<BundleImportReport> {
         let bundle = kryphal_bundle::read_bundle(name, bytes, &kryphal_bundle::Limits::default())?;
         let manifest = &bundle.manifest;
+        // The author is the bundle's claim; only a checked signature says
+        // who made it (`signed_by`), and the audit trail records both as such.
         let origin = BundleOrigin {
             author: manifest.header.author.clone(),
+            signed_by: bundle
+                .signer
+                .as_ref()
+                .map(kryphal_bundle::signing::fingerprint),
             created: manifest.header.created.clone(),
             file: name.to_string(),
             app_version: manifest.header.app_version.clone(),
