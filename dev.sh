@@ -6,6 +6,8 @@
 #   ./dev.sh test    everything CI checks: format, UI build/check/tests, clippy, cargo tests, build,
 #                    the offline proof, the dependency audit, E2E, the .deb install test and the fuzzers
 #   ./dev.sh e2e     only the end-to-end tests (assumes the app is built)
+#   ./dev.sh setup-windows   optional, not part of setup or CI: what packaging/build-windows.sh and
+#                    tests/windows.sh need (MinGW-w64, wixl/msitools, osslsigncode, wine64, the Rust target)
 #
 # Everything stays in the dev profile: tests, the app and the E2E tests share one build (the
 # fuzz targets build apart, in fuzz/target, with flags of their own).
@@ -133,6 +135,25 @@ cmd_setup() {
   npm_ci packaging
 }
 
+# The Windows build and its Wine tests run on demand only: their tools are not in APT_PACKAGES (CI
+# would install them for nothing). packaging/build-windows.sh installs its own; this adds Wine.
+cmd_setup_windows() {
+  packaging/build-windows.sh --setup
+  local missing=() pkg
+  for pkg in wine64 wine; do
+    [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) == "install ok installed" ]] || missing+=("$pkg")
+  done
+  if (( ${#missing[@]} )); then
+    local sudo=()
+    (( EUID == 0 )) || sudo=(sudo)
+    say "system packages: installing ${missing[*]}"
+    quiet "${sudo[@]}" apt-get update -qq
+    quiet "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+  say "Windows tools ready: packaging/build-windows.sh, tests/windows.sh"
+}
+
 # ---------------------------------------------------------------------------------- steps
 
 declare -a TIMINGS=()
@@ -219,7 +240,7 @@ cmd_test() {
 }
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 case ${1:-} in
@@ -227,6 +248,7 @@ case ${1:-} in
   app) shift; cmd_app "$@" ;;
   test) shift; cmd_test "$@" ;;
   e2e) shift; cmd_e2e "$@" ;;
+  setup-windows) shift; cmd_setup_windows "$@" ;;
   -h | --help | help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

@@ -20,7 +20,7 @@ use kryphal_app::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 use kryphal_app::{SearchAnswer, SearchQuery};
 use kryphal_domain::{
     AuditEvent, Clause, Decision, DecisionKind, Document, DocumentMeta, Finding, FindingInput,
-    Judgement, Suggestion, WorkshopNote, WorkshopRecord, WorkshopSession,
+    Judgement, Section, Suggestion, WorkshopNote, WorkshopRecord, WorkshopSession,
 };
 use tauri::{Emitter, Manager, State};
 
@@ -30,9 +30,9 @@ const PRESENTER: &str = "presenter";
 const PRESENTATION_EVENT: &str = "presentation";
 
 mod exchange;
-#[cfg(unix)]
-mod instance;
 mod opened;
+
+use kryphal_platform::instance;
 
 /// The open library, or why it could not be opened (shown by the UI).
 struct AppState {
@@ -361,6 +361,42 @@ async fn split_clause(
 #[tauri::command]
 async fn merge_with_next(state: State<'_, AppState>, clause_id: String) -> AppResult<Clause> {
     state.with(|lib| lib.merge_with_next(&clause_id))
+}
+
+/// Makes a clause a heading at `level` (None: one below the heading it is under).
+#[tauri::command]
+async fn promote_clause(
+    state: State<'_, AppState>,
+    clause_id: String,
+    level: Option<u8>,
+) -> AppResult<Section> {
+    state.with(|lib| lib.promote_clause(&clause_id, level))
+}
+
+/// Makes a heading a clause where it stands.
+#[tauri::command]
+async fn demote_section(state: State<'_, AppState>, section_id: String) -> AppResult<Clause> {
+    state.with(|lib| lib.demote_section(&section_id))
+}
+
+/// Moves a clause under another heading of its document.
+#[tauri::command]
+async fn move_clause(
+    state: State<'_, AppState>,
+    clause_id: String,
+    section_id: String,
+) -> AppResult<Clause> {
+    state.with(|lib| lib.move_clause(&clause_id, &section_id))
+}
+
+/// Gives a clause another number.
+#[tauri::command]
+async fn renumber_clause(
+    state: State<'_, AppState>,
+    clause_id: String,
+    number: String,
+) -> AppResult<Clause> {
+    state.with(|lib| lib.renumber_clause(&clause_id, &number))
 }
 
 #[tauri::command]
@@ -835,7 +871,6 @@ fn open_library(passphrase: Option<&Passphrase>) -> AppResult<Library> {
 /// Claims the library for this process, or hands the file it was started
 /// with to the app already running on that library. `None` when this
 /// process is to exit.
-#[cfg(unix)]
 fn claim_library() -> Option<Option<instance::Instance>> {
     let path = kryphal_app::resolve_library_path(path_arg("library").ok().flatten());
     let opened = kryphal_app::opened::opened_path(std::env::args_os());
@@ -863,7 +898,6 @@ fn claim_library() -> Option<Option<instance::Instance>> {
 }
 
 /// A request from a second start: the file to offer, and the main window forward.
-#[cfg(unix)]
 fn handed_over(app: &tauri::AppHandle, request: instance::Request) {
     if let instance::Request::Open(path) = request {
         eprintln!("kryphal-desktop: handed {}", path.display());
@@ -879,13 +913,41 @@ fn handed_over(app: &tauri::AppHandle, request: instance::Request) {
     }
 }
 
+/// The window is Microsoft's WebView2 on Windows. Without its runtime the
+/// window cannot open: say so, and what IT must install, in a message box
+/// (a GUI-subsystem program has no console for a panic message to reach).
+#[cfg(windows)]
+fn check_webview2() -> bool {
+    let Err(e) = tauri::webview_version() else {
+        return true;
+    };
+    kryphal_platform::notice::show_error(
+        "Kryphål",
+        &format!(
+            "Kryphål kan inte starta: Microsoft Edge WebView2 Runtime saknas på den här datorn.\n\
+             Be IT-avdelningen installera \"Microsoft Edge WebView2 Runtime\" (Evergreen, \
+             det fristående installationsprogrammet för x64: \
+             MicrosoftEdgeWebView2RuntimeInstallerX64.exe /silent /install). \
+             Windows 11 har den redan.\n\n\
+             Kryphål cannot start: the Microsoft Edge WebView2 Runtime is missing on this computer.\n\
+             Ask your IT department to install \"Microsoft Edge WebView2 Runtime\" (Evergreen, \
+             the x64 standalone installer: \
+             MicrosoftEdgeWebView2RuntimeInstallerX64.exe /silent /install). \
+             Windows 11 already has it.\n\n({e})"
+        ),
+    );
+    false
+}
+
 fn main() {
     let started = Instant::now();
-    #[cfg(unix)]
+    #[cfg(windows)]
+    if !check_webview2() {
+        std::process::exit(3);
+    }
     let Some(instance) = claim_library() else {
         return;
     };
-    #[cfg(unix)]
     let instance_guard: Mutex<Option<instance::InstanceGuard>> = Mutex::new(None);
     let library = open_library(None);
     if let Err(e) = &library
@@ -917,15 +979,12 @@ fn main() {
         })
         .manage(opened::OpenedAtStart::from_args())
         .setup(move |app| {
-            #[cfg(unix)]
             if let Some(instance) = instance {
                 let handle = app.handle().clone();
                 let guard = instance.serve(move |request| handed_over(&handle, request));
                 *instance_guard.lock().unwrap_or_else(|p| p.into_inner()) = Some(guard);
                 app.manage(instance_guard);
             }
-            #[cfg(not(unix))]
-            let _ = app;
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -945,7 +1004,6 @@ fn main() {
                 // The main window gone: the projector must not keep the app alive,
                 // and a new start on this library must not be handed to an app that ends.
                 "main" => {
-                    #[cfg(unix)]
                     if let Some(guard) = app.try_state::<Mutex<Option<instance::InstanceGuard>>>() {
                         drop(guard.lock().unwrap_or_else(|p| p.into_inner()).take());
                     }
@@ -977,6 +1035,10 @@ fn main() {
             update_metadata,
             split_clause,
             merge_with_next,
+            promote_clause,
+            demote_section,
+            move_clause,
+            renumber_clause,
             history,
             screen_document,
             accept_suggestion,

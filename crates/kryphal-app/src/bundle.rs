@@ -1119,12 +1119,13 @@ impl Library {
         // Copies a killed backup left here go first; this one is owner-only,
         // encrypted when the library is, and removed whatever happens.
         crate::leftovers::sweep(dir);
-        let temp = crate::leftovers::TempFile::new(dir, &file_name(out), true).map_err(|e| {
-            AppError::new(
-                ErrorCode::Io,
-                format!("Cannot write {}: {}.", out.display(), io_reason(&e)),
-            )
-        })?;
+        let mut temp =
+            crate::leftovers::TempFile::new(dir, &file_name(out), true).map_err(|e| {
+                AppError::new(
+                    ErrorCode::Io,
+                    format!("Cannot write {}: {}.", out.display(), io_reason(&e)),
+                )
+            })?;
         let tmp = temp.path().to_path_buf();
         let result = self
             .store
@@ -1136,7 +1137,9 @@ impl Library {
                 )
             })
             .and_then(|()| {
-                std::fs::rename(&tmp, out).map_err(|e| {
+                // Closed first: Windows renames no open file.
+                temp.close();
+                kryphal_platform::replace_file(&tmp, out).map_err(|e| {
                     AppError::new(
                         ErrorCode::Io,
                         format!("Cannot write {}: {}.", out.display(), io_reason(&e)),

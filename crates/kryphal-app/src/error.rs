@@ -93,7 +93,7 @@ impl From<kryphal_store::StoreError> for AppError {
             S::NotEncrypted { .. } => ErrorCode::NotEncrypted,
             S::EmptyPassphrase => ErrorCode::InvalidInput,
             S::ReadOnly { .. } => ErrorCode::LibraryReadonly,
-            S::IsDirectory { .. } | S::Closed { .. } => ErrorCode::InvalidInput,
+            S::IsDirectory { .. } | S::Closed { .. } | S::Stale { .. } => ErrorCode::InvalidInput,
             S::NotFound { .. } => ErrorCode::NotFound,
             S::Sqlite(_) => ErrorCode::Internal,
         };

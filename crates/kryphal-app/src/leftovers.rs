@@ -65,6 +65,12 @@ impl TempFile {
         &self.path
     }
 
+    /// Closes the file (and releases the lock) but keeps the path, which
+    /// is still removed on drop if it is there: Windows renames no open file.
+    pub(crate) fn close(&mut self) {
+        self.file.take();
+    }
+
     /// The open file, to write through.
     pub(crate) fn file(&mut self) -> &mut File {
         self.file.as_mut().expect("open until dropped")

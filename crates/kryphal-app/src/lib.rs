@@ -23,10 +23,12 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 mod bundle;
+pub mod corrections;
 mod error;
 mod export;
 mod leftovers;
 pub mod opened;
+mod outline;
 mod overview;
 pub mod prefs;
 mod presentation;
@@ -41,6 +43,7 @@ pub use bundle::{
     BackupReport, BundleDocumentReport, BundleExportReport, BundleImportReport, RestoreReport,
     bundle_is_encrypted,
 };
+pub use corrections::SkipReason;
 pub use error::{AppError, AppResult, ErrorCode};
 pub use export::{
     EXPORT_SETTING_NAMES, ExportChoices, ExportReport, ExportSettings, export_formats,
@@ -50,6 +53,7 @@ pub use kryphal_domain::Passphrase;
 pub use kryphal_rules::Rulebook as RulebookData;
 pub use kryphal_store::FileKind as LibraryFileKind;
 pub use opened::{OpenedFile, OpenedKind};
+pub use outline::SkippedCorrection;
 pub use overview::{
     ClauseHeat, ClauseMark, Count, DocumentHeat, MatrixCell, Overview, OverviewFinding,
     SectionCoverage,
@@ -173,11 +177,15 @@ pub struct Library {
     search: search::SearchState,
 }
 
-/// Where the library lives unless told otherwise: the OS data directory
-/// (`~/.local/share/kryphal/library.kryphal` on Linux).
+/// Where the library lives unless told otherwise: the OS's local data
+/// directory (`~/.local/share/kryphal/library.kryphal` on Linux,
+/// `%LOCALAPPDATA%\Kryphal\kryphal\data\library.kryphal` on Windows). On
+/// Windows that is the local profile, never the roaming one (`%APPDATA%`),
+/// which IT may redirect to a network share where SQLite's locking cannot be
+/// trusted.
 pub fn default_library_path() -> PathBuf {
     directories::ProjectDirs::from("se", "Kryphal", "kryphal")
-        .map(|d| d.data_dir().join("library.kryphal"))
+        .map(|d| d.data_local_dir().join("library.kryphal"))
         .unwrap_or_else(|| PathBuf::from("library.kryphal"))
 }
 
@@ -1178,11 +1186,15 @@ impl Library {
                     self.store.push_comment(&stamp, finding_id, comment)?;
                 }
             }
+            (Edit::OutlineCorrected { .. }, back) => self.redo_correction(back, edit)?,
             (
                 Edit::VersionLinked {
                     link,
                     findings,
                     suggestions_before,
+                    outline_diff,
+                    corrections,
+                    suggestions_removed,
                     ..
                 },
                 true,
@@ -1197,8 +1209,19 @@ impl Library {
                     ));
                 }
                 let ids: Vec<String> = findings.iter().map(|f| f.id.clone()).collect();
-                self.store
-                    .remove_version(&stamp, link, &ids, suggestions_before)?
+                let inverse = outline_diff.inverse();
+                let kept: Vec<String> = corrections.iter().map(|c| c.id.clone()).collect();
+                self.store.remove_version(
+                    &stamp,
+                    &kryphal_store::VersionUndo {
+                        link,
+                        findings: &ids,
+                        suggestions_before,
+                        outline_diff: (!inverse.is_empty()).then_some(&inverse),
+                        corrections: &kept,
+                        suggestions_removed,
+                    },
+                )?
             }
             (
                 Edit::VersionLinked {
@@ -1206,6 +1229,8 @@ impl Library {
                     findings,
                     suggestions_after,
                     carryovers,
+                    outline_diff,
+                    corrections,
                     ..
                 },
                 false,
@@ -1217,6 +1242,8 @@ impl Library {
                     findings,
                     suggestion_updates: suggestions_after,
                     carryovers,
+                    outline_diff: (!outline_diff.is_empty()).then_some(outline_diff),
+                    corrections,
                 },
             )?,
         }
@@ -1239,6 +1266,11 @@ impl Library {
 
 /// Why a file operation failed, in a few plain words (for messages).
 pub fn io_reason(e: &std::io::Error) -> String {
+    // A reason written for the user (`kryphal_platform::replace_file`'s on
+    // Windows: held open by another program, read-only) says it best.
+    if e.get_ref().is_some() {
+        return e.to_string();
+    }
     match e.kind() {
         std::io::ErrorKind::NotFound => "the file does not exist".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -1344,7 +1376,10 @@ fn write_atomically(out: &Path, bytes: &[u8]) -> AppResult<()> {
         let mut temp = leftovers::TempFile::new(dir, &name, false)?;
         temp.file().write_all(bytes)?;
         temp.file().sync_all()?;
-        std::fs::rename(temp.path(), out)
+        // Closed before the replace (Windows cannot rename an open file);
+        // removed when `temp` is dropped if the replace did not take it.
+        temp.close();
+        kryphal_platform::replace_file(temp.path(), out)
     })();
     result.map_err(fail)
 }

@@ -1,6 +1,7 @@
-//! The user's preferences: set once, kept outside any library (in the OS
-//! config directory, `~/.config/kryphal/preferences.json` on Linux, or the
-//! folder named by `KRYPHAL_CONFIG_DIR`). Written whole through a temporary
+//! The user's preferences: set once, kept outside any library (in the OS's
+//! local config directory, `~/.config/kryphal/preferences.json` on Linux,
+//! `%LOCALAPPDATA%\Kryphal\kryphal\config\preferences.json` on Windows,
+//! beside the library's folder; or in the folder named by `KRYPHAL_CONFIG_DIR`). Written whole through a temporary
 //! file, so a crash never leaves half a file.
 
 use std::path::PathBuf;
@@ -37,7 +38,7 @@ fn dir() -> PathBuf {
         .map(PathBuf::from)
         .or_else(|| {
             directories::ProjectDirs::from("se", "Kryphal", "kryphal")
-                .map(|d| d.config_dir().to_path_buf())
+                .map(|d| d.config_local_dir().to_path_buf())
         })
         .unwrap_or_else(|| PathBuf::from("."))
 }
@@ -79,7 +80,7 @@ impl Preferences {
         let text = serde_json::to_string_pretty(self).expect("preferences are JSON");
         let tmp = dir.join("preferences.json.tmp");
         std::fs::write(&tmp, text).map_err(fail)?;
-        std::fs::rename(&tmp, dir.join("preferences.json")).map_err(fail)
+        kryphal_platform::replace_file(&tmp, &dir.join("preferences.json")).map_err(fail)
     }
 
     /// The name to act as: the saved one, else `KRYPHAL_USER`, else the OS user name.

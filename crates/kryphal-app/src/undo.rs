@@ -8,9 +8,10 @@
 use std::time::{Duration, Instant};
 
 use kryphal_domain::{
-    CarryOver, Clause, Comment, DocumentMeta, Finding, FindingInput, Suggestion, SuggestionState,
-    VersionLink,
+    CarryOver, Clause, Comment, DocumentMeta, Finding, FindingInput, OutlineChange,
+    OutlineCorrection, Suggestion, SuggestionState, VersionLink,
 };
+use kryphal_store::OutlineDiff;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -82,6 +83,24 @@ pub(crate) enum Edit {
         suggestions_before: Vec<Suggestion>,
         suggestions_after: Vec<Suggestion>,
         carryovers: Vec<CarryOver>,
+        /// The earlier version's outline corrections made again on the
+        /// document: the rows they changed, the corrections kept, and the
+        /// suggestions of clauses they made headings.
+        outline_diff: OutlineDiff,
+        corrections: Vec<OutlineCorrection>,
+        suggestions_removed: Vec<Suggestion>,
+    },
+    /// A correction of the outline (promote, demote, move, renumber): the
+    /// rows it changed, the correction kept, and the suggestions that went
+    /// with a clause made a heading.
+    OutlineCorrected {
+        document_id: String,
+        /// `clause` or `section`.
+        entity: &'static str,
+        entity_id: String,
+        diff: OutlineDiff,
+        correction: OutlineCorrection,
+        suggestions: Vec<Suggestion>,
     },
 }
 
@@ -92,10 +111,12 @@ pub struct UndoReport {
     pub direction: String,
     /// What kind of edit: `finding.create`, `finding.update`, `finding.delete`,
     /// `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`,
-    /// `clause.merge`, `finding.comment`, `document.link_version`.
+    /// `clause.merge`, `finding.comment`, `document.link_version`,
+    /// `outline.promote`, `outline.demote`, `outline.move`, `outline.renumber`.
     pub edit: String,
     pub document_id: String,
-    /// The finding, suggestion or clause concerned (the document for metadata).
+    /// The finding, suggestion, clause or heading concerned (the document
+    /// for metadata).
     pub entity_id: String,
     /// Edits left to undo and to redo afterwards.
     pub undo_left: u32,
@@ -115,6 +136,12 @@ impl Edit {
             Edit::ClauseMerged { .. } => "clause.merge",
             Edit::CommentAdded { .. } => "finding.comment",
             Edit::VersionLinked { .. } => "document.link_version",
+            Edit::OutlineCorrected { correction, .. } => match correction.change {
+                OutlineChange::Promote { .. } => "outline.promote",
+                OutlineChange::Demote { .. } => "outline.demote",
+                OutlineChange::Move { .. } => "outline.move",
+                OutlineChange::Renumber { .. } => "outline.renumber",
+            },
         }
     }
 
@@ -150,6 +177,11 @@ impl Edit {
             Edit::VersionLinked { link, .. } => {
                 (link.document_id.clone(), link.document_id.clone())
             }
+            Edit::OutlineCorrected {
+                document_id,
+                entity_id,
+                ..
+            } => (document_id.clone(), entity_id.clone()),
         }
     }
 

@@ -46,6 +46,7 @@ fn export_all(dir: &Path) {
     kryphal_app::VersionEntry::export_all(&cfg).unwrap();
     kryphal_app::VersionStatus::export_all(&cfg).unwrap();
     kryphal_app::OpenedFile::export_all(&cfg).unwrap();
+    kryphal_domain::OutlineCorrection::export_all(&cfg).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -170,6 +170,13 @@ enum Command {
         #[command(subcommand)]
         command: ClauseCommand,
     },
+    /// Correct the structure the import guessed: make a clause a heading or a
+    /// heading a clause, move a clause under another heading, renumber a
+    /// clause. Corrections are kept and made again on a new version.
+    Outline {
+        #[command(subcommand)]
+        command: OutlineCommand,
+    },
     /// Workshops: sessions in which the room judges findings and decides on clauses.
     Workshop {
         #[command(subcommand)]
@@ -419,6 +426,50 @@ enum ClauseCommand {
     /// Merge a clause with the clause that follows it; findings of both are kept.
     Merge {
         clause: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutlineCommand {
+    /// Make a clause (CLAUSE_ID or DOC_ID/CLAUSE_ID) a heading; the clauses
+    /// after it in its section go under it. A clause with findings stays a clause.
+    Promote {
+        clause: String,
+        /// The heading's level, 1 for the top (default: one below the
+        /// heading the clause is under).
+        #[arg(long, value_name = "N")]
+        level: Option<u8>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a heading (SECTION_ID or DOC_ID/SECTION_ID, as `show` lists them)
+    /// a clause; its subsections move up a level.
+    Demote {
+        section: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a clause under another heading of its document (a heading id or
+    /// the heading's title), after that heading's own clauses.
+    Move {
+        clause: String,
+        #[arg(long, value_name = "SECTION")]
+        under: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a clause another number (4.3, 3 §, b)); its label follows.
+    Renumber {
+        clause: String,
+        number: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the corrections kept for a document, oldest first.
+    Corrections {
+        doc: String,
         #[arg(long)]
         json: bool,
     },
@@ -715,8 +766,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
                         let indent = "  ".repeat(usize::from(s.level.saturating_sub(1)));
                         (
                             s.position,
-                            format!("\n{indent}{} {}", clean(&s.number), clean(&s.title))
-                                .replace("\n ", "\n"),
+                            format!(
+                                "\n{indent}{}\t{}",
+                                format!("{} {}", clean(&s.number), clean(&s.title)).trim(),
+                                s.id
+                            ),
                         )
                     })
                     .collect();
@@ -905,6 +959,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 );
             }
         }
+        Command::Outline { command } => outline(&mut lib, command)?,
         Command::Workshop { command } => workshop(&mut lib, command)?,
         Command::Overview {
             image: Some(format),
@@ -1341,6 +1396,85 @@ fn bundle(lib: &mut Library, command: BundleCommand) -> Result<(), AppError> {
     Ok(())
 }
 
+/// `kryphal outline …`: one correction, or the list of them.
+fn outline(lib: &mut Library, command: OutlineCommand) -> Result<(), AppError> {
+    let clause_line = |c: &kryphal_domain::Clause| format!("{}\t{}\t{}", c.id, c.label, c.text);
+    match command {
+        OutlineCommand::Promote {
+            clause,
+            level,
+            json,
+        } => {
+            let s = lib.promote_clause(&clause, level)?;
+            if json {
+                print_json(&s)?;
+            } else {
+                outln!(
+                    "{}\tlevel {}\t{}",
+                    s.id,
+                    s.level,
+                    format!("{} {}", s.number, s.title).trim()
+                );
+            }
+        }
+        OutlineCommand::Demote { section, json } => {
+            let c = lib.demote_section(&section)?;
+            if json {
+                print_json(&c)?;
+            } else {
+                outln!("{}", clause_line(&c));
+            }
+        }
+        OutlineCommand::Move {
+            clause,
+            under,
+            json,
+        } => {
+            let c = lib.move_clause(&clause, &under)?;
+            if json {
+                print_json(&c)?;
+            } else {
+                outln!("{}", clause_line(&c));
+            }
+        }
+        OutlineCommand::Renumber {
+            clause,
+            number,
+            json,
+        } => {
+            let c = lib.renumber_clause(&clause, &number)?;
+            if json {
+                print_json(&c)?;
+            } else {
+                outln!("{}", clause_line(&c));
+            }
+        }
+        OutlineCommand::Corrections { doc, json } => {
+            let list = lib.outline_corrections(&doc)?;
+            if json {
+                print_json(&list)?;
+            } else if list.is_empty() {
+                outln!("No corrections of the outline are kept for this document.");
+            } else {
+                for c in list {
+                    outln!(
+                        "{}\t{}\t{}\t{}\t{}{}",
+                        c.id,
+                        c.made_at,
+                        c.made_by,
+                        c.label,
+                        kryphal_app::corrections::describe(&c.change),
+                        c.carried_from
+                            .map(|f| format!("\t(from {f})"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn print_version_report(r: &kryphal_app::VersionReport) {
     outln!(
         "{}\t{}\tversion {} (after {})\t{} clauses",
@@ -1367,6 +1501,16 @@ fn print_version_report(r: &kryphal_app::VersionReport) {
         r.implemented,
         r.decisions
     );
+    if r.corrections_applied > 0 || !r.corrections_skipped.is_empty() {
+        outln!(
+            "Outline corrections: {} made again, {} no longer matched.",
+            r.corrections_applied,
+            r.corrections_skipped.len()
+        );
+        for s in &r.corrections_skipped {
+            outln!("  {}", s.message);
+        }
+    }
 }
 
 /// The segments of a word diff as text: `[-deleted-]{+inserted+}`.

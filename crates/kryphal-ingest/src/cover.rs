@@ -16,8 +16,8 @@ use crate::Block;
 use crate::meta;
 use crate::structure::{self, Number};
 
-/// Words that name the kind of document on a title page.
-const KINDS: [&str; 22] = [
+/// Words that name the kind of document on a title page or a cover sheet.
+const KINDS: [&str; 27] = [
     "kommittédirektiv",
     "tilläggsdirektiv",
     "regeringens proposition",
@@ -40,6 +40,11 @@ const KINDS: [&str; 22] = [
     "beslut",
     "protokoll",
     "avtal",
+    "rutiner",
+    "plan",
+    "handlingsplan",
+    "program",
+    "strategi",
 ];
 
 /// A line that only names the kind of document.

@@ -162,6 +162,16 @@ impl Styles {
         None
     }
 
+    /// A table-of-contents style (`toc 1` … `toc 9`, whatever its id).
+    fn is_contents(&self, id: &str) -> bool {
+        let lower = id.to_lowercase();
+        lower.starts_with("toc")
+            || self
+                .chain(id)
+                .first()
+                .is_some_and(|s| s.name.starts_with("toc ") || s.name == "toc heading")
+    }
+
     fn is_title(&self, id: &str) -> bool {
         let lower = id.to_lowercase();
         matches!(lower.as_str(), "title" | "titel" | "rubrik")
@@ -513,6 +523,12 @@ impl Reader<'_> {
         let mut hidden = 0u32;
         let mut in_t = false;
         let mut in_ppr = false;
+        // Text a run's own properties hide (`w:vanish`: a template's
+        // instructions), and the fields open around the text: a TOC field's
+        // result is the table of contents, not the body.
+        let mut run_vanish = false;
+        let mut in_instr = false;
+        let mut fields: Vec<bool> = Vec::new();
         loop {
             let event = x.next()?;
             match event {
@@ -520,6 +536,21 @@ impl Reader<'_> {
                     let empty = matches!(event, Event::Empty(_));
                     let l = local(e);
                     match l.as_str() {
+                        "r" if !empty => run_vanish = false,
+                        "vanish" if !in_ppr => {
+                            run_vanish = !matches!(attr(e, "val").as_deref(), Some("0" | "false"));
+                        }
+                        "fldChar" => match attr(e, "fldCharType").as_deref() {
+                            Some("begin") => fields.push(false),
+                            Some("end") => {
+                                fields.pop();
+                            }
+                            _ => {}
+                        },
+                        "instrText" if !empty => {
+                            in_instr = true;
+                            hidden += 1;
+                        }
                         "del" | "moveFrom" | "instrText" | "delText" | "Fallback"
                         | "delInstrText"
                             if !empty && !in_ppr =>
@@ -567,6 +598,12 @@ impl Reader<'_> {
                 }
                 Event::End(e) => {
                     let l = e.local_name();
+                    if l.as_ref() == "instrText" {
+                        in_instr = false;
+                    }
+                    if l.as_ref() == "r" {
+                        run_vanish = false;
+                    }
                     match l.as_ref() {
                         "del" | "moveFrom" | "instrText" | "delText" | "Fallback"
                         | "delInstrText"
@@ -578,7 +615,10 @@ impl Reader<'_> {
                         "t" => in_t = false,
                         "pPr" => in_ppr = false,
                         "p" => {
+                            let in_contents = fields.iter().any(|toc| *toc);
                             if let Some(p) = paras.pop()
+                                && !in_contents
+                                && !self.styles.is_contents(p.style.as_deref().unwrap_or(""))
                                 && let Some(block) = self.finish(p, doc)?
                             {
                                 match tables.last_mut() {
@@ -611,6 +651,14 @@ impl Reader<'_> {
                         _ => {}
                     }
                 }
+                Event::Text(t) if in_instr => {
+                    if text(&t).trim_start().starts_with("TOC")
+                        && let Some(f) = fields.last_mut()
+                    {
+                        *f = true;
+                    }
+                }
+                Event::Text(_) | Event::GeneralRef(_) if run_vanish => {}
                 Event::Text(t) if in_t && hidden == 0 => {
                     if let Some(p) = paras.last_mut() {
                         let t = text(&t);

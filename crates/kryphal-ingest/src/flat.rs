@@ -53,6 +53,10 @@ pub(crate) struct Flat {
     pub title: Option<String>,
     /// A document-kind word from the cover (`Riktlinjer`, `Lathund`).
     pub doc_type: Option<String>,
+    /// The decision date and body a decision line on the cover states
+    /// (`Antagen av kommunfullmäktige § 117, 2011-06-16`).
+    pub decided: Option<String>,
+    pub decided_by: Option<String>,
 }
 
 /// Glyphs that start a list item in converted text. `-` and `*` are
@@ -60,26 +64,6 @@ pub(crate) struct Flat {
 pub(crate) const GLYPHS: [&str; 16] = [
     "•", "·", "\u{F0B7}", "\u{F0A7}", "\u{F0D8}", "➢", "▪", "■", "●", "○", "◦", "–", "►", "➤", "✓",
     "\u{F0FC}",
-];
-
-/// Words a cover sheet names the kind of document with.
-const KINDS: [&str; 16] = [
-    "riktlinjer",
-    "riktlinje",
-    "policy",
-    "regler",
-    "rutin",
-    "rutiner",
-    "lathund",
-    "anvisning",
-    "instruktion",
-    "reglemente",
-    "handlingsplan",
-    "plan",
-    "program",
-    "strategi",
-    "pm",
-    "tjänsteskrivelse",
 ];
 
 /// Strips a list glyph: `· text` → `text`.
@@ -119,6 +103,16 @@ fn marked(t: &str) -> Option<(u8, &str)> {
 /// A letterhead line: an address, organisation or contact line of the
 /// sender (`Org.nr 212000-2882 · Bankgiro 624-1061`).
 pub(crate) fn is_letterhead(t: &str) -> bool {
+    // A letterhead line is short, and names a number, an address or a site;
+    // a paragraph on one line is not one (and is not lower-cased to check).
+    if t.len() > 240
+        || !(t.contains('·')
+            || t.contains('@')
+            || t.contains("www")
+            || t.bytes().any(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
     let lower = t.to_lowercase();
     let markers = [
         "org.nr",
@@ -179,28 +173,11 @@ fn cover_detail(t: &str) -> bool {
     .iter()
     .any(|u| lower.ends_with(u));
     let name = words.len() <= 3
-        && words.iter().all(|w| {
-            w.starts_with(char::is_uppercase) && !KINDS.contains(&w.to_lowercase().as_str())
-        });
+        && words
+            .iter()
+            .all(|w| w.starts_with(char::is_uppercase) && !crate::cover::is_kind(w));
     let has_date = t.chars().filter(char::is_ascii_digit).count() >= 4;
     unit || name || has_date || words.len() < 2
-}
-
-/// The longest common width of hard-wrapped text, when most lines are
-/// nearly as long as the longest (text from a PDF); `None` for one paragraph
-/// per line (text from Word).
-fn wrap_width(lines: &[&str]) -> Option<usize> {
-    let lens: Vec<usize> = lines
-        .iter()
-        .map(|l| l.trim().chars().count())
-        .filter(|n| *n > 0)
-        .collect();
-    let max = lens.iter().copied().max()?;
-    if lens.len() < 8 || !(40..=140).contains(&max) {
-        return None;
-    }
-    let near = lens.iter().filter(|n| **n * 100 >= max * 80).count();
-    (near * 10 >= lens.len() * 3).then_some(max)
 }
 
 /// Classifies the lines of a flat text (furniture and metadata lines already
@@ -210,10 +187,16 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
     let mut flat = Flat::default();
     let texts: Vec<String> = lines
         .iter()
-        .map(|l| cells(&l.replace('\u{AD}', "")).trim_end().to_string())
+        .map(|l| {
+            if l.contains(['\u{AD}', '\t']) {
+                cells(&l.replace('\u{AD}', "")).trim_end().to_string()
+            } else {
+                l.trim_end().to_string()
+            }
+        })
         .collect();
     let trimmed: Vec<&str> = texts.iter().map(|t| t.trim()).collect();
-    let width = wrap_width(&trimmed);
+    let width = crate::text::wrap_width(&trimmed, 3);
 
     // The table of contents: its entries say which later lines are headings.
     let toc_run = furniture::toc_runs(&trimmed);
@@ -313,8 +296,10 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
         if kinds[i] != Kind::Text || out_text[i].starts_with("    ") {
             return false;
         }
-        let key = structure::toc_key(t);
-        let listed = !flat.toc.is_empty() && !key.is_empty() && flat.toc.contains(&key);
+        let listed = !flat.toc.is_empty() && {
+            let key = structure::toc_key(t);
+            !key.is_empty() && flat.toc.contains(&key)
+        };
         let numbered = matches!(
             structure::leading_number(t),
             Some((
@@ -328,6 +313,10 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
         }
         if listed {
             return t.chars().count() <= 200;
+        }
+        // A heading is short: a long line is text (and is not counted).
+        if t.len() > 720 {
+            return false;
         }
         let words = t.split_whitespace().count();
         let chars = t.chars().count();
@@ -592,7 +581,7 @@ fn heading_like(t: &str) -> bool {
         && !t.ends_with(['.', ',', ';', ':'])
         && !structure::is_lead_in(t)
         && !title_like(t)
-        && !KINDS.contains(&t.to_lowercase().as_str())
+        && !crate::cover::is_kind(t)
         && !t.contains(": ")
 }
 
@@ -604,12 +593,13 @@ fn drop_repeated_lines(kinds: &mut [Kind], text: &[String]) {
     for (i, t) in text.iter().enumerate() {
         let t = t.trim();
         if kinds[i] == Kind::Text
-            && t.split_whitespace().count() >= 5
-            && !ends_sentence(t)
-            && !structure::is_lead_in(t)
-            && structure::leading_number(t).is_none()
             && (i == 0 || kinds[i - 1] == Kind::Blank)
             && kinds.get(i + 1).is_none_or(|k| *k == Kind::Blank)
+            && t.len() < 400
+            && !ends_sentence(t)
+            && t.split_whitespace().count() >= 5
+            && !structure::is_lead_in(t)
+            && structure::leading_number(t).is_none()
         {
             seen.entry(t).or_default().push(i);
         }
@@ -647,9 +637,7 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
     let heading_at = |n: usize| -> bool {
         let i = content[n];
         match kinds[i] {
-            Kind::Marked(_) => {
-                !KINDS.contains(&line(n).to_lowercase().as_str()) && !title_like(line(n))
-            }
+            Kind::Marked(_) => !crate::cover::is_kind(line(n)) && !title_like(line(n)),
             Kind::Text => heading_like(line(n)),
             _ => false,
         }
@@ -673,10 +661,7 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
     // over its first marked heading is the title, not a heading.
     let names_document = (0..start).any(|n| {
         let t = line(n);
-        title_like(t)
-            || (!cover_detail(t)
-                && !t.contains(": ")
-                && !KINDS.contains(&t.to_lowercase().as_str()))
+        title_like(t) || (!cover_detail(t) && !t.contains(": ") && !crate::cover::is_kind(t))
     });
     if start > 0
         && !names_document
@@ -703,7 +688,15 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
     while k < start {
         let mut t = line(k).to_string();
         let lower = t.to_lowercase();
-        if KINDS.contains(&lower.as_str()) {
+        if let Some(date) = crate::meta::decision_date(&t) {
+            flat.decided.get_or_insert(date);
+            if let Some(body) = crate::meta::decision_body(&t) {
+                flat.decided_by.get_or_insert(body);
+            }
+            k += 1;
+            continue;
+        }
+        if crate::cover::is_kind(&t) {
             flat.doc_type.get_or_insert_with(|| {
                 let mut c = lower.chars();
                 c.next()
@@ -743,9 +736,14 @@ fn cover(flat: &mut Flat, kinds: &mut [Kind], text: &mut [String]) {
     if let Some(title) = &best {
         // The same title repeated over the body is no heading of it.
         let key = structure::toc_key(title);
+        let title_len = title.chars().count();
         for n in start..content.len() {
             let i = content[n];
-            if !matches!(kinds[i], Kind::Marked(_) | Kind::Text) {
+            // Only a line no longer than the title can hold it (alone or
+            // with the line it wraps onto).
+            if !matches!(kinds[i], Kind::Marked(_) | Kind::Text)
+                || text[i].trim().chars().count() > title_len + 2
+            {
                 continue;
             }
             let mut t = text[i].trim().to_string();

@@ -33,6 +33,10 @@ fn key(s: &str) -> String {
 
 /// A line that is nothing but a page number.
 pub fn is_page_number(s: &str) -> bool {
+    // The longest form, `sida 123 av 456`, is short: longer lines are text.
+    if s.len() > 40 {
+        return false;
+    }
     let k = key(s);
     matches!(
         k.as_str(),
@@ -58,12 +62,14 @@ pub fn is_page_number(s: &str) -> bool {
 /// leaders or a tab, or the heading `Innehåll` / `Innehållsförteckning`.
 pub fn is_toc_line(s: &str) -> bool {
     let t = s.trim();
-    let lower = t.to_lowercase();
-    if matches!(
-        lower.trim_end_matches(':'),
-        "innehåll" | "innehållsförteckning" | "innehållsförteckning:" | "table of contents"
-    ) {
-        return true;
+    if t.len() <= 24 {
+        let lower = t.to_lowercase();
+        if matches!(
+            lower.trim_end_matches(':'),
+            "innehåll" | "innehållsförteckning" | "table of contents"
+        ) {
+            return true;
+        }
     }
     let digits = t.chars().rev().take_while(char::is_ascii_digit).count();
     if digits == 0 || digits > 3 || digits == t.len() {

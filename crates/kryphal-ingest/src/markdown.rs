@@ -187,6 +187,16 @@ pub(crate) fn adopt_cover(meta: &mut crate::DocumentMeta, flat: &crate::flat::Fl
     {
         meta.doc_type = kind.clone();
     }
+    // A decision line says when the document was decided; a bare date on a
+    // cover is only the date it was printed or drafted.
+    if let Some(date) = &flat.decided {
+        meta.decided = date.clone();
+    }
+    if let Some(body) = &flat.decided_by
+        && meta.decided_by.is_empty()
+    {
+        meta.decided_by = body.clone();
+    }
 }
 
 /// The analysed lines as Markdown that says what the page showed: list

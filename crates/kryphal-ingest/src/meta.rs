@@ -152,6 +152,31 @@ pub fn decision_date(line: &str) -> Option<String> {
     swedish_date(t)
 }
 
+/// Who decided, as a decision line says it: `Antagen av kommunfullmäktige §
+/// 117, 2011-06-16` → `Kommunfullmäktige`.
+pub fn decision_body(line: &str) -> Option<String> {
+    let t = line.trim();
+    let lower = t.to_lowercase();
+    let at = [
+        "antagen av ",
+        "antaget av ",
+        "beslutad av ",
+        "beslutat av ",
+        "fastställd av ",
+        "fastställt av ",
+    ]
+    .iter()
+    .find_map(|p| lower.starts_with(p).then_some(p.len()))?;
+    let rest = &t[at..];
+    let end = rest
+        .find(|c: char| c == '§' || c == ',' || c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let body = rest[..end].trim().trim_end_matches(" den").trim();
+    let mut chars = body.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
 pub fn is_placeholder(value: &str) -> bool {
     let v = value.to_lowercase();
     v.starts_with("skriv ")
@@ -295,6 +320,36 @@ mod tests {
         assert_eq!(m.decided_by, "Vård- och omsorgsnämnden");
         assert_eq!(m.responsible, "Kvalitetschef");
         assert_eq!(start, 4);
+    }
+
+    #[test]
+    fn decision_lines_give_date_and_body_and_running_text_does_not() {
+        assert_eq!(
+            decision_date("Beslut vid regeringssammanträde den 25 februari 2016"),
+            Some("2016-02-25".into())
+        );
+        assert_eq!(
+            decision_date("Antagen av kommunfullmäktige § 117, 2011-06-16"),
+            Some("2011-06-16".into())
+        );
+        assert_eq!(
+            decision_body("Antagen av kommunfullmäktige § 117, 2011-06-16"),
+            Some("Kommunfullmäktige".into())
+        );
+        assert_eq!(
+            decision_date("Stockholm den 14 oktober 1999"),
+            Some("1999-10-14".into())
+        );
+        // A date in running text, or a line that is no decision line.
+        assert_eq!(
+            decision_date(
+                "Nämnden har under år 2024 följt upp att rutinen gäller från den 1 mars 2024 och har därefter beslutat om nya villkor"
+            ),
+            None
+        );
+        assert_eq!(decision_date("Reviderad 2015-01-09"), None);
+        assert_eq!(swedish_date("den 31 maj 2025"), Some("2025-05-31".into()));
+        assert_eq!(swedish_date("den 32 maj 2025"), None);
     }
 
     #[test]

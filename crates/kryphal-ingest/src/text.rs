@@ -287,6 +287,13 @@ pub(crate) fn clean_lines<'a>(lines: &[&'a str], meta: &mut crate::DocumentMeta)
 /// Text hard-wrapped at a fixed width (from a PDF or e-mail): many lines are
 /// almost as long as the longest. Returns that width.
 fn is_hard_wrapped(lines: &[&str]) -> Option<usize> {
+    wrap_width(lines, 4)
+}
+
+/// The width text is hard-wrapped at, when at least `tenths`/10 of its lines
+/// come within 80 % of the longest; `None` for one paragraph per line (text
+/// saved from Word).
+pub(crate) fn wrap_width(lines: &[&str], tenths: usize) -> Option<usize> {
     let lens: Vec<usize> = lines
         .iter()
         .map(|l| l.trim().chars().count())
@@ -297,7 +304,7 @@ fn is_hard_wrapped(lines: &[&str]) -> Option<usize> {
         return None;
     }
     let near = lens.iter().filter(|n| **n * 100 >= max * 80).count();
-    (near * 10 >= lens.len() * 4).then_some(max)
+    (near * 10 >= lens.len() * tenths).then_some(max)
 }
 
 fn ends_sentence(s: &str) -> bool {

@@ -300,3 +300,53 @@ fn docx_tracked_changes_fields_and_a_layout_table() {
     // A labelled form field with a case number is the document's Dnr.
     assert_eq!(imp.meta.dnr, "B 1-24");
 }
+
+/// A municipal Word file as Word writes one: the title in a cover table, a
+/// table of contents (its own styles, inside a TOC field), headings by a
+/// localised style (`Rubrik 1`) and by a custom style based on one, and a
+/// template's hidden instruction line.
+#[test]
+fn word_contents_heading_styles_and_hidden_text() {
+    let styles = r#"
+      <w:style w:type="paragraph" w:styleId="Rubrik1"><w:name w:val="heading 1"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>
+      <w:style w:type="paragraph" w:styleId="Rubrik2"><w:name w:val="heading 2"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>
+      <w:style w:type="paragraph" w:styleId="EgenRubrik"><w:name w:val="Egen rubrik"/><w:basedOn w:val="Rubrik2"/></w:style>
+      <w:style w:type="paragraph" w:styleId="Innehll1"><w:name w:val="toc 1"/></w:style>
+      <w:style w:type="paragraph" w:styleId="Innehll2"><w:name w:val="toc 2"/></w:style>
+      <w:style w:type="paragraph" w:styleId="Rubrik"><w:name w:val="Title"/></w:style>"#;
+    let para = |style: &str, text: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>"#
+        )
+    };
+    let body = [
+        r#"<w:tbl><w:tr><w:tc>"#.to_string(),
+        para("Rubrik", "Riktlinjer för föreningsbidrag"),
+        r#"</w:tc></w:tr></w:tbl>"#.to_string(),
+        r#"<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>Ta inte bort denna rad den innehåller dold information</w:t></w:r></w:p>"#.to_string(),
+        r#"<w:p><w:pPr><w:pStyle w:val="Innehll1"/></w:pPr><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \o "1-3" \h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Syfte</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>2</w:t></w:r></w:p>"#.to_string(),
+        para("Innehll2", "Vem kan söka\t3"),
+        r#"<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#.to_string(),
+        para("Rubrik1", "Syfte"),
+        para("", "Bidraget ska stödja föreningar som bedriver verksamhet för barn."),
+        para("EgenRubrik", "Vem kan söka"),
+        para("", "En förening som är registrerad i kommunen kan söka bidrag."),
+    ]
+    .concat();
+    let imp = import("bidrag.docx", &docx(&body, styles, ""));
+    assert_eq!(imp.meta.title, "Riktlinjer för föreningsbidrag");
+    let sections: Vec<(u8, &str)> = imp
+        .outline
+        .sections
+        .iter()
+        .map(|s| (s.level, s.title.as_str()))
+        .collect();
+    assert_eq!(sections, [(1, "Syfte"), (2, "Vem kan söka")]);
+    assert_eq!(
+        clause_lines(&imp),
+        [
+            "Syfte › st. 1] Bidraget ska stödja föreningar som bedriver verksamhet för barn.",
+            "Vem kan söka › st. 1] En förening som är registrerad i kommunen kan söka bidrag.",
+        ]
+    );
+}

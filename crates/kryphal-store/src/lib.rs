@@ -25,12 +25,14 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
 mod exchange;
 mod migrations;
+mod outline;
 mod records;
 mod versions;
 mod workshop;
 
 pub use exchange::{Batch, LibraryFileInfo};
-pub use versions::{NewDocument, NewVersion};
+pub use outline::{OutlineDiff, OutlineWrite};
+pub use versions::{NewDocument, NewVersion, VersionUndo};
 
 pub use migrations::LATEST_VERSION;
 
@@ -87,6 +89,11 @@ pub enum StoreError {
     /// The record is closed to further changes.
     #[error("{what} {id} is closed; open a new one to record more.")]
     Closed { what: &'static str, id: String },
+    /// A row is not as the change expected: something else changed it meanwhile.
+    #[error(
+        "{what} {id} was changed meanwhile (by another window or program), so this change was not made; reload and try again."
+    )]
+    Stale { what: &'static str, id: String },
     /// Stored JSON could not be read back.
     #[error("the library holds data this version cannot read ({0}).")]
     Data(#[from] serde_json::Error),

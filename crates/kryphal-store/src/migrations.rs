@@ -10,6 +10,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_bundles.sql")),
     (5, include_str!("../migrations/0005_workshop_notes.sql")),
     (6, include_str!("../migrations/0006_record_conflicts.sql")),
+    (
+        7,
+        include_str!("../migrations/0007_outline_corrections.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

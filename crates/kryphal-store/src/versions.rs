@@ -3,9 +3,12 @@
 //! suggestion decisions. A new version is stored in one transaction with one
 //! audit event: either all of it is there, or none of it.
 
-use kryphal_domain::{CarryOver, CarryState, Document, Finding, Outline, Suggestion, VersionLink};
+use kryphal_domain::{
+    CarryOver, CarryState, Document, Finding, Outline, OutlineCorrection, Suggestion, VersionLink,
+};
 use rusqlite::{OptionalExtension, params};
 
+use crate::outline::{OutlineDiff, apply_diff, delete_corrections, insert_corrections};
 use crate::{Audit, Result, Stamp, Store, StoreError, insert_document_rows, insert_finding_row};
 
 /// The rows of a document that is stored together with its version link.
@@ -31,6 +34,29 @@ pub struct NewVersion<'a> {
     pub suggestion_updates: &'a [Suggestion],
     /// One per finding of the previous version.
     pub carryovers: &'a [CarryOver],
+    /// For a document already in the library: its outline rewritten by the
+    /// previous version's corrections (a new document's `outline` is
+    /// already corrected).
+    pub outline_diff: Option<&'a OutlineDiff>,
+    /// The previous version's outline corrections that were made again on
+    /// this one, kept as this document's own.
+    pub corrections: &'a [OutlineCorrection],
+}
+
+/// What [`Store::remove_version`] takes back of a document that was linked
+/// as a new version.
+pub struct VersionUndo<'a> {
+    pub link: &'a VersionLink,
+    /// The ids of the findings carried over to it.
+    pub findings: &'a [String],
+    /// Its suggestions whose decisions were carried over, as they were before.
+    pub suggestions_before: &'a [Suggestion],
+    /// The inverse of the outline diff the link made (corrections made again).
+    pub outline_diff: Option<&'a OutlineDiff>,
+    /// The ids of the corrections the link kept for it.
+    pub corrections: &'a [String],
+    /// Suggestions that went with clauses the corrections made headings.
+    pub suggestions_removed: &'a [Suggestion],
 }
 
 const CARRY_COLUMNS: &str = "document_id, from_document_id, from_finding_id, from_clause_id, \
@@ -117,6 +143,7 @@ impl Store {
             "rereview": count(CarryState::Rereview),
             "orphaned": count(CarryState::Orphaned),
             "implemented": count(CarryState::Implemented),
+            "outline_corrections": v.corrections.iter().map(|c| &c.id).collect::<Vec<_>>(),
         });
         let doc_id = v.link.document_id.as_str();
         self.write(
@@ -134,6 +161,10 @@ impl Store {
                     insert_document_rows(tx, d.document, d.lineage, d.source_bytes, d.outline)?;
                     crate::insert_suggestion_rows(tx, d.suggestions)?;
                 }
+                if let Some(diff) = v.outline_diff {
+                    apply_diff(tx, doc_id, diff)?;
+                }
+                insert_corrections(tx, v.corrections)?;
                 insert_link(tx, v.link)?;
                 for f in v.findings {
                     insert_finding_row(tx, f)?;
@@ -158,16 +189,18 @@ impl Store {
 
     /// Takes back [`Store::insert_version`] for a document that was already
     /// in the library (undo of linking it as a new version): the link, the
-    /// carry-over rows and the carried findings (`findings`) go, and the
+    /// carry-over rows and the carried findings (`findings`) go, the
     /// suggestions take their decisions from before (`suggestions_before`),
-    /// in one transaction with one audit event. The document stays.
-    pub fn remove_version(
-        &mut self,
-        stamp: &Stamp,
-        link: &VersionLink,
-        findings: &[String],
-        suggestions_before: &[Suggestion],
-    ) -> Result<()> {
+    /// and the outline corrections made again go (rows back as they were,
+    /// suggestions of clauses made headings restored), in one transaction
+    /// with one audit event. The document stays.
+    pub fn remove_version(&mut self, stamp: &Stamp, u: &VersionUndo<'_>) -> Result<()> {
+        let VersionUndo {
+            link,
+            findings,
+            suggestions_before,
+            ..
+        } = *u;
         let doc_id = link.document_id.as_str();
         if self.version_link(doc_id)?.as_ref() != Some(link) {
             return Err(StoreError::NotFound {
@@ -180,6 +213,7 @@ impl Store {
             "family_id": link.family_id,
             "number": link.number,
             "findings": findings,
+            "outline_corrections": u.corrections,
         });
         self.write(
             stamp,
@@ -205,6 +239,11 @@ impl Store {
                         params![s.id, serde_json::to_string(s)?, doc_id],
                     )?;
                 }
+                if let Some(diff) = u.outline_diff {
+                    apply_diff(tx, doc_id, diff)?;
+                }
+                crate::insert_suggestion_rows(tx, u.suggestions_removed)?;
+                delete_corrections(tx, doc_id, u.corrections)?;
                 tx.execute(
                     "DELETE FROM document_versions WHERE document_id = ?1",
                     [doc_id],

@@ -443,6 +443,8 @@ fn a_new_version_is_stored_whole_or_not_at_all() {
                 findings: &[f],
                 suggestion_updates: &[],
                 carryovers: &[carry(clause)],
+                outline_diff: None,
+                corrections: &[],
             },
         )
     };
@@ -519,4 +521,125 @@ fn a_document_and_its_first_screening_are_stored_together_or_not_at_all() {
         .map(|e| e.action)
         .collect();
     assert_eq!(actions, ["document.import", "document.screen"]);
+}
+
+/// The outline with 4.1 a) made a heading of its own (what promoting it does to the rows).
+fn promoted() -> Outline {
+    let mut o = outline();
+    o.clauses.pop();
+    o.sections.push(Section {
+        id: "s2".into(),
+        parent_id: Some("s1".into()),
+        level: 2,
+        number: "a)".into(),
+        title: "första punkten".into(),
+        position: 2,
+    });
+    o
+}
+
+fn correction(id: &str) -> OutlineCorrection {
+    OutlineCorrection {
+        id: id.into(),
+        document_id: "d1".into(),
+        change: OutlineChange::Promote {
+            clause: TextKey {
+                text: "första punkten".into(),
+                occurrence: 1,
+            },
+            level: 2,
+            number: "a)".into(),
+            title: "första punkten".into(),
+        },
+        label: "Krav › p. 4.1 a)".into(),
+        made_by: "anna".into(),
+        made_at: "2026-11-23T10:02:00Z".into(),
+        carried_from: None,
+    }
+}
+
+/// Promoting 4.1 a) as the store is asked to write it.
+fn write<'a>(
+    diff: &'a kryphal_store::OutlineDiff,
+    c: &'a OutlineCorrection,
+) -> kryphal_store::OutlineWrite<'a> {
+    kryphal_store::OutlineWrite {
+        action: "outline.promote",
+        entity: "clause",
+        entity_id: "c2",
+        before: None,
+        after: Some(serde_json::json!({"correction": c.id})),
+        diff,
+        record: Some(c),
+        forget: None,
+        suggestions: &[],
+    }
+}
+
+#[test]
+fn an_outline_correction_is_stored_whole_with_its_event_or_not_at_all() {
+    use kryphal_store::{OutlineDiff, OutlineWrite};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lib.kryphal");
+    let mut store = seeded(&path);
+    let diff = OutlineDiff::between(&outline(), &promoted());
+    assert_eq!(diff.clauses_removed.len(), 1);
+    assert_eq!(diff.sections_added.len(), 1);
+
+    // A diff that expects another text than the stored one (changed meanwhile)
+    // is refused whole: no row, no correction, no event.
+    let mut stale = diff.clone();
+    stale.clauses_removed[0].text = "en annan text".into();
+    let err = store
+        .correct_outline(
+            &stamp("2026-11-23T10:02:00Z"),
+            "d1",
+            &write(&stale, &correction("oc-1")),
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Stale { .. }), "{err}");
+    assert_eq!(store.outline("d1").unwrap(), outline());
+    assert!(store.outline_corrections("d1").unwrap().is_empty());
+    assert_eq!(store.audit(None).unwrap().len(), 1);
+
+    store
+        .correct_outline(
+            &stamp("2026-11-23T10:02:00Z"),
+            "d1",
+            &write(&diff, &correction("oc-1")),
+        )
+        .unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.outline("d1").unwrap(), promoted());
+    assert_eq!(
+        store.outline_corrections("d1").unwrap(),
+        vec![correction("oc-1")]
+    );
+    let event = store.audit(None).unwrap().pop().unwrap();
+    assert_eq!(
+        (
+            event.action.as_str(),
+            event.entity_id.as_str(),
+            event.actor.as_str()
+        ),
+        ("outline.promote", "c2", "anna")
+    );
+
+    // Undone: the rows back, the correction forgotten, one more event.
+    store
+        .correct_outline(
+            &stamp("2026-11-23T10:03:00Z"),
+            "d1",
+            &OutlineWrite {
+                action: "outline.undo",
+                forget: Some("oc-1"),
+                record: None,
+                ..write(&diff.inverse(), &correction("oc-1"))
+            },
+        )
+        .unwrap();
+    assert_eq!(store.outline("d1").unwrap(), outline());
+    assert!(store.outline_corrections("d1").unwrap().is_empty());
+    assert_eq!(store.audit(None).unwrap().len(), 3);
 }

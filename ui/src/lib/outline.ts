@@ -52,3 +52,39 @@ export function firstLine(text: string): string {
   }
   return "";
 }
+
+/**
+ * The deepest level a heading made of `clause` may have: one below the
+ * nearest heading before it (1 when there is none), as the core allows.
+ */
+export function deepestLevel(outline: Outline, clause: Clause): number {
+  let nearest: Section | null = null;
+  for (const s of outline.sections) {
+    if (s.position < clause.position && (!nearest || s.position > nearest.position)) nearest = s;
+  }
+  return (nearest?.level ?? 0) + 1;
+}
+
+/** The level a heading made of `clause` gets unless chosen: one below the heading it is under. */
+export function defaultLevel(outline: Outline, clause: Clause): number {
+  const own = outline.sections.find((s) => s.id === clause.section_id)?.level ?? 0;
+  return Math.min(own + 1, deepestLevel(outline, clause));
+}
+
+/** The heading `sectionId` and the headings above it, the innermost first. */
+export function headingsAbove(outline: Outline, sectionId: string | null): Section[] {
+  const out: Section[] = [];
+  let id = sectionId;
+  while (id) {
+    const s = outline.sections.find((x) => x.id === id);
+    if (!s || out.includes(s)) break;
+    out.push(s);
+    id = s.parent_id;
+  }
+  return out;
+}
+
+/** A heading as the document prints it: `4.2 Ekonomi`. */
+export function headingName(s: Section): string {
+  return [s.number, s.title].filter(Boolean).join(" ");
+}

@@ -639,6 +639,43 @@ export class AppState {
     });
   }
 
+  /**
+   * Makes a clause a heading at `level` (null: the core's default). The selection moves to
+   * the clause after it (the first under the new heading), else the one before.
+   */
+  promoteClause(clauseId: string, level: number | null): Promise<BackendError | null> {
+    const i = this.clauses.findIndex((c) => c.id === clauseId);
+    const keep = this.clauses[i + 1]?.id ?? this.clauses[i - 1]?.id ?? clauseId;
+    return this.changeOutline(keep, async () => {
+      await this.backend.promoteClause(clauseId, level);
+      this.noteEdit();
+    });
+  }
+
+  /** Makes a heading a clause where it stands; the selection stays. */
+  demoteSection(sectionId: string): Promise<BackendError | null> {
+    return this.changeOutline(this.selectedClauseId ?? "", async () => {
+      await this.backend.demoteSection(sectionId);
+      this.noteEdit();
+    });
+  }
+
+  /** Moves a clause under another heading; the selection stays on it. */
+  moveClauseUnder(clauseId: string, sectionId: string): Promise<BackendError | null> {
+    return this.changeOutline(clauseId, async () => {
+      await this.backend.moveClause(clauseId, sectionId);
+      this.noteEdit();
+    });
+  }
+
+  /** Gives a clause another number; the selection stays on it. */
+  renumberClause(clauseId: string, number: string): Promise<BackendError | null> {
+    return this.changeOutline(clauseId, async () => {
+      await this.backend.renumberClause(clauseId, number);
+      this.noteEdit();
+    });
+  }
+
   private async changeOutline(clauseId: string, change: () => Promise<unknown>): Promise<BackendError | null> {
     if (this.clauseBusy) return null;
     this.clauseBusy = true;

@@ -11,7 +11,7 @@
 //! (`Store::insert_version`): a carry-over that fails leaves the library as
 //! it was.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use kryphal_domain::{
@@ -167,6 +167,11 @@ pub struct VersionReport {
     pub implemented: u32,
     /// Suggestion decisions (dismissals, acceptances) carried over.
     pub decisions: u32,
+    /// The previous version's outline corrections made again on this one
+    /// (found by their text).
+    pub corrections_applied: u32,
+    /// Those whose text this version no longer has (or that no longer fit).
+    pub corrections_skipped: Vec<crate::SkippedCorrection>,
     pub warnings: Vec<String>,
 }
 
@@ -392,6 +397,11 @@ impl Library {
         }
         let id = self.new_document_id(&sha256)?;
         let imported = kryphal_ingest::import(name, bytes, &id, &self.limits)?;
+        // The analyst's corrections of the previous version's outline, made
+        // again where their text is found, before screening and carry-over.
+        let corrected =
+            self.reapply_corrections(&prev.id, &imported.outline, &id, &id, &HashSet::new())?;
+        let outline = corrected.outline;
         let doc = Document {
             id: id.clone(),
             meta: imported.meta,
@@ -405,8 +415,8 @@ impl Library {
             imported_by: self.user.clone(),
             rulebook: self.rulebook.reference(),
         };
-        let fresh = self.screening(&id, &imported.outline);
-        let plan = self.plan(&prev, &doc.id, &id, &imported.outline, fresh)?;
+        let fresh = self.screening(&id, &outline);
+        let plan = self.plan(&prev, &doc.id, &id, &outline, fresh)?;
         let link = VersionLink {
             document_id: id.clone(),
             ..link
@@ -419,13 +429,15 @@ impl Library {
                     document: &doc,
                     lineage: &id,
                     source_bytes: bytes,
-                    outline: &imported.outline,
+                    outline: &outline,
                     suggestions: &plan.suggestions,
                 }),
                 link: &link,
                 findings: &plan.findings,
                 suggestion_updates: &[],
                 carryovers: &plan.carryovers,
+                outline_diff: None,
+                corrections: &corrected.kept,
             },
         )?;
         Ok(VersionReport {
@@ -435,13 +447,15 @@ impl Library {
             number: link.number,
             title: doc.meta.title,
             file_name: name.to_string(),
-            clauses: imported.outline.clauses.len() as u32,
+            clauses: outline.clauses.len() as u32,
             summary: summary(&plan.changes),
             carried: count(&plan.carryovers, CarryState::Carried),
             rereview: count(&plan.carryovers, CarryState::Rereview),
             orphaned: count(&plan.carryovers, CarryState::Orphaned),
             implemented: count(&plan.carryovers, CarryState::Implemented),
             decisions: plan.decisions,
+            corrections_applied: corrected.kept.len() as u32,
+            corrections_skipped: corrected.skipped,
             warnings: imported.warnings,
         })
     }
@@ -470,9 +484,32 @@ impl Library {
             ));
         }
         let link = self.next_link(&prev)?;
-        let outline = self.store.outline(&doc.id)?;
+        let stored = self.store.outline(&doc.id)?;
         let lineage = self.store.lineage(&doc.id)?;
-        let current = self.store.suggestions(&doc.id)?;
+        // The previous version's outline corrections, made again on this
+        // document's outline where their text is found; clauses that already
+        // carry findings or workshop records stay clauses.
+        let protected: HashSet<String> = self
+            .store
+            .findings(&doc.id)?
+            .into_iter()
+            .map(|f| f.clause_id)
+            .chain(self.store.clauses_with_workshop_records(&doc.id)?)
+            .collect();
+        let corrected =
+            self.reapply_corrections(&prev.id, &stored, &doc.id, &lineage, &protected)?;
+        let outline = corrected.outline;
+        let outline_diff = kryphal_store::OutlineDiff::between(&stored, &outline);
+        let gone: HashSet<&str> = outline_diff
+            .clauses_removed
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        let (suggestions_removed, current): (Vec<Suggestion>, Vec<Suggestion>) = self
+            .store
+            .suggestions(&doc.id)?
+            .into_iter()
+            .partition(|s| gone.contains(s.clause_id.as_str()));
         let plan = self.plan(&prev, &doc.id, &lineage, &outline, current.clone())?;
         let updates: Vec<Suggestion> = plan
             .suggestions
@@ -493,6 +530,8 @@ impl Library {
                 findings: &plan.findings,
                 suggestion_updates: &updates,
                 carryovers: &plan.carryovers,
+                outline_diff: (!outline_diff.is_empty()).then_some(&outline_diff),
+                corrections: &corrected.kept,
             },
         )?;
         let suggestions_before: Vec<Suggestion> = current
@@ -505,6 +544,9 @@ impl Library {
             suggestions_before,
             suggestions_after: updates.clone(),
             carryovers: plan.carryovers.clone(),
+            outline_diff,
+            corrections: corrected.kept.clone(),
+            suggestions_removed,
         });
         Ok(VersionReport {
             document_id: doc.id,
@@ -520,6 +562,8 @@ impl Library {
             orphaned: count(&plan.carryovers, CarryState::Orphaned),
             implemented: count(&plan.carryovers, CarryState::Implemented),
             decisions: updates.len() as u32,
+            corrections_applied: corrected.kept.len() as u32,
+            corrections_skipped: corrected.skipped,
             warnings: Vec::new(),
         })
     }

@@ -30,6 +30,17 @@ function stub(backend: FakeBackend) {
       document_id: docId, previous_id: previousId, family_id: previousId, number: 2, title: "R", file_name: "r.md",
       clauses: 3, summary: { unchanged: 1, changed: 1, added: 1, removed: 1, moved: 0, renumbered: 1 },
       carried: 0, rereview: 1, orphaned: 1, implemented: 0, decisions: 0, warnings: [],
+      corrections_applied: 2,
+      corrections_skipped: [
+        {
+          correction: {
+            id: "oc-1", document_id: previousId, label: "Ersättning › p. 6.5", made_by: "anna",
+            made_at: "2026-11-24T05:00:00Z", carried_from: null,
+            change: { kind: "renumber", clause: { text: "a conto", occurrence: 1 }, from: "6.5", to: "6.5 a" },
+          },
+          reason: "number_changed", number_now: "6.7", message: "…",
+        },
+      ],
     };
   };
   backend.compareVersions = async (oldId: string, newId: string): Promise<VersionComparison> => {
@@ -85,6 +96,9 @@ test("a document with the title of an earlier one is offered as its new version,
   await settle();
   expect(calls[0]).toMatch(/^link .* doc-old$/);
   expect(one("version-notice").textContent).toContain("Sparad som version 2");
+  expect(one("version-corrections").textContent).toBe(
+    "2 rättelser av strukturen gjordes om; 1 passade inte längre: ”Ersättning › p. 6.5” har nu numret 6.7.",
+  );
   expect(one("version-summary").textContent).toContain("1 ändrade, 1 nya, 1 borttagna");
   expect(all("version-change").map((c) => c.dataset.kind)).toEqual(["added", "changed", "removed"]);
   expect(all("diff-deleted")[0]?.textContent).toContain("skälig tid");

@@ -4,6 +4,7 @@
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AuditEvent } from "../bindings/AuditEvent";
 import type { Clause } from "../bindings/Clause";
+import type { Section } from "../bindings/Section";
 import type { Document } from "../bindings/Document";
 import type { DocumentMeta } from "../bindings/DocumentMeta";
 import type { DocumentSummary } from "../bindings/DocumentSummary";
@@ -87,6 +88,18 @@ export interface Backend {
   splitClause(clauseId: string, at: number): Promise<Clause>;
   /** Merges a clause with the following one; returns the merged clause (the first's id). */
   mergeWithNext(clauseId: string): Promise<Clause>;
+  /**
+   * Makes a clause a heading at `level` (1 = top; null: one below the heading it is under);
+   * the clauses after it in its section go under it. A clause with findings is refused
+   * (`invalid_input`). Returns the new heading. Kept, and made again on a new version.
+   */
+  promoteClause(clauseId: string, level: number | null): Promise<Section>;
+  /** Makes a heading a clause where it stands; its subsections move up a level. Returns the clause. */
+  demoteSection(sectionId: string): Promise<Clause>;
+  /** Moves a clause under another heading of its document, after that heading's own clauses. */
+  moveClause(clauseId: string, sectionId: string): Promise<Clause>;
+  /** Gives a clause another number (`4.3`, `3 §`, `b)`); its label follows. Blank is refused. */
+  renumberClause(clauseId: string, number: string): Promise<Clause>;
   /** Screens a document again with the active rulebook; decisions on earlier suggestions are kept. */
   screenDocument(docId: string): Promise<ScreenReport>;
   /** Turns a suggestion into a draft finding on its clause, prefilled from the rule. */

@@ -3,6 +3,7 @@
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AuditEvent } from "../bindings/AuditEvent";
 import type { Clause } from "../bindings/Clause";
+import type { Section } from "../bindings/Section";
 import type { Document } from "../bindings/Document";
 import type { DocumentMeta } from "../bindings/DocumentMeta";
 import type { DocumentSummary } from "../bindings/DocumentSummary";
@@ -105,7 +106,22 @@ const UNDO_KINDS: Record<string, string> = {
   "clause.split": "clause.split",
   "clause.merge": "clause.merge",
   "finding.comment": "finding.comment",
+  "outline.promote": "outline.promote",
+  "outline.demote": "outline.demote",
+  "outline.move": "outline.move",
+  "outline.renumber": "outline.renumber",
 };
+
+/** A label's part after its section's title (`p. 4.2` of `Ekonomi › p. 4.2`). */
+function labelTail(label: string): string {
+  const at = label.indexOf(" › ");
+  return at < 0 ? label : label.slice(at + 3);
+}
+
+/** A label in `section` with `tail`. */
+function labelIn(section: Section | undefined, tail: string): string {
+  return section?.title ? `${section.title} › ${tail}` : tail;
+}
 
 function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
@@ -763,6 +779,139 @@ export class FakeBackend implements Backend {
       }
       this.record("clause.merge", "clause", clauseId, doc.document.id, before, { text: first.text });
       return first;
+    });
+  }
+
+  // The structure corrections, simplified (the core's `corrections::apply` is the real
+  // thing): enough for the UI to be tried and tested against.
+
+  promoteClause(clauseId: string, level: number | null): Promise<Section> {
+    return this.answer("promote_clause", { clauseId, level }, () => {
+      const doc = this.findClause(clauseId);
+      const o = doc.outline;
+      const clause = o.clauses.find((c) => c.id === clauseId) as Clause;
+      const findings = doc.findings.filter((f) => f.clause_id === clauseId).length;
+      if (findings > 0) {
+        throw fail(
+          "invalid_input",
+          `“${clause.label}” has ${findings === 1 ? "a finding" : `${findings} findings`}, so it cannot become a heading: findings belong to clauses.`,
+        );
+      }
+      const before = o.sections.filter((s) => s.position < clause.position).sort((a, b) => b.position - a.position);
+      const deepest = (before[0]?.level ?? 0) + 1;
+      const own = o.sections.find((s) => s.id === clause.section_id)?.level ?? 0;
+      const lvl = level ?? Math.min(own + 1, deepest);
+      if (lvl < 1 || lvl > deepest) {
+        throw fail("invalid_input", `A heading here can be level 1 to ${deepest}, not ${lvl}.`);
+      }
+      const section: Section = {
+        id: `${clauseId}-h${this.nextId++}`,
+        parent_id: before.find((s) => s.level < lvl)?.id ?? null,
+        level: lvl,
+        number: clause.number,
+        title: clause.text.trim(),
+        position: clause.position,
+      };
+      const next = Math.min(...o.sections.filter((s) => s.position > clause.position).map((s) => s.position), Infinity);
+      for (const s of [...o.sections].filter((s) => s.position > clause.position).sort((a, b) => a.position - b.position)) {
+        if (s.level <= lvl) break;
+        const parent = o.sections.find((p) => p.id === s.parent_id);
+        if (!parent || parent.position < clause.position) s.parent_id = section.id;
+      }
+      for (const c of o.clauses) {
+        if (c.position > clause.position && c.position < next) {
+          c.section_id = section.id;
+          c.label = labelIn(section, labelTail(c.label));
+        }
+      }
+      o.clauses = o.clauses.filter((c) => c.id !== clauseId);
+      o.sections.push(section);
+      o.sections.sort((a, b) => a.position - b.position);
+      this.record("outline.promote", "clause", clauseId, doc.document.id, clause, section);
+      return section;
+    });
+  }
+
+  demoteSection(sectionId: string): Promise<Clause> {
+    return this.answer("demote_section", { sectionId }, () => {
+      const doc = this.lib.documents.find((d) => d.outline.sections.some((s) => s.id === sectionId));
+      if (!doc) throw fail("not_found", `No heading “${sectionId}” is in the library.`);
+      const o = doc.outline;
+      const section = o.sections.find((s) => s.id === sectionId) as Section;
+      const rest = o.sections.filter((s) => s.id !== sectionId);
+      const beforeIt = rest.filter((s) => s.position < section.position).sort((a, b) => b.position - a.position)[0];
+      for (const s of rest.filter((s) => s.position > section.position).sort((a, b) => a.position - b.position)) {
+        if (s.level <= section.level) break;
+        s.level -= 1;
+        if (s.parent_id === sectionId) s.parent_id = section.parent_id;
+      }
+      for (const c of o.clauses) {
+        if (c.section_id === sectionId) {
+          c.section_id = beforeIt?.id ?? null;
+          c.label = labelIn(beforeIt, labelTail(c.label));
+        }
+      }
+      const clause: Clause = {
+        id: `${sectionId}-c${this.nextId++}`,
+        section_id: beforeIt?.id ?? null,
+        number: section.number,
+        label: labelIn(beforeIt, section.number ? `p. ${section.number.replace(/\.$/, "")}` : "st. 1"),
+        kind: section.number ? "numbered" : "paragraph",
+        text: section.title,
+        position: section.position,
+      };
+      o.sections = rest;
+      o.clauses.push(clause);
+      o.clauses.sort((a, b) => a.position - b.position);
+      this.record("outline.demote", "section", sectionId, doc.document.id, section, clause);
+      return clause;
+    });
+  }
+
+  moveClause(clauseId: string, sectionId: string): Promise<Clause> {
+    return this.answer("move_clause", { clauseId, sectionId }, () => {
+      const doc = this.findClause(clauseId);
+      const o = doc.outline;
+      const clause = o.clauses.find((c) => c.id === clauseId) as Clause;
+      const target = o.sections.find((s) => s.id === sectionId);
+      if (!target) throw fail("not_found", `No heading “${sectionId}” is in the document.`);
+      if (clause.section_id === sectionId) {
+        throw fail("invalid_input", `“${clause.label}” is already under “${target.title}”.`);
+      }
+      const anchor = Math.max(
+        target.position,
+        ...o.clauses.filter((c) => c.id !== clauseId && c.section_id === sectionId).map((c) => c.position),
+      );
+      for (const row of [...o.sections, ...o.clauses]) if (row !== clause && row.position > anchor) row.position += 1;
+      const before = clone(clause);
+      clause.position = anchor + 1;
+      clause.section_id = sectionId;
+      clause.label = labelIn(target, labelTail(clause.label));
+      o.clauses.sort((a, b) => a.position - b.position);
+      this.record("outline.move", "clause", clauseId, doc.document.id, before, clause);
+      return clause;
+    });
+  }
+
+  renumberClause(clauseId: string, number: string): Promise<Clause> {
+    return this.answer("renumber_clause", { clauseId, number }, () => {
+      const doc = this.findClause(clauseId);
+      const clause = doc.outline.clauses.find((c) => c.id === clauseId) as Clause;
+      const to = number.trim();
+      if (to === "") throw fail("invalid_input", "Give the clause's new number, for example 4.3, 3 § or b).");
+      if (to === clause.number) throw fail("invalid_input", `“${clause.label}” is already numbered ${to}.`);
+      const before = clone(clause);
+      const section = doc.outline.sections.find((s) => s.id === clause.section_id);
+      const tail = labelTail(clause.label);
+      const old = clause.number.replace(/\.$/, "");
+      clause.label = labelIn(
+        section,
+        old && tail.endsWith(old) ? tail.slice(0, tail.length - old.length) + to.replace(/\.$/, "") : `p. ${to}`,
+      );
+      clause.number = to;
+      if (clause.kind === "paragraph") clause.kind = "numbered";
+      this.record("outline.renumber", "clause", clauseId, doc.document.id, before, clause);
+      return clause;
     });
   }
 

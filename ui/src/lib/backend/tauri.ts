@@ -7,6 +7,7 @@ import { getCurrentWebviewWindow } from "@tauri-apps/api/webviewWindow";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AuditEvent } from "../bindings/AuditEvent";
 import type { Clause } from "../bindings/Clause";
+import type { Section } from "../bindings/Section";
 import type { Document } from "../bindings/Document";
 import type { DocumentMeta } from "../bindings/DocumentMeta";
 import type { DocumentSummary } from "../bindings/DocumentSummary";
@@ -116,6 +117,18 @@ export class TauriBackend implements Backend {
   }
   mergeWithNext(clauseId: string): Promise<Clause> {
     return call("merge_with_next", { clauseId });
+  }
+  promoteClause(clauseId: string, level: number | null): Promise<Section> {
+    return call("promote_clause", { clauseId, level });
+  }
+  demoteSection(sectionId: string): Promise<Clause> {
+    return call("demote_section", { sectionId });
+  }
+  moveClause(clauseId: string, sectionId: string): Promise<Clause> {
+    return call("move_clause", { clauseId, sectionId });
+  }
+  renumberClause(clauseId: string, number: string): Promise<Clause> {
+    return call("renumber_clause", { clauseId, number });
   }
   screenDocument(docId: string): Promise<ScreenReport> {
     return call("screen_document", { docId });

@@ -11,11 +11,13 @@ direction: string,
 /**
  * What kind of edit: `finding.create`, `finding.update`, `finding.delete`,
  * `document.meta`, `suggestion.state`, `suggestion.accept`, `clause.split`,
- * `clause.merge`, `finding.comment`, `document.link_version`.
+ * `clause.merge`, `finding.comment`, `document.link_version`,
+ * `outline.promote`, `outline.demote`, `outline.move`, `outline.renumber`.
  */
 edit: string, document_id: string, 
 /**
- * The finding, suggestion or clause concerned (the document for metadata).
+ * The finding, suggestion, clause or heading concerned (the document
+ * for metadata).
  */
 entity_id: string, 
 /**

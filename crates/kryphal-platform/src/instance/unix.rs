@@ -1,24 +1,14 @@
-//! One running app per library. A second `kryphal-desktop` started on the
-//! same library (a `.kryphal` file opened from the file manager while the
-//! app runs, or the icon clicked again) hands its file to the running app
-//! over a Unix socket and exits; the running app comes forward and offers
-//! the import. Two processes on one library would keep two undo histories
-//! and two search caches of the same file.
+//! One app per library on Unix: a socket in a folder only this user can
+//! enter (`$XDG_RUNTIME_DIR/kryphal/`, else `/tmp/kryphal-UID/`), named by a
+//! hash of the library's full path. Where no such socket can be made (a
+//! folder owned by someone else, a path too long, no Unix sockets), the app
+//! runs on its own.
 //!
-//! The socket lives in a folder only this user can enter
-//! (`$XDG_RUNTIME_DIR/kryphal/`, else `/tmp/kryphal-UID/`), named by a hash
-//! of the library's full path, so two different libraries still run side
-//! by side. Where no such socket can be made (a folder owned by someone
-//! else, a path too long, no Unix sockets), the app runs on its own.
-//!
-//! The protocol is one line each way: `kryphal 1 open PATH` or
-//! `kryphal 1 focus`, answered by `ok`. The first instance holds a lock file
-//! beside the socket for as long as it runs and answers from the moment it
-//! claims the library (requests wait in a queue until the window exists),
-//! so a start during a slow first start waits instead of taking over; only
-//! the lock's holder ever removes or binds the socket.
-
-#![cfg(unix)]
+//! The first instance holds a lock file beside the socket for as long as it
+//! runs and answers from the moment it claims the library (requests wait in
+//! a queue until the window exists), so a start during a slow first start
+//! waits instead of taking over; only the lock's holder ever removes or
+//! binds the socket.
 
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -29,40 +19,16 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-const HELLO: &str = "kryphal 1 ";
-/// Longest request line read (a path is far shorter).
-const MAX_LINE: u64 = 16 * 1024;
-/// How long a starting instance waits for the running one to answer.
-const ANSWER_WITHIN: Duration = Duration::from_secs(3);
-/// How long a starting instance keeps trying while another one is claiming.
-const CLAIM_WITHIN: Duration = Duration::from_secs(10);
+use super::{ANSWER_WITHIN, CLAIM_WITHIN, Claim, HELLO, MAX_LINE, Request};
+
 /// Unix socket paths are limited to 108 bytes on Linux.
 const MAX_SOCKET_PATH: usize = 100;
-
-/// What a starting instance should do.
-pub enum Claim {
-    /// No other instance runs on this library: this one serves the socket.
-    First(Instance),
-    /// The running instance took the file (or was brought forward): exit.
-    HandedOver,
-    /// The socket could not be set up; run without hand-over (`reason` says why).
-    Alone(String),
-}
 
 /// The claim of the instance that runs on a library: its socket is already
 /// answered; the requests wait in `requests` until [`Instance::serve`].
 pub struct Instance {
     requests: mpsc::Receiver<Request>,
     guard: InstanceGuard,
-}
-
-/// What the running instance is asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    /// Come forward, and offer to import this file.
-    Open(PathBuf),
-    /// Come forward.
-    Focus,
 }
 
 /// Claims `library` for this process, or hands `opened` over to the
@@ -168,11 +134,7 @@ fn socket_name(library: &Path) -> String {
     let full = fs::canonicalize(library)
         .or_else(|_| std::path::absolute(library))
         .unwrap_or_else(|_| library.to_path_buf());
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in full.as_os_str().as_bytes() {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    let hash = super::fnv1a(full.as_os_str().as_bytes().iter().copied());
     format!("{hash:016x}")
 }
 
