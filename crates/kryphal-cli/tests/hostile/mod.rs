@@ -33,6 +33,8 @@ struct Run {
     stdout: String,
     stderr: String,
     elapsed: Duration,
+    /// Peak resident memory in KiB, when `/usr/bin/time` is there to tell.
+    peak_kib: Option<u64>,
 }
 
 impl Env {
@@ -70,10 +72,16 @@ impl Env {
     fn limited(&self, args: &[&str]) -> Run {
         let out = self.dir.path().join("out.txt");
         let err = self.dir.path().join("err.txt");
+        let peak = self.dir.path().join("peak.txt");
+        let _ = std::fs::remove_file(&peak);
         let start = Instant::now();
+        // GNU time, where installed, writes the peak resident memory (KiB).
         let mut child = Command::new("sh")
             .arg("-c")
-            .arg(format!("ulimit -v {MEMORY_KIB}; exec \"$0\" \"$@\""))
+            .arg(format!(
+                "ulimit -v {MEMORY_KIB}; if [ -x /usr/bin/time ]; then exec /usr/bin/time -f %M -o \"$KRYPHAL_PEAK_FILE\" \"$0\" \"$@\"; else exec \"$0\" \"$@\"; fi"
+            ))
+            .env("KRYPHAL_PEAK_FILE", &peak)
             .arg(env!("CARGO_BIN_EXE_kryphal"))
             .arg("--library")
             .arg(self.lib())
@@ -102,6 +110,9 @@ impl Env {
             stdout: std::fs::read_to_string(&out).unwrap_or_default(),
             stderr: std::fs::read_to_string(&err).unwrap_or_default(),
             elapsed: start.elapsed(),
+            peak_kib: std::fs::read_to_string(&peak)
+                .ok()
+                .and_then(|t| t.lines().last()?.trim().parse().ok()),
         }
     }
 }
@@ -111,6 +122,15 @@ impl Env {
 fn import_limited(env: &Env, name: &str, bytes: &[u8]) -> Run {
     let path = env.file(name, bytes);
     let run = env.limited(&["import", path.to_str().unwrap()]);
+    // The figures of the closing table (`--nocapture` shows them).
+    eprintln!(
+        "hostile: {name} ({} bytes): exit {:?}, {:.2} s, peak {}",
+        bytes.len(),
+        run.code,
+        run.elapsed.as_secs_f64(),
+        run.peak_kib
+            .map_or("unknown".to_string(), |k| format!("{} MiB", k / 1024))
+    );
     assert!(
         run.code.is_some(),
         "{name}: killed by a signal (out of memory?): {}",
