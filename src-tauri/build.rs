@@ -36,6 +36,8 @@ const COMMANDS: &[&str] = &[
     "renumber_clause",
     "history",
     "screen_document",
+    "rulebooks",
+    "screen_with",
     "accept_suggestion",
     "dismiss_suggestion",
     "reopen_suggestion",

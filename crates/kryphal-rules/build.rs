@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-const PACKS: &[&str] = &["bra-mur-sv", "marc-en"];
+const PACKS: &[&str] = &["bra-mur-sv", "korruption-sv", "marc-en"];
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rulebooks");

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use kryphal_app::{
     AppError, AppInfo, AppResult, DocumentSummary, DocumentView, ErrorCode, Library, Passphrase,
-    RulebookData,
+    RulebookChoice, RulebookData,
 };
 use kryphal_app::{
     ExportChoices, ExportSettings, ImportReport, Preferences, ScreenReport, UndoReport,
@@ -476,6 +476,20 @@ async fn history(
 #[tauri::command]
 async fn screen_document(state: State<'_, AppState>, doc_id: String) -> AppResult<ScreenReport> {
     state.with(|lib| lib.screen(&doc_id))
+}
+
+#[tauri::command]
+fn rulebooks(state: State<'_, AppState>) -> AppResult<Vec<RulebookChoice>> {
+    state.with(|lib| Ok(lib.rulebooks()))
+}
+
+#[tauri::command]
+async fn screen_with(
+    state: State<'_, AppState>,
+    doc_id: String,
+    pack_id: String,
+) -> AppResult<ScreenReport> {
+    state.with(|lib| lib.screen_with(&doc_id, &pack_id))
 }
 
 #[tauri::command]
@@ -1041,6 +1055,8 @@ fn main() {
             renumber_clause,
             history,
             screen_document,
+            rulebooks,
+            screen_with,
             accept_suggestion,
             dismiss_suggestion,
             reopen_suggestion,

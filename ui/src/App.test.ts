@@ -204,6 +204,10 @@ test("? opens the keyboard help, Escape closes it", async () => {
   const overlay = one("help-overlay");
   expect(overlay).toBeTruthy();
   expect(all("help-row").length).toBeGreaterThanOrEqual(9);
+  // The data shipped with the program, with its licence (issue 18: the search's word list).
+  const licences = one("help-licences").textContent ?? "";
+  expect(licences).toContain("Hunspell");
+  expect(licences).toContain("GNU LGPL version 3");
   expect(overlay.contains(document.activeElement)).toBe(true);
   overlay.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
   await settle();

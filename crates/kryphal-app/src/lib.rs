@@ -30,6 +30,7 @@ mod leftovers;
 pub mod opened;
 mod outline;
 mod overview;
+mod packs;
 pub mod prefs;
 mod presentation;
 pub mod sample;
@@ -58,6 +59,7 @@ pub use overview::{
     ClauseHeat, ClauseMark, Count, DocumentHeat, MatrixCell, Overview, OverviewFinding,
     SectionCoverage,
 };
+pub use packs::RulebookChoice;
 pub use prefs::Preferences;
 pub use presentation::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 pub use screening::HIDDEN_TEXT_RULE;
@@ -175,6 +177,9 @@ pub struct Library {
     redo: Vec<Edit>,
     coalesce: std::time::Duration,
     search: search::SearchState,
+    /// Built-in packs other than the active one, loaded when a document
+    /// chooses them (see `packs.rs`).
+    packs: std::cell::RefCell<std::collections::HashMap<String, Rulebook>>,
 }
 
 /// Where the library lives unless told otherwise: the OS's local data
@@ -263,6 +268,7 @@ impl Library {
             redo: Vec::new(),
             coalesce: undo::COALESCE,
             search: search::SearchState::default(),
+            packs: Default::default(),
         })
     }
 
@@ -401,9 +407,9 @@ impl Library {
         // Screened before it is stored, and stored with its suggestions in one
         // transaction: the library never holds an imported document that the
         // rulebook has not yet looked at.
-        let suggestions = self.screening(&id, &imported.outline);
-        let stamp = self.stamp();
         let rulebook = self.rulebook.reference();
+        let suggestions = self.screening(&id, &doc.meta.title, &rulebook.id, &imported.outline);
+        let stamp = self.stamp();
         let stored = self.store.insert_screened_document(
             &stamp,
             &doc,
@@ -748,36 +754,20 @@ impl Library {
         Ok(self.store.audit(entity_id)?)
     }
 
-    /// Screens every clause of a document with the active rulebook. Open
-    /// suggestions are replaced; accepted and dismissed ones stay decided.
+    /// Screens every clause of a document with its own pack (the active
+    /// pack at import, or the one chosen with [`Library::screen_with`]).
+    /// Open suggestions are replaced; accepted and dismissed ones stay
+    /// decided.
     pub fn screen(&mut self, reference: &str) -> AppResult<ScreenReport> {
         let document = self.resolve_document(reference)?;
-        let outline = self.store.outline(&document.id)?;
-        let fresh = self.screening(&document.id, &outline);
-        let stamp = self.stamp();
-        let rulebook = self.rulebook.reference();
-        let open = self
-            .store
-            .replace_open_suggestions(&stamp, &document.id, &rulebook, &fresh)?;
-        Ok(ScreenReport {
-            document_id: document.id.clone(),
-            rulebook,
-            open: open as u32,
-            suggestions: self.store.suggestions(&document.id)?,
-        })
-    }
-
-    /// The active rulebook's suggestions for an outline, all open: the
-    /// clauses read as [`kryphal_domain::matching`] prepares them (hidden
-    /// characters cannot hide a word), spans mapped back to the stored
-    /// text, and a `dold-text` suggestion where the text hid words
-    /// (`screening.rs`).
-    pub(crate) fn screening(&self, document_id: &str, outline: &Outline) -> Vec<Suggestion> {
-        screening::screen(&self.rulebook, document_id, outline)
+        let pack = document.rulebook.id.clone();
+        self.screen_document(&document, &pack)
     }
 
     /// Accepts a suggestion: a draft finding on its clause, prefilled from the
-    /// rule (its rationale as the consequence to examine, its crime types).
+    /// rule: the suggestion's starting consequence (its why and rationale
+    /// when it has none), its starting proposed wording and its crime types.
+    /// The analyst edits them like any answer.
     pub fn accept_suggestion(&mut self, id: &str) -> AppResult<Finding> {
         let suggestion = self.store.suggestion(id)?;
         if let SuggestionState::Accepted { finding_id } = &suggestion.state {
@@ -787,10 +777,14 @@ impl Library {
             ));
         }
         let stamp = self.stamp();
+        let consequence = if suggestion.consequence.trim().is_empty() {
+            format!("{} {}", suggestion.message, suggestion.rationale)
+        } else {
+            suggestion.consequence.clone()
+        };
         let input = FindingInput {
-            unintended_consequence: format!("{} {}", suggestion.message, suggestion.rationale)
-                .trim()
-                .to_string(),
+            unintended_consequence: consequence.trim().to_string(),
+            proposed_wording: suggestion.proposal.trim().to_string(),
             crime_types: suggestion
                 .crime_types
                 .iter()

@@ -11,15 +11,20 @@
 //! the document's text is not what it seems, whoever put it there.
 
 use kryphal_domain::matching::for_matching;
-use kryphal_domain::{Outline, Span, Suggestion, SuggestionState};
+use kryphal_domain::{Outline, Span, Suggestion, SuggestionScope, SuggestionState};
 use kryphal_rules::Rulebook;
 
 /// The rule id of the suggestion that flags hidden characters.
 pub const HIDDEN_TEXT_RULE: &str = "dold-text";
 
-/// The active rulebook's suggestions for an outline, all open, plus one
+/// A pack's suggestions for an outline, all open, plus one
 /// [`HIDDEN_TEXT_RULE`] suggestion per clause whose text hides words.
-pub(crate) fn screen(rulebook: &Rulebook, document_id: &str, outline: &Outline) -> Vec<Suggestion> {
+pub(crate) fn screen(
+    rulebook: &Rulebook,
+    document_id: &str,
+    title: &str,
+    outline: &Outline,
+) -> Vec<Suggestion> {
     let readings: Vec<_> = outline
         .clauses
         .iter()
@@ -40,36 +45,23 @@ pub(crate) fn screen(rulebook: &Rulebook, document_id: &str, outline: &Outline) 
         .enumerate()
         .map(|(i, c)| (c.id.as_str(), i))
         .collect();
-    let mut out: Vec<Suggestion> = kryphal_rules::screen_outline(rulebook, &matched)
+    let title = kryphal_domain::matching_text(title);
+    let mut out: Vec<Suggestion> = kryphal_rules::suggest(rulebook, document_id, &title, &matched)
         .into_iter()
-        .map(|hit| {
-            let reading = position.get(hit.clause_id.as_str()).map(|&i| &readings[i]);
-            let spans = hit
-                .spans
-                .iter()
-                .map(|s| match reading {
-                    Some(r) => {
-                        let (a, b) = r.original_range(s.start as usize, s.end as usize);
-                        Span {
-                            start: a as u32,
-                            end: b as u32,
-                        }
-                    }
-                    None => *s,
-                })
-                .collect();
-            Suggestion {
-                id: format!("s-{}-{}", hit.clause_id, hit.rule_id),
-                document_id: document_id.to_string(),
-                clause_id: hit.clause_id,
-                rule_id: hit.rule_id,
-                category: hit.category,
-                message: hit.message,
-                rationale: hit.rationale,
-                crime_types: hit.crime_types,
-                spans,
-                state: SuggestionState::Open,
+        .map(|mut suggestion| {
+            if let Some(reading) = position
+                .get(suggestion.clause_id.as_str())
+                .map(|&i| &readings[i])
+            {
+                for span in &mut suggestion.spans {
+                    let (a, b) = reading.original_range(span.start as usize, span.end as usize);
+                    *span = Span {
+                        start: a as u32,
+                        end: b as u32,
+                    };
+                }
             }
+            suggestion
         })
         .collect();
     let texts = HiddenTexts::for_rulebook(rulebook);
@@ -117,6 +109,11 @@ pub(crate) fn screen(rulebook: &Rulebook, document_id: &str, outline: &Outline) 
                     })
                     .collect(),
                 state: SuggestionState::Open,
+                scope: SuggestionScope::Clause,
+                why: texts.why.to_string(),
+                consequence: String::new(),
+                proposal: String::new(),
+                also: Vec::new(),
             },
         );
     }
@@ -127,6 +124,7 @@ pub(crate) fn screen(rulebook: &Rulebook, document_id: &str, outline: &Outline) 
 struct HiddenTexts {
     category: String,
     message: &'static str,
+    why: &'static str,
     rationale: &'static str,
 }
 
@@ -147,12 +145,14 @@ impl HiddenTexts {
             HiddenTexts {
                 category,
                 message: "Dolda tecken i texten: {match}",
+                why: "Texten ser ut att säga en sak men innehåller tecken som gömmer ord för sökning och granskning.",
                 rationale: "Ordet innehåller osynliga tecken (t.ex. ett nollbrett mellanslag) eller bokstäver från ett annat alfabet som ser likadana ut (t.ex. ett kyrilliskt о). Läsaren ser ordet, men sökning och granskning hittar det inte utan hjälp. Kontrollera var texten kommer ifrån och begär en ren version av dokumentet; Kryphål granskar och söker texten som om tecknen inte fanns.",
             }
         } else {
             HiddenTexts {
                 category,
                 message: "Hidden characters in the text: {match}",
+                why: "The text looks like it says one thing but holds characters that hide words from search and screening.",
                 rationale: "The word contains invisible characters (such as a zero-width space) or letters of another alphabet that look the same (such as a Cyrillic о). A reader sees the word, but search and screening would miss it without help. Check where the text came from and ask for a clean copy of the document; Kryphål screens and searches the text as if those characters were not there.",
             }
         }
@@ -179,8 +179,8 @@ mod tests {
         let plain = "# Villkor\n\nDet är osannolikt att kontroll sker. Egenförsäkran räcker.\n";
         let hidden = "# Villkor\n\nDet är osanno\u{200B}likt att kontroll sker. Egenf\u{4E7}rs\u{4D3}kran räcker. Det är \u{43E}sannolikt.\n";
         let book = Rulebook::builtin();
-        let base = screen(&book, "d", &outline_of(plain));
-        let found = screen(&book, "d", &outline_of(hidden));
+        let base = screen(&book, "d", "", &outline_of(plain));
+        let found = screen(&book, "d", "", &outline_of(hidden));
         let rules = |s: &[Suggestion]| -> Vec<String> {
             let mut r: Vec<String> = s.iter().map(|s| s.rule_id.clone()).collect();
             r.sort();
@@ -221,7 +221,7 @@ mod tests {
         assert!(flag.message.contains("osannolikt"), "{}", flag.message);
         assert_eq!(flag.spans.len(), 3, "{flag:#?}");
         assert!(
-            screen(&book, "d", &outline_of(plain))
+            screen(&book, "d", "", &outline_of(plain))
                 .iter()
                 .all(|s| s.rule_id != HIDDEN_TEXT_RULE)
         );

@@ -16,6 +16,7 @@ fn export_all(dir: &Path) {
     kryphal_app::DocumentView::export_all(&cfg).unwrap();
     kryphal_app::ImportReport::export_all(&cfg).unwrap();
     kryphal_app::ScreenReport::export_all(&cfg).unwrap();
+    kryphal_app::RulebookChoice::export_all(&cfg).unwrap();
     kryphal_app::UndoReport::export_all(&cfg).unwrap();
     kryphal_app::Preferences::export_all(&cfg).unwrap();
     kryphal_app::ExportSettings::export_all(&cfg).unwrap();

@@ -126,7 +126,7 @@ fn a_damaged_or_foreign_analysis_is_refused_and_nothing_is_stored() {
         (
             String::from_utf8(good.clone())
                 .unwrap()
-                .replace("\"format_version\": 1", "\"format_version\": 99")
+                .replace("\"format_version\": 2", "\"format_version\": 99")
                 .into_bytes(),
             ErrorCode::LibraryNewer,
         ),

@@ -134,9 +134,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Screen a document with the active rulebook and list its suggestions.
+    /// Screen a document with its pack and list its suggestions. `--pack ID`
+    /// (or a pack given with --rulebook / KRYPHAL_RULEBOOK) becomes the
+    /// document's pack first.
     Screen {
         doc: String,
+        /// The pack to screen with from now on: a built-in pack id
+        /// (`kryphal rulebook list`) or the id of the --rulebook pack.
+        #[arg(long, value_name = "ID")]
+        pack: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -393,6 +399,11 @@ enum SuggestionCommand {
 enum RulebookCommand {
     /// Validate a pack folder and run every screening rule's hit and near-miss examples.
     Check { dir: PathBuf },
+    /// List the packs a document can be screened with (`screen DOC --pack ID`).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -597,10 +608,14 @@ fn run(cli: Cli) -> Result<(), AppError> {
         return init(&path, user, *encrypt, passphrase_file.as_deref());
     }
     let mut lib = secret::open_library(&path, user, passphrase_file.as_deref())?;
-    if let Some(dir) = kryphal_app::resolve_rulebook_dir(cli.rulebook)
-        && let Some(warning) = lib.use_rulebook_dir(&dir)
-    {
-        eprintln!("kryphal: warning: {warning}");
+    // A pack named on the command line (or in KRYPHAL_RULEBOOK) that loads is
+    // the one `screen` applies.
+    let mut chosen_pack = None;
+    if let Some(dir) = kryphal_app::resolve_rulebook_dir(cli.rulebook) {
+        match lib.use_rulebook_dir(&dir) {
+            Some(warning) => eprintln!("kryphal: warning: {warning}"),
+            None => chosen_pack = Some(lib.rulebook().pack.id.clone()),
+        }
     }
     match cli.command {
         Command::Import {
@@ -846,9 +861,31 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 outln!("responsible_official\t{}", settings.responsible_official);
             }
         }
+        Command::Rulebook {
+            command: RulebookCommand::List { json },
+        } => {
+            let packs = lib.rulebooks();
+            if json {
+                print_json(&packs)?;
+            } else {
+                for p in &packs {
+                    outln!(
+                        "{}\t{}\t{}\t{}{}",
+                        p.id,
+                        p.version,
+                        p.language,
+                        p.name,
+                        if p.active { "\t(active)" } else { "" }
+                    );
+                }
+            }
+        }
         Command::Rulebook { .. } => unreachable!("handled before the library is opened"),
-        Command::Screen { doc, json } => {
-            let report = lib.screen(&doc)?;
+        Command::Screen { doc, pack, json } => {
+            let report = match pack.or(chosen_pack) {
+                Some(pack) => lib.screen_with(&doc, &pack)?,
+                None => lib.screen(&doc)?,
+            };
             if json {
                 print_json(&report)?;
             } else {

@@ -573,8 +573,52 @@ fn another_pack_can_be_chosen_and_a_broken_one_falls_back_with_a_warning() {
         err.contains("warning") && err.contains("built-in pack bra-mur-sv"),
         "{err}"
     );
+    // The broken pack is not applied: the document stays with the pack it
+    // was screened with, and the built-in pack is the active one.
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["rulebook"]["id"], "bra-mur-sv");
+    assert_eq!(report["rulebook"]["id"], "marc-en");
+    let packs = env.json(&[
+        "--rulebook",
+        broken.to_str().unwrap(),
+        "rulebook",
+        "list",
+        "--json",
+    ]);
+    assert_eq!(packs[0]["id"], "bra-mur-sv");
+    assert_eq!(packs[0]["active"], true);
+}
+
+#[test]
+fn a_pack_is_chosen_per_document_and_kept() {
+    let env = Env::new();
+    env.ok(&["import", SAMPLE]);
+    let packs = env.json(&["rulebook", "list", "--json"]);
+    let ids: Vec<&str> = packs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["bra-mur-sv", "korruption-sv", "marc-en"]);
+    assert_eq!(packs[0]["active"], true);
+
+    let report = env.json(&["screen", "Reglemente", "--pack", "korruption-sv", "--json"]);
+    assert_eq!(report["rulebook"]["id"], "korruption-sv");
+    let s = &report["suggestions"][0];
+    for key in ["scope", "why", "consequence", "proposal", "also"] {
+        assert!(!s[key].is_null(), "a suggestion has {key}: {s}");
+    }
+    // Screening again without --pack keeps the document's pack.
+    let again = env.json(&["screen", "Reglemente", "--json"]);
+    assert_eq!(again["rulebook"]["id"], "korruption-sv");
+
+    let out = env.run(&["screen", "Reglemente", "--pack", "kommunens-egen"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("kommunens-egen") && err.contains("korruption-sv"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -139,6 +139,28 @@ pub enum SuggestionState {
     },
 }
 
+/// What a suggestion points at: words of its clause, or something a whole
+/// section or document lacks (it is then shown on the section's or the
+/// document's first clause of its topic).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SuggestionScope {
+    #[default]
+    Clause,
+    Section,
+    Document,
+}
+
+/// Another rule that fired on the same words of the same clause; listed
+/// under the suggestion of the most specific rule instead of as a
+/// suggestion of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RelatedRule {
+    pub rule_id: String,
+    pub category: String,
+    pub message: String,
+}
+
 /// What a screening rule proposes for a clause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Suggestion {
@@ -152,4 +174,19 @@ pub struct Suggestion {
     pub crime_types: Vec<String>,
     pub spans: Vec<Span>,
     pub state: SuggestionState,
+    /// Clause, or the section or document the suggestion is about.
+    #[serde(default)]
+    pub scope: SuggestionScope,
+    /// Why, in one sentence tied to the clause's own words.
+    #[serde(default)]
+    pub why: String,
+    /// A starting wording for the finding's unintended consequence.
+    #[serde(default)]
+    pub consequence: String,
+    /// A starting proposed wording for the clause (its text, changed).
+    #[serde(default)]
+    pub proposal: String,
+    /// Other rules that fired on the same words, folded under this one.
+    #[serde(default)]
+    pub also: Vec<RelatedRule>,
 }

@@ -11,7 +11,7 @@ use crate::{Analysis, ExportError, Format, Variant, rulebook_ref};
 pub const ANALYSIS_KIND: &str = "kryphal-analysis";
 
 /// The format version this crate writes, and the newest it reads.
-pub const ANALYSIS_FORMAT_VERSION: u32 = 1;
+pub const ANALYSIS_FORMAT_VERSION: u32 = 2;
 
 /// The file as written: a small envelope around the analysis. Field order
 /// is the order in the file.

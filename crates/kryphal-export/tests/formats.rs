@@ -235,14 +235,14 @@ fn json_import_refuses_bad_files_with_clear_errors() {
         Err(ExportError::WrongKind(_))
     ));
     let text = String::from_utf8(good.clone()).unwrap();
-    let newer = text.replacen("\"format_version\": 1", "\"format_version\": 2", 1);
+    let newer = text.replacen("\"format_version\": 2", "\"format_version\": 3", 1);
     let err = parse_analysis_json(newer.as_bytes()).unwrap_err();
     assert!(
         matches!(
             err,
             ExportError::NewerVersion {
-                found: 2,
-                supported: 1
+                found: 3,
+                supported: 2
             }
         ),
         "{err}"
@@ -555,4 +555,29 @@ fn tracked_docx_takes_the_latest_of_two_agreed_proposals_on_one_clause() {
         !xml.contains("tre månader"),
         "the older proposal is not applied too"
     );
+}
+
+#[test]
+fn json_of_format_version_1_still_reads_with_plain_suggestions() {
+    let a = analysis();
+    let book = Rulebook::builtin();
+    let good = export(
+        Format::Json,
+        &input(&a, &book),
+        &options(Variant::Internal, Lang::Sv),
+    )
+    .unwrap();
+    // Version 1 had no scope, why, consequence, proposal or also on a suggestion.
+    let mut value: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    value["format_version"] = 1.into();
+    for s in value["suggestions"].as_array_mut().unwrap() {
+        let s = s.as_object_mut().unwrap();
+        for key in ["scope", "why", "consequence", "proposal", "also"] {
+            assert!(s.remove(key).is_some(), "{key}");
+        }
+    }
+    let v1 = serde_json::to_vec_pretty(&value).unwrap();
+    let imported = parse_analysis_json(&v1).expect("a version-1 file reads");
+    assert_eq!(imported.format_version, 1);
+    assert_eq!(imported.analysis, a);
 }

@@ -124,15 +124,13 @@ fn main() {
         .collect();
     std::fs::write(&text_file, lines.join("\n") + "\n").unwrap();
 
-    // PCRE refuses a group name used twice: make the named groups plain.
+    // PCRE refuses a group name used twice: make the named groups plain
+    // (`m`, `m1`, `m2`… of joined raw terms, `n`, `unit`).
+    let named = regex::Regex::new(r"\(\?P?<[a-z0-9_]+>").expect("valid");
     let pcre = book
         .screening_patterns()
         .iter()
-        .map(|p| {
-            p.replace("(?P<m>", "(?:")
-                .replace("(?P<n>", "(?:")
-                .replace("(?P<unit>", "(?:")
-        })
+        .map(|p| named.replace_all(p, "(?:").into_owned())
         .collect::<Vec<_>>()
         .join("|");
     match grep(&["-P", "-c", &pcre], &text_file) {

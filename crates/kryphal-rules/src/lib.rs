@@ -11,6 +11,7 @@
 //! | `actors.toml` | actor types (who could exploit a weakness) |
 //! | `countermeasures.toml` | countermeasure groups |
 //! | `categories.toml` | vulnerability families that screening rules belong to |
+//! | `context.toml` | optional: the signals of clause roles (advice, definition, furniture, …) and of negation |
 //! | `rules/*.toml` | one screening rule per file: `existence`, `absence`, `threshold` or `question` |
 //!
 //! [`Rulebook::load`] reads and validates a pack: unknown keys, duplicate
@@ -18,13 +19,22 @@
 //! a regex that does not compile or is too large — each is refused with a
 //! [`RulesError`] naming the file, the line and the key. Loading also
 //! compiles every rule once, so that [`screen`] is cheap: one `RegexSet`
-//! search per clause. [`check_pack`] validates a pack and runs every rule's
+//! search per clause. Besides its words, a rule can ask for context: the
+//! clause's *role* (a rule about obligations stays quiet in advice, in a
+//! definition or on a letterhead), negation (`ingen skyldighet att … betala
+//! ut`), another term in the same clause (`with`), or a term that silences
+//! it when it stands anywhere in the section (`unless_section`); overlapping
+//! hits fold into the most specific one, and `absence` rules can report
+//! what a whole section or document lacks. [`suggest`] turns hits into the
+//! suggestions the app stores, each with a why, a starting consequence and
+//! a starting proposed wording. [`check_pack`] validates a pack and runs every rule's
 //! hit and near-miss examples. [`rule_file_schema`] is the JSON Schema of a
 //! rule file (committed as `rulebooks/schema/rule.schema.json`).
 //!
-//! The default packs (`bra-mur-sv`, Swedish, after Brå/MUR; `marc-en`,
-//! English, after MARC and Clarke's five groups) are compiled in, so the app
-//! always has a valid rulebook even when no folder is at hand.
+//! The default packs (`bra-mur-sv`, Swedish, after Brå/MUR; `korruption-sv`,
+//! Swedish, after the corruption-proofing methods of anti-corruption bodies;
+//! `marc-en`, English, after MARC and Clarke's five groups) are compiled in,
+//! so the app always has a valid rulebook even when no folder is at hand.
 //!
 //! Invariant: only this crate reads rulebook files or knows their format;
 //! other crates see the validated [`Rulebook`].
@@ -38,24 +48,31 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod check;
+mod context;
 mod error;
 mod questions;
 mod rule;
 mod schema;
 mod screen;
+mod suggest;
 mod text;
 
 pub use check::{CheckReport, ExampleFailure, check_book, check_pack};
+pub use context::{ContextSignals, NegationSignals, RoleSignals};
 pub use error::RulesError;
 pub use questions::{
     Actor, Category, Choice, CountermeasureGroup, FindingField, OptionSource, Question,
     QuestionKind, ScaleAxis,
 };
 pub use rule::{
-    Examples, MAX_PATTERN_LEN, MAX_TERMS, PATTERN_SIZE_LIMIT, Rule, RuleKind, RuleLevel, Scope,
+    ClauseRole, DEFAULT_ROLES, Examples, MAX_PATTERN_LEN, MAX_TERMS, Negation, PATTERN_SIZE_LIMIT,
+    Proposal, Report, Rule, RuleKind, RuleLevel, Scope,
 };
 pub use schema::{pack_file_schemas, rule_file_schema};
-pub use screen::{Hit, ScreenClause, ScreenInput, screen, screen_many, screen_outline};
+pub use screen::{
+    Hit, ScreenClause, ScreenInput, clause_roles, screen, screen_many, screen_outline,
+};
+pub use suggest::suggest;
 
 use error::{line_of, syntax};
 use questions::{ActorsFile, CategoriesFile, CountermeasuresFile, QuestionsFile};
@@ -174,6 +191,9 @@ pub struct Rulebook {
     pub categories: Vec<Category>,
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// The signals of clause roles and negation (`context.toml`).
+    #[serde(default)]
+    pub context: ContextSignals,
     #[serde(skip)]
     #[ts(skip)]
     engine: EngineCell,
@@ -193,6 +213,9 @@ const PACK_FILES: &[&str] = &[
     "categories.toml",
 ];
 
+/// The files a pack may have.
+const OPTIONAL_FILES: &[&str] = &["context.toml"];
+
 include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
 
 impl Rulebook {
@@ -206,7 +229,7 @@ impl Rulebook {
         BUILTIN_PACKS.iter().map(|(id, _)| *id).collect()
     }
 
-    /// A pack compiled into the program, by id (`bra-mur-sv`, `marc-en`).
+    /// A pack compiled into the program, by id (`bra-mur-sv`, `korruption-sv`, `marc-en`).
     pub fn builtin_pack(id: &str) -> Option<Rulebook> {
         let (name, files) = BUILTIN_PACKS.iter().find(|(name, _)| *name == id)?;
         let files: Files = files
@@ -251,6 +274,14 @@ impl Rulebook {
         let groups: CountermeasuresFile =
             parse(dir, "countermeasures.toml", get("countermeasures.toml")?)?;
         let categories: CategoriesFile = parse(dir, "categories.toml", get("categories.toml")?)?;
+        let context: ContextSignals = match files.get("context.toml") {
+            Some(text) => {
+                let c: ContextSignals = parse(dir, "context.toml", text)?;
+                c.validate(dir, text)?;
+                c
+            }
+            None => ContextSignals::default(),
+        };
         let mut book = Rulebook {
             pack,
             scale,
@@ -260,6 +291,7 @@ impl Rulebook {
             countermeasure_groups: groups.groups,
             categories: categories.categories,
             rules: Vec::new(),
+            context,
             engine: EngineCell::default(),
         };
         book.validate(dir, files)?;
@@ -290,13 +322,18 @@ impl Rulebook {
         }
         book.rules = rules;
         if compile {
-            let engine =
-                Engine::from_compiled(compiled).map_err(|message| RulesError::Invalid {
+            let signals = book
+                .context
+                .compile()
+                .expect("the signals were validated above");
+            let engine = Engine::from_compiled(compiled, signals).map_err(|message| {
+                RulesError::Invalid {
                     path: dir.join("rules"),
                     line: None,
                     key: None,
                     message,
-                })?;
+                }
+            })?;
             let _ = book.engine.0.set(Arc::new(engine));
         }
         Ok(book)
@@ -308,8 +345,10 @@ impl Rulebook {
     pub(crate) fn engine(&self) -> &Engine {
         self.engine.0.get_or_init(|| {
             Arc::new(
-                Engine::build(&self.rules)
-                    .unwrap_or_else(|_| Engine::build(&[]).expect("an empty rule set compiles")),
+                Engine::build(&self.rules, &self.context).unwrap_or_else(|_| {
+                    Engine::build(&[], &ContextSignals::default())
+                        .expect("an empty rule set compiles")
+                }),
             )
         })
     }
@@ -628,6 +667,12 @@ fn read_pack_files(dir: &Path) -> Result<Files, RulesError> {
     let mut files = Files::new();
     for name in PACK_FILES {
         files.insert(name.to_string(), read(dir.join(name))?);
+    }
+    for name in OPTIONAL_FILES {
+        let path = dir.join(name);
+        if path.is_file() {
+            files.insert(name.to_string(), read(path)?);
+        }
     }
     let rules = dir.join("rules");
     if rules.is_dir() {

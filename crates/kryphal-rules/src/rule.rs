@@ -12,7 +12,7 @@ use toml::Spanned;
 use ts_rs::TS;
 
 use crate::error::{RulesError, line_at, syntax};
-use crate::text::{NUMBER, TermSource, bounded, term_source};
+use crate::text::{NUMBER, TermSource, bounded, literal_spaces, term_source};
 
 /// The longest pattern source (after term-syntax expansion) a rule may use, in bytes.
 pub const MAX_PATTERN_LEN: usize = 2_000;
@@ -61,9 +61,99 @@ pub enum RuleLevel {
 pub enum Scope {
     /// In the clause itself.
     Clause,
-    /// Anywhere in the clause's section (the default).
+    /// Anywhere in the clause's section: its top-level section with every
+    /// section nested in it (the default).
     #[default]
     Section,
+    /// Anywhere in the whole document.
+    Document,
+}
+
+/// Where an `absence` rule's suggestion is shown: on each clause of its
+/// topic, or once for a whole section or the whole document (on the first
+/// clause of the topic there).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Report {
+    #[default]
+    Clause,
+    Section,
+    Document,
+}
+
+/// What a clause is, as screening tells it from its section titles, its
+/// own wording and its shape (signals in the pack's `context.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ClauseRole {
+    /// A binding rule: `ska`, `måste`, `får inte`, `ansvarar`.
+    Obligation,
+    /// Any other running text of the rules.
+    Statement,
+    /// A definition (`Med X avses`), or a clause under a definitions heading.
+    Definition,
+    /// Advice or guidance: under *Allmänna råd*, *Till 7 §*, *Kommentar*, *Tips*.
+    Advice,
+    /// Background, purpose, contacts: under *Bakgrund*, *Syfte*, *Kontakt*.
+    Context,
+    /// A short line with no sentence in it, e.g. a heading the import kept as text.
+    Heading,
+    /// Letterhead and page furniture: addresses, bankgiro, phone numbers.
+    Furniture,
+}
+
+impl ClauseRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClauseRole::Obligation => "obligation",
+            ClauseRole::Statement => "statement",
+            ClauseRole::Definition => "definition",
+            ClauseRole::Advice => "advice",
+            ClauseRole::Context => "context",
+            ClauseRole::Heading => "heading",
+            ClauseRole::Furniture => "furniture",
+        }
+    }
+    /// Every role, in order.
+    pub const ALL: [ClauseRole; 7] = [
+        ClauseRole::Obligation,
+        ClauseRole::Statement,
+        ClauseRole::Definition,
+        ClauseRole::Advice,
+        ClauseRole::Context,
+        ClauseRole::Heading,
+        ClauseRole::Furniture,
+    ];
+}
+
+/// The roles a rule fires in unless it says otherwise.
+pub const DEFAULT_ROLES: &[ClauseRole] = &[
+    ClauseRole::Obligation,
+    ClauseRole::Statement,
+    ClauseRole::Definition,
+];
+
+/// How a rule treats a trigger that stands after a negation (`ingen
+/// skyldighet att … betala ut`) in the same part of a sentence.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Negation {
+    /// A negated trigger does not count (the default).
+    #[default]
+    Skip,
+    /// Negated or not, a trigger counts.
+    Include,
+    /// Only a negated trigger counts.
+    Only,
+}
+
+/// A starting proposed wording: the matched words replaced, or a sentence
+/// added after the clause. `{match}` and `{section}` may be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Proposal {
+    Replace(String),
+    Append(String),
 }
 
 /// Text a rule must hit and near-misses it must not.
@@ -113,6 +203,25 @@ pub struct Rule {
     pub required: Vec<String>,
     /// `absence`: where the required terms are looked for.
     pub scope: Scope,
+    /// `absence`: where the suggestion is shown.
+    pub report: Report,
+    /// `absence` reported on a section or document: how many clauses of the
+    /// topic it takes.
+    pub min_topic: u32,
+    /// Any kind: the clause roles the rule fires in.
+    pub roles: Vec<ClauseRole>,
+    /// Any kind: how a trigger after a negation counts.
+    pub negation: Negation,
+    /// Any kind: the rule fires only on a clause that also contains one of these.
+    pub with: Vec<String>,
+    /// Any kind: the rule does not fire when the clause's section contains one of these.
+    pub unless_section: Vec<String>,
+    /// Why, in one sentence tied to the clause's words (`{match}`, `{section}`).
+    pub why: Option<String>,
+    /// A starting wording for the finding's unintended consequence.
+    pub consequence: Option<String>,
+    /// A starting proposed wording.
+    pub proposal: Option<Proposal>,
     /// `threshold`: a regex with `{number}` (and `{unit}`) placeholders.
     pub pattern: Option<String>,
     /// `threshold`: unit word stems and their size in the smallest unit.
@@ -145,9 +254,11 @@ fn expand_threshold(pattern: &str, units: &BTreeMap<String, u32>) -> String {
         .map(|k| regex::escape(k))
         .collect::<Vec<_>>()
         .join("|");
-    pattern
-        .replace("{number}", NUMBER)
-        .replace("{unit}", &format!(r"(?P<unit>(?:{alt})\p{{Latin}}*)"))
+    literal_spaces(
+        &pattern
+            .replace("{number}", NUMBER)
+            .replace("{unit}", &format!(r"(?P<unit>(?:{alt})\p{{Latin}}*)")),
+    )
 }
 
 #[derive(Deserialize)]
@@ -176,6 +287,15 @@ struct RawRule {
     topic: Option<Terms>,
     required: Option<Terms>,
     scope: Option<Spanned<Scope>>,
+    report: Option<Spanned<Report>>,
+    min_topic: Option<Spanned<u32>>,
+    roles: Option<Spanned<Vec<ClauseRole>>>,
+    negation: Option<Spanned<Negation>>,
+    with: Option<Terms>,
+    unless_section: Option<Terms>,
+    why: Option<Spanned<String>>,
+    consequence: Option<Spanned<String>>,
+    proposal: Option<Spanned<Proposal>>,
     pattern: Option<Spanned<String>>,
     units: Option<Spanned<BTreeMap<String, u32>>>,
     at_least: Option<Spanned<u32>>,
@@ -250,14 +370,70 @@ pub(crate) const KEYS: &[KeySpec] = &[
         Json::StrList,
         &[RuleKind::Absence],
         true,
-        "The family of terms whose absence from the clause's section (or clause) the rule reports.",
+        "The family of terms whose absence from the clause, its section or the document (see `scope`) the rule reports.",
     ),
     KeySpec::kinds(
         "scope",
         Json::Scope,
         &[RuleKind::Absence],
         false,
-        "Where the required terms are looked for: section (default) or clause.",
+        "Where the required terms are looked for: clause, section (the default: the clause's top-level section with the sections nested in it) or document.",
+    ),
+    KeySpec::kinds(
+        "report",
+        Json::Report,
+        &[RuleKind::Absence],
+        false,
+        "Where the suggestion is shown: on each clause of the topic (clause, the default), or once for the section or the document that lacks the required terms.",
+    ),
+    KeySpec::kinds(
+        "min_topic",
+        Json::Int,
+        &[RuleKind::Absence],
+        false,
+        "With report = section or document: how many clauses of the topic the section or document must have before its lack is reported (default 1).",
+    ),
+    KeySpec::all(
+        "roles",
+        Json::Roles,
+        false,
+        "The clause roles the rule fires in: obligation, statement, definition, advice, context, heading, furniture (default: obligation, statement, definition).",
+    ),
+    KeySpec::all(
+        "negation",
+        Json::Negation,
+        false,
+        "How a trigger after a negation in the same part of a sentence counts: skip (the default), include, or only.",
+    ),
+    KeySpec::all(
+        "with",
+        Json::StrList,
+        false,
+        "The rule fires only on a clause that also contains one of these terms.",
+    ),
+    KeySpec::all(
+        "unless_section",
+        Json::StrList,
+        false,
+        "The rule does not fire on a clause whose section (with the sections nested in its top-level section) contains one of these terms.",
+    ),
+    KeySpec::all(
+        "why",
+        Json::Str,
+        false,
+        "Why, in one sentence tied to the clause's words; {match} and {section} may be used.",
+    ),
+    KeySpec::all(
+        "consequence",
+        Json::Str,
+        false,
+        "A starting wording for the finding's unintended consequence; {match} and {section} may be used.",
+    ),
+    KeySpec::all(
+        "proposal",
+        Json::Proposal,
+        false,
+        "A starting proposed wording: { replace = \"…\" } replaces the matched words, { append = \"…\" } adds a sentence after the clause; {match} and {section} may be used.",
     ),
     KeySpec::kinds(
         "pattern",
@@ -303,6 +479,10 @@ pub(crate) enum Json {
     Kind,
     Level,
     Scope,
+    Report,
+    Roles,
+    Negation,
+    Proposal,
     Units,
     Examples,
 }
@@ -356,6 +536,7 @@ pub(crate) struct Known<'a> {
 /// Compiles one pattern source as screening will, with the crate's limits.
 pub(crate) fn build_regex(source: &str) -> Result<Regex, String> {
     check_lower_case(source)?;
+    check_word_boundaries(source)?;
     if source.len() > MAX_PATTERN_LEN {
         return Err(format!(
             "the pattern is {} bytes long; at most {MAX_PATTERN_LEN} are allowed",
@@ -381,6 +562,27 @@ pub(crate) fn build_regex(source: &str) -> Result<Regex, String> {
         return Err("the pattern matches empty text, so it would hit every clause".into());
     }
     Ok(re)
+}
+
+/// A Unicode word boundary (`\\b`, `\\B`) cannot run on the fast automaton
+/// once the text has letters such as å, ä and ö, and would make screening
+/// several times slower: refuse it and say what to write instead.
+fn check_word_boundaries(source: &str) -> Result<(), String> {
+    let mut chars = source.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        if let Some((_, n)) = chars.next()
+            && (n == 'b' || n == 'B')
+            && !source[..i].ends_with("(?-u:")
+        {
+            return Err(format!(
+                "the pattern uses the word boundary \\{n}, which makes screening slow on Swedish text; write (?-u:\\{n}) or a character class such as [^\\p{{Latin}}0-9]"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Text is matched in lower case (see `text::Normalized`), so a pattern
@@ -417,20 +619,50 @@ fn check_lower_case(source: &str) -> Result<(), String> {
 }
 
 /// The regex sources of a term list: one bounded alternation of all word
-/// terms, plus one source per raw `/…/` term.
+/// terms, and one alternation of all raw `/…/` terms (each raw term's
+/// `m` group renamed `m1`, `m2`, … after the first, so that one search
+/// covers them all).
 pub(crate) fn term_list_sources(terms: &[String]) -> Result<Vec<String>, String> {
     let mut words = Vec::new();
-    let mut out = Vec::new();
+    let mut raw = Vec::new();
     for t in terms {
         match term_source(t)? {
             TermSource::Words { lead, body, tail } => words.push((lead, body, tail)),
-            TermSource::Raw(r) => out.push(format!("(?:{r})")),
+            TermSource::Raw(r) => raw.push(r),
         }
     }
+    let mut out = Vec::new();
     if !words.is_empty() {
-        out.insert(0, bounded(&words));
+        out.push(bounded(&words));
     }
-    Ok(out)
+    if raw.len() == 1 {
+        out.push(format!("(?:{})", raw[0]));
+    } else if !raw.is_empty() {
+        let alts: Vec<String> = raw
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                if i == 0 {
+                    format!("(?:{r})")
+                } else {
+                    format!(
+                        "(?:{})",
+                        r.replace("(?P<m>", &format!("(?P<m{i}>"))
+                            .replace("(?<m>", &format!("(?<m{i}>"))
+                    )
+                }
+            })
+            .collect();
+        out.push(format!("(?:{})", alts.join("|")));
+    }
+    Ok(out.iter().map(|s| literal_spaces(s)).collect())
+}
+
+/// The marked part of a match: the first `m`, `m1`, `m2`, … group that took
+/// part in it.
+pub(crate) fn marked<'h>(caps: &regex::Captures<'h>) -> Option<regex::Match<'h>> {
+    caps.name("m")
+        .or_else(|| (1..32).find_map(|i| caps.name(&format!("m{i}"))))
 }
 
 /// A rule's patterns compiled, by role, as screening uses them.
@@ -438,6 +670,8 @@ pub(crate) struct Compiled {
     pub trigger: Vec<(String, Regex)>,
     pub unless: Vec<(String, Regex)>,
     pub required: Vec<(String, Regex)>,
+    pub with: Vec<(String, Regex)>,
+    pub unless_section: Vec<(String, Regex)>,
 }
 
 /// Compiles a list of term-syntax terms (no line information).
@@ -463,6 +697,8 @@ pub(crate) fn compile_rule(rule: &Rule) -> Result<Compiled, String> {
         trigger,
         unless: compile_terms(&rule.unless)?,
         required: compile_terms(&rule.required)?,
+        with: compile_terms(&rule.with)?,
+        unless_section: compile_terms(&rule.unless_section)?,
     })
 }
 
@@ -522,27 +758,33 @@ pub(crate) fn parse_rule(
             ));
         }
     }
-    // Placeholders in the message.
-    let msg = raw.message.get_ref();
-    let mut rest = msg.as_str();
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let close = after.find('}').ok_or_else(|| {
-            invalid(
-                at(raw.message.span()),
-                "message",
-                "a `{` in the message is never closed".into(),
-            )
-        })?;
-        let name = &after[..close];
-        if name != "match" {
-            return Err(invalid(
-                at(raw.message.span()),
-                "message",
-                format!("the message uses the placeholder {{{name}}}; only {{match}} is known"),
-            ));
+    // Placeholders in the texts shown to the analyst.
+    let proposal_text = raw.proposal.as_ref().map(|p| match p.get_ref() {
+        Proposal::Replace(t) | Proposal::Append(t) => (t.as_str(), p.span()),
+    });
+    let texts = [
+        (
+            "message",
+            Some((raw.message.get_ref().as_str(), raw.message.span())),
+        ),
+        (
+            "why",
+            raw.why.as_ref().map(|w| (w.get_ref().as_str(), w.span())),
+        ),
+        (
+            "consequence",
+            raw.consequence
+                .as_ref()
+                .map(|w| (w.get_ref().as_str(), w.span())),
+        ),
+        ("proposal", proposal_text),
+    ];
+    for (key, text) in texts {
+        let Some((text, span)) = text else { continue };
+        check_placeholders(text).map_err(|m| invalid(at(span.clone()), key, m))?;
+        if key != "message" && text.trim().is_empty() {
+            return Err(invalid(at(span), key, format!("the `{key}` text is empty")));
         }
-        rest = &after[close + 1..];
     }
     if raw.rationale.get_ref().trim().is_empty() {
         return Err(invalid(
@@ -558,6 +800,8 @@ pub(crate) fn parse_rule(
         ("topic", raw.topic.as_ref().map(Spanned::span)),
         ("required", raw.required.as_ref().map(Spanned::span)),
         ("scope", raw.scope.as_ref().map(Spanned::span)),
+        ("report", raw.report.as_ref().map(Spanned::span)),
+        ("min_topic", raw.min_topic.as_ref().map(Spanned::span)),
         ("pattern", raw.pattern.as_ref().map(Spanned::span)),
         ("units", raw.units.as_ref().map(Spanned::span)),
         ("at_least", raw.at_least.as_ref().map(Spanned::span)),
@@ -586,6 +830,49 @@ pub(crate) fn parse_rule(
             }
             _ => {}
         }
+    }
+    let report = raw
+        .report
+        .as_ref()
+        .map(|r| *r.get_ref())
+        .unwrap_or_default();
+    if let Some(m) = &raw.min_topic {
+        if *m.get_ref() == 0 {
+            return Err(invalid(
+                at(m.span()),
+                "min_topic",
+                "`min_topic` must be at least 1".into(),
+            ));
+        }
+        if report == Report::Clause {
+            return Err(invalid(
+                at(m.span()),
+                "min_topic",
+                "`min_topic` needs `report = \"section\"` or `\"document\"`".into(),
+            ));
+        }
+    }
+    if let (Some(r), Some(sc)) = (&raw.report, &raw.scope) {
+        let narrower = matches!(
+            (r.get_ref(), sc.get_ref()),
+            (Report::Section, Scope::Clause) | (Report::Document, Scope::Clause | Scope::Section)
+        );
+        if narrower {
+            return Err(invalid(
+                at(sc.span()),
+                "scope",
+                "a rule reported on a section or document must look for the required terms at least as widely (`scope` section or document)".into(),
+            ));
+        }
+    }
+    if let Some(roles) = &raw.roles
+        && roles.get_ref().is_empty()
+    {
+        return Err(invalid(
+            at(roles.span()),
+            "roles",
+            "the list `roles` is empty, so the rule could never fire".into(),
+        ));
     }
     if kind == RuleKind::Threshold && raw.at_least.is_none() && raw.at_most.is_none() {
         return Err(invalid(
@@ -645,6 +932,8 @@ pub(crate) fn parse_rule(
     let (unless, c_unless) = terms_of("unless", &raw.unless)?;
     let (topic, c_topic) = terms_of("topic", &raw.topic)?;
     let (required, c_required) = terms_of("required", &raw.required)?;
+    let (with, c_with) = terms_of("with", &raw.with)?;
+    let (unless_section, c_unless_section) = terms_of("unless_section", &raw.unless_section)?;
 
     let units = raw
         .units
@@ -716,8 +1005,15 @@ pub(crate) fn parse_rule(
             trigger,
             unless: c_unless,
             required: c_required,
+            with: c_with,
+            unless_section: c_unless_section,
         }
     });
+    let scope = match (raw.scope.as_ref().map(|s| *s.get_ref()), report) {
+        (Some(s), _) => s,
+        (None, Report::Document) => Scope::Document,
+        (None, _) => Scope::Section,
+    };
     let rule = Rule {
         id,
         kind,
@@ -735,7 +1031,24 @@ pub(crate) fn parse_rule(
         unless,
         topic,
         required,
-        scope: raw.scope.map(Spanned::into_inner).unwrap_or_default(),
+        scope,
+        report,
+        min_topic: raw.min_topic.map(Spanned::into_inner).unwrap_or(1),
+        roles: raw
+            .roles
+            .map(Spanned::into_inner)
+            .map(|mut r| {
+                let mut seen = HashSet::new();
+                r.retain(|x| seen.insert(*x));
+                r
+            })
+            .unwrap_or_else(|| DEFAULT_ROLES.to_vec()),
+        negation: raw.negation.map(Spanned::into_inner).unwrap_or_default(),
+        with,
+        unless_section,
+        why: raw.why.map(Spanned::into_inner),
+        consequence: raw.consequence.map(Spanned::into_inner),
+        proposal: raw.proposal.map(Spanned::into_inner),
         pattern: raw.pattern.map(Spanned::into_inner),
         units,
         at_least: raw.at_least.map(Spanned::into_inner),
@@ -760,6 +1073,28 @@ pub(crate) fn parse_rule(
         file: file.to_string(),
     };
     Ok((rule, compiled))
+}
+
+/// The placeholders a text shown to the analyst may use.
+pub(crate) const PLACEHOLDERS: &[&str] = &["match", "section"];
+
+/// Checks that every `{…}` in `text` is a known placeholder.
+pub(crate) fn check_placeholders(text: &str) -> Result<(), String> {
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| "a `{` in the text is never closed".to_string())?;
+        let name = &after[..close];
+        if !PLACEHOLDERS.contains(&name) {
+            return Err(format!(
+                "the text uses the placeholder {{{name}}}; only {{match}} and {{section}} are known"
+            ));
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
 }
 
 /// The field names serde accepts for a rule file (read from the derive).

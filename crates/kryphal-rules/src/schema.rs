@@ -23,7 +23,26 @@ fn type_of(j: Json) -> Value {
         Json::Int => json!({ "type": "integer", "minimum": 0 }),
         Json::Kind => json!({ "enum": KINDS.iter().map(|k| k.as_str()).collect::<Vec<_>>() }),
         Json::Level => json!({ "enum": ["suggestion", "warning"] }),
-        Json::Scope => json!({ "enum": ["section", "clause"] }),
+        Json::Scope => json!({ "enum": ["clause", "section", "document"] }),
+        Json::Report => json!({ "enum": ["clause", "section", "document"] }),
+        Json::Roles => json!({
+            "type": "array",
+            "minItems": 1,
+            "items": { "enum": crate::ClauseRole::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>() }
+        }),
+        Json::Negation => json!({ "enum": ["skip", "include", "only"] }),
+        Json::Proposal => json!({
+            "type": "object",
+            "additionalProperties": false,
+            "minProperties": 1,
+            "maxProperties": 1,
+            "properties": {
+                "replace": { "type": "string", "minLength": 1,
+                             "description": "Replaces the first matched words of the clause." },
+                "append": { "type": "string", "minLength": 1,
+                            "description": "Added as a sentence after the clause." }
+            }
+        }),
         Json::Units => json!({
             "type": "object",
             "additionalProperties": { "type": "integer", "minimum": 1 }
@@ -97,7 +116,8 @@ pub fn rule_file_schema() -> Value {
 }
 
 /// The JSON Schemas of a pack's other files, by file stem (`pack`, `scale`,
-/// `crime-types`, `questions`, `actors`, `countermeasures`, `categories`),
+/// `crime-types`, `questions`, `actors`, `countermeasures`, `categories`,
+/// `context`),
 /// derived from the very types the loader deserialises into, so they cannot
 /// drift from what the loader accepts. Committed under `rulebooks/schema/`.
 pub fn pack_file_schemas() -> Vec<(&'static str, Value)> {
@@ -113,6 +133,7 @@ pub fn pack_file_schemas() -> Vec<(&'static str, Value)> {
         ("actors", of::<ActorsFile>()),
         ("countermeasures", of::<CountermeasuresFile>()),
         ("categories", of::<CategoriesFile>()),
+        ("context", of::<crate::context::ContextFile>()),
     ]
 }
 

@@ -17,9 +17,10 @@ pub(crate) struct Normalized<'a> {
 
 impl<'a> Normalized<'a> {
     pub fn new(original: &'a str) -> Normalized<'a> {
-        let needs = original.contains(['\n', '\r', '\t', '\u{ad}', '\u{a0}'])
-            || original.contains("  ")
-            || original.chars().any(char::is_uppercase);
+        let needs = original.contains("  ")
+            || original
+                .chars()
+                .any(|c| c.is_uppercase() || c == '\u{ad}' || (c.is_whitespace() && c != ' '));
         if !needs {
             return Normalized {
                 text: Cow::Borrowed(original),
@@ -99,6 +100,57 @@ impl<'a> Normalized<'a> {
             }
         }
     }
+}
+
+/// Normalised text has exactly one plain space wherever the original had
+/// white space, so a pattern's `\s+` (outside a character class) is written
+/// as a literal space, `\s*` and `\s?` as an optional one. The patterns
+/// match the same text, and the regex engine can then use the literal words
+/// around the spaces to skip ahead: a pattern that starts `i\s+förekommande`
+/// is searched for as the literal `i förekommande`, not for every `i`.
+pub(crate) fn literal_spaces(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('s') if !in_class => match chars.peek() {
+                    Some('+') => {
+                        chars.next();
+                        out.push(' ');
+                    }
+                    Some('*' | '?') => {
+                        chars.next();
+                        out.push_str(" ?");
+                    }
+                    _ => out.push(' '),
+                },
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` or `^]` right at the start is a member, not the end.
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().expect("peeked"));
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().expect("peeked"));
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Swedish inflection endings a `~` after a term word allows (noun, adjective
@@ -322,6 +374,19 @@ mod tests {
         assert_eq!(parse_number("tredje"), Some(3.0));
         assert_eq!(parse_number("1,5"), Some(1.5));
         assert_eq!(parse_number("många"), None);
+    }
+
+    #[test]
+    fn white_space_in_a_pattern_becomes_a_literal_space_outside_classes() {
+        assert_eq!(
+            literal_spaces(r"i\s+förekommande\s+fall"),
+            "i förekommande fall"
+        );
+        assert_eq!(literal_spaces(r"a\s*b\s?c\sd"), "a ?b ?c d");
+        assert_eq!(literal_spaces(r"[\s,]+x\\s+"), r"[\s,]+x\\s+");
+        assert_eq!(literal_spaces(r"[^\]\s]\s+y"), r"[^\]\s] y");
+        let re = regex::Regex::new(&literal_spaces(r"vid\s+behov\s*,?\s+kan")).unwrap();
+        assert!(re.is_match("vid behov , kan") && re.is_match("vid behov kan"));
     }
 
     #[test]

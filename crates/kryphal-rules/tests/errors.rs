@@ -284,3 +284,176 @@ fn missing_file_is_named() {
     let err = load_err(dir.path());
     assert!(err.to_string().contains("pack.toml"), "{err}");
 }
+
+#[test]
+fn unknown_clause_role_is_refused_at_its_line() {
+    let dir = copy_pack();
+    write_rule(
+        dir.path(),
+        "test-rule.toml",
+        &RULE.replace(
+            "terms = [\"osannolik~\"]",
+            "terms = [\"osannolik~\"]\nroles = [\"obligation\", \"footnote\"]",
+        ),
+    );
+    let err = load_err(dir.path());
+    assert_located(&err, "rules/test-rule.toml", 9, "roles");
+    assert!(err.to_string().contains("footnote"), "{err}");
+}
+
+#[test]
+fn unknown_placeholder_in_the_why_is_refused() {
+    let dir = copy_pack();
+    write_rule(
+        dir.path(),
+        "test-rule.toml",
+        &RULE.replace(
+            "terms = [\"osannolik~\"]",
+            "terms = [\"osannolik~\"]\nwhy = \"Se {paragraf}.\"",
+        ),
+    );
+    let err = load_err(dir.path());
+    assert_located(&err, "rules/test-rule.toml", 9, "why");
+    assert!(err.to_string().contains("{paragraf}"), "{err}");
+}
+
+#[test]
+fn proposal_with_two_forms_is_refused() {
+    let dir = copy_pack();
+    write_rule(
+        dir.path(),
+        "test-rule.toml",
+        &RULE.replace(
+            "terms = [\"osannolik~\"]",
+            "terms = [\"osannolik~\"]\nproposal = { replace = \"ska\", append = \"Och mer.\" }",
+        ),
+    );
+    let err = load_err(dir.path());
+    assert_eq!(err.line(), Some(9), "{err}");
+    assert_eq!(err.key(), Some("proposal"), "{err}");
+}
+
+#[test]
+fn report_and_min_topic_belong_to_absence_rules_only() {
+    let dir = copy_pack();
+    write_rule(
+        dir.path(),
+        "test-rule.toml",
+        &RULE.replace(
+            "terms = [\"osannolik~\"]",
+            "terms = [\"osannolik~\"]\nreport = \"document\"",
+        ),
+    );
+    let err = load_err(dir.path());
+    assert_located(&err, "rules/test-rule.toml", 9, "report");
+    assert!(err.to_string().contains("does not apply"), "{err}");
+}
+
+#[test]
+fn min_topic_without_a_section_or_document_report_is_refused() {
+    let dir = copy_pack();
+    let absence = RULE
+        .replace("kind = \"existence\"", "kind = \"absence\"")
+        .replace(
+            "terms = [\"osannolik~\"]",
+            "topic = [\"osannolik~\"]\nrequired = [\"kriterier\"]\nmin_topic = 2",
+        );
+    write_rule(dir.path(), "test-rule.toml", &absence);
+    let err = load_err(dir.path());
+    assert_located(&err, "rules/test-rule.toml", 10, "min_topic");
+    assert!(err.to_string().contains("report"), "{err}");
+}
+
+#[test]
+fn a_term_of_with_that_does_not_compile_names_its_line() {
+    let dir = copy_pack();
+    write_rule(
+        dir.path(),
+        "test-rule.toml",
+        &RULE.replace(
+            "terms = [\"osannolik~\"]",
+            "terms = [\"osannolik~\"]\nwith = [\n    \"belopp\",\n    '/(?=x)/',\n]",
+        ),
+    );
+    let err = load_err(dir.path());
+    assert_located(&err, "rules/test-rule.toml", 11, "with");
+}
+
+#[test]
+fn unknown_key_in_context_toml_names_file_line_and_key() {
+    let dir = copy_pack();
+    edit(dir.path(), "context.toml", |t| {
+        t.replace("window = 6", "window = 6\nreach = 3")
+    });
+    let err = load_err(dir.path());
+    assert!(err.path().ends_with("context.toml"), "{err}");
+    assert_eq!(err.key(), Some("reach"), "{err}");
+    assert!(err.line().is_some(), "{err}");
+}
+
+#[test]
+fn a_context_term_that_does_not_compile_names_its_list_and_line() {
+    let dir = copy_pack();
+    edit(dir.path(), "context.toml", |t| {
+        t.replace("    \"bankgiro*\",", "    \"bankgiro*\",\n    '/(?<=x)y/',")
+    });
+    let err = load_err(dir.path());
+    assert!(err.path().ends_with("context.toml"), "{err}");
+    assert_eq!(err.key(), Some("roles.furniture"), "{err}");
+    let line = std::fs::read_to_string(dir.path().join("context.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("(?<=x)y"))
+        .unwrap()
+        + 1;
+    assert_eq!(err.line(), Some(line), "{err}");
+}
+
+#[test]
+fn a_pack_without_context_toml_loads_and_reads_every_clause_as_a_statement() {
+    let dir = copy_pack();
+    std::fs::remove_file(dir.path().join("context.toml")).unwrap();
+    let book = Rulebook::load(dir.path()).unwrap();
+    let roles = kryphal_rules::clause_roles(
+        &book,
+        &kryphal_rules::ScreenInput::single("Bankgiro 624-1061"),
+    );
+    assert_eq!(roles, [kryphal_rules::ClauseRole::Statement]);
+}
+
+#[test]
+fn a_unicode_word_boundary_is_refused_and_an_ascii_one_screens() {
+    // `\b` would keep the pattern off the fast automaton on text with å, ä, ö.
+    let dir = copy_pack();
+    write_rule(
+        dir.path(),
+        "test-rule.toml",
+        &RULE.replace(
+            r#"terms = ["osannolik~"]"#,
+            "terms = [\n  \"osannolik~\",\n  '/\\bfusk\\b/',\n]",
+        ),
+    );
+    let err = load_err(dir.path());
+    assert_located(&err, "rules/test-rule.toml", 10, "terms");
+    assert!(err.to_string().contains("(?-u:\\b)"), "{err}");
+
+    // The ASCII boundary loads, fires on the word and not inside a longer one.
+    let ok = RULE
+        .replace(
+            r#"terms = ["osannolik~"]"#,
+            r#"terms = ['/(?-u:\b)fusk(?-u:\b)/']"#,
+        )
+        .replace(
+            r#"hit = ["det är osannolikt"]"#,
+            r#"hit = ["Misstänkt fusk anmäls till nämnden."]"#,
+        )
+        .replace(
+            r#"miss = ["det är sannolikt"]"#,
+            r#"miss = ["Ett fuskbygge rivs på ägarens bekostnad."]"#,
+        );
+    write_rule(dir.path(), "test-rule.toml", &ok);
+    let report = kryphal_rules::check_pack(dir.path()).unwrap();
+    assert!(report.passed(), "{report}");
+    let book = Rulebook::load(dir.path()).unwrap();
+    assert!(book.rule("test-rule").is_some());
+}

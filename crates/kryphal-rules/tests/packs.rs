@@ -12,8 +12,8 @@ fn pack_dir(id: &str) -> PathBuf {
 }
 
 #[test]
-fn both_default_packs_pass_their_examples() {
-    for id in ["bra-mur-sv", "marc-en"] {
+fn every_default_pack_passes_its_examples() {
+    for id in ["bra-mur-sv", "korruption-sv", "marc-en"] {
         let report = check_pack(&pack_dir(id)).unwrap_or_else(|e| panic!("{id}: {e}"));
         print!("{report}");
         assert!(report.passed(), "{report}");
@@ -43,7 +43,10 @@ fn swedish_pack_has_thirty_rules_across_ten_families_and_every_kind() {
 
 #[test]
 fn folders_on_disk_match_the_compiled_in_packs() {
-    assert_eq!(Rulebook::builtin_ids(), vec!["bra-mur-sv", "marc-en"]);
+    assert_eq!(
+        Rulebook::builtin_ids(),
+        vec!["bra-mur-sv", "korruption-sv", "marc-en"]
+    );
     for id in Rulebook::builtin_ids() {
         let on_disk = Rulebook::load(&pack_dir(id)).unwrap();
         assert_eq!(on_disk, Rulebook::builtin_pack(id).unwrap(), "{id}");
@@ -93,7 +96,7 @@ fn published_pack_file_schemas_are_up_to_date_and_name_every_file() {
         // Unknown keys are refused by the loader, so the schema must say so too.
         assert_eq!(schema["additionalProperties"], false, "{stem}");
         // Every pack file points editors at its schema.
-        for pack in ["bra-mur-sv", "marc-en"] {
+        for pack in ["bra-mur-sv", "korruption-sv", "marc-en"] {
             let text =
                 std::fs::read_to_string(pack_dir(pack).join(format!("{stem}.toml"))).unwrap();
             let directive = format!("#:schema ../schema/{stem}.schema.json");
@@ -124,7 +127,7 @@ fn published_rule_schema_is_up_to_date() {
 fn every_rule_file_uses_only_keys_the_schema_allows_for_its_kind() {
     let schema = rule_file_schema();
     let props = schema["properties"].as_object().unwrap();
-    for id in ["bra-mur-sv", "marc-en"] {
+    for id in ["bra-mur-sv", "korruption-sv", "marc-en"] {
         for entry in std::fs::read_dir(pack_dir(id).join("rules")).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
@@ -228,4 +231,47 @@ fn a_rulebook_read_back_from_json_still_screens() {
         hits.iter().any(|h| h.rule_id == "vag-osannolik"),
         "{hits:?}"
     );
+}
+
+#[test]
+fn every_built_in_rule_explains_itself_and_offers_a_starting_wording() {
+    for id in Rulebook::builtin_ids() {
+        let book = Rulebook::builtin_pack(id).unwrap();
+        for rule in &book.rules {
+            assert!(rule.why.is_some(), "{id}/{}: no `why`", rule.file);
+            assert!(
+                rule.consequence.is_some(),
+                "{id}/{}: no `consequence`",
+                rule.file
+            );
+            assert!(rule.proposal.is_some(), "{id}/{}: no `proposal`", rule.file);
+        }
+    }
+}
+
+#[test]
+fn corruption_pack_covers_the_corruption_proofing_factors_and_shares_the_finding_form() {
+    let report = check_pack(&pack_dir("korruption-sv")).unwrap();
+    assert!(report.passed(), "{report}");
+    let book = Rulebook::builtin_pack("korruption-sv").unwrap();
+    for family in [
+        "skonsmassighet",
+        "frister",
+        "blank-delegering",
+        "beslut-utan-insyn",
+        "konkurrens",
+        "oppna-krav",
+        "rollsammanblandning",
+        "foljd-saknas",
+    ] {
+        assert!(
+            book.rules.iter().any(|r| r.category == family),
+            "no rule in {family}"
+        );
+    }
+    let swedish = Rulebook::builtin();
+    assert_eq!(book.scale, swedish.scale);
+    assert_eq!(book.crime_types, swedish.crime_types);
+    assert_eq!(book.questions, swedish.questions);
+    assert_eq!(book.pack.language, "sv");
 }

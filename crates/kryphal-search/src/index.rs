@@ -19,6 +19,7 @@ use crate::analysis::{self, Analyzers};
 use crate::error::{Result, SearchError};
 use crate::facets::FacetMapCache;
 use crate::heads::TermListCache;
+use crate::lexicon::Lexicon;
 use crate::model::IndexedDocument;
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema};
 
@@ -89,12 +90,21 @@ pub struct SearchIndex {
     dir: Option<PathBuf>,
 }
 
-fn payload(generation: u64) -> String {
-    format!("kryphal-search;schema={SCHEMA_VERSION};generation={generation}")
+/// The analysis an index was written with: the schema version and the
+/// lexicon's fingerprint. Another one means a rebuild.
+fn analysis_version() -> String {
+    format!("{SCHEMA_VERSION}-{:016x}", Lexicon::get().fingerprint())
 }
 
-/// Reads `(schema version, generation)` from a commit payload.
-fn parse_payload(p: &str) -> Option<(u32, u64)> {
+fn payload(generation: u64) -> String {
+    format!(
+        "kryphal-search;schema={};generation={generation}",
+        analysis_version()
+    )
+}
+
+/// Reads `(analysis version, generation)` from a commit payload.
+fn parse_payload(p: &str) -> Option<(String, u64)> {
     let mut schema = None;
     let mut generation = None;
     let mut parts = p.split(';');
@@ -103,7 +113,7 @@ fn parse_payload(p: &str) -> Option<(u32, u64)> {
     }
     for kv in parts {
         match kv.split_once('=') {
-            Some(("schema", v)) => schema = v.parse().ok(),
+            Some(("schema", v)) => schema = Some(v.to_owned()),
             Some(("generation", v)) => generation = v.parse().ok(),
             _ => {}
         }
@@ -215,7 +225,7 @@ impl SearchIndex {
         let metas = index.load_metas()?;
         let generation = match metas.payload.as_deref().map(parse_payload) {
             None => None,
-            Some(Some((v, g))) if v == SCHEMA_VERSION => Some(g),
+            Some(Some((v, g))) if v == analysis_version() => Some(g),
             Some(_) => {
                 return Err(OpenProblem::Unusable(
                     "it was made by another version of Kryphål".into(),
@@ -508,19 +518,28 @@ impl SearchIndex {
             }
             doc
         };
-        let texts = |doc: &mut TantivyDocument, body: &str, context: &[&str]| {
-            let context = join(context.iter().copied(), CONTEXT_SEPARATOR);
+        // Own text, own metadata, surroundings (each field's tokenizer reads
+        // the words: see `analysis.rs`).
+        let texts = |doc: &mut TantivyDocument, body: &str, meta: &[&str], context: &[&str]| {
             doc.add_text(f.body, body);
             doc.add_text(f.body_folded, body);
-            doc.add_text(f.context, &context);
-            doc.add_text(f.context_folded, &context);
+            doc.add_text(f.parts, body);
+            let meta = join(meta.iter().copied(), CONTEXT_SEPARATOR);
+            if !meta.is_empty() {
+                doc.add_text(f.meta, &meta);
+                doc.add_text(f.meta_folded, &meta);
+            }
+            let context = join(context.iter().copied(), CONTEXT_SEPARATOR);
+            if !context.is_empty() {
+                doc.add_text(f.context, &context);
+            }
         };
-        let doc_context = [d.doc_type.as_str(), d.owner.as_str()];
+        let doc_context = [d.title.as_str(), d.doc_type.as_str(), d.owner.as_str()];
 
         let mut document = base(HitKind::Document, &d.id, 0);
         let mut meta: Vec<&str> = vec![&d.doc_type, &d.owner, &d.dnr];
         meta.extend(d.other_metadata.iter().map(String::as_str));
-        texts(&mut document, &d.title, &meta);
+        texts(&mut document, &d.title, &meta, &[]);
         out.push(document);
 
         let mut clauses: HashMap<&str, (&str, u32)> = HashMap::new();
@@ -529,9 +548,9 @@ impl SearchIndex {
             let mut doc = base(HitKind::Clause, &c.id, c.position);
             doc.add_text(f.clause_id, &c.id);
             doc.add_text(f.label, &c.label);
-            let mut context = vec![c.label.as_str(), d.title.as_str()];
+            let mut context = vec![c.label.as_str()];
             context.extend(doc_context);
-            texts(&mut doc, &c.text, &context);
+            texts(&mut doc, &c.text, &[], &context);
             out.push(doc);
         }
         for fi in &d.findings {
@@ -558,10 +577,11 @@ impl SearchIndex {
             body.push(&fi.proposed_wording);
             body.extend(fi.comments.iter().map(String::as_str));
             let body = join(body.into_iter(), "\n");
-            let mut context: Vec<&str> = fi.crime_type_names.iter().map(String::as_str).collect();
-            context.extend([label, fi.responsible_body.as_str(), d.title.as_str()]);
+            let mut meta: Vec<&str> = fi.crime_type_names.iter().map(String::as_str).collect();
+            meta.push(fi.responsible_body.as_str());
+            let mut context = vec![label];
             context.extend(doc_context);
-            texts(&mut doc, &body, &context);
+            texts(&mut doc, &body, &meta, &context);
             out.push(doc);
         }
         for di in &d.dismissals {
@@ -572,9 +592,9 @@ impl SearchIndex {
             let mut doc = base(HitKind::Dismissal, &di.suggestion_id, position);
             doc.add_text(f.clause_id, &di.clause_id);
             doc.add_text(f.label, label);
-            let mut context = vec![di.message.as_str(), label, d.title.as_str()];
+            let mut context = vec![label];
             context.extend(doc_context);
-            texts(&mut doc, &di.reason, &context);
+            texts(&mut doc, &di.reason, &[di.message.as_str()], &context);
             out.push(doc);
         }
         out
@@ -599,7 +619,7 @@ mod tests {
 
     #[test]
     fn payload_round_trip() {
-        assert_eq!(parse_payload(&payload(42)), Some((SCHEMA_VERSION, 42)));
+        assert_eq!(parse_payload(&payload(42)), Some((analysis_version(), 42)));
         assert_eq!(parse_payload("something else"), None);
         assert_eq!(parse_payload("kryphal-search;schema=1"), None);
     }

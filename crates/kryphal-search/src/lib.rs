@@ -61,23 +61,23 @@
 //!
 //! ## Swedish
 //!
-//! Text is lower-cased and Swedish-stemmed (Snowball) into one field and,
-//! additionally ASCII-folded after stemming, into a second. A word typed
-//! with å/ä/ö searches the exact field; a word typed without them searches
-//! the folded one, so `atgardsplan` finds `åtgärdsplan`. Compounds: a typed
-//! word whose stem has at least six letters also reaches the (at most 32
-//! most frequent) indexed terms that begin with it, so `auktorisation`
-//! finds `auktorisationsvillkoren` and `belastningsregister` finds
-//! `belastningsregistret`. Such a word also finds the compounds it ends
-//! (their *head*, with at most a 3-byte ending left by stemming):
-//! `register` finds `belastningsregistret`, `kontroll` finds
-//! `egenkontroll`, found by a substring search over a cached copy of each
-//! segment's term list (tens of microseconds per word). A shorter stem only
-//! takes inflection endings, so `vård` finds neither `vårdnadshavare` nor
-//! `hemvård`. A quoted word is matched exactly
-//! (stemmed, no compounds). Swedish stop words are ignored unless nothing
-//! else was typed.
-//!
+//! Words are read with a real Swedish lexicon, compiled from the Swedish
+//! Hunspell dictionary (`lexicon/`, LGPL-3, embedded; `KRYPHAL_LEXICON`
+//! replaces it): every form maps to its lemma(s), so `kostnad`, `kostnader`
+//! and `kostnaderna` are one word, and `ledamot` meets `ledamöterna`.
+//! Compounds are split by the lexicon's compounding rules (with linking
+//! `-s-`, `-e-`, `-a-` forms): `sjöfartsstöd` is `sjöfart` + `stöd`, so
+//! `stöd` finds it (ranked after the word itself), while `ort` does not find
+//! `kontor`. A typed compound also finds its parts written apart or inside a
+//! longer compound. A word the lexicon cannot read (a name, a new coinage it
+//! cannot split) falls back to the Snowball stemmer, with compounds found
+//! by prefix and head as before. Every field has an ASCII-folded twin: a
+//! word typed without å/ä/ö that is not a word as written (`atgardsplan`,
+//! `gavor`) is read folded and finds `åtgärdsplanen`, `gåvorna`. Highlights
+//! show why a hit matched: the inflected word, or the part of a compound.
+//! A quoted word is matched in any inflection but not inside compounds.
+//! Swedish stop words are ignored unless nothing else was typed.
+
 //! ## Queries
 //!
 //! What is typed is read as plain words and "quoted phrases" (straight or
@@ -86,13 +86,17 @@
 //! (`KS/2024:0113`) is searched as a phrase, input beyond 1,000 characters
 //! or 12 words is cut. No input can produce an error.
 //!
-//! Every word must occur in the item or its surroundings (document title
-//! and metadata, clause label, crime type names); when no item holds them
-//! all, items holding some are shown and [`SearchResults::relaxed`] says
-//! so. With several words, items whose own text holds every word rank
-//! first (a constant bonus); otherwise BM25, with surroundings weighted at
-//! 2 % of own text (so a one-word search lists own-text matches first) and
-//! compounds/inflections at 60 % of the exact stem.
+//! Every word must occur in the item's own text or metadata (a document's
+//! title and metadata are the document's own: a title word finds the
+//! document, not each of its clauses); with several words, a word found
+//! only inside a compound counts only when no item holds every word
+//! otherwise. Only when no item holds every word
+//! that way do surroundings count (clause label, document title and
+//! metadata), and only when still nothing matches are items holding some
+//! of the words shown ([`SearchResults::relaxed`]). Ranking: an item with
+//! the word in any form comes before one with a compound the word heads,
+//! which comes before one with a compound the word is a part of; BM25
+//! within each.
 //!
 //! Filters ([`Filter`]) on [`Facet`]s combine as "any value within a facet,
 //! all facets". Facet counts cover all results of the search (filters
@@ -108,19 +112,44 @@ mod error;
 mod facets;
 mod heads;
 mod index;
+mod lexicon;
 mod model;
 mod query;
 mod schema;
 mod search;
+mod words;
 
 pub use error::{Result, SearchError};
 pub use index::{IndexHealth, RebuildStats, SearchIndex};
+pub use lexicon::Lexicon;
+#[doc(hidden)]
+pub use lexicon::build as lexicon_build;
 pub use model::{IndexedClause, IndexedDismissal, IndexedDocument, IndexedFinding};
 pub use search::{
     COUNT_CAP, DocumentGroup, Facet, FacetCounts, FacetValue, Filter, Highlight, Hit, HitKind,
     MAX_FACET_VALUES, MAX_LIMIT, MAX_OFFSET, MatchedIn, SearchRequest, SearchResults, Segment,
     Snippet,
 };
+
+/// How the search reads one word (lower-cased first): its lemmas, its
+/// compound parts, or its stem. For the `analyse_words` example and tests.
+#[doc(hidden)]
+pub fn explain_word(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let w = words::analyse(&lower, lexicon::Map::Exact);
+    let parts: Vec<String> = w
+        .parts
+        .iter()
+        .map(|p| format!("{}={}", &lower[p.start..p.end], p.lemmas.join("/")))
+        .collect();
+    format!(
+        "{word}: {:?} keys {:?} heads {:?} parts [{}]",
+        w.kind,
+        w.keys,
+        w.heads,
+        parts.join(" + ")
+    )
+}
 
 /// Longest query read, in characters; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = query::MAX_QUERY_CHARS;

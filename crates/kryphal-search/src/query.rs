@@ -2,7 +2,11 @@
 //! text between double quotes is a phrase, everything else is plain words,
 //! and every other character is just part of the text (or a word break).
 
-use crate::analysis::{Analyzers, Expansion, Token};
+use std::sync::Arc;
+
+use crate::analysis::{Analyzers, Expansion, TextWord, maybe_fold, read_typed};
+use crate::lexicon::fold;
+use crate::words::{Kind, Word};
 
 /// Longer input is cut here (at a character boundary) before it is read.
 pub(crate) const MAX_QUERY_CHARS: usize = 1_000;
@@ -16,18 +20,63 @@ const QUOTES: &[char] = &[
     '"', '\u{201C}', '\u{201D}', '\u{201E}', '\u{00AB}', '\u{00BB}',
 ];
 
+/// One typed word, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Typed {
+    /// How the lexicon reads it (as written, or folded).
+    pub word: Arc<Word>,
+    /// Read ASCII-folded: it searches the folded fields.
+    pub folded: bool,
+    /// The keys searched for the whole word: its lemmas, or only the typed
+    /// form when that is one of them (`stöd` is the noun, not `stöda`).
+    pub keys: Vec<String>,
+    /// For a word the lexicon cannot read: how far its stem reaches.
+    pub expansion: Expansion,
+    /// Quoted: the word and its inflections only (no compounds).
+    pub quoted: bool,
+    /// The word as typed, lower-case (folded when read folded).
+    pub form: String,
+}
+
+impl Typed {
+    /// The keys of its parts, folded, one per part (a compound's parts in
+    /// order; a single key for a word that does not split).
+    pub fn part_keys(&self) -> Vec<String> {
+        if !self.word.is_compound() {
+            return self.keys.iter().map(|k| fold(k)).collect();
+        }
+        self.word
+            .parts
+            .iter()
+            .map(|p| {
+                // The lemma written most like the part (`jävs` → `jäv`).
+                let form = &self.form[p.start..p.end];
+                let common = |l: &String| {
+                    l.chars()
+                        .zip(form.chars())
+                        .take_while(|(a, b)| a == b)
+                        .count()
+                };
+                let mut best: Option<&String> = None;
+                for l in &p.lemmas {
+                    if best.is_none_or(|b| common(l) > common(b)) {
+                        best = Some(l);
+                    }
+                }
+                fold(best.map_or("", String::as_str))
+            })
+            .collect()
+    }
+}
+
 /// One thing to look for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Part {
-    /// A word: its stem (folded when `folded`), and how far it reaches.
-    Word {
-        key: String,
-        folded: bool,
-        expansion: Expansion,
-        surface: String,
-    },
+    /// A word.
+    Word { typed: Typed, surface: String },
     /// Consecutive words (`"registerutdrag från belastningsregistret"`,
-    /// or a single typed token such as `KS/2024:0113` that splits in parts).
+    /// or a single typed token such as `KS/2024:0113` that splits in parts):
+    /// one key per word, in the folded fields when `folded`.
     Phrase {
         keys: Vec<String>,
         folded: bool,
@@ -59,36 +108,51 @@ fn truncate_chars(s: &str, max: usize) -> (&str, bool) {
     }
 }
 
-/// Whether to search the folded fields: only when no token carries
-/// diacritics (then a query without å/ä/ö also finds text with them).
-fn folded(tokens: &[Token]) -> bool {
-    !tokens.iter().any(Token::has_diacritics)
-}
-
-fn key_of(t: &Token, folded: bool) -> String {
-    if folded {
-        t.folded.clone()
+/// Reads one typed word.
+pub(crate) fn typed(lower: &str, quoted: bool) -> Typed {
+    let (word, folded) = read_typed(lower);
+    let form = maybe_fold(lower, folded);
+    let keys = if word.keys.contains(&form) {
+        vec![form.clone()]
     } else {
-        t.stem.clone()
+        word.keys.clone()
+    };
+    let expansion = if quoted {
+        Expansion::Exact
+    } else {
+        Expansion::for_stem(&keys[0])
+    };
+    Typed {
+        word,
+        folded,
+        keys,
+        expansion,
+        quoted,
+        form,
     }
 }
 
-fn phrase(tokens: &[Token], surface: &str) -> Part {
-    let tokens = &tokens[..tokens.len().min(MAX_PHRASE_WORDS)];
-    let f = folded(tokens);
+/// The key of one word of a phrase: its lemma (the typed form when that is
+/// one), folded when the phrase is searched folded.
+fn phrase_key(w: &TextWord, folded: bool) -> String {
+    let t = typed(&w.lower, true);
+    let key = t.keys[0].clone();
+    if folded && !t.folded { fold(&key) } else { key }
+}
+
+fn phrase(words: &[TextWord], surface: &str) -> Part {
+    let words = &words[..words.len().min(MAX_PHRASE_WORDS)];
+    let folded = words.iter().all(|w| w.lower.is_ascii());
     Part::Phrase {
-        keys: tokens.iter().map(|t| key_of(t, f)).collect(),
-        folded: f,
+        keys: words.iter().map(|w| phrase_key(w, folded)).collect(),
+        folded,
         surface: surface.to_owned(),
     }
 }
 
-fn word(t: &Token, surface: &str, expansion: Expansion) -> Part {
-    let f = !t.has_diacritics();
+fn word(w: &TextWord, surface: &str, quoted: bool) -> Part {
     Part::Word {
-        key: key_of(t, f),
-        folded: f,
-        expansion,
+        typed: typed(&w.lower, quoted),
         surface: surface.to_owned(),
     }
 }
@@ -114,30 +178,30 @@ pub(crate) fn parse(input: &str, analyzers: &mut Analyzers) -> ParsedQuery {
     let mut stop_words: Vec<Part> = Vec::new();
     for (quoted, segment) in segments {
         if quoted {
-            let tokens = analyzers.tokens(segment);
+            let words = analyzers.words(segment);
             let surface = segment.trim();
-            match tokens.len() {
+            match words.len() {
                 0 => {}
-                1 => parts.push(word(&tokens[0], surface, Expansion::Exact)),
-                _ => parts.push(phrase(&tokens, surface)),
+                1 => parts.push(word(&words[0], surface, true)),
+                _ => parts.push(phrase(&words, surface)),
             }
             continue;
         }
         for w in segment.split_whitespace() {
-            let tokens = analyzers.tokens(w);
-            match tokens.len() {
+            let words = analyzers.words(w);
+            match words.len() {
                 0 => {}
                 1 => {
-                    let t = &tokens[0];
+                    let t = &words[0];
                     let surface = &w[t.start..t.end];
-                    let part = word(t, surface, Expansion::for_stem(&t.stem));
+                    let part = word(t, surface, false);
                     if analyzers.is_stop_word(surface) {
                         stop_words.push(part);
                     } else {
                         parts.push(part);
                     }
                 }
-                _ => parts.push(phrase(&tokens, w)),
+                _ => parts.push(phrase(&words, w)),
             }
         }
     }
@@ -148,20 +212,9 @@ pub(crate) fn parse(input: &str, analyzers: &mut Analyzers) -> ParsedQuery {
     let mut unique: Vec<Part> = Vec::new();
     for p in parts {
         let seen = unique.iter().any(|u| match (u, &p) {
-            (
-                Part::Word {
-                    key: a,
-                    folded: fa,
-                    expansion: ea,
-                    ..
-                },
-                Part::Word {
-                    key: b,
-                    folded: fb,
-                    expansion: eb,
-                    ..
-                },
-            ) => a == b && fa == fb && ea == eb,
+            (Part::Word { typed: a, .. }, Part::Word { typed: b, .. }) => {
+                a.keys == b.keys && a.folded == b.folded && a.quoted == b.quoted
+            }
             (
                 Part::Phrase {
                     keys: a,
@@ -190,6 +243,11 @@ pub(crate) fn parse(input: &str, analyzers: &mut Analyzers) -> ParsedQuery {
     }
 }
 
+/// Whether the lexicon could not read the word (its stem is searched).
+pub(crate) fn is_unknown(t: &Typed) -> bool {
+    t.word.kind == Kind::Unknown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,7 +260,7 @@ mod tests {
         q.parts
             .iter()
             .map(|p| match p {
-                Part::Word { key, .. } => key.clone(),
+                Part::Word { typed, .. } => typed.keys.join("|"),
                 Part::Phrase { keys, .. } => format!("\"{}\"", keys.join(" ")),
             })
             .collect()
@@ -216,18 +274,46 @@ mod tests {
         );
         assert_eq!(
             keys(&p("\"ska lämna registerutdrag\" vård")),
-            ["\"ska lämn registerutdrag\"", "vård"]
+            ["\"ska lämna registerutdrag\"", "vård"]
         );
-        assert_eq!(keys(&p("\"unbalanced quote")), ["unbalanced", "quot"]);
+        assert_eq!(keys(&p("kostnaderna")), ["kostnad"]);
+        // The typed form is the lemma: not the verb `stöda` too.
+        assert_eq!(keys(&p("stöd")), ["stöd"]);
+        assert_eq!(keys(&p("\"unbalanced quote")).len(), 2);
         assert!(p("AND OR NOT").parts.len() == 3);
         assert!(p("*?:^~(){}[]").parts.is_empty());
-        assert_eq!(keys(&p("field:value")), ["\"field valu\""]);
+        assert_eq!(p("field:value").parts.len(), 1);
         assert!(p("").parts.is_empty());
         assert!(p("   \t\n ").parts.is_empty());
         assert_eq!(
             keys(&p("”kontroll av” leverantör")),
             ["\"kontroll av\"", "leverantör"]
         );
+    }
+
+    #[test]
+    fn words_without_diacritics_are_read_folded() {
+        let q = p("gavor");
+        let Part::Word { typed, .. } = &q.parts[0] else {
+            panic!("a word")
+        };
+        assert!(typed.folded);
+        assert_eq!(typed.keys, ["gava"]);
+        // A word as written is read as written.
+        let q = p("kontor");
+        let Part::Word { typed, .. } = &q.parts[0] else {
+            panic!("a word")
+        };
+        assert!(!typed.folded);
+    }
+
+    #[test]
+    fn compound_parts_in_order() {
+        let q = p("egenförsäkran");
+        let Part::Word { typed, .. } = &q.parts[0] else {
+            panic!("a word")
+        };
+        assert_eq!(typed.part_keys(), ["egen", "forsakra"]);
     }
 
     #[test]

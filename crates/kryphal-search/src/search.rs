@@ -11,13 +11,17 @@ use tantivy::query::{
 use tantivy::schema::{Facet as TFacet, Field, IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 
-use crate::analysis::{Analyzers, Expansion, Token};
+use std::sync::Arc;
+
+use crate::analysis::{Analyzers, Expansion, HEAD_MARK};
 use crate::capped::Capped;
 use crate::error::Result;
 use crate::facets::{Counts, FacetCounter};
 use crate::heads::TermListCache;
-use crate::index::SearchIndex;
-use crate::query::{ParsedQuery, Part, parse};
+use crate::index::{CONTEXT_SEPARATOR, SearchIndex};
+use crate::lexicon::fold;
+use crate::query::{ParsedQuery, Part, Typed, is_unknown, parse};
+use crate::words::{Word, read};
 
 /// At most this many hits per page.
 pub const MAX_LIMIT: usize = 200;
@@ -34,19 +38,23 @@ pub const MAX_FACET_VALUES: usize = 50;
 /// A typed word reaches at most this many other indexed terms (compounds,
 /// inflections), the most frequent first.
 const MAX_EXPANSIONS: usize = 32;
-/// Weight of a compound/inflection relative to the exact stem.
+/// Weight of a compound/inflection of an unknown word's stem relative to
+/// the stem itself.
 const EXPANSION_BOOST: f32 = 0.6;
-/// Weight of a match in the surroundings (title, metadata, label) relative
-/// to a match in the item's own text: small enough that, for one word, an
-/// own-text match in practice always outranks a surroundings-only match
-/// (only an extremely long text against a very rare title word could
-/// invert them), while still ordering surroundings-only matches among
-/// themselves. Several words get a strict guarantee, see below.
-const CONTEXT_BOOST: f32 = 0.02;
-/// Added, when several words are searched, to items whose own text holds
-/// every one, so that they come before any item that needed its
-/// surroundings to match some word.
-const ALL_IN_TEXT_BONUS: f32 = 1_000.0;
+/// Weight of a compound whose head is the word (`sjöfartsstöd` for `stöd`)
+/// relative to the word in any form.
+const HEAD_BOOST: f32 = 0.5;
+/// Weight of a compound the word is a part of (`stödinsats` for `stöd`).
+const PART_BOOST: f32 = 0.25;
+/// Added to an item's score for each word it holds in some form, and for
+/// each word it holds as a compound's head: far above any BM25 score, so
+/// that the word in any form ranks above a compound it heads, which ranks
+/// above a compound it is a part of, and BM25 orders within each.
+const LEMMA_BONUS: f32 = 100.0;
+const HEAD_BONUS: f32 = 50.0;
+/// Weight of a match in the surroundings (label, document title) relative
+/// to one in the item's own text, when the surroundings are searched.
+const CONTEXT_BOOST: f32 = 0.2;
 /// Snippets are cut from texts longer than this many bytes.
 const SNIPPET_BYTES: usize = 280;
 /// Context kept before the first highlighted word of a cut snippet.
@@ -356,19 +364,30 @@ impl SearchResults {
 /// counting stopped at the cap.
 type Collected = ((Vec<(f32, tantivy::DocAddress)>, usize, Counts), bool);
 
-/// Which fields a part is searched in.
-#[derive(Clone, Copy)]
-enum Scope {
-    /// Own text and surroundings.
-    All,
-    /// Own text only.
-    Text,
+/// Which items a search admits (tried in this order, the next only when the
+/// one before found nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    /// Several parts typed: every part in the item's own text or metadata,
+    /// in some form or as a compound's head (not only inside a compound).
+    Whole,
+    /// Every part in the item's own text or metadata.
+    Own,
+    /// Every part in the item's own text, metadata or surroundings (its
+    /// clause's label, its document's title, type and owner).
+    Surroundings,
+    /// Some part (several were typed and no item holds them all).
+    Some,
 }
 
-/// The terms a query part reaches in each field, found once per search.
-struct Reach {
-    body: Vec<Term>,
-    context: Vec<Term>,
+/// The queries of one part: in the item's own fields, and in its
+/// surroundings.
+struct PartQueries {
+    /// In some form or as a compound's head.
+    whole: Box<dyn Query>,
+    /// `whole`, or as a part inside a compound.
+    own: Box<dyn Query>,
+    context: Box<dyn Query>,
 }
 
 impl SearchIndex {
@@ -397,45 +416,53 @@ impl SearchIndex {
         if parsed.parts.is_empty() && request.filters.is_empty() {
             return Ok(results);
         }
-        let reach: Vec<Reach> = parsed
+        let queries: Vec<PartQueries> = parsed
             .parts
             .iter()
-            .map(|p| self.reach(&searcher, p))
+            .map(|p| self.part_queries(&searcher, p))
             .collect::<Result<_>>()?;
 
-        let mut relaxed = false;
-        let mut query = self.build(&parsed, &reach, &request.filters, relaxed, false);
-        let mut found = self.collect(&searcher, query.as_ref(), request)?;
+        // With several words, a word found only inside a compound counts
+        // only when no item holds them all otherwise.
+        let mut tier = if parsed.parts.len() > 1 {
+            Tier::Whole
+        } else {
+            Tier::Own
+        };
+        let mut found = self.collect(
+            &searcher,
+            self.build(&queries, &request.filters, tier).as_ref(),
+            request,
+        )?;
+        if found.0.1 == 0 && tier == Tier::Whole {
+            tier = Tier::Own;
+            found = self.collect(
+                &searcher,
+                self.build(&queries, &request.filters, tier).as_ref(),
+                request,
+            )?;
+        }
+        if found.0.1 == 0 && !parsed.parts.is_empty() {
+            tier = Tier::Surroundings;
+            found = self.collect(
+                &searcher,
+                self.build(&queries, &request.filters, tier).as_ref(),
+                request,
+            )?;
+        }
         if found.0.1 == 0 && parsed.parts.len() > 1 {
-            relaxed = true;
-            query = self.build(&parsed, &reach, &request.filters, relaxed, false);
-            found = self.collect(&searcher, query.as_ref(), request)?;
+            tier = Tier::Some;
+            found = self.collect(
+                &searcher,
+                self.build(&queries, &request.filters, tier).as_ref(),
+                request,
+            )?;
             results.relaxed = found.0.1 > 0;
         }
-        let ((mut top, total, counts), capped) = found;
+        let ((top, total, counts), capped) = found;
         results.total = total;
         results.total_is_lower_bound = capped;
         results.facets_are_lower_bounds = capped;
-        // With several parts, a page made only of best-tier items (score
-        // with the all-in-text bonus) needs no second pass.
-        let page_end = request.offset.min(MAX_OFFSET) + request.limit.clamp(1, MAX_LIMIT);
-        let page_is_best_tier = parsed.parts.len() > 1
-            && top.len() >= page_end
-            && top.iter().all(|(score, _)| *score >= ALL_IN_TEXT_BONUS);
-        if capped && !relaxed && !parsed.parts.is_empty() && !page_is_best_tier {
-            // The page above is the best of the first matches in index
-            // order, and those may be surroundings-only matches while items
-            // holding every word in their own text (which rank first) come
-            // later. So the matches of that best tier get a capped pass of
-            // their own, scored exactly as in the full query, and the two
-            // tops are merged: an item of the best tier is never displaced
-            // by a lesser one merely because the latter was indexed first.
-            let query = self.build(&parsed, &reach, &request.filters, relaxed, true);
-            let ((best, _, _), _) = self.collect(&searcher, query.as_ref(), request)?;
-            top.extend(best);
-            top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            top.dedup_by_key(|(_, address)| *address);
-        }
         results.facets = self.facet_counts(&counts);
         // A facet filtered on is counted without its own filter, so that its
         // other values stay visible (choosing one crime type still shows how
@@ -451,7 +478,7 @@ impl SearchIndex {
                 .filter(|f| f.facet != facet)
                 .cloned()
                 .collect();
-            let query = self.build(&parsed, &reach, &others, relaxed, false);
+            let query = self.build(&queries, &others, tier);
             let counter = Capped::new(
                 FacetCounter {
                     cache: &self.facet_maps,
@@ -494,8 +521,6 @@ impl SearchIndex {
         };
         let limit = request.limit.clamp(1, MAX_LIMIT);
         let offset = request.offset.min(MAX_OFFSET);
-        // The page with everything before it (so that two tops can be
-        // merged); cut to the page by the caller.
         let top = TopDocs::with_limit(offset + limit).order_by_score();
         // Never fewer than the page asked for.
         let cap = self.count_cap().max(offset + limit);
@@ -537,86 +562,163 @@ impl SearchIndex {
             .collect()
     }
 
-    /// Finds the indexed terms a part reaches, in the fields it searches.
-    fn reach(&self, searcher: &Searcher, part: &Part) -> Result<Reach> {
+    /// The queries of one part, in the item's own fields and in its
+    /// surroundings.
+    fn part_queries(&self, searcher: &Searcher, part: &Part) -> Result<PartQueries> {
         let f = &self.fields;
-        let (body, context) = match part {
-            Part::Word { folded, .. } | Part::Phrase { folded, .. } if *folded => {
-                (f.body_folded, f.context_folded)
-            }
-            _ => (f.body, f.context),
-        };
         match part {
-            Part::Word { key, expansion, .. } => Ok(Reach {
-                body: expand(searcher, &self.term_lists, body, key, *expansion)?,
-                context: expand(searcher, &self.term_lists, context, key, *expansion)?,
-            }),
-            Part::Phrase { keys, .. } => Ok(Reach {
-                body: keys
-                    .iter()
-                    .map(|k| Term::from_field_text(body, k))
-                    .collect(),
-                context: keys
-                    .iter()
-                    .map(|k| Term::from_field_text(context, k))
-                    .collect(),
-            }),
+            Part::Phrase { keys, folded, .. } => {
+                let (body, meta) = if *folded {
+                    (f.body_folded, f.meta_folded)
+                } else {
+                    (f.body, f.meta)
+                };
+                let terms = |field: Field, fold_keys: bool| -> Vec<Term> {
+                    keys.iter()
+                        .map(|k| {
+                            let k = if fold_keys { fold(k) } else { k.clone() };
+                            Term::from_field_text(field, &k)
+                        })
+                        .collect()
+                };
+                let own = should(vec![
+                    (phrase_query(&terms(body, false)), 1.0),
+                    (phrase_query(&terms(meta, false)), 1.0),
+                ]);
+                let own = should(vec![
+                    (
+                        Box::new(ConstScoreQuery::new(own.box_clone(), LEMMA_BONUS)),
+                        1.0,
+                    ),
+                    (own, 1.0),
+                ]);
+                Ok(PartQueries {
+                    whole: own.box_clone(),
+                    own,
+                    context: phrase_query(&terms(f.context, true)),
+                })
+            }
+            Part::Word { typed, .. } => self.word_queries(searcher, typed),
         }
     }
 
-    fn build(
-        &self,
-        parsed: &ParsedQuery,
-        reach: &[Reach],
-        filters: &[Filter],
-        relaxed: bool,
-        best_tier_only: bool,
-    ) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if !parsed.parts.is_empty() {
-            let all: Vec<Box<dyn Query>> = parsed
-                .parts
-                .iter()
-                .zip(reach)
-                .map(|(p, r)| part_query(p, r, Scope::All))
-                .collect();
-            if relaxed {
-                clauses.push((Occur::Must, Box::new(BooleanQuery::union(all))));
-            } else {
-                clauses.extend(all.into_iter().map(|q| (Occur::Must, q)));
+    fn word_queries(&self, searcher: &Searcher, t: &Typed) -> Result<PartQueries> {
+        let f = &self.fields;
+        let (body, meta) = if t.folded {
+            (f.body_folded, f.meta_folded)
+        } else {
+            (f.body, f.meta)
+        };
+        // The word in any form; compounds it heads (or, for a stem, the
+        // terms it reaches); compounds it is a part of.
+        let mut lemma: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        let mut heads: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        let mut parts: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        let mut context: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        if is_unknown(t) {
+            // A word the lexicon cannot read: its stem, and as far as the
+            // stem reaches (compounds it begins or ends, inflections).
+            let key = &t.keys[0];
+            for field in [body, meta] {
+                let terms = expand(searcher, &self.term_lists, field, key, t.expansion)?;
+                lemma.push((terms_query(&terms[..1]), 1.0));
+                if terms.len() > 1 {
+                    heads.push((terms_query(&terms[1..]), 1.0));
+                }
+            }
+            if !t.quoted {
+                parts.push((term(f.parts, &fold(key)), 1.0));
+            }
+            context.push((term(f.context, &fold(key)), 1.0));
+        } else {
+            for k in &t.keys {
+                lemma.push((term(body, k), 1.0));
+                lemma.push((term(meta, k), 1.0));
+                context.push((term(f.context, &fold(k)), 1.0));
+                if !t.quoted {
+                    // Compounds it is the head of: `stöd` in `sjöfartsstöd`.
+                    let head = format!("{HEAD_MARK}{k}");
+                    heads.push((term(body, &head), 1.0));
+                    heads.push((term(meta, &head), 1.0));
+                }
+            }
+            if !t.quoted {
+                // Compounds it is a part of (any part), or, typed as a
+                // compound, its parts in a row: `egenförsäkran` also finds
+                // `egen försäkran`, `kreditupplysning` `kreditupplysningslagen`.
+                let keys = t.part_keys();
+                let terms: Vec<Term> = keys
+                    .iter()
+                    .map(|k| Term::from_field_text(f.parts, k))
+                    .collect();
+                if t.word.is_compound() {
+                    parts.push((phrase_query(&terms), 1.0));
+                    // Its parts as words of their own, in a row.
+                    let words: Vec<Term> = keys
+                        .iter()
+                        .map(|k| Term::from_field_text(f.body_folded, k))
+                        .collect();
+                    parts.push((phrase_query(&words), 1.0));
+                } else {
+                    for term in terms {
+                        parts.push((
+                            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                            1.0,
+                        ));
+                    }
+                }
             }
         }
-        if parsed.parts.len() > 1 {
-            let in_text: Vec<Box<dyn Query>> = parsed
-                .parts
-                .iter()
-                .zip(reach)
-                .map(|(p, r)| part_query(p, r, Scope::Text))
-                .collect();
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    Box::new(BooleanQuery::intersection(in_text)),
-                    ALL_IN_TEXT_BONUS,
-                )),
-            ));
+        let mut whole: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        for (queries, weight, bonus) in [(lemma, 1.0, LEMMA_BONUS), (heads, HEAD_BOOST, HEAD_BONUS)]
+        {
+            if queries.is_empty() {
+                continue;
+            }
+            let q = should(queries);
+            whole.push((Box::new(ConstScoreQuery::new(q.box_clone(), bonus)), 1.0));
+            whole.push((q, weight));
         }
-        if best_tier_only && !parsed.parts.is_empty() {
-            // Only items holding every part in their own text; scores are
-            // unchanged (this clause adds nothing to them).
-            let in_text: Vec<Box<dyn Query>> = parsed
-                .parts
-                .iter()
-                .zip(reach)
-                .map(|(p, r)| part_query(p, r, Scope::Text))
-                .collect();
-            clauses.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(
-                    Box::new(BooleanQuery::intersection(in_text)),
-                    0.0,
-                )),
-            ));
+        let mut own: Vec<(Box<dyn Query>, f32)> =
+            whole.iter().map(|(q, w)| (q.box_clone(), *w)).collect();
+        if !parts.is_empty() {
+            own.push((should(parts), PART_BOOST));
+        }
+        Ok(PartQueries {
+            whole: should(whole),
+            own: should(own),
+            context: should(context),
+        })
+    }
+
+    fn build(&self, parts: &[PartQueries], filters: &[Filter], tier: Tier) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let with_context = |p: &PartQueries| -> Box<dyn Query> {
+            should(vec![
+                (p.own.box_clone(), 1.0),
+                (p.context.box_clone(), CONTEXT_BOOST),
+            ])
+        };
+        match tier {
+            Tier::Whole => {
+                clauses.extend(parts.iter().map(|p| (Occur::Must, p.whole.box_clone())));
+            }
+            Tier::Own => {
+                clauses.extend(parts.iter().map(|p| (Occur::Must, p.own.box_clone())));
+            }
+            Tier::Surroundings => {
+                clauses.extend(parts.iter().map(|p| (Occur::Must, with_context(p))));
+            }
+            Tier::Some => {
+                if !parts.is_empty() {
+                    clauses.push((
+                        Occur::Must,
+                        Box::new(BooleanQuery::union(
+                            parts.iter().map(with_context).collect(),
+                        )),
+                    ));
+                }
+            }
         }
         let mut by_facet: BTreeMap<&'static str, Vec<Box<dyn Query>>> = BTreeMap::new();
         for filter in filters {
@@ -668,13 +770,20 @@ impl SearchIndex {
             .and_then(|v| v.as_u64())
             .unwrap_or(0);
         let body = text(f.body);
+        let label = text(f.label);
+        let title = text(f.title);
         let (snippet, matched_in) = match matcher.snippet(&body, analyzers) {
             Some(s) => (s, MatchedIn::Text),
             None => {
-                let context = text(f.context);
-                match matcher.snippet(&context, analyzers) {
+                let meta = text(f.meta);
+                let around = join_context(&label, &title);
+                match matcher
+                    .snippet(&meta, analyzers)
+                    .or_else(|| matcher.snippet(&around, analyzers))
+                {
                     Some(s) => (s, MatchedIn::Metadata),
-                    // Matched on a filter only: show the start of the text.
+                    // Matched on a filter only, or in surroundings not kept
+                    // (type, owner): show the start of the text.
                     None => (plain_snippet(&body), MatchedIn::Text),
                 }
             }
@@ -682,14 +791,14 @@ impl SearchIndex {
         Hit {
             kind,
             document_id: text(f.doc_id),
-            document_title: text(f.title),
+            document_title: title,
             clause_id: match kind {
                 HitKind::Clause => Some(item_id.clone()),
                 _ => clause_id,
             },
             finding_id: (kind == HitKind::Finding).then(|| item_id.clone()),
             suggestion_id: (kind == HitKind::Dismissal).then_some(item_id),
-            label: text(f.label),
+            label,
             position: u32::try_from(position).unwrap_or(u32::MAX),
             snippet,
             matched_in,
@@ -698,8 +807,44 @@ impl SearchIndex {
     }
 }
 
+/// The stored surroundings of an item for a snippet: label and title.
+fn join_context(label: &str, title: &str) -> String {
+    match (label.trim().is_empty(), title.trim().is_empty()) {
+        (false, false) => format!("{label}{CONTEXT_SEPARATOR}{title}"),
+        (false, true) => label.to_owned(),
+        (true, _) => title.to_owned(),
+    }
+}
+
+fn term(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// Any of `queries`, each weighted.
+fn should(queries: Vec<(Box<dyn Query>, f32)>) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = queries
+        .into_iter()
+        .map(|(q, w)| {
+            let q: Box<dyn Query> = if (w - 1.0).abs() < f32::EPSILON {
+                q
+            } else {
+                Box::new(BoostQuery::new(q, w))
+            };
+            (Occur::Should, q)
+        })
+        .collect();
+    if clauses.len() == 1 {
+        return clauses.pop().map(|(_, q)| q).expect("one clause");
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
 /// The exact term plus the most frequent terms the expansion reaches, over
-/// every segment's term dictionary.
+/// every segment's term dictionary (for stems of words the lexicon cannot
+/// read).
 fn expand(
     searcher: &Searcher,
     term_lists: &TermListCache,
@@ -749,23 +894,17 @@ fn expand(
 }
 
 fn terms_query(terms: &[Term]) -> Box<dyn Query> {
-    let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(terms.len());
-    for (i, t) in terms.iter().enumerate() {
-        let q: Box<dyn Query> = Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs));
-        let q = if i == 0 {
-            q
-        } else {
-            Box::new(BoostQuery::new(q, EXPANSION_BOOST))
-        };
-        should.push((Occur::Should, q));
-    }
-    if should.len() == 1 {
-        return should
-            .pop()
-            .map(|(_, q)| q)
-            .unwrap_or_else(|| Box::new(BooleanQuery::new(vec![])));
-    }
-    Box::new(BooleanQuery::new(should))
+    should(
+        terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let q: Box<dyn Query> =
+                    Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs));
+                (q, if i == 0 { 1.0 } else { EXPANSION_BOOST })
+            })
+            .collect(),
+    )
 }
 
 fn phrase_query(terms: &[Term]) -> Box<dyn Query> {
@@ -778,93 +917,99 @@ fn phrase_query(terms: &[Term]) -> Box<dyn Query> {
     Box::new(PhraseQuery::new(terms.to_vec()))
 }
 
-fn part_query(part: &Part, reach: &Reach, scope: Scope) -> Box<dyn Query> {
-    let one = match part {
-        Part::Word { .. } => terms_query,
-        Part::Phrase { .. } => phrase_query,
-    };
-    match scope {
-        Scope::Text => one(&reach.body),
-        Scope::All => Box::new(BooleanQuery::new(vec![
-            (Occur::Should, one(&reach.body)),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(one(&reach.context), CONTEXT_BOOST)),
-            ),
-        ])),
+/// What one rule of the matcher looks for.
+enum Rule {
+    /// A typed word.
+    Word(Typed),
+    /// Consecutive words, each with this key.
+    Phrase { keys: Vec<String>, folded: bool },
+}
+
+/// One word of a stored text as the matcher sees it.
+struct Seen {
+    start: usize,
+    end: usize,
+    word: Arc<Word>,
+    folded: Arc<Word>,
+}
+
+impl Seen {
+    fn word(&self, folded: bool) -> &Word {
+        if folded { &self.folded } else { &self.word }
     }
 }
 
-/// Decides which words of a stored text to highlight, with the same rules
-/// the query used to find it.
+/// Decides which words (or parts of words) of a stored text to highlight,
+/// with the same rules the query used to find it.
 struct Matcher {
-    words: Vec<(String, bool, Expansion)>,
-    phrases: Vec<(Vec<String>, bool)>,
+    rules: Vec<Rule>,
+}
+
+/// A highlighted range of a text and the rule behind it.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    word: usize,
+    start: usize,
+    end: usize,
+    rule: usize,
 }
 
 impl Matcher {
     fn new(parsed: &ParsedQuery) -> Self {
-        let mut m = Matcher {
-            words: Vec::new(),
-            phrases: Vec::new(),
-        };
-        for p in &parsed.parts {
-            match p {
-                Part::Word {
-                    key,
-                    folded,
-                    expansion,
-                    ..
-                } => m.words.push((key.clone(), *folded, *expansion)),
-                Part::Phrase { keys, folded, .. } => m.phrases.push((keys.clone(), *folded)),
-            }
+        Matcher {
+            rules: parsed
+                .parts
+                .iter()
+                .map(|p| match p {
+                    Part::Word { typed, .. } => Rule::Word(typed.clone()),
+                    Part::Phrase { keys, folded, .. } => Rule::Phrase {
+                        keys: keys.clone(),
+                        folded: *folded,
+                    },
+                })
+                .collect(),
         }
-        m
     }
 
-    /// Every stem searched for, with whether it is folded.
-    /// Every stem searched for, with whether it is folded and whether it
-    /// can be found inside a word (as a compound's head).
-    fn keys(&self) -> impl Iterator<Item = (&str, bool, bool)> {
-        self.words
-            .iter()
-            .map(|(k, f, e)| (k.as_str(), *f, *e == Expansion::Prefix))
-            .chain(
-                self.phrases
-                    .iter()
-                    .flat_map(|(ks, f)| ks.iter().map(move |k| (k.as_str(), *f, false))),
-            )
-    }
-
-    /// For each token, the id of the rule it matches (words first, then
-    /// phrases), or `None`.
-    fn mark(&self, tokens: &[Token]) -> Vec<Option<usize>> {
-        let mut marks: Vec<Option<usize>> = tokens
-            .iter()
-            .map(|t| {
-                self.words
-                    .iter()
-                    .position(|(key, folded, exp)| exp.reaches(key, form(t, *folded)))
-            })
-            .collect();
-        for (pi, (keys, folded)) in self.phrases.iter().enumerate() {
-            let id = self.words.len() + pi;
-            if keys.is_empty() || keys.len() > tokens.len() {
-                continue;
-            }
-            for start in 0..=tokens.len() - keys.len() {
-                if keys
-                    .iter()
-                    .enumerate()
-                    .all(|(k, key)| form(&tokens[start + k], *folded) == key)
-                {
-                    for m in &mut marks[start..start + keys.len()] {
-                        *m = Some(id);
+    /// Marks the words and parts of words matching a rule.
+    fn marks(&self, seen: &[Seen]) -> Vec<Mark> {
+        let mut marks: Vec<Mark> = Vec::new();
+        for (ri, rule) in self.rules.iter().enumerate() {
+            match rule {
+                Rule::Word(t) => word_marks(t, ri, seen, &mut marks),
+                Rule::Phrase { keys, folded } => {
+                    if keys.is_empty() || keys.len() > seen.len() {
+                        continue;
+                    }
+                    for start in 0..=seen.len() - keys.len() {
+                        let all = keys.iter().enumerate().all(|(k, key)| {
+                            let w = seen[start + k].word(*folded);
+                            w.keys.iter().any(|x| x == key)
+                        });
+                        if all {
+                            for (k, s) in seen[start..start + keys.len()].iter().enumerate() {
+                                marks.push(Mark {
+                                    word: start + k,
+                                    start: s.start,
+                                    end: s.end,
+                                    rule: ri,
+                                });
+                            }
+                        }
                     }
                 }
             }
         }
-        marks
+        // One mark per range, in text order; the whole word wins over a part.
+        marks.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+        let mut out: Vec<Mark> = Vec::new();
+        for m in marks {
+            match out.last() {
+                Some(last) if m.start < last.end => {}
+                _ => out.push(m),
+            }
+        }
+        out
     }
 
     /// A snippet of `text` around its matches, or `None` when nothing in it
@@ -873,62 +1018,60 @@ impl Matcher {
         if text.is_empty() {
             return None;
         }
-        let tokens = analyzers.tokens_where(text, |lower, lower_folded| {
-            self.keys().any(|(key, folded, inside)| {
-                let word = if folded { lower_folded } else { lower };
-                if inside {
-                    word.contains(key)
-                } else {
-                    word.starts_with(key)
+        let seen: Vec<Seen> = analyzers
+            .words(text)
+            .into_iter()
+            .map(|w| {
+                let r = read(&w.lower);
+                Seen {
+                    start: w.start,
+                    end: w.end,
+                    word: Arc::clone(&r.word),
+                    folded: Arc::clone(&r.folded),
                 }
             })
-        });
-        let marks = self.mark(&tokens);
-        let matched: Vec<usize> = (0..tokens.len()).filter(|&i| marks[i].is_some()).collect();
-        if matched.is_empty() {
+            .collect();
+        let marks = self.marks(&seen);
+        if marks.is_empty() {
             return None;
         }
         let (start, end) = if text.len() <= SNIPPET_BYTES {
             (0, text.len())
         } else {
-            // The window (starting at a matched word) with the most distinct
-            // rules matched, then the most matches.
-            let mut best = (0usize, 0usize, matched[0]);
-            for &i in &matched {
-                let limit = tokens[i].start + SNIPPET_BYTES - SNIPPET_LEAD_BYTES;
+            // The window (starting at a mark) with the most distinct rules
+            // marked, then the most marks.
+            let mut best = (0usize, 0usize, 0usize);
+            for (i, m) in marks.iter().enumerate() {
+                let limit = m.start + SNIPPET_BYTES - SNIPPET_LEAD_BYTES;
                 let mut rules: Vec<usize> = Vec::new();
                 let mut count = 0;
-                for &j in matched
-                    .iter()
-                    .filter(|&&j| j >= i && tokens[j].end <= limit)
-                {
+                for n in marks[i..].iter().filter(|n| n.end <= limit) {
                     count += 1;
-                    if let Some(r) = marks[j]
-                        && !rules.contains(&r)
-                    {
-                        rules.push(r);
+                    if !rules.contains(&n.rule) {
+                        rules.push(n.rule);
                     }
                 }
                 if (rules.len(), count) > (best.0, best.1) {
                     best = (rules.len(), count, i);
                 }
             }
-            let first = best.2;
+            let first = &seen[marks[best.2].word];
             // Start a little before the first match, at a word.
-            let lead_from = tokens[first].start.saturating_sub(SNIPPET_LEAD_BYTES);
-            let start = tokens[..=first]
+            let lead_from = first.start.saturating_sub(SNIPPET_LEAD_BYTES);
+            let start = seen
                 .iter()
-                .find(|t| t.start >= lead_from)
-                .map_or(tokens[first].start, |t| t.start);
-            let start = if start <= tokens[0].start { 0 } else { start };
+                .find(|w| w.start >= lead_from)
+                .map_or(first.start, |w| w.start)
+                .min(first.start);
+            let start = if start <= seen[0].start { 0 } else { start };
             let limit = start + SNIPPET_BYTES;
-            let end = tokens
+            let end = seen
                 .iter()
-                .filter(|t| t.start >= start && t.end <= limit)
-                .map(|t| t.end)
+                .filter(|w| w.start >= start && w.end <= limit)
+                .map(|w| w.end)
                 .max()
-                .unwrap_or(tokens[first].end)
-                .max(tokens[first].end);
+                .unwrap_or(first.end)
+                .max(first.end);
             // Keep trailing punctuation that closes the last word.
             let end = extend_punct(text, end);
             (
@@ -941,22 +1084,23 @@ impl Matcher {
             )
         };
         let mut highlights: Vec<Highlight> = Vec::new();
-        let mut last_rule: Option<usize> = None;
-        for &i in &matched {
-            let t = &tokens[i];
-            if t.start < start || t.end > end {
+        let mut last: Option<Mark> = None;
+        for m in &marks {
+            if m.start < start || m.end > end {
                 continue;
             }
             let h = Highlight {
-                start: t.start - start,
-                end: t.end - start,
+                start: m.start - start,
+                end: m.end - start,
             };
             // Join the words of one phrase occurrence into one highlight.
-            let joinable = marks[i].is_some_and(|r| r >= self.words.len()) && last_rule == marks[i];
-            match highlights.last_mut() {
-                Some(prev)
-                    if joinable
-                        && text[start + prev.end..t.start]
+            let phrase = matches!(self.rules[m.rule], Rule::Phrase { .. });
+            match (highlights.last_mut(), last) {
+                (Some(prev), Some(l))
+                    if phrase
+                        && l.rule == m.rule
+                        && l.word + 1 == m.word
+                        && text[start + prev.end..m.start]
                             .chars()
                             .all(|c| !c.is_alphanumeric()) =>
                 {
@@ -964,7 +1108,7 @@ impl Matcher {
                 }
                 _ => highlights.push(h),
             }
-            last_rule = marks[i];
+            last = Some(*m);
         }
         let slice = &text[start..end];
         Some(Snippet {
@@ -976,8 +1120,74 @@ impl Matcher {
     }
 }
 
-fn form(t: &Token, folded: bool) -> &str {
-    if folded { &t.folded } else { &t.stem }
+/// The marks of a typed word in a text: the word in any form (whole word);
+/// a compound it is the head or a part of (that part); typed as a compound,
+/// its parts in a row (those parts).
+fn word_marks(t: &Typed, rule: usize, seen: &[Seen], marks: &mut Vec<Mark>) {
+    let unknown = is_unknown(t);
+    let part_keys = t.part_keys();
+    for (i, s) in seen.iter().enumerate() {
+        let w = s.word(t.folded);
+        let whole = if unknown {
+            w.keys.iter().any(|k| t.expansion.reaches(&t.keys[0], k))
+        } else {
+            w.keys.iter().any(|k| t.keys.contains(k))
+        };
+        if whole {
+            marks.push(Mark {
+                word: i,
+                start: s.start,
+                end: s.end,
+                rule,
+            });
+            continue;
+        }
+        if t.quoted || t.word.is_compound() {
+            continue;
+        }
+        // A part of a compound (its head included): that part.
+        for p in &s.folded.parts {
+            if s.folded.parts.len() > 1 && p.lemmas.iter().any(|l| part_keys.contains(l)) {
+                marks.push(Mark {
+                    word: i,
+                    start: s.start + p.start,
+                    end: s.start + p.end,
+                    rule,
+                });
+            }
+        }
+    }
+    if t.quoted || !t.word.is_compound() || part_keys.len() < 2 {
+        return;
+    }
+    // Typed as a compound: its parts in a row, within a word or across
+    // words (`egen försäkran`).
+    let flat: Vec<(usize, usize, usize, &Vec<String>)> = seen
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.folded
+                .parts
+                .iter()
+                .map(move |p| (i, s.start + p.start, s.start + p.end, &p.lemmas))
+        })
+        .collect();
+    if flat.len() < part_keys.len() {
+        return;
+    }
+    for at in 0..=flat.len() - part_keys.len() {
+        let run = &flat[at..at + part_keys.len()];
+        if run.iter().zip(&part_keys).all(|(p, k)| p.3.contains(k)) {
+            for p in run {
+                marks.push(Mark {
+                    word: p.0,
+                    start: p.1,
+                    end: p.2,
+                    rule,
+                });
+            }
+        }
+    }
 }
 
 /// Moves `end` past punctuation that directly follows a word (not spaces).

@@ -1255,10 +1255,11 @@ impl Store {
         rows.into_iter().map(Self::decode_finding).collect()
     }
 
-    /// Stores the result of screening a document: open suggestions are
-    /// replaced by `fresh`; a suggestion the analyst already accepted or
-    /// dismissed (same id: same clause, same rule) keeps its state.
-    /// Returns how many suggestions are open afterwards.
+    /// Stores the result of screening a document with `rulebook`: open
+    /// suggestions are replaced by `fresh`; a suggestion the analyst already
+    /// accepted or dismissed (same id: same clause, same rule) keeps its
+    /// state; `rulebook` becomes the document's pack (the one that screens
+    /// it from now on). Returns how many suggestions are open afterwards.
     pub fn replace_open_suggestions(
         &mut self,
         stamp: &Stamp,
@@ -1301,6 +1302,10 @@ impl Store {
                     }
                 }
                 insert_suggestion_rows(tx, open.iter().copied())?;
+                tx.execute(
+                    "UPDATE documents SET rulebook_id = ?2, rulebook_version = ?3 WHERE id = ?1",
+                    rusqlite::params![doc_id, rulebook.id, rulebook.version],
+                )?;
                 Ok(count)
             },
         )

@@ -476,6 +476,11 @@ fn open_suggestion(id: &str, clause: &str) -> Suggestion {
         crime_types: vec!["BED".into()],
         spans: vec![],
         state: SuggestionState::Open,
+        scope: Default::default(),
+        why: String::new(),
+        consequence: String::new(),
+        proposal: String::new(),
+        also: Vec::new(),
     }
 }
 

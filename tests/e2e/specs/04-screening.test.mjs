@@ -1,10 +1,12 @@
 // Issue 4 acceptance test: screening suggestions in the real app.
 //
 // A new library → the sample document (screened on import) → clause 4.5 shows the matched
-// words "… högst ett år gammalt" highlighted → accept that suggestion → a finding appears,
-// prefilled with the rule's consequence and crime types → dismiss another suggestion of the
-// clause with a reason → restart the app on the same library → the finding and the dismissal
-// (with its reason) are still there.
+// words "… högst ett år gammalt" highlighted, with a why in the clause's words and a starting
+// consequence and wording (issue 17) → accept that suggestion → a finding appears, prefilled
+// with the suggestion's consequence, proposed wording and crime types → dismiss another
+// suggestion of the clause with a reason → choose the korruption-sv pack for the document →
+// restart the app on the same library → the finding, the dismissal (with its reason) and the
+// document's pack are still there.
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -128,6 +130,19 @@ test('screening: highlighted match, accept → finding, dismiss with a reason, b
     await screenshot('clause-4.5-highlights-and-suggestions');
     await stale.scrollIntoView({ block: 'center' });
 
+    // ---- Why, in the clause's words, and a starting point for the finding ------------
+    const why = await stale.$(tid('suggestion-why'));
+    assert.ok((await why.getText()).includes(STALE_WORDS), 'the why quotes the matched words');
+    const start = await stale.$(tid('suggestion-start'));
+    await (await start.$('summary')).click();
+    const startProposal = await start.$(tid('suggestion-proposal'));
+    await startProposal.waitForDisplayed({ timeoutMsg: 'the starting proposal is not shown' });
+    const startText = await startProposal.getText();
+    assert.ok(startText.includes('belastningsregistret'), `the starting proposal is the clause's text (got ${startText})`);
+    assert.ok(!startText.includes('högst ett år gammalt'), 'the starting proposal replaces the stale limit');
+    assert.ok((await (await start.$(tid('suggestion-consequence'))).getText()).length > 20, 'a starting consequence');
+    await screenshot('suggestion-why-and-starting-wording');
+
     // ---- Accept: a finding, prefilled -----------------------------------------------
     await (await stale.$(tid('suggestion-accept'))).click();
     const finding = await until(browser, async () => {
@@ -143,6 +158,9 @@ test('screening: highlighted match, accept → finding, dismiss with a reason, b
     for (const box of await browser.$$('input[data-testid^="crime-type-"]')) {
       if (await box.isSelected()) ticked.push((await box.getAttribute('data-testid')).slice('crime-type-'.length));
     }
+    const prefilled = await (await shown(browser, 'finding-proposed')).getValue();
+    const flat = (x) => x.replace(/\s+/g, ' ').trim();
+    assert.equal(flat(prefilled), flat(startText), 'accepting puts the starting wording in the proposed wording');
     assert.ok(ticked.length > 0, 'the accepted finding has crime types ticked');
     assert.ok(ticked.includes('URK') || ticked.includes('BED'), `expected BED/URK among ${ticked}`);
     await until(browser, async () => (await (await itemById(browser, acceptedId)).getAttribute('data-state')) === 'accepted',
@@ -200,6 +218,17 @@ test('screening: highlighted match, accept → finding, dismiss with a reason, b
     await alternative.scrollIntoView({ block: 'center' });
     await screenshot('alternative-and-free-answer');
 
+    // ---- The pack is chosen per document -----------------------------------------------
+    const pack = await shown(browser, 'pack-select');
+    await pack.scrollIntoView({ block: 'center' });
+    await pack.selectByAttribute('value', 'korruption-sv');
+    await until(browser, async () => (await pack.getValue()) === 'korruption-sv' &&
+      (await (await browser.$(tid('rescreen-status'))).getText()).length > 0,
+      'choosing korruption-sv did not screen the document again');
+    await until(browser, async () => (await (await itemById(browser, acceptedId)).getAttribute('data-state')) === 'accepted',
+      'the accepted suggestion lost its decision when the pack changed');
+    await screenshot('korruption-sv-chosen');
+
     // Narrow window: nothing spills out sideways.
     try {
       await browser.setWindowSize(1024, 768);
@@ -247,6 +276,8 @@ test('screening: highlighted match, accept → finding, dismiss with a reason, b
     assert.equal(await (await alt.$(tid('alternative-wording'))).getValue(), ALTERNATIVE, 'the alternative is back');
     assert.equal(await (await alt.$(tid('alternative-impact'))).getValue(), '3', 'its residual impact is back');
 
+    assert.equal(await (await shown(browser, 'pack-select')).getValue(), 'korruption-sv',
+      'the document keeps the pack chosen for it');
     const accepted = await itemById(browser, acceptedId);
     assert.equal(await accepted.getAttribute('data-state'), 'accepted', 'the suggestion is still accepted');
     const dismissed = await itemById(browser, dismissedId);

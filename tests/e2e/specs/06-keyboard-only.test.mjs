@@ -159,7 +159,7 @@ test('keyboard only: DOCX → accept a suggestion → risk grid → proposed wor
     await browser.keys('?');
     const help = await shown(browser, 'help-overlay');
     const helpText = await help.getText();
-    for (const words of ['Next clause', 'First or last clause', 'toolbar, library, outline']) {
+    for (const words of ['Next clause', 'First or last clause', 'toolbar, library, outline', 'Swedish Hunspell dictionary', 'GNU LGPL version 3']) {
       assert.ok(helpText.includes(words), `the English help overlay lists "${words}"`);
     }
     await assertAxeClean(browser, t, 'help overlay');

@@ -6,10 +6,17 @@
 //! - [`golden`]: golden outlines (`golden/*.outline`) and the structure score
 //!   of an import against one: clause-boundary F1, label accuracy, heading
 //!   accuracy and text coverage, with a readable diff.
+//! - [`search`]: judged search queries (`search/queries.toml`) and their
+//!   recall@20 / precision@10 per query class.
+//! - [`screening`]: precision and recall of screening against clause labels
+//!   (`screening/labels.toml`), per family and in total, and the
+//!   section- and document-wide absences.
 //!
 //! The test binary (`tests/main.rs`) prints the tables and holds the floors.
 
 pub mod golden;
+pub mod screening;
+pub mod search;
 pub mod text;
 
 use std::path::PathBuf;

@@ -2,3 +2,5 @@
 //! One test binary for the crate (see `tests/quality/README.md`).
 
 mod outline;
+mod screening;
+mod search;

@@ -10,6 +10,7 @@ import type { Finding } from "./bindings/Finding";
 import type { FindingInput } from "./bindings/FindingInput";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { Rulebook } from "./bindings/Rulebook";
+import type { RulebookChoice } from "./bindings/RulebookChoice";
 import type { Preferences } from "./bindings/Preferences";
 import type { Suggestion } from "./bindings/Suggestion";
 import type { UndoReport } from "./bindings/UndoReport";
@@ -48,6 +49,8 @@ export class AppState {
 
   appInfo: AppInfo | null = $state(null);
   rulebook: Rulebook | null = $state(null);
+  /** The packs a document can be screened with (the active pack first). */
+  rulebooks: RulebookChoice[] = $state([]);
   documents: DocumentSummary[] = $state([]);
   loading = $state(true);
   loadError: BackendError | null = $state(null);
@@ -219,6 +222,8 @@ export class AppState {
       this.appInfo = info;
       this.rulebook = rulebook;
       this.documents = documents;
+      // The pack choice is a comfort too: without it the active pack labels suggestions.
+      this.rulebooks = await this.backend.rulebooks().catch(() => []);
     } catch (e) {
       this.loadError = toBackendError(e);
       return;
@@ -527,6 +532,36 @@ export class AppState {
     } catch (e) {
       this.actionError = toBackendError(e);
       return false;
+    } finally {
+      this.suggestionBusy = false;
+    }
+  }
+
+  /** The name of a vulnerability family in the open document's pack (else the active pack's), or the id. */
+  categoryLabel(id: string): string {
+    const pack = this.rulebooks.find((p) => p.id === this.view?.document.rulebook.id);
+    return (
+      pack?.categories.find((c) => c.id === id)?.label ??
+      this.rulebook?.categories.find((c) => c.id === id)?.label ??
+      id
+    );
+  }
+
+  /** Screens the open document with another pack, which becomes its pack; the selection stays. */
+  async choosePack(packId: string): Promise<BackendError | null> {
+    const docId = this.selectedDocId;
+    if (!docId || this.suggestionBusy) return null;
+    this.suggestionBusy = true;
+    this.rescreenNotice = null;
+    try {
+      await this.autosaver.flush();
+      const report = await this.backend.screenWith(docId, packId);
+      await this.reloadDocument();
+      this.rescreenNotice = { open: report.open };
+      void this.refreshDocuments();
+      return null;
+    } catch (e) {
+      return toBackendError(e);
     } finally {
       this.suggestionBusy = false;
     }

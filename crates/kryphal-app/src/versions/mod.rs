@@ -413,9 +413,10 @@ impl Library {
             },
             imported_at: now(),
             imported_by: self.user.clone(),
-            rulebook: self.rulebook.reference(),
+            // A new version keeps the pack its predecessor is screened with.
+            rulebook: self.book_for(&prev.rulebook.id).reference(),
         };
-        let fresh = self.screening(&id, &outline);
+        let fresh = self.screening(&id, &doc.meta.title, &doc.rulebook.id, &outline);
         let plan = self.plan(&prev, &doc.id, &id, &outline, fresh)?;
         let link = VersionLink {
             document_id: id.clone(),

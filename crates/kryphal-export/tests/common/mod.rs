@@ -255,6 +255,11 @@ pub fn analysis() -> Analysis {
             state: SuggestionState::Accepted {
                 finding_id: "f-1".into(),
             },
+            scope: Default::default(),
+            why: String::new(),
+            consequence: String::new(),
+            proposal: String::new(),
+            also: Vec::new(),
         },
         Suggestion {
             id: "s-c-6-vagt-osannolikt".into(),
@@ -271,6 +276,11 @@ pub fn analysis() -> Analysis {
                 by: "Åsa Öberg".into(),
                 at: "2026-11-19T10:00:00Z".into(),
             },
+            scope: Default::default(),
+            why: String::new(),
+            consequence: String::new(),
+            proposal: String::new(),
+            also: Vec::new(),
         },
         Suggestion {
             id: "s-c-5-betalning-forskott".into(),
@@ -283,6 +293,11 @@ pub fn analysis() -> Analysis {
             crime_types: vec!["BID".into()],
             spans: vec![Span { start: 24, end: 32 }],
             state: SuggestionState::Open,
+            scope: Default::default(),
+            why: String::new(),
+            consequence: String::new(),
+            proposal: String::new(),
+            also: Vec::new(),
         },
     ];
     Analysis {

@@ -47,9 +47,13 @@ pub fn sample() -> ScreenInput {
             text: para.to_string(),
             section_id: Some(section.clone()),
             section_title: title.clone(),
+            ..ScreenClause::default()
         });
     }
-    ScreenInput { clauses }
+    ScreenInput {
+        clauses,
+        ..ScreenInput::default()
+    }
 }
 
 /// The LOU (SFS 2016:1145) split on `####` headings: one clause per
@@ -75,6 +79,7 @@ pub fn lou() -> ScreenInput {
                     text: t,
                     section_id: Some(section.clone()),
                     section_title: section.clone(),
+                    ..ScreenClause::default()
                 });
             }
             current = Some((
@@ -94,7 +99,11 @@ pub fn lou() -> ScreenInput {
             text: t,
             section_id: Some(section.clone()),
             section_title: section,
+            ..ScreenClause::default()
         });
     }
-    ScreenInput { clauses }
+    ScreenInput {
+        clauses,
+        ..ScreenInput::default()
+    }
 }

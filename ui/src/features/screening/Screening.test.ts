@@ -1,6 +1,7 @@
 // Screening suggestions in the whole UI against the fake backend: the
 // highlights, the outline counts, accept → a finding, dismiss with a reason,
-// reopen, re-screen and the keyboard.
+// reopen, re-screen, the keyboard, the explanations and starting wordings,
+// and the pack chosen per document.
 import { flushSync, mount, tick, unmount } from "svelte";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import App from "../../App.svelte";
@@ -87,7 +88,7 @@ test("the selected clause's matches are highlighted behind the plain text, which
   expect(item.textContent).toContain("Inaktuellt underlag");
   expect(item.textContent).toContain("Underlaget får vara gammalt: ”högst ett år gammalt”");
   expect(item.textContent).toContain("Möjliga brott: Bedrägeri, Urkundsförfalskning");
-  expect(item.querySelector("details")?.textContent).toContain("Ett utdrag eller intyg");
+  expect(item.querySelector("details.rationale")?.textContent).toContain("Ett utdrag eller intyg");
   expect(item.textContent).toContain("Markerat i texten: ”högst ett år gammalt”");
 });
 
@@ -205,4 +206,74 @@ test("the rulebook warning is shown and can be closed; the pack is named in the 
   one("rulebook-warning-close").click();
   await settle();
   expect(all("rulebook-warning")).toHaveLength(0);
+});
+
+test("a suggestion says why in the clause's words and offers a starting consequence and wording", async () => {
+  await selectClause("c-2-1-3");
+  expect(one("suggestion-why").textContent).toContain("”högst ett år gammalt”");
+  const start = one("suggestion-start") as HTMLDetailsElement;
+  expect(one("suggestion-consequence", start).textContent).toContain("Underlaget får vara gammalt");
+  expect(one("suggestion-proposal", start).textContent).toContain("högst tre månader gammalt");
+  expect(one("suggestion-proposal", start).textContent).not.toContain("högst ett år gammalt");
+});
+
+test("accepting fills the finding's consequence and proposed wording, which stay editable", async () => {
+  await selectClause("c-2-1-3");
+  one("suggestion-accept").click();
+  await settle();
+  const consequence = one("finding-consequence") as HTMLTextAreaElement;
+  expect(consequence.value).toContain("Underlaget får vara gammalt (”högst ett år gammalt”)");
+  const proposed = one("finding-proposed") as HTMLTextAreaElement;
+  expect(proposed.value).toContain("högst tre månader gammalt");
+  expect(proposed.disabled).toBe(false);
+  expect(proposed.readOnly).toBe(false);
+});
+
+test("the pack is chosen per document: the document is screened with it and its families label the suggestions", async () => {
+  unmount(component);
+  target.remove();
+  const lib = sampleLibrary();
+  lib.otherPacks = [
+    {
+      choice: {
+        id: "korruption-sv",
+        version: "0.1.0",
+        name: "Korruptionssäkring av regelverk",
+        language: "sv",
+        description: "",
+        active: false,
+        categories: [{ id: "skonsmassighet", label: "Skönsmässighet utan kriterier", description: "" }],
+      },
+      screening: [
+        {
+          id: "skon-far-kan",
+          category: "skonsmassighet",
+          pattern: "får nämnden",
+          message: "Beslut som får fattas, utan kriterier: ”{match}”",
+          rationale: "Beslutet blir en fråga om vilja.",
+          crime_types: ["MUT"],
+        },
+      ],
+    },
+  ];
+  backend = new FakeBackend(lib);
+  target = document.createElement("div");
+  document.body.appendChild(target);
+  app = new AppState(backend);
+  component = mount(App, { target, props: { app } });
+  await settle();
+  const select = one("pack-select") as HTMLSelectElement;
+  expect([...select.options].map((o) => o.value)).toEqual(["bra-mur-sv", "korruption-sv"]);
+  expect(select.value).toBe("bra-mur-sv");
+  select.value = "korruption-sv";
+  select.dispatchEvent(new Event("change", { bubbles: true }));
+  await settle();
+  const docId = app.view?.document.id;
+  expect(backend.callsOf("screen_with")[0]?.args).toEqual({ docId, packId: "korruption-sv" });
+  expect(app.view?.document.rulebook.id).toBe("korruption-sv");
+  expect((one("pack-select") as HTMLSelectElement).value).toBe("korruption-sv");
+  await selectClause("c-3-3");
+  expect(items("open").map((i) => i.querySelector(".category")?.textContent?.trim())).toEqual([
+    "Kategori: Skönsmässighet utan kriterier",
+  ]);
 });

@@ -17,6 +17,7 @@ import type { Overview } from "../bindings/Overview";
 import type { Preferences } from "../bindings/Preferences";
 import type { UndoReport } from "../bindings/UndoReport";
 import type { Rulebook } from "../bindings/Rulebook";
+import type { RulebookChoice } from "../bindings/RulebookChoice";
 import type { ScreenReport } from "../bindings/ScreenReport";
 import type { Suggestion } from "../bindings/Suggestion";
 import type { ExportChoices } from "../bindings/ExportChoices";
@@ -100,8 +101,15 @@ export interface Backend {
   moveClause(clauseId: string, sectionId: string): Promise<Clause>;
   /** Gives a clause another number (`4.3`, `3 §`, `b)`); its label follows. Blank is refused. */
   renumberClause(clauseId: string, number: string): Promise<Clause>;
-  /** Screens a document again with the active rulebook; decisions on earlier suggestions are kept. */
+  /** Screens a document again with its own pack; decisions on earlier suggestions are kept. */
   screenDocument(docId: string): Promise<ScreenReport>;
+  /** The packs a document can be screened with (the active pack first, with each pack's families). */
+  rulebooks(): Promise<RulebookChoice[]>;
+  /**
+   * Makes `packId` the document's pack and screens it with that pack; decisions on earlier
+   * suggestions are kept. An unknown pack is refused (`invalid_input`).
+   */
+  screenWith(docId: string, packId: string): Promise<ScreenReport>;
   /** Turns a suggestion into a draft finding on its clause, prefilled from the rule. */
   acceptSuggestion(suggestionId: string): Promise<Finding>;
   /** Dismisses a suggestion; the reason is required (`invalid_input` when blank). */

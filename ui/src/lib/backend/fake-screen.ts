@@ -14,6 +14,14 @@ export interface FakeRule {
   message: string;
   rationale: string;
   crime_types: string[];
+  /** One sentence tied to the words; `{match}` is replaced. Defaults to the message. */
+  why?: string;
+  /** A starting consequence for the finding; `{match}` is replaced. Defaults to the rationale. */
+  consequence?: string;
+  /** Replaces the matched words in the clause for a starting proposed wording. */
+  replace?: string;
+  /** Added after the clause for a starting proposed wording. */
+  append?: string;
 }
 
 const encoder = new TextEncoder();
@@ -40,6 +48,14 @@ export function fakeScreen(
       }
       if (spans.length === 0) continue;
       const id = `s-${clause.id}-${rule.id}`;
+      const fill = (t: string) => t.replace("{match}", first);
+      let proposal = "";
+      if (rule.replace !== undefined) {
+        const at = clause.text.indexOf(first);
+        proposal = clause.text.slice(0, at) + fill(rule.replace) + clause.text.slice(at + first.length);
+      } else if (rule.append !== undefined) {
+        proposal = `${clause.text.trimEnd()} ${fill(rule.append)}`;
+      }
       out.push({
         id,
         document_id: documentId,
@@ -51,6 +67,11 @@ export function fakeScreen(
         crime_types: [...rule.crime_types],
         spans,
         state: decided.get(id) ?? { state: "open" },
+        scope: "clause",
+        why: fill(rule.why ?? rule.message),
+        consequence: fill(rule.consequence ?? rule.rationale),
+        proposal,
+        also: [],
       });
     }
   }

@@ -35,6 +35,7 @@ import type { WorkshopSession } from "../bindings/WorkshopSession";
 import { emptyFindingInput as emptyInput, inputOf } from "../finding";
 import { fakeImport, fingerprint } from "./fake-import";
 import { fakeScreen, type FakeRule } from "./fake-screen";
+import type { RulebookChoice } from "../bindings/RulebookChoice";
 import { findingTitle } from "../finding";
 import { fakeSearch } from "./fake-search";
 import { fakeIncludedFindings } from "./fake-export";
@@ -66,6 +67,11 @@ export interface FakeLibrary {
   documents: FakeDocument[];
   /** Screening rules of the fake (the core's come from the rulebook pack). */
   screening?: FakeRule[];
+  /**
+   * Other packs a document may choose, besides the active one (`rulebook`):
+   * their screening rules (`screening` stands for the active pack's).
+   */
+  otherPacks?: { choice: RulebookChoice; screening: FakeRule[] }[];
 }
 
 export interface FakeOptions {
@@ -353,6 +359,49 @@ export class FakeBackend implements Backend {
 
   rulebook(): Promise<Rulebook> {
     return this.answer("rulebook", {}, () => this.lib.rulebook);
+  }
+
+  rulebooks(): Promise<RulebookChoice[]> {
+    return this.answer("rulebooks", {}, () => this.choices());
+  }
+
+  private choices(): RulebookChoice[] {
+    const b = this.lib.rulebook;
+    const active: RulebookChoice = {
+      id: b.pack.id,
+      version: b.pack.version,
+      name: b.pack.name,
+      language: b.pack.language,
+      description: b.pack.description,
+      active: true,
+      categories: b.categories,
+    };
+    return [active, ...(this.lib.otherPacks ?? []).map((p) => p.choice)];
+  }
+
+  screenWith(docId: string, packId: string): Promise<ScreenReport> {
+    return this.answer("screen_with", { docId, packId }, () => {
+      const d = this.lib.documents.find((x) => x.document.id === docId);
+      if (!d) throw fail("not_found", `no document ${docId}`);
+      const pack = this.choices().find((c) => c.id === packId);
+      if (!pack) {
+        throw fail(
+          "invalid_input",
+          `There is no rulebook pack “${packId}”; choose one of ${this.choices()
+            .map((c) => c.id)
+            .join(", ")}.`,
+        );
+      }
+      d.document = { ...d.document, rulebook: { id: pack.id, version: pack.version } };
+      this.record("document.screen", "document", docId, docId, null, { rulebook: d.document.rulebook });
+      const suggestions = this.screen(d);
+      return {
+        document_id: docId,
+        rulebook: d.document.rulebook,
+        open: suggestions.filter((s) => s.state.state === "open").length,
+        suggestions,
+      };
+    });
   }
 
   listDocuments(): Promise<DocumentSummary[]> {
@@ -918,7 +967,11 @@ export class FakeBackend implements Backend {
   }
 
   private screen(d: FakeDocument): Suggestion[] {
-    return fakeScreen(d.document.id, d.outline.clauses, this.lib.screening ?? [], this.decisions);
+    const other = (this.lib.otherPacks ?? []).find(
+      (p) => p.choice.id === d.document.rulebook.id && p.choice.id !== this.lib.rulebook.pack.id,
+    );
+    const rules = other ? other.screening : (this.lib.screening ?? []);
+    return fakeScreen(d.document.id, d.outline.clauses, rules, this.decisions);
   }
 
   private findSuggestion(suggestionId: string): { doc: FakeDocument; suggestion: Suggestion } {
@@ -936,7 +989,7 @@ export class FakeBackend implements Backend {
       const suggestions = this.screen(d);
       return {
         document_id: docId,
-        rulebook: { id: this.lib.rulebook.pack.id, version: this.lib.rulebook.pack.version },
+        rulebook: d.document.rulebook,
         open: suggestions.filter((s) => s.state.state === "open").length,
         suggestions,
       };
@@ -954,7 +1007,11 @@ export class FakeBackend implements Backend {
       const user = this.lib.appInfo.user;
       const finding: Finding = {
         ...emptyInput(),
-        unintended_consequence: `${suggestion.message} ${suggestion.rationale}`.trim(),
+        unintended_consequence: (suggestion.consequence.trim() === ""
+          ? `${suggestion.message} ${suggestion.rationale}`
+          : suggestion.consequence
+        ).trim(),
+        proposed_wording: suggestion.proposal.trim(),
         crime_types: suggestion.crime_types.filter((c) => known.has(c)),
         id: `f-${this.nextId++}`,
         document_id: doc.document.id,

@@ -115,6 +115,21 @@ export function sampleRulebook(): Rulebook {
       },
     ],
     rules: [],
+    context: {
+      negation: { words: [], window: 6, breaks: [] },
+      roles: {
+        advice_sections: [],
+        context_sections: [],
+        definition_sections: [],
+        advice: [],
+        context: [],
+        definition: [],
+        furniture: [],
+        furniture_max_words: 14,
+        obligation: [],
+        heading_max_words: 0,
+      },
+    },
   };
 }
 
@@ -207,6 +222,10 @@ export function sampleScreening(): FakeRule[] {
       rationale:
         "Ett utdrag eller intyg som får vara ett halvår eller äldre kan beskriva en situation som inte längre gäller. En dom eller en skuld från de senaste månaderna syns inte.",
       crime_types: ["BED", "URK"],
+      why: "Underlaget får vara ”{match}”, så en dom eller skuld från de senaste månaderna syns inte.",
+      consequence:
+        "Underlaget får vara gammalt (”{match}”): det kan beskriva en situation som inte längre gäller, och nya domar eller skulder syns inte.",
+      replace: "högst tre månader gammalt",
     },
     {
       id: "vaga-bedomningsord",
@@ -216,6 +235,10 @@ export function sampleScreening(): FakeRule[] {
       rationale:
         "Ett bedömningsord utan gräns går inte att tillämpa lika från fall till fall, och den som vill utnyttja regeln kan alltid hävda att villkoret är uppfyllt.",
       crime_types: ["OVR", "BED"],
+      why: "Villkoret hänger på ”{match}”, ett ord som lydelsen inte definierar.",
+      consequence:
+        "Eftersom ”{match}” inte definieras kan den som vill utnyttja regeln hävda att villkoret är uppfyllt, och lika fall kan bedömas olika.",
+      append: "[Ange vad som avses med ordet och vem som bedömer det.]",
     },
     {
       id: "engang-vid-ansokan",

@@ -18,6 +18,7 @@ import type { ImportReport } from "../bindings/ImportReport";
 import type { Overview } from "../bindings/Overview";
 import type { Preferences } from "../bindings/Preferences";
 import type { Rulebook } from "../bindings/Rulebook";
+import type { RulebookChoice } from "../bindings/RulebookChoice";
 import type { ScreenReport } from "../bindings/ScreenReport";
 import type { Suggestion } from "../bindings/Suggestion";
 import type { UndoReport } from "../bindings/UndoReport";
@@ -132,6 +133,14 @@ export class TauriBackend implements Backend {
   }
   screenDocument(docId: string): Promise<ScreenReport> {
     return call("screen_document", { docId });
+  }
+
+  rulebooks(): Promise<RulebookChoice[]> {
+    return call("rulebooks");
+  }
+
+  screenWith(docId: string, packId: string): Promise<ScreenReport> {
+    return call("screen_with", { docId, packId });
   }
   acceptSuggestion(suggestionId: string): Promise<Finding> {
     return call("accept_suggestion", { suggestionId });

@@ -3,4 +3,4 @@
 /**
  * Where an `absence` rule looks for the required terms.
  */
-export type Scope = "clause" | "section";
+export type Scope = "clause" | "section" | "document";

@@ -155,6 +155,16 @@ export const sv = {
   "screening.category": "Kategori",
   "screening.matched": "Markerat i texten: {words}",
   "screening.crimeTypes": "Möjliga brott: {list}",
+  "screening.scope.section": "· gäller avsnittet",
+  "screening.scope.document": "· gäller hela dokumentet",
+  "screening.also": "Även: {list}",
+  "screening.start": "Utgångspunkt för fyndet",
+  "screening.startConsequence": "Oavsiktlig konsekvens",
+  "screening.startProposal": "Föreslagen lydelse",
+  "screening.startHelp": "Acceptera för att få texterna i ett nytt fynd, där du kan ändra dem.",
+  "screening.pack": "Regelverk för granskningen",
+  "screening.packHelp": "Dokumentet granskas med det valda regelverket. Beslut om tidigare förslag finns kvar.",
+  "screening.packActive": "{name} (standard)",
   "screening.rationale": "Varför?",
   "screening.accept": "Acceptera",
   "screening.acceptLabel": "Acceptera som nytt fynd: {message}",
@@ -691,6 +701,10 @@ export const sv = {
   "overview.image.error": "Bilden kunde inte sparas: {reason}",
   "search.countAtLeast": "Minst {total} träffar, de {shown} bästa visas",
   "search.facetsCapped": "Fler träffar fanns än som räknades, så antalen ovan är minimiantal.",
+  "help.licences": "Data som följer med programmet",
+  "help.licence.lexicon":
+    "Sökningens svenska ordlista (böjningsformer och sammansättningar) är gjord av den svenska Hunspell-ordlistan av Göran Andersson (LibreOffice, Debianpaketet hunspell-sv-se) och får användas enligt GNU LGPL version 3.",
+  "help.licence.fonts": "Typsnittet i PDF-exporter är Liberation Sans, under SIL Open Font License 1.1.",
 } as const;
 
 export type MessageKey = keyof typeof sv;
