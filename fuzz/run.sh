@@ -8,7 +8,11 @@
 # Needs cargo-fuzz (`cargo install cargo-fuzz --locked`). libFuzzer's sanitizer flags are
 # nightly-only; RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them, so no nightly is
 # needed. The seeds are the project's own test fixtures (copied into fuzz/corpus/, which is
-# not committed) plus the small hand-made inputs in fuzz/seeds/.
+# not committed) plus the small hand-made inputs in fuzz/seeds/, among them small
+# versions of the hostile shapes of issue 21 (a lettered list from 200,000,000, one
+# footnote cited hundreds of times, deeply nested tables, unmatched closing tags, a
+# page of `q` operators, a page-tree loop, UTF-16 without a BOM, hidden characters).
+# For a run that matters beyond CI's 30 s, give minutes: `fuzz/run.sh 900 ingest_pdf`.
 #
 # The bundle target is seeded with a bundle of the sample document, made with the debug CLI
 # (target/debug/kryphal) when it has been built; without it the target starts from nothing.

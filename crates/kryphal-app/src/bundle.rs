@@ -40,6 +40,8 @@ pub struct BundleExportReport {
     pub findings: u32,
     /// The bundle was written in an encrypted envelope.
     pub encrypted: bool,
+    /// The fingerprint of the key that signed it (`None`: unsigned).
+    pub signed_by: Option<String>,
 }
 
 /// What importing a bundle did to one document.
@@ -356,6 +358,20 @@ impl Library {
         out: &Path,
         passphrase: Option<&Passphrase>,
     ) -> AppResult<BundleExportReport> {
+        self.export_bundle_signed(references, out, passphrase, None)
+    }
+
+    /// [`Library::export_bundle_with`], signed with `key` when one is given
+    /// (the user's key: [`crate::prefs::signing_key`]). The signature covers
+    /// the manifest and through its checksums every entry; the recipient sees
+    /// the key's fingerprint.
+    pub fn export_bundle_signed(
+        &mut self,
+        references: &[String],
+        out: &Path,
+        passphrase: Option<&Passphrase>,
+        key: Option<&kryphal_bundle::signing::SigningKey>,
+    ) -> AppResult<BundleExportReport> {
         if references.is_empty() {
             return Err(AppError::new(
                 ErrorCode::InvalidInput,
@@ -378,7 +394,8 @@ impl Library {
             created: now(),
             author: self.user.clone(),
         };
-        let mut bytes = kryphal_bundle::write_bundle(&header, &items)?;
+        let mut bytes = kryphal_bundle::write_bundle_signed(&header, &items, key)?;
+        let signed_by = key.map(|k| kryphal_bundle::signing::fingerprint(&k.public_key()));
         if let Some(passphrase) = passphrase {
             let sealed = kryphal_bundle::envelope::seal(&bytes, passphrase).map_err(|e| {
                 let mut message = e.to_string();
@@ -407,6 +424,7 @@ impl Library {
         let findings: u32 = items.iter().map(|i| i.analysis.findings.len() as u32).sum();
         let origin = BundleOrigin {
             author: header.author.clone(),
+            signed_by: signed_by.clone(),
             created: header.created.clone(),
             file: file_name(out),
             app_version: header.app_version.clone(),
@@ -426,6 +444,7 @@ impl Library {
                     "documents": ids,
                     "findings": findings,
                     "encrypted": passphrase.is_some(),
+                    "signed_by": signed_by,
                 }),
             )
         })?;
@@ -436,6 +455,7 @@ impl Library {
             documents: items.len() as u32,
             findings,
             encrypted: passphrase.is_some(),
+            signed_by,
         })
     }
 
@@ -477,12 +497,20 @@ impl Library {
         path: &Path,
         passphrase: impl FnOnce() -> AppResult<Passphrase>,
     ) -> AppResult<BundleImportReport> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            AppError::new(
-                ErrorCode::Io,
-                format!("Cannot read {}: {}.", path.display(), io_reason(&e)),
-            )
-        })?;
+        // A bundle unpacks to at most `max_total_bytes`; its file is never larger.
+        let limit = kryphal_bundle::Limits::default().max_total_bytes;
+        let bytes = crate::read_regular_file(path, limit, "a bundle file (.kryphal)").map_err(
+            |e| match e {
+                crate::ReadFileError::TooLarge { size, limit } => AppError::new(
+                    ErrorCode::UnsafeFile,
+                    format!(
+                        "{} is {size} bytes, more than the {limit} bytes a bundle may hold; it was not read. Nothing was imported.",
+                        file_name(path)
+                    ),
+                ),
+                crate::ReadFileError::App(e) => e,
+            },
+        )?;
         let passphrase = if bundle_is_encrypted(&bytes) {
             Some(passphrase()?)
         } else {
@@ -528,8 +556,14 @@ impl Library {
     pub fn import_bundle(&mut self, name: &str, bytes: &[u8]) -> AppResult<BundleImportReport> {
         let bundle = kryphal_bundle::read_bundle(name, bytes, &kryphal_bundle::Limits::default())?;
         let manifest = &bundle.manifest;
+        // The author is the bundle's claim; only a checked signature says
+        // who made it (`signed_by`), and the audit trail records both as such.
         let origin = BundleOrigin {
             author: manifest.header.author.clone(),
+            signed_by: bundle
+                .signer
+                .as_ref()
+                .map(kryphal_bundle::signing::fingerprint),
             created: manifest.header.created.clone(),
             file: name.to_string(),
             app_version: manifest.header.app_version.clone(),
@@ -1082,11 +1116,17 @@ impl Library {
                 ),
             ));
         }
-        let tmp = dir.join(format!(
-            ".{}.{}.tmp",
-            file_name(out),
-            uuid::Uuid::new_v4().simple()
-        ));
+        // Copies a killed backup left here go first; this one is owner-only,
+        // encrypted when the library is, and removed whatever happens.
+        crate::leftovers::sweep(dir);
+        let mut temp =
+            crate::leftovers::TempFile::new(dir, &file_name(out), true).map_err(|e| {
+                AppError::new(
+                    ErrorCode::Io,
+                    format!("Cannot write {}: {}.", out.display(), io_reason(&e)),
+                )
+            })?;
+        let tmp = temp.path().to_path_buf();
         let result = self
             .store
             .backup_to(&tmp)
@@ -1097,6 +1137,8 @@ impl Library {
                 )
             })
             .and_then(|()| {
+                // Closed first: Windows renames no open file.
+                temp.close();
                 kryphal_platform::replace_file(&tmp, out).map_err(|e| {
                     AppError::new(
                         ErrorCode::Io,
@@ -1104,10 +1146,8 @@ impl Library {
                     )
                 })
             });
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
+        drop(temp);
+        result?;
         let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
         Ok(BackupReport {
             path: out.display().to_string(),
@@ -1135,19 +1175,22 @@ impl Library {
             .unwrap_or(Path::new("."))
             .to_path_buf();
         // Work on a copy: checking a file must not change the user's backup.
-        let copy = dir.join(format!(".restore-{}.tmp", uuid::Uuid::new_v4().simple()));
-        std::fs::copy(from, &copy).map_err(|e| {
+        // The copy is owner-only and removed whatever happens (a killed
+        // restore's copy is swept at the next open).
+        let mut temp = crate::leftovers::TempFile::new(&dir, "restore", true).map_err(|e| {
             AppError::new(
                 ErrorCode::Io,
-                format!("Cannot read {}: {}.", from.display(), io_reason(&e)),
+                format!(
+                    "Cannot write beside the library in {}: {}.",
+                    dir.display(),
+                    io_reason(&e)
+                ),
             )
         })?;
+        copy_regular_file(from, temp.file())?;
+        let copy = temp.path().to_path_buf();
         let result = self.restore_from_copy(from, &copy);
-        for suffix in ["", "-journal", "-wal", "-shm"] {
-            let mut p = copy.as_os_str().to_owned();
-            p.push(suffix);
-            let _ = std::fs::remove_file(std::path::PathBuf::from(p));
-        }
+        drop(temp);
         result
     }
 
@@ -1183,6 +1226,31 @@ impl Library {
             documents: info.documents,
         })
     }
+}
+
+/// Copies the regular file `from` into `to` (a pipe or device is refused
+/// before anything is read; a backup is at most as large as SQLite allows).
+fn copy_regular_file(from: &Path, to: &mut std::fs::File) -> AppResult<()> {
+    let cannot = |e: &std::io::Error| {
+        AppError::new(
+            ErrorCode::Io,
+            format!("Cannot read {}: {}.", from.display(), io_reason(e)),
+        )
+    };
+    let meta = std::fs::metadata(from).map_err(|e| cannot(&e))?;
+    if !meta.is_file() {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{} is not a file (a folder, device or pipe); choose a backup file to restore. The library was not changed.",
+                from.display()
+            ),
+        ));
+    }
+    let mut source = std::fs::File::open(from).map_err(|e| cannot(&e))?;
+    std::io::copy(&mut source, to).map_err(|e| cannot(&e))?;
+    to.sync_all().map_err(|e| cannot(&e))?;
+    Ok(())
 }
 
 fn apply_steps(b: &kryphal_store::Batch<'_>, steps: &[FindingStep]) -> kryphal_store::Result<()> {

@@ -107,7 +107,17 @@ impl From<kryphal_store::StoreError> for AppError {
             S::Sqlite(_) => ErrorCode::Internal,
         };
         let mut message = e.to_string();
-        capitalise(&mut message);
+        // These start with the file's name, which stays as it is written.
+        let starts_with_path = matches!(
+            &e,
+            S::NotADatabase { .. }
+                | S::NotEncrypted { .. }
+                | S::Foreign { .. }
+                | S::IsDirectory { .. }
+        );
+        if !starts_with_path {
+            capitalise(&mut message);
+        }
         AppError::new(code, message)
     }
 }
@@ -117,7 +127,9 @@ impl From<kryphal_ingest::IngestError> for AppError {
         use kryphal_ingest::IngestError as I;
         let code = match &e {
             I::Empty { .. } | I::NoClauses { .. } => ErrorCode::EmptyFile,
-            I::TooLarge { .. } | I::TooManyClauses { .. } => ErrorCode::InvalidInput,
+            I::TooLarge { .. } | I::TooManyClauses { .. } | I::TooComplex { .. } => {
+                ErrorCode::InvalidInput
+            }
             I::Unsupported { .. } | I::NotText { .. } => ErrorCode::UnsupportedFormat,
             I::Encrypted { .. } => ErrorCode::Encrypted,
             I::NoTextLayer { .. } => ErrorCode::NoTextLayer,
@@ -128,12 +140,38 @@ impl From<kryphal_ingest::IngestError> for AppError {
     }
 }
 
-/// Sentences start with a capital letter, even when they start with a path's word.
+/// Sentences start with a capital letter, unless they start with a file's
+/// name: a first word that is not all letters (`lib.kryphal`, `./a`,
+/// `rapport_2024`) is a name and stays as it is written.
 pub(crate) fn capitalise(s: &mut String) {
+    let first_word = s.split(char::is_whitespace).next().unwrap_or("");
+    if !first_word.chars().all(char::is_alphabetic) {
+        return;
+    }
     if let Some(first) = s.chars().next()
         && first.is_lowercase()
     {
         let upper: String = first.to_uppercase().collect();
         s.replace_range(..first.len_utf8(), &upper);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sentence_is_capitalised_but_a_file_name_is_not() {
+        let cap = |s: &str| {
+            let mut s = s.to_string();
+            capitalise(&mut s);
+            s
+        };
+        assert_eq!(cap("the library is full."), "The library is full.");
+        assert_eq!(cap("lib.kryphal is damaged."), "lib.kryphal is damaged.");
+        assert_eq!(cap("./lib is damaged."), "./lib is damaged.");
+        assert_eq!(cap("rapport_2024 is damaged."), "rapport_2024 is damaged.");
+        let e = AppError::from(kryphal_store::StoreError::NotEncrypted { path: "lib".into() });
+        assert!(e.message.starts_with("lib is not"), "{}", e.message);
     }
 }

@@ -26,6 +26,7 @@ mod bundle;
 pub mod corrections;
 mod error;
 mod export;
+mod leftovers;
 pub mod opened;
 mod outline;
 mod overview;
@@ -35,6 +36,7 @@ mod presentation;
 mod removal;
 mod review;
 pub mod sample;
+mod screening;
 pub mod search;
 mod undo;
 mod verdicts;
@@ -65,6 +67,7 @@ pub use prefs::Preferences;
 pub use presentation::{PresentMove, PresentTheme, PresentationState, ScreenInfo};
 pub use removal::DeletionPreview;
 pub use review::{ReviewCounts, ReviewItem, ReviewNote, ReviewPreview, ReviewProblem};
+pub use screening::HIDDEN_TEXT_RULE;
 pub use search::{
     ReindexReport, SearchAnswer, SearchFacet, SearchFacetValue, SearchFilter, SearchHit,
     SearchQuery, SearchSegment, SearchStatus,
@@ -260,8 +263,17 @@ impl Library {
         user: impl Into<String>,
         passphrase: Option<&Passphrase>,
     ) -> AppResult<Library> {
+        let store = Store::open_with(path, passphrase)?;
+        // Copies of the library that a killed backup or restore left beside it.
+        if let Some(dir) = store.path().parent() {
+            leftovers::sweep(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            });
+        }
         Ok(Library {
-            store: Store::open_with(path, passphrase)?,
+            store,
             rulebook: Rulebook::builtin(),
             rulebook_warning: None,
             user: user.into(),
@@ -343,57 +355,52 @@ impl Library {
         self.import_bytes(&name, &bytes)
     }
 
-    /// The name and bytes of a file to import, refused when it is a folder
-    /// or over the size limit.
+    /// Reads the Kryphål analysis (`json` export) at `path` and imports it
+    /// ([`Library::import_analysis`]); a file that is not a regular file or
+    /// larger than four times the document size limit is refused unread.
+    pub fn import_analysis_file(&mut self, path: &Path) -> AppResult<ImportReport> {
+        let limit = self.limits.max_bytes.saturating_mul(4);
+        let bytes = read_regular_file(path, limit, "a Kryphål analysis (.json)").map_err(
+            |e| match e {
+                ReadFileError::TooLarge { size, limit } => AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "{} is {size} bytes, more than the {limit} bytes an analysis may have; it was not read.",
+                        path.display()
+                    ),
+                ),
+                ReadFileError::App(e) => e,
+            },
+        )?;
+        self.import_analysis(&bytes)
+    }
+
+    /// The name and bytes of a file to import, refused when it is not a
+    /// regular file (a folder, a pipe, a device) or over the size limit.
     fn read_import_file(&self, path: &Path) -> AppResult<(String, Vec<u8>)> {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
-        let meta = std::fs::metadata(path).map_err(|e| {
-            AppError::new(
-                ErrorCode::Io,
-                format!("Cannot read {}: {}.", path.display(), io_reason(&e)),
-            )
-        })?;
-        if meta.is_dir() {
-            return Err(AppError::new(
-                ErrorCode::InvalidInput,
-                format!(
-                    "{} is a folder; give the path of a document file.",
-                    path.display()
-                ),
-            ));
-        }
-        if meta.len() > self.limits.max_bytes {
-            return Err(kryphal_ingest::IngestError::TooLarge {
-                name,
-                size: meta.len(),
-                limit: self.limits.max_bytes,
-            }
-            .into());
-        }
-        let bytes = std::fs::read(path).map_err(|e| {
-            AppError::new(
-                ErrorCode::Io,
-                format!("Cannot read {}: {}.", path.display(), io_reason(&e)),
-            )
-        })?;
+        let bytes = read_regular_file(path, self.limits.max_bytes, "a document file").map_err(
+            |e| match e {
+                ReadFileError::TooLarge { size, limit } => kryphal_ingest::IngestError::TooLarge {
+                    name: name.clone(),
+                    size,
+                    limit,
+                }
+                .into(),
+                ReadFileError::App(e) => e,
+            },
+        )?;
         Ok((name, bytes))
     }
 
     /// Imports a document from its bytes; `name` is the file name (it decides the format).
     pub fn import_bytes(&mut self, name: &str, bytes: &[u8]) -> AppResult<ImportReport> {
         let sha256 = sha256_hex(bytes);
-        if let Some(existing) = self.store.document_by_sha256(&sha256)? {
-            let doc = self.store.document(&existing)?;
-            return Err(AppError::new(
-                ErrorCode::Duplicate,
-                format!(
-                    "{name} is already in the library as “{}” (id {}).",
-                    doc.meta.title, doc.id
-                ),
-            ));
+        if let Some(e) = self.already_imported(name, &sha256)? {
+            return Err(e);
         }
         let id = self.new_document_id(&sha256)?;
         let imported = kryphal_ingest::import(name, bytes, &id, &self.limits)?;
@@ -417,7 +424,7 @@ impl Library {
         let rulebook = self.rulebook.reference();
         let suggestions = self.screening(&id, &doc.meta.title, &rulebook.id, &imported.outline);
         let stamp = self.stamp();
-        self.store.insert_screened_document(
+        let stored = self.store.insert_screened_document(
             &stamp,
             &doc,
             &id,
@@ -425,7 +432,17 @@ impl Library {
             &imported.outline,
             &rulebook,
             &suggestions,
-        )?;
+        );
+        if let Err(e) = stored {
+            // Another process imported the same file between the check above
+            // and this write: the same sentence as when it was there before.
+            if e.is_constraint_violation()
+                && let Some(duplicate) = self.already_imported(name, &doc.source.sha256)?
+            {
+                return Err(duplicate);
+            }
+            return Err(e.into());
+        }
         Ok(ImportReport {
             document_id: id,
             title: doc.meta.title,
@@ -435,6 +452,22 @@ impl Library {
             warnings: imported.warnings,
             version_candidates,
         })
+    }
+
+    /// The refusal of a file whose bytes (`sha256`) are already in the
+    /// library, or `None` when they are not.
+    fn already_imported(&self, name: &str, sha256: &str) -> AppResult<Option<AppError>> {
+        let Some(existing) = self.store.document_by_sha256(sha256)? else {
+            return Ok(None);
+        };
+        let doc = self.store.document(&existing)?;
+        Ok(Some(AppError::new(
+            ErrorCode::Duplicate,
+            format!(
+                "{name} is already in the library as “{}” (id {}).",
+                doc.meta.title, doc.id
+            ),
+        )))
     }
 
     /// A short id from the file's hash, lengthened in the unlikely case it is taken.
@@ -1306,6 +1339,72 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// Why [`read_regular_file`] read nothing.
+pub(crate) enum ReadFileError {
+    /// The file is larger than the limit.
+    TooLarge { size: u64, limit: u64 },
+    /// Anything else, as the user sees it.
+    App(AppError),
+}
+
+/// Reads the file at `path` whole, but only a regular file (a folder, a
+/// named pipe, a socket or a device such as `/dev/zero` is refused before
+/// anything is read: a pipe would block and a device never end) of at most
+/// `limit` bytes, checked before reading and enforced while reading (a file
+/// that grows meanwhile is refused too). `what` names what was expected
+/// (`a document file`).
+pub(crate) fn read_regular_file(
+    path: &Path,
+    limit: u64,
+    what: &str,
+) -> Result<Vec<u8>, ReadFileError> {
+    use std::io::Read;
+    let cannot = |e: &std::io::Error| {
+        ReadFileError::App(AppError::new(
+            ErrorCode::Io,
+            format!("Cannot read {}: {}.", path.display(), io_reason(e)),
+        ))
+    };
+    let meta = std::fs::metadata(path).map_err(|e| cannot(&e))?;
+    let not_regular = |kind: &str| {
+        ReadFileError::App(AppError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{} is {kind}, not a file; give the path of {what}.",
+                path.display()
+            ),
+        ))
+    };
+    if meta.is_dir() {
+        return Err(not_regular("a folder"));
+    }
+    if !meta.is_file() {
+        return Err(not_regular("a device, pipe or socket"));
+    }
+    if meta.len() > limit {
+        return Err(ReadFileError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    // The open file itself, in case the path was swapped after the check.
+    if !file.metadata().map_err(|e| cannot(&e))?.is_file() {
+        return Err(not_regular("a device, pipe or socket"));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot(&e))?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFileError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Writes `bytes` to a temporary file in `out`'s folder, then renames it over `out`.
 fn write_atomically(out: &Path, bytes: &[u8]) -> AppResult<()> {
     let fail = |e: std::io::Error| {
@@ -1331,18 +1430,15 @@ fn write_atomically(out: &Path, bytes: &[u8]) -> AppResult<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
     let result = (|| {
         use std::io::Write;
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        kryphal_platform::replace_file(&tmp, out)
+        let mut temp = leftovers::TempFile::new(dir, &name, false)?;
+        temp.file().write_all(bytes)?;
+        temp.file().sync_all()?;
+        // Closed before the replace (Windows cannot rename an open file);
+        // removed when `temp` is dropped if the replace did not take it.
+        temp.close();
+        kryphal_platform::replace_file(temp.path(), out)
     })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
-    Ok(())
+    result.map_err(fail)
 }

@@ -84,7 +84,7 @@ impl Library {
         pack: &str,
         outline: &Outline,
     ) -> Vec<Suggestion> {
-        kryphal_rules::suggest(&self.book_for(pack), document_id, title, outline)
+        crate::screening::screen(&self.book_for(pack), document_id, title, outline)
     }
 
     /// Makes the pack `pack_id` the document's pack and screens the document
@@ -118,7 +118,7 @@ impl Library {
         // A clause that is not a rule is not screened.
         let not_rules = self.not_rules(&document.id)?;
         let fresh: Vec<_> =
-            kryphal_rules::suggest(&book, &document.id, &document.meta.title, &outline)
+            crate::screening::screen(&book, &document.id, &document.meta.title, &outline)
                 .into_iter()
                 .filter(|s| !not_rules.contains(&s.clause_id))
                 .collect();

@@ -93,3 +93,95 @@ impl Preferences {
         }
     }
 }
+
+/// The file beside the preferences that holds the user's bundle signing key.
+const SIGNING_KEY_FILE: &str = "signing-key";
+
+/// The public half of the user's signing key, as `kryphal key show` and
+/// the app show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SigningKeyInfo {
+    /// How people compare keys: 8 groups of 4 hex digits.
+    pub fingerprint: String,
+    /// The whole public key, hex.
+    pub public_key: String,
+    /// Where the key is kept (readable by its owner only).
+    pub path: String,
+    /// Whether it was made just now.
+    pub created: bool,
+}
+
+/// The user's Ed25519 key for signing bundles, kept beside the preferences
+/// in `signing-key` (the secret as hex; owner-only, 0600 on Unix). Made on
+/// first use when `create`; `Ok(None)` when there is none and `create` is
+/// false.
+pub fn signing_key(
+    create: bool,
+) -> AppResult<Option<(kryphal_bundle::signing::SigningKey, SigningKeyInfo)>> {
+    use kryphal_bundle::signing::{SigningKey, fingerprint};
+    let dir = dir();
+    let path = dir.join(SIGNING_KEY_FILE);
+    let fail = |e: std::io::Error| {
+        AppError::new(
+            ErrorCode::Io,
+            format!("Cannot use the signing key {}: {e}.", path.display()),
+        )
+    };
+    let info = |key: &SigningKey, created: bool| SigningKeyInfo {
+        fingerprint: fingerprint(&key.public_key()),
+        public_key: hex::encode(key.public_key()),
+        path: path.display().to_string(),
+        created,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let text = zeroize::Zeroizing::new(text);
+            let key = SigningKey::from_seed_hex(&text).ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "The signing key {} is damaged; move it away and a new key is made (bundles signed with the old one then show another fingerprint).",
+                        path.display()
+                    ),
+                )
+            })?;
+            let shown = info(&key, false);
+            Ok(Some((key, shown)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if !create {
+                return Ok(None);
+            }
+            let key = SigningKey::generate()
+                .map_err(|e| AppError::new(ErrorCode::Internal, format!("{e}.")))?;
+            std::fs::create_dir_all(&dir).map_err(fail)?;
+            write_private(&path, key.seed_hex().as_bytes()).map_err(fail)?;
+            let shown = info(&key, true);
+            Ok(Some((key, shown)))
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// Writes a new file readable by its owner only, whole or not at all (it
+/// is never overwritten: a second writer fails instead).
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let tmp = path.with_extension(format!("{}.tmp", uuid::Uuid::new_v4().simple()));
+    let result = (|| {
+        let mut f = options.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        // A hard link fails if the key appeared meanwhile: the first one stays.
+        std::fs::hard_link(&tmp, path)
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
+}

@@ -251,13 +251,24 @@ fn indexed_document(
         };
     }
     let suggestions = store.suggestions(id)?;
-    Ok(Some(IndexedDocument::from_domain(
-        &document,
-        &outline,
-        &findings,
-        &suggestions,
-        |code| rulebook.crime_type(code).map(|c| c.name.clone()),
-    )))
+    let mut indexed =
+        IndexedDocument::from_domain(&document, &outline, &findings, &suggestions, |code| {
+            rulebook.crime_type(code).map(|c| c.name.clone())
+        });
+    // The index reads clause texts and titles as screening does: a
+    // zero-width space or a look-alike letter cannot hide a word from
+    // search (`kryphal_domain::matching`). The library keeps the text as written.
+    let read = |s: &mut String| {
+        if let std::borrow::Cow::Owned(m) = kryphal_domain::matching_text(s) {
+            *s = m;
+        }
+    };
+    read(&mut indexed.title);
+    for clause in &mut indexed.clauses {
+        read(&mut clause.text);
+        read(&mut clause.label);
+    }
+    Ok(Some(indexed))
 }
 
 /// Rebuilds the whole index from the library.

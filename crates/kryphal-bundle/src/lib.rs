@@ -14,7 +14,19 @@
 //! documents/<id>/analysis.json     a [`BundleDocument`] (with its [`BundleVersion`] when the
 //!                                  document was kept as a new version of another)
 //! documents/<id>/source            the original file's bytes (absent when the library has none)
+//! signature.json                   in a signed bundle only: the Ed25519 signature of
+//!                                  manifest.json's bytes and the signer's public key
 //! ```
+//!
+//! What the checks prove: the manifest's SHA-256 of every entry shows that
+//! the entries are the ones the manifest lists (a truncated, damaged or
+//! half-edited file is refused), but not who wrote them — anyone can change
+//! an entry and recompute its checksum, and the manifest's `author` is a
+//! claim. A **signed** bundle ([`signing`]) proves that the holder of the
+//! signing key made it and nobody changed a byte since; an **encrypted**
+//! one ([`envelope`]) that whoever made it knew the passphrase. An entry
+//! name that appears twice in the archive is refused (tools disagree on
+//! which copy counts).
 //!
 //! This crate is pure: [`write_bundle`] turns values into bytes and
 //! [`read_bundle`] turns bytes back into values, checking everything before
@@ -28,6 +40,7 @@
 //! [`revision`] is the one piece of merge vocabulary shared by both sides.
 
 pub mod envelope;
+pub mod signing;
 
 use std::io::{Cursor, Read, Write};
 
@@ -42,8 +55,11 @@ use zip::write::SimpleFileOptions;
 
 /// The `kind` of every bundle's manifest.
 pub const KIND: &str = "kryphal-bundle";
-/// The bundle format this version writes and the newest it reads.
+/// The bundle format this version writes for unsigned bundles.
 pub const FORMAT_VERSION: u32 = 1;
+/// The format of a signed bundle (format 1 with [`signing::SIGNATURE_ENTRY`]),
+/// and the newest this version reads.
+pub const SIGNED_FORMAT_VERSION: u32 = 2;
 /// The manifest's entry name.
 pub const MANIFEST: &str = "manifest.json";
 /// The file name extension of a bundle, without the dot.
@@ -187,6 +203,8 @@ pub struct BundleItem {
 pub struct Bundle {
     pub manifest: Manifest,
     pub items: Vec<BundleItem>,
+    /// The public key that signed it, checked (`None`: unsigned).
+    pub signer: Option<[u8; 32]>,
 }
 
 /// What [`read_bundle`] accepts. The defaults fit any real library
@@ -272,6 +290,16 @@ fn safe_id(id: &str) -> bool {
 /// Writes a bundle of `items` (in the given order). Deterministic: the same
 /// header and items give the same bytes.
 pub fn write_bundle(header: &Header, items: &[BundleItem]) -> Result<Vec<u8>> {
+    write_bundle_signed(header, items, None)
+}
+
+/// [`write_bundle`], signed with `key` when one is given (format
+/// [`SIGNED_FORMAT_VERSION`], with [`signing::SIGNATURE_ENTRY`]).
+pub fn write_bundle_signed(
+    header: &Header,
+    items: &[BundleItem],
+    key: Option<&signing::SigningKey>,
+) -> Result<Vec<u8>> {
     let werr = |e: &dyn std::fmt::Display| BundleError::Write(e.to_string());
     let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
     let mut documents = Vec::new();
@@ -306,7 +334,11 @@ pub fn write_bundle(header: &Header, items: &[BundleItem]) -> Result<Vec<u8>> {
     }
     let manifest = Manifest {
         kind: KIND.to_string(),
-        format_version: FORMAT_VERSION,
+        format_version: if key.is_some() {
+            SIGNED_FORMAT_VERSION
+        } else {
+            FORMAT_VERSION
+        },
         header: header.clone(),
         documents,
         rulebooks,
@@ -320,6 +352,13 @@ pub fn write_bundle(header: &Header, items: &[BundleItem]) -> Result<Vec<u8>> {
             .collect(),
     };
     let manifest_json = serde_json::to_vec_pretty(&manifest).map_err(|e| werr(&e))?;
+    if let Some(key) = key {
+        let signature = signing::SignatureFile::new(key, &manifest_json);
+        entries.push((
+            signing::SIGNATURE_ENTRY.to_string(),
+            serde_json::to_vec_pretty(&signature).map_err(|e| werr(&e))?,
+        ));
+    }
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     // No timestamps from the clock: the zip crate's default date keeps the output deterministic.
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
@@ -358,6 +397,11 @@ pub fn read_bundle(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bundle> 
             not_bundle("it is not a zip archive")
         }
     })?;
+    if zip.has_duplicate_names() {
+        return Err(tampered(
+            "it holds two entries with the same name, which programs read differently".into(),
+        ));
+    }
     if zip.len() > limits.max_entries {
         return Err(BundleError::Unsafe {
             name: name.to_string(),
@@ -413,11 +457,11 @@ pub fn read_bundle(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bundle> 
         .get("format_version")
         .and_then(|v| v.as_u64())
         .ok_or_else(|| invalid("the manifest has no format version".into()))?;
-    if found > u64::from(FORMAT_VERSION) {
+    if found > u64::from(SIGNED_FORMAT_VERSION) {
         return Err(BundleError::Newer {
             name: name.to_string(),
             found: u32::try_from(found).unwrap_or(u32::MAX),
-            supported: FORMAT_VERSION,
+            supported: SIGNED_FORMAT_VERSION,
             app_version: value
                 .get("app_version")
                 .and_then(|v| v.as_str())
@@ -428,6 +472,28 @@ pub fn read_bundle(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bundle> 
     let manifest: Manifest = serde_json::from_value(value)
         .map_err(|e| invalid(format!("its manifest cannot be read ({e})")))?;
 
+    // A signature covers the manifest's exact bytes, and through its
+    // checksums every entry: checked before anything else is believed.
+    let signature = reader.read(&mut zip, signing::SIGNATURE_ENTRY, 64 * 1024)?;
+    let signer = match (signature, found == u64::from(SIGNED_FORMAT_VERSION)) {
+        (None, false) => None,
+        (None, true) => {
+            return Err(tampered(
+                "it was signed, but its signature is missing".into(),
+            ));
+        }
+        (Some(_), false) => {
+            return Err(tampered(
+                "it holds a signature, but its manifest is of an unsigned bundle".into(),
+            ));
+        }
+        (Some(bytes), true) => {
+            let file: signing::SignatureFile = serde_json::from_slice(&bytes)
+                .map_err(|_| tampered("its signature cannot be read".into()))?;
+            Some(file.verify(&manifest_bytes).map_err(tampered)?)
+        }
+    };
+
     // Every entry of the archive is in the manifest, and the other way round.
     let listed: std::collections::HashSet<&str> =
         manifest.entries.iter().map(|e| e.name.as_str()).collect();
@@ -436,7 +502,10 @@ pub fn read_bundle(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bundle> 
     }
     for raw in zip.file_names_raw() {
         let entry = String::from_utf8_lossy(raw);
-        if entry != MANIFEST && !listed.contains(entry.as_ref()) {
+        if entry != MANIFEST
+            && entry != signing::SIGNATURE_ENTRY
+            && !listed.contains(entry.as_ref())
+        {
             return Err(tampered(format!(
                 "it holds {entry}, which its manifest does not list"
             )));
@@ -493,7 +562,11 @@ pub fn read_bundle(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bundle> 
             "its entry {extra} belongs to no listed document"
         )));
     }
-    Ok(Bundle { manifest, items })
+    Ok(Bundle {
+        manifest,
+        items,
+        signer,
+    })
 }
 
 /// The analysis agrees with itself and with the manifest: every finding,

@@ -220,6 +220,11 @@ enum Command {
         #[command(subcommand)]
         command: RulebookCommand,
     },
+    /// Your key for signing bundles (made on first use, kept beside the preferences).
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
     /// Show or correct a document's metadata (title, Dnr, dates, …).
     Meta {
         doc: String,
@@ -370,6 +375,10 @@ enum BundleCommand {
         /// $KRYPHAL_BUNDLE_PASSPHRASE_FILE).
         #[arg(long, value_name = "FILE")]
         bundle_passphrase_file: Option<PathBuf>,
+        /// Sign the bundle with your key (`kryphal key show`), so that the
+        /// recipient can check who made it and that nothing was changed.
+        #[arg(long)]
+        sign: bool,
         #[arg(long)]
         json: bool,
     },
@@ -483,6 +492,16 @@ enum RulebookCommand {
 }
 
 #[derive(Subcommand)]
+enum KeyCommand {
+    /// Show the fingerprint of your signing key (made now if you have none),
+    /// for recipients of your signed bundles to compare.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum ClauseCommand {
     /// Split a clause in two: before the first occurrence of --before TEXT, or at byte --at N.
     /// The first part keeps the clause's id and findings.
@@ -588,6 +607,27 @@ fn emit(line: &str) {
         eprintln!("kryphal: cannot write the output: {e}.");
         std::process::exit(1);
     }
+}
+
+/// A value from a document or a bundle as one field of a line of text
+/// output: line breaks, tabs and other control characters are written as
+/// escapes (`\n`, `\t`, `\u{1b}`), so that a title cannot split a line or
+/// drive the terminal.
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 macro_rules! outln {
@@ -883,6 +923,13 @@ fn run(cli: Cli) -> Result<(), AppError> {
     {
         return check_rulebook(dir);
     }
+    // Neither does the signing key.
+    if let Command::Key {
+        command: KeyCommand::Show { json },
+    } = &cli.command
+    {
+        return key_show(*json);
+    }
     let path = kryphal_app::resolve_library_path(cli.library);
     let user = cli.user.unwrap_or_else(kryphal_app::default_user);
     let passphrase_file = secret::file_from(cli.passphrase_file, "KRYPHAL_PASSPHRASE_FILE");
@@ -950,8 +997,8 @@ fn run(cli: Cli) -> Result<(), AppError> {
                         "{}\t{}\t{}\t{}{}",
                         v.number,
                         v.document_id,
-                        v.title,
-                        v.version_label,
+                        clean(&v.title),
+                        clean(&v.version_label),
                         if v.open_rereview > 0 {
                             format!("\t{} to review again", v.open_rereview)
                         } else {
@@ -975,7 +1022,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                             outln!(
                                 "{}\t{}\t{} clauses, {} sections",
                                 report.document_id,
-                                report.title,
+                                clean(&report.title),
                                 report.clauses,
                                 report.sections
                             );
@@ -1038,7 +1085,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     outln!(
                         "{}\t{}\t{} clauses\t{} findings",
                         d.id,
-                        d.title,
+                        clean(&d.title),
                         d.clause_count,
                         d.finding_count
                     );
@@ -1051,9 +1098,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 print_json(&view)?;
             } else {
                 let m = &view.document.meta;
-                outln!("{} ({})", m.title, view.document.id);
+                outln!("{} ({})", clean(&m.title), view.document.id);
                 if !m.dnr.is_empty() {
-                    outln!("Dnr {}", m.dnr);
+                    outln!("Dnr {}", clean(&m.dnr));
                 }
                 let mut items: Vec<(u32, String)> = view
                     .outline
@@ -1065,18 +1112,18 @@ fn run(cli: Cli) -> Result<(), AppError> {
                             s.position,
                             format!(
                                 "\n{indent}{}\t{}",
-                                format!("{} {}", s.number, s.title).trim(),
+                                format!("{} {}", clean(&s.number), clean(&s.title)).trim(),
                                 s.id
                             ),
                         )
                     })
                     .collect();
-                items.extend(
-                    view.outline
-                        .clauses
-                        .iter()
-                        .map(|c| (c.position, format!("{}\t{}\t{}", c.id, c.label, c.text))),
-                );
+                items.extend(view.outline.clauses.iter().map(|c| {
+                    (
+                        c.position,
+                        format!("{}\t{}\t{}", c.id, clean(&c.label), clean(&c.text)),
+                    )
+                }));
                 items.sort_by_key(|(p, _)| *p);
                 for (_, line) in items {
                     outln!("{line}");
@@ -1189,7 +1236,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                             f.clause_id,
                             f.input.status.as_str(),
                             f.risk_level.as_deref().unwrap_or("-"),
-                            f.input.unintended_consequence
+                            clean(&f.input.unintended_consequence)
                         );
                     }
                 }
@@ -1275,7 +1322,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                         kryphal_domain::SuggestionState::Accepted { .. } => "accepted",
                         kryphal_domain::SuggestionState::Dismissed { .. } => "dismissed",
                     };
-                    outln!("{}\t{state}\t{label}\t{}", s.id, s.message);
+                    outln!("{}\t{state}\t{}\t{}", s.id, clean(label), clean(&s.message));
                 }
                 eprintln!(
                     "kryphal: {} open suggestions ({} {})",
@@ -1360,7 +1407,12 @@ fn run(cli: Cli) -> Result<(), AppError> {
             if json {
                 print_json(&clause)?;
             } else {
-                outln!("{}\t{}\t{}", clause.id, clause.label, clause.text);
+                outln!(
+                    "{}\t{}\t{}",
+                    clause.id,
+                    clean(&clause.label),
+                    clean(&clause.text)
+                );
             }
         }
         Command::Outline { command } => outline(&mut lib, command)?,
@@ -1402,7 +1454,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     outln!(
                         "{}\t{}\t{} of {} clauses reviewed\t{} findings\t{}",
                         d.document_id,
-                        d.title,
+                        clean(&d.title),
                         d.reviewed,
                         d.clauses,
                         d.findings,
@@ -1428,6 +1480,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::Bundle { command } => bundle(&mut lib, command)?,
         Command::Init { .. } => unreachable!("handled before the library is opened"),
+        Command::Key { .. } => unreachable!("handled before the library is opened"),
         Command::Rekey {
             new_passphrase_file,
         } => {
@@ -1469,13 +1522,14 @@ fn run(cli: Cli) -> Result<(), AppError> {
                         .map(|m| m.input.unintended_consequence.as_str())
                         .unwrap_or("(deleted here)");
                     outln!(
-                        "{}\t{}\t{}\t{state}\tfrom {} ({})\tmine: {mine}\ttheirs: {}",
+                        "{}\t{}\t{}\t{state}\tfrom {} ({})\tmine: {}\ttheirs: {}",
                         c.id,
                         c.finding_id,
                         c.document_id,
-                        c.origin.author,
-                        c.origin.file,
-                        c.theirs.input.unintended_consequence
+                        clean(&c.origin.author),
+                        clean(&c.origin.file),
+                        clean(mine),
+                        clean(&c.theirs.input.unintended_consequence)
                     );
                 }
                 for c in record_list {
@@ -1486,10 +1540,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
                         c.theirs.kind(),
                         c.entity_id,
                         c.document_id,
-                        c.origin.author,
-                        c.origin.file,
-                        record_text(&c.mine),
-                        record_text(&c.theirs)
+                        clean(&c.origin.author),
+                        clean(&c.origin.file),
+                        clean(&record_text(&c.mine)),
+                        clean(&record_text(&c.theirs))
                     );
                 }
             }
@@ -1582,7 +1636,7 @@ fn workshop(lib: &mut kryphal_app::Library, command: WorkshopCommand) -> Result<
             if json {
                 print_json(&s)?;
             } else {
-                outln!("{}\t{}\t{}", s.id, s.held_on, s.title);
+                outln!("{}\t{}\t{}", s.id, s.held_on, clean(&s.title));
             }
         }
         WorkshopCommand::List { doc, json } => {
@@ -1596,7 +1650,7 @@ fn workshop(lib: &mut kryphal_app::Library, command: WorkshopCommand) -> Result<
                     } else {
                         "open"
                     };
-                    outln!("{}\t{}\t{}\t{}", s.id, s.held_on, state, s.title);
+                    outln!("{}\t{}\t{}\t{}", s.id, s.held_on, state, clean(&s.title));
                 }
             }
         }
@@ -1692,6 +1746,7 @@ fn bundle(lib: &mut Library, command: BundleCommand) -> Result<(), AppError> {
             out,
             encrypt,
             bundle_passphrase_file,
+            sign,
             json,
         } => {
             let file = secret::file_from(bundle_passphrase_file, "KRYPHAL_BUNDLE_PASSPHRASE_FILE");
@@ -1700,9 +1755,30 @@ fn bundle(lib: &mut Library, command: BundleCommand) -> Result<(), AppError> {
             } else {
                 None
             };
-            let report = lib.export_bundle_with(&docs, &out, passphrase.as_ref())?;
+            let key = if sign {
+                kryphal_app::prefs::signing_key(true)?
+            } else {
+                None
+            };
+            if let Some((_, info)) = &key
+                && info.created
+            {
+                eprintln!(
+                    "kryphal: made your signing key, fingerprint {} (kept in {}; `kryphal key show` shows it again).",
+                    info.fingerprint, info.path
+                );
+            }
+            let report = lib.export_bundle_signed(
+                &docs,
+                &out,
+                passphrase.as_ref(),
+                key.as_ref().map(|(k, _)| k),
+            )?;
             if json {
                 print_json(&report)?;
+            }
+            if let Some(fp) = &report.signed_by {
+                eprintln!("kryphal: signed with your key {fp}");
             }
             eprintln!(
                 "kryphal: wrote {}{} ({} bytes: {} documents, {} findings)",
@@ -1730,11 +1806,23 @@ fn bundle(lib: &mut Library, command: BundleCommand) -> Result<(), AppError> {
             if json {
                 print_json(&report)?;
             } else {
+                match &report.origin.signed_by {
+                    Some(fp) => eprintln!(
+                        "kryphal: {} is signed by the key {fp}; it says it was made by {}. Compare the fingerprint with the one the sender sees with `kryphal key show`.",
+                        file.display(),
+                        clean(&report.origin.author)
+                    ),
+                    None => eprintln!(
+                        "kryphal: {} is unsigned: nothing shows who made it or that it is unchanged since; it says it was made by {}.",
+                        file.display(),
+                        clean(&report.origin.author)
+                    ),
+                }
                 for d in &report.documents {
                     outln!(
                         "{}\t{}\t{}\t{} added, {} updated, {} unchanged, {} comments, {} conflicts",
                         d.document_id,
-                        d.title,
+                        clean(&d.title),
                         if d.new_document { "new" } else { "merged" },
                         d.findings_added,
                         d.findings_updated,
@@ -1847,7 +1935,7 @@ fn print_version_report(r: &kryphal_app::VersionReport) {
     outln!(
         "{}\t{}\tversion {} (after {})\t{} clauses",
         r.document_id,
-        r.title,
+        clean(&r.title),
         r.number,
         r.previous_id,
         r.clauses
@@ -1978,13 +2066,24 @@ fn import_one(
     if !is_json {
         return lib.import_file(file);
     }
-    let bytes = std::fs::read(file).map_err(|e| {
-        AppError::new(
-            ErrorCode::Io,
-            format!("Cannot read {}: {e}.", file.display()),
-        )
-    })?;
-    lib.import_analysis(&bytes)
+    lib.import_analysis_file(file)
+}
+
+/// `kryphal key show`: the fingerprint and public key of the user's
+/// signing key (made now when there is none).
+fn key_show(json: bool) -> Result<(), AppError> {
+    let (_, info) =
+        kryphal_app::prefs::signing_key(true)?.expect("a key is made when there is none");
+    if json {
+        return print_json(&info);
+    }
+    if info.created {
+        eprintln!("kryphal: made your signing key (kept in {}).", info.path);
+    }
+    outln!("fingerprint\t{}", info.fingerprint);
+    outln!("public key\t{}", info.public_key);
+    outln!("file\t{}", info.path);
+    Ok(())
 }
 
 /// `kryphal rulebook check DIR`: every problem on its own line, exit 1 if any.

@@ -78,7 +78,11 @@ fn print_text(answer: &SearchAnswer) {
     let mut current: Option<&str> = None;
     for hit in &answer.hits {
         if current != Some(hit.document_id.as_str()) {
-            crate::emit(&format!("\n{} ({})", hit.document_title, hit.document_id));
+            crate::emit(&format!(
+                "\n{} ({})",
+                crate::clean(&hit.document_title),
+                hit.document_id
+            ));
             current = Some(hit.document_id.as_str());
         }
         let id = hit
@@ -88,7 +92,7 @@ fn print_text(answer: &SearchAnswer) {
             .or(hit.clause_id.as_deref())
             .unwrap_or(&hit.document_id);
         let label = if hit.label.is_empty() { "" } else { &hit.label };
-        crate::emit(&format!("  {}\t{label}\t{id}", hit.kind));
+        crate::emit(&format!("  {}\t{}\t{id}", hit.kind, crate::clean(label)));
         let mut snippet = String::new();
         if hit.cut_before {
             snippet.push('…');
@@ -105,18 +109,35 @@ fn print_text(answer: &SearchAnswer) {
         if hit.cut_after {
             snippet.push('…');
         }
-        crate::emit(&format!("    {}", snippet.replace('\n', " ")));
+        crate::emit(&format!(
+            "    {}",
+            crate::clean(&snippet.replace('\n', " "))
+        ));
     }
 }
 
-/// Rebuilds the index and says how much it holds.
+/// Rebuilds the index and says how much it holds. An index that could only
+/// be rebuilt in memory (its folder cannot be written) is a failure (exit
+/// 1): nothing was saved for the next search. An encrypted library's index
+/// is in memory by design and is no failure.
 pub fn reindex(lib: &mut Library, json: bool) -> Result<(), AppError> {
     let report = lib.reindex()?;
     if let Some(note) = &report.message {
         eprintln!("kryphal: warning: {note}");
     }
+    let not_saved = || {
+        AppError::new(
+            kryphal_app::ErrorCode::SearchUnavailable,
+            "The search index could not be saved beside the library, so it was rebuilt for this command only; make the library's folder writable and run kryphal reindex again.",
+        )
+    };
+    let unsaved = report.path.is_none() && report.message.is_some();
     if json {
-        return crate::print_json(&report);
+        crate::print_json(&report)?;
+        return if unsaved { Err(not_saved()) } else { Ok(()) };
+    }
+    if unsaved {
+        return Err(not_saved());
     }
     crate::emit(&format!(
         "Search index rebuilt: {} documents, {} items{}.",

@@ -626,7 +626,7 @@ fn bad_bundles_are_refused_with_a_sentence_and_the_library_is_untouched() {
     // From a newer Kryphål.
     let mut newer = good_entries.clone();
     let mut manifest: Value = serde_json::from_slice(&newer[0].1).unwrap();
-    manifest["format_version"] = 2.into();
+    manifest["format_version"] = 3.into(); // 2 is a signed bundle
     manifest["app_version"] = "9.0.0".into();
     newer[0].1 = serde_json::to_vec(&manifest).unwrap();
     cases.push((

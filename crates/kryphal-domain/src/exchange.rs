@@ -10,8 +10,13 @@ use crate::Finding;
 /// and the file it was read from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct BundleOrigin {
-    /// The user who exported the bundle.
+    /// The user who exported the bundle, *as the bundle says*: a claim,
+    /// unless `signed_by` is set.
     pub author: String,
+    /// The fingerprint of the key that signed the bundle, checked on
+    /// import; `None` for an unsigned bundle, whose author nobody vouches for.
+    #[serde(default)]
+    pub signed_by: Option<String>,
     /// RFC 3339 UTC time the bundle was made.
     pub created: String,
     /// The bundle's file name (no folders).

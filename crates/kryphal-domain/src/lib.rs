@@ -15,6 +15,7 @@ use ts_rs::TS;
 
 mod exchange;
 mod finding;
+pub mod matching;
 mod outline;
 mod review;
 mod secret;
@@ -24,6 +25,7 @@ mod workshop;
 
 pub use exchange::*;
 pub use finding::*;
+pub use matching::{hidden_characters, matching_text};
 pub use outline::*;
 pub use review::*;
 pub use secret::Passphrase;

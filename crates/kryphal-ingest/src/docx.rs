@@ -5,20 +5,34 @@
 //! `outlineLvl`; Word's automatic numbering from `numbering.xml` turned into
 //! the labels the reader sees (levels, restarts, `%1.%2` patterns); tables row
 //! by row (a one-cell layout row is read as its paragraphs); footnotes and
-//! endnotes appended to the paragraph that cites them; tracked changes as
-//! accepted (insertions kept, deletions dropped). Headers and footers live in
-//! other parts and are never read, so page furniture does not reach the outline.
+//! endnotes appended to the paragraph that first cites them (a later citation
+//! points to it by its number); tracked changes as accepted (insertions kept,
+//! deletions dropped). Headers and footers live in other parts and are never
+//! read, so page furniture does not reach the outline.
+//!
+//! Everything read is spent against the import's [`Budget`]: the text, each
+//! paragraph and cell, and the nesting of tables and text boxes. List labels
+//! are short whatever `numbering.xml` asks for (a start value is capped as
+//! Word caps it, a level text is cut at [`MAX_LEVEL_TEXT`] characters).
 
 use std::collections::HashMap;
 
 use quick_xml::events::{BytesStart, Event};
 
+use crate::budget::Budget;
 use crate::xml::{Xml, attr, local, reference, text};
 use crate::zipped::Archive;
 use crate::{Block, IngestError, Limits, RawDocument};
 
+/// The longest level text (`%1.%2.`) of a list level that is read; Word's
+/// own are a few characters.
+const MAX_LEVEL_TEXT: usize = 32;
+/// The highest start value of a list level (Word's own limit).
+const MAX_START: u32 = 32_767;
+
 /// Reads a DOCX file.
 pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, IngestError> {
+    let mut budget = Budget::new(name, bytes.len(), limits);
     let mut zip = Archive::open(name, bytes, limits)?;
     let document = zip
         .text("word/document.xml")?
@@ -56,6 +70,8 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, In
         numbering,
         notes: &notes,
         note_count: 0,
+        cited: HashMap::new(),
+        budget: &mut budget,
     };
     reader.body(name, &document, &mut doc)?;
     Ok(doc)
@@ -234,7 +250,7 @@ impl Numbering {
                             if let (Some(num), Some(l), Some(v)) = (&num_id, override_lvl, val())
                                 && let Some((_, o)) = n.nums.get_mut(num)
                             {
-                                o.insert(l, v.parse().unwrap_or(1));
+                                o.insert(l, start_value(&v));
                             }
                         }
                         "lvl" => {
@@ -258,9 +274,9 @@ impl Numbering {
                             {
                                 let v = val().unwrap_or_default();
                                 match tag {
-                                    "start" => level.start = v.parse().unwrap_or(1),
+                                    "start" => level.start = start_value(&v),
                                     "numFmt" => level.format = v,
-                                    _ => level.text = v,
+                                    _ => level.text = v.chars().take(MAX_LEVEL_TEXT).collect(),
                                 }
                             }
                         }
@@ -300,7 +316,7 @@ impl Numbering {
             }
             c
         });
-        counters[ilvl] += 1;
+        counters[ilvl] = counters[ilvl].saturating_add(1);
         for (i, v) in counters.iter_mut().enumerate().skip(ilvl + 1) {
             *v = start_of(i).saturating_sub(1);
         }
@@ -334,6 +350,13 @@ impl Numbering {
     }
 }
 
+/// A list's start value as Word reads it: a number from 0 to 32,767.
+fn start_value(v: &str) -> u32 {
+    v.trim()
+        .parse::<i64>()
+        .map_or(1, |n| n.clamp(0, i64::from(MAX_START)) as u32)
+}
+
 fn format_number(n: u32, fmt: &str) -> String {
     match fmt {
         "lowerLetter" => letters(n).to_lowercase(),
@@ -346,13 +369,18 @@ fn format_number(n: u32, fmt: &str) -> String {
 }
 
 fn letters(n: u32) -> String {
-    // Word repeats the letter: a … z, aa … zz.
+    // Word repeats the letter: a … z, aa … zz (the count is capped: a counter
+    // of a list that starts at 32,767 would otherwise repeat it 1,261 times).
     let n = n.max(1) - 1;
     let c = char::from(b'A' + (n % 26) as u8);
-    c.to_string().repeat((n / 26) as usize + 1)
+    c.to_string().repeat(((n / 26) as usize + 1).min(8))
 }
 
 fn roman(mut n: u32) -> String {
+    if n >= 4000 {
+        // Roman numerals end at 3,999; a larger counter is written in digits.
+        return n.to_string();
+    }
     const TABLE: [(u32, &str); 13] = [
         (1000, "M"),
         (900, "CM"),
@@ -479,6 +507,10 @@ struct Reader<'a> {
     numbering: Numbering,
     notes: &'a HashMap<String, String>,
     note_count: u32,
+    /// The number each note got where it was first cited: a later citation
+    /// points to it instead of copying the note again.
+    cited: HashMap<String, u32>,
+    budget: &'a mut Budget,
 }
 
 impl Reader<'_> {
@@ -526,10 +558,20 @@ impl Reader<'_> {
                             hidden += 1
                         }
                         _ if hidden > 0 => {}
-                        "p" if !empty => paras.push(Para::default()),
+                        "p" if !empty => {
+                            // Paragraphs nest through text boxes.
+                            self.budget
+                                .nesting(paras.len() + 1, "paragraphs in text boxes")?;
+                            paras.push(Para::default())
+                        }
                         "pPr" if !empty => in_ppr = true,
-                        "tbl" if !empty => tables.push(Table::default()),
+                        "tbl" if !empty => {
+                            self.budget
+                                .nesting(tables.len() + 1, "tables inside tables")?;
+                            tables.push(Table::default())
+                        }
                         "tc" if !empty => {
+                            self.budget.spend(0, 1)?;
                             if let Some(t) = tables.last_mut() {
                                 t.cell.clear();
                             }
@@ -537,16 +579,18 @@ impl Reader<'_> {
                         "t" if !empty => in_t = true,
                         "tab" | "br" | "cr" if !in_ppr => {
                             if let Some(p) = paras.last_mut() {
+                                self.budget.spend(1, 0)?;
                                 p.text.push(' ');
                             }
                         }
                         "noBreakHyphen" => {
                             if let Some(p) = paras.last_mut() {
+                                self.budget.spend(1, 0)?;
                                 p.text.push('-');
                             }
                         }
                         "footnoteReference" | "endnoteReference" => {
-                            self.note_reference(e, paras.last_mut())
+                            self.note_reference(e, paras.last_mut())?
                         }
                         _ if in_ppr => self.paragraph_property(e, &l, paras.last_mut()),
                         _ => {}
@@ -575,7 +619,7 @@ impl Reader<'_> {
                             if let Some(p) = paras.pop()
                                 && !in_contents
                                 && !self.styles.is_contents(p.style.as_deref().unwrap_or(""))
-                                && let Some(block) = self.finish(p, doc)
+                                && let Some(block) = self.finish(p, doc)?
                             {
                                 match tables.last_mut() {
                                     Some(t) => t.cell.push(block),
@@ -617,12 +661,16 @@ impl Reader<'_> {
                 Event::Text(_) | Event::GeneralRef(_) if run_vanish => {}
                 Event::Text(t) if in_t && hidden == 0 => {
                     if let Some(p) = paras.last_mut() {
-                        p.text.push_str(&text(&t));
+                        let t = text(&t);
+                        self.budget.spend(t.len(), 0)?;
+                        p.text.push_str(&t);
                     }
                 }
                 Event::GeneralRef(r) if in_t && hidden == 0 => {
                     if let Some(p) = paras.last_mut() {
-                        p.text.push_str(&reference(&r));
+                        let r = reference(&r);
+                        self.budget.spend(r.len(), 0)?;
+                        p.text.push_str(&r);
                     }
                 }
                 Event::Eof => break,
@@ -644,19 +692,40 @@ impl Reader<'_> {
         }
     }
 
-    fn note_reference(&mut self, e: &BytesStart<'_>, p: Option<&mut Para>) {
-        let Some(p) = p else { return };
-        let Some(note) = attr(e, "id").and_then(|id| self.notes.get(&id)) else {
-            return;
+    /// A citation of a footnote or endnote: its number in the text, and the
+    /// note's text after the paragraph the first time it is cited. A note
+    /// cited again is only pointed to (`[3]`), so a note cited a thousand
+    /// times is read once.
+    fn note_reference(
+        &mut self,
+        e: &BytesStart<'_>,
+        p: Option<&mut Para>,
+    ) -> Result<(), IngestError> {
+        let Some(p) = p else { return Ok(()) };
+        let Some(id) = attr(e, "id") else {
+            return Ok(());
         };
+        let Some(note) = self.notes.get(&id) else {
+            return Ok(());
+        };
+        if let Some(number) = self.cited.get(&id) {
+            let mark = format!("[{number}]");
+            self.budget.spend(mark.len(), 0)?;
+            p.text.push_str(&mark);
+            return Ok(());
+        }
         self.note_count += 1;
-        p.text.push_str(&format!("[{}]", self.note_count));
-        p.notes
-            .push(format!("[Fotnot {}: {note}]", self.note_count));
+        let mark = format!("[{}]", self.note_count);
+        let body = format!("[Fotnot {}: {note}]", self.note_count);
+        self.budget.spend(mark.len() + body.len(), 1)?;
+        self.cited.insert(id, self.note_count);
+        p.text.push_str(&mark);
+        p.notes.push(body);
+        Ok(())
     }
 
     /// Turns a finished paragraph into a block (or nothing, when it is empty).
-    fn finish(&mut self, p: Para, doc: &mut RawDocument) -> Option<Block> {
+    fn finish(&mut self, p: Para, doc: &mut RawDocument) -> Result<Option<Block>, IngestError> {
         let style = p.style.as_deref().unwrap_or("");
         let (style_num, style_lvl) = self.styles.numbering(style);
         let num_id = p.num_id.or(style_num).filter(|n| n != "0");
@@ -666,15 +735,18 @@ impl Reader<'_> {
             .and_then(|n| self.numbering.next_label(n, ilvl));
         let mut text = collapse(&p.text.replace('\u{AD}', ""));
         if text.is_empty() {
-            return None;
+            return Ok(None);
         }
+        // The label is built per paragraph: it is charged like its text.
+        self.budget
+            .spend(label.as_ref().map_or(0, |(l, _, _)| l.len()), 1)?;
         for note in &p.notes {
             text.push(' ');
             text.push_str(note);
         }
         if self.styles.is_title(style) && doc.meta.title.is_empty() {
             doc.meta.title = text;
-            return None;
+            return Ok(None);
         }
         let heading = match p.outline {
             Some(o) if o < 9 => Some(o + 1),
@@ -686,9 +758,9 @@ impl Reader<'_> {
                 Some((l, false, _)) if !l.is_empty() => format!("{l} {text}"),
                 _ => text,
             };
-            return Some(Block::Heading { level, text });
+            return Ok(Some(Block::Heading { level, text }));
         }
-        match label {
+        Ok(match label {
             Some((_, true, _)) => Some(Block::ListItem {
                 depth: ilvl + 1,
                 label: "•".into(),
@@ -704,7 +776,7 @@ impl Reader<'_> {
                 text,
             }),
             _ => Some(Block::Paragraph { text }),
-        }
+        })
     }
 }
 

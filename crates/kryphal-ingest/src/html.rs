@@ -6,8 +6,18 @@
 //! lines with blank lines between paragraphs (as law pages do) is split at
 //! the blank lines and its wrapped lines are joined, so a line that begins
 //! with a cross-reference (`7 kap. 1 §.`) stays inside its paragraph.
+//!
+//! Bounded whatever the markup: closing a tag costs time only for the
+//! elements it closes (a count per element name answers "is one open?"
+//! without scanning the stack), an element whose end tag HTML lets one leave
+//! out (`p`, `li`, `td`, …) is closed when the next one starts, nesting
+//! deeper than [`Limits::max_nesting`] × 4 is refused, a tag with more than
+//! [`MAX_ATTRIBUTES`] attributes is refused before tokenizing (the tokenizer
+//! checks each attribute against all before it), and the text read is spent
+//! against the import's [`Budget`].
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
@@ -16,8 +26,53 @@ use html5ever::tokenizer::{
     Tokenizer, TokenizerOpts,
 };
 
+use crate::budget::Budget;
 use crate::text::join_wrapped;
-use crate::{Block, RawDocument, meta};
+use crate::{Block, IngestError, Limits, RawDocument, meta};
+
+/// The most attributes one tag may have; real pages use a handful.
+pub const MAX_ATTRIBUTES: usize = 1_000;
+
+/// Elements whose end tag may be left out, each closed when one of the
+/// listed elements starts while it is the innermost open element.
+const OPTIONAL_END: &[(&str, &[&str])] = &[
+    (
+        "p",
+        &[
+            "p",
+            "div",
+            "section",
+            "article",
+            "main",
+            "ul",
+            "ol",
+            "table",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "pre",
+            "blockquote",
+            "hr",
+            "address",
+            "dl",
+            "header",
+            "footer",
+            "nav",
+            "aside",
+            "form",
+        ],
+    ),
+    ("li", &["li"]),
+    ("dt", &["dt", "dd"]),
+    ("dd", &["dt", "dd"]),
+    ("td", &["td", "th", "tr"]),
+    ("th", &["td", "th", "tr"]),
+    ("tr", &["tr"]),
+    ("option", &["option"]),
+];
 
 /// True when bytes begin (after whitespace and a BOM) like an HTML document.
 pub fn looks_like_html(bytes: &[u8]) -> bool {
@@ -87,6 +142,14 @@ enum Kind {
 struct State {
     /// Open elements (names), for skip and main-content depth.
     stack: Vec<String>,
+    /// How many elements of each name are open: an end tag with none open
+    /// is ignored at once instead of searching the stack.
+    open: HashMap<String, usize>,
+    /// The import's budget (none only for the unit tests' `read_str`).
+    budget: Option<Budget>,
+    /// The first budget exceeded; later tokens are ignored.
+    error: Option<IngestError>,
+    max_depth: usize,
     skip_depth: Option<usize>,
     main_depth: Option<usize>,
     found_main: bool,
@@ -110,6 +173,9 @@ impl TokenSink for Sink {
 
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
         let mut s = self.0.borrow_mut();
+        if s.error.is_some() {
+            return TokenSinkResult::Continue;
+        }
         match token {
             TagToken(tag) => {
                 let name = tag.name.to_string();
@@ -125,6 +191,7 @@ impl TokenSink for Sink {
                         if BLOCK.contains(&name.as_str()) {
                             s.flush();
                         }
+                        s.close_optional(&name);
                         let raw = match name.as_str() {
                             "script" => Some(RawKind::ScriptData),
                             "style" | "noscript" | "iframe" | "xmp" => Some(RawKind::Rawtext),
@@ -134,7 +201,18 @@ impl TokenSink for Sink {
                         if VOID.contains(&name.as_str()) || tag.self_closing {
                             return TokenSinkResult::Continue;
                         }
+                        if s.stack.len() >= s.max_depth
+                            && let Some(b) = &s.budget
+                        {
+                            let e = b.refuse(format!(
+                                "it nests elements more than {} deep",
+                                s.max_depth
+                            ));
+                            s.error = Some(e);
+                            return TokenSinkResult::Continue;
+                        }
                         s.stack.push(name.clone());
+                        *s.open.entry(name.clone()).or_default() += 1;
                         let depth = s.stack.len();
                         if s.skip_depth.is_none() && SKIP.contains(&name.as_str()) {
                             s.skip_depth = Some(depth);
@@ -190,17 +268,7 @@ impl TokenSink for Sink {
                             s.flush();
                         }
                         // Close up to the matching element (tolerating unclosed ones).
-                        if let Some(pos) = s.stack.iter().rposition(|n| *n == name) {
-                            let depth = pos + 1;
-                            s.stack.truncate(pos);
-                            if s.skip_depth.is_some_and(|d| d >= depth) {
-                                s.skip_depth = None;
-                            }
-                            if s.main_depth.is_some_and(|d| d >= depth) {
-                                s.main_depth = None;
-                                s.found_main = true;
-                            }
-                        }
+                        s.close(&name);
                         match name.as_str() {
                             "title" => s.in_title = false,
                             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "td" | "th" => {
@@ -209,19 +277,23 @@ impl TokenSink for Sink {
                             "ol" | "ul" => {
                                 s.lists.pop();
                             }
-                            "tr" => {
-                                s.in_row = false;
-                                let cells = std::mem::take(&mut s.row);
-                                if cells.iter().any(|c| !c.is_empty()) {
-                                    s.push(Block::TableRow { cells });
-                                }
-                            }
+                            "tr" => s.end_row(),
                             _ => {}
                         }
                     }
                 }
             }
             CharacterTokens(t) => {
+                if s.in_title || s.skip_depth.is_none() {
+                    let spent = match s.budget.as_mut() {
+                        Some(b) => b.spend(t.len(), 0),
+                        None => Ok(()),
+                    };
+                    if let Err(e) = spent {
+                        s.error = Some(e);
+                        return TokenSinkResult::Continue;
+                    }
+                }
                 if s.in_title {
                     s.title.push_str(&t);
                 } else if s.skip_depth.is_none() {
@@ -235,7 +307,69 @@ impl TokenSink for Sink {
 }
 
 impl State {
+    /// Closes the innermost open element named `name` and every element
+    /// opened inside it. Costs time for the elements closed only: with none
+    /// of that name open, nothing is searched.
+    fn close(&mut self, name: &str) {
+        if self.open.get(name).is_none_or(|n| *n == 0) {
+            return;
+        }
+        let Some(pos) = self.stack.iter().rposition(|n| *n == name) else {
+            return;
+        };
+        let depth = pos + 1;
+        for closed in self.stack.drain(pos..) {
+            if let Some(n) = self.open.get_mut(&closed) {
+                *n = n.saturating_sub(1);
+            }
+        }
+        if self.skip_depth.is_some_and(|d| d >= depth) {
+            self.skip_depth = None;
+        }
+        if self.main_depth.is_some_and(|d| d >= depth) {
+            self.main_depth = None;
+            self.found_main = true;
+        }
+    }
+
+    /// Before `starting` opens: closes the innermost element when HTML lets
+    /// its end tag be left out there (`<p>a<p>b`, `<li>a<li>b`), as its end
+    /// tag would.
+    fn close_optional(&mut self, starting: &str) {
+        let Some(top) = self.stack.last() else { return };
+        let closes = OPTIONAL_END
+            .iter()
+            .any(|(open, by)| open == top && by.contains(&starting));
+        if !closes {
+            return;
+        }
+        let top = top.clone();
+        self.close(&top);
+        match top.as_str() {
+            "li" | "td" | "th" => {
+                self.kind.pop();
+            }
+            "tr" => self.end_row(),
+            _ => {}
+        }
+    }
+
+    /// The end of a table row: its cells become a block.
+    fn end_row(&mut self) {
+        self.in_row = false;
+        let cells = std::mem::take(&mut self.row);
+        if cells.iter().any(|c| !c.is_empty()) {
+            self.push(Block::TableRow { cells });
+        }
+    }
+
     fn push(&mut self, block: Block) {
+        if let Some(b) = self.budget.as_mut()
+            && let Err(e) = b.spend(0, 1)
+        {
+            self.error.get_or_insert(e);
+            return;
+        }
         if self.main_depth.is_some() {
             self.main.push(block);
         } else if !self.found_main {
@@ -322,16 +456,111 @@ fn looks_like_subheading(s: &str) -> bool {
         && crate::structure::leading_number(s).is_none()
 }
 
-/// Reads decoded HTML into blocks.
-pub fn read(html: &str) -> RawDocument {
-    let sink = Sink(RefCell::new(State::default()));
+/// The most attributes any tag of `html` has, read as the tokenizer reads
+/// tags (`<` and a letter, quoted values, up to `>`); it stops counting
+/// once a tag has more than `cap`.
+fn most_attributes(html: &str, cap: usize) -> usize {
+    let b = html.as_bytes();
+    let mut most = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' || !b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+            i += 1;
+            continue;
+        }
+        i += 1;
+        let mut count = 0usize;
+        let mut in_word = true; // the tag name
+        while i < b.len() && b[i] != b'>' {
+            match b[i] {
+                q @ (b'"' | b'\'') if i > 0 && b[i - 1] == b'=' => {
+                    i += 1;
+                    while i < b.len() && b[i] != q {
+                        i += 1;
+                    }
+                }
+                c if c.is_ascii_whitespace() || c == b'/' => in_word = false,
+                b'=' => in_word = true,
+                _ => {
+                    if !in_word {
+                        count += 1;
+                        if count > cap {
+                            return count;
+                        }
+                    }
+                    in_word = true;
+                }
+            }
+            i += 1;
+        }
+        most = most.max(count);
+    }
+    most
+}
+
+/// Reads decoded HTML into blocks. `name` is the file's name and `bytes`
+/// its size, for the budget and messages.
+pub fn read(name: &str, html: &str, limits: &Limits) -> Result<RawDocument, IngestError> {
+    let budget = Budget::new(name, html.len(), limits);
+    if most_attributes(html, MAX_ATTRIBUTES) > MAX_ATTRIBUTES {
+        return Err(budget.refuse(format!(
+            "one of its tags has more than {MAX_ATTRIBUTES} attributes"
+        )));
+    }
+    let state = State {
+        budget: Some(budget),
+        max_depth: limits.max_nesting.saturating_mul(4),
+        ..State::default()
+    };
+    let mut doc = read_state(html, state);
+    match doc.1.take() {
+        Some(e) => Err(e),
+        None => Ok(doc.0),
+    }
+}
+
+/// Reads decoded HTML without a budget (unit tests).
+#[cfg(test)]
+fn read_str(html: &str) -> RawDocument {
+    read_state(
+        html,
+        State {
+            max_depth: usize::MAX,
+            ..State::default()
+        },
+    )
+    .0
+}
+
+fn read_state(html: &str, state: State) -> (RawDocument, Option<IngestError>) {
+    let sink = Sink(RefCell::new(state));
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let queue = BufferQueue::default();
-    queue.push_back(StrTendril::from_slice(&html.replace("\r\n", "\n")));
-    let _ = tokenizer.feed(&queue);
+    let html = html.replace("\r\n", "\n");
+    // Fed in pieces, so that reading stops soon after a budget is exceeded.
+    let mut rest = html.as_str();
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(64 * 1024);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let (piece, after) = rest.split_at(cut);
+        rest = after;
+        queue.push_back(StrTendril::from_slice(piece));
+        let _ = tokenizer.feed(&queue);
+        if tokenizer.sink.0.borrow().error.is_some() {
+            break;
+        }
+    }
     tokenizer.end();
     let mut state = tokenizer.sink.0.take();
+    if let Some(e) = state.error.take() {
+        return (RawDocument::default(), Some(e));
+    }
     state.flush();
+    if let Some(e) = state.error.take() {
+        return (RawDocument::default(), Some(e));
+    }
     let mut doc = RawDocument::default();
     let found_main = state.found_main || state.main_depth.is_some();
     // Outside the main content: `Label: value` lines are metadata; a statute's
@@ -363,7 +592,7 @@ pub fn read(html: &str) -> RawDocument {
             doc.meta.title = state.title.split_whitespace().collect::<Vec<_>>().join(" ");
         }
     }
-    doc
+    (doc, None)
 }
 
 /// `Lag (2008:962) om valfrihetssystem`, `Bidragsbrottslag (2007:612)`.
@@ -387,7 +616,7 @@ mod tests {
 
     #[test]
     fn entities_crlf_and_wrapped_lines_in_the_main_content() {
-        let doc = read(
+        let doc = read_str(
             "<html><head><title>Sajt</title><script>var x = '<p>nej</p>';</script></head>\r\n<body><nav>Meny</nav>\
              <div><span>Utf&#228;rdad:</span> 2008-11-20</div><div><span>Lag (2008:962) om valfrihetssystem</span></div>\
              <div class=\"result-box-text body-text\">1 kap. Till&#228;mpning\r\n\r\nLagens omfattning\r\n\r\n\
@@ -415,7 +644,7 @@ mod tests {
 
     #[test]
     fn without_a_main_element_the_body_is_read_with_lists_and_tables() {
-        let doc = read(
+        let doc = read_str(
             "<!DOCTYPE html><html><head><title>Policy &amp; riktlinje</title><style>p{}</style></head><body>\
              <h2>Syfte</h2><p>Texten &auml;r\nh&aring;rt radbruten.</p><ol start=\"3\"><li>tre</li><li>fyra</li></ol>\
              <ul><li>punkt</li></ul><table><tr><th>Belopp</th><th>Beslut</th></tr><tr><td>100</td><td>chef</td></tr></table></body></html>",

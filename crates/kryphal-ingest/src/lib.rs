@@ -22,6 +22,7 @@
 
 use kryphal_domain::{DocumentMeta, Outline, SourceFormat};
 
+mod budget;
 mod cover;
 pub mod docx;
 mod flat;
@@ -71,7 +72,16 @@ pub struct RawDocument {
 /// | `max_bytes` | 50 MiB | enormous files (checked before anything is read) |
 /// | `max_clauses` | 100 000 | documents too large to analyse |
 /// | `max_expansion_ratio` | 100 | zip bombs: a DOCX/ODT part may unpack to at most this many times the size of the whole file … |
-/// | `max_unpacked_bytes` | 256 MiB | … and never to more than this many bytes in all; the same bound caps a PDF page's decompressed content |
+/// | `max_unpacked_bytes` | 256 MiB | … and never to more than this many bytes in all; the same bound caps the decompressed content of all a PDF's pages together |
+/// | `max_text_ratio` | 100 | what reading produces: text (and the bookkeeping of each block) may grow to at most this many times the file's size (at least 64 KiB) … |
+/// | `max_text_bytes` | 64 MiB | … and never past this: a footnote cited a thousand times, a list label of millions of letters |
+/// | `max_nesting` | 256 | tables in tables, paragraphs in text boxes, elements in elements |
+/// | `max_page_operations` | 1 000 000 | operators a PDF page may draw (a real page draws thousands) … |
+/// | `max_page_content_bytes` | 64 MiB | … and the decompressed size of one page's content |
+///
+/// Every reader spends what it builds against one budget as it builds it
+/// (`budget.rs`), so a file that asks for too much is refused with
+/// [`IngestError::TooComplex`] before memory or time run out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest file accepted, in bytes.
@@ -83,6 +93,17 @@ pub struct Limits {
     pub max_expansion_ratio: u64,
     /// The absolute ceiling on unpacked bytes, whatever the ratio allows.
     pub max_unpacked_bytes: u64,
+    /// How many times its own size (at least 64 KiB) the text read from a
+    /// file may be.
+    pub max_text_ratio: u64,
+    /// The absolute ceiling on the text read from one file.
+    pub max_text_bytes: u64,
+    /// How deep tables, text boxes and markup elements may nest.
+    pub max_nesting: usize,
+    /// Operators one PDF page may draw.
+    pub max_page_operations: usize,
+    /// Decompressed bytes of one PDF page's content.
+    pub max_page_content_bytes: u64,
 }
 
 impl Default for Limits {
@@ -92,6 +113,11 @@ impl Default for Limits {
             max_clauses: 100_000,
             max_expansion_ratio: 100,
             max_unpacked_bytes: 256 * 1024 * 1024,
+            max_text_ratio: 100,
+            max_text_bytes: 64 * 1024 * 1024,
+            max_nesting: 256,
+            max_page_operations: 1_000_000,
+            max_page_content_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -103,6 +129,13 @@ impl Limits {
             .max(64 * 1024)
             .saturating_mul(self.max_expansion_ratio)
             .min(self.max_unpacked_bytes)
+    }
+
+    /// How much text a file of `size` bytes may yield.
+    pub fn text_budget(&self, size: u64) -> u64 {
+        size.max(64 * 1024)
+            .saturating_mul(self.max_text_ratio)
+            .min(self.max_text_bytes)
     }
 }
 
@@ -134,6 +167,13 @@ pub enum IngestError {
         "{name} is protected by a password; save an unprotected copy in the program that made it and import that."
     )]
     Encrypted { name: String },
+    /// Reading the file would produce more than Kryphål reads from one
+    /// document: text, operators, nesting. `what` is a lower-case clause
+    /// without a full stop that names what was too large.
+    #[error(
+        "{name} is too large to import: {what}; split the document, or save the part you need as a new file, and import that."
+    )]
+    TooComplex { name: String, what: String },
     /// A PDF whose pages are images: there is no text to read.
     #[error("{name} is a scanned PDF without a text layer; run OCR on it first.")]
     NoTextLayer { name: String },
@@ -244,6 +284,7 @@ pub fn import(
     let raw = match format {
         SourceFormat::Markdown => {
             let decoded = text::decode(name, bytes)?;
+            check_lines(name, &decoded, limits)?;
             if markdown::has_markdown_syntax(&decoded) {
                 markdown::read(&decoded)
             } else {
@@ -251,12 +292,24 @@ pub fn import(
                 text::read(&decoded)
             }
         }
-        SourceFormat::Html => html::read(&text::decode(name, bytes)?),
+        SourceFormat::Html => html::read(name, &text::decode(name, bytes)?, limits)?,
         SourceFormat::Docx => docx::read(name, bytes, limits)?,
         SourceFormat::Odt => odt::read(name, bytes, limits)?,
         SourceFormat::Pdf => pdf::read(name, bytes, limits)?,
-        SourceFormat::Text => text::read(&text::decode(name, bytes)?),
+        SourceFormat::Text => {
+            let decoded = text::decode(name, bytes)?;
+            check_lines(name, &decoded, limits)?;
+            text::read(&decoded)
+        }
     };
+    // Every reader is bounded by its budget; the blocks are counted once
+    // more here, before the structure is built from them.
+    if raw.blocks.len() > limits.max_clauses.saturating_mul(4) {
+        return Err(IngestError::TooManyClauses {
+            name: name.to_string(),
+            limit: limits.max_clauses,
+        });
+    }
     let mut raw = raw;
     if matches!(
         format,
@@ -290,6 +343,27 @@ pub fn import(
         outline,
         warnings: raw.warnings,
     })
+}
+
+/// A text or Markdown file is its own text, so its size bounds what it
+/// yields, except for the number of its lines: each becomes a block, and a
+/// file of millions of one-character lines would make millions. More
+/// non-blank lines than eight per clause allowed is refused before reading.
+fn check_lines(name: &str, text: &str, limits: &Limits) -> Result<(), IngestError> {
+    let most = limits.max_clauses.saturating_mul(8);
+    let mut lines = 0usize;
+    for line in text.split('\n') {
+        if !line.trim().is_empty() {
+            lines += 1;
+            if lines > most {
+                return Err(IngestError::TooManyClauses {
+                    name: name.to_string(),
+                    limit: limits.max_clauses,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `reglemente_kundval-2024.md` → `reglemente kundval-2024`.

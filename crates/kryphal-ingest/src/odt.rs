@@ -1,18 +1,27 @@
 //! ODT (OpenDocument Text) through `zip` + `quick-xml`: `content.xml` with
 //! `text:h` (outline level), `text:p`, `text:list` (nesting, numbered or
 //! bulleted by the list style) and tables row by row. Notes (`text:note`) are
-//! appended to their paragraph; deleted tracked changes are skipped.
+//! appended to their paragraph; deleted tracked changes are skipped. The
+//! text, each paragraph and cell, and the nesting of lists, tables and
+//! paragraphs are spent against the import's [`Budget`]; a list style's
+//! prefix and suffix are cut at [`MAX_AFFIX`] characters.
 
 use std::collections::HashMap;
 
 use quick_xml::events::Event;
 
+use crate::budget::Budget;
 use crate::xml::{Xml, attr, local, reference, text};
 use crate::zipped::Archive;
 use crate::{Block, IngestError, Limits, RawDocument};
 
+/// The longest list-label prefix or suffix read (LibreOffice's own are a
+/// character or two).
+const MAX_AFFIX: usize = 16;
+
 /// Reads an ODT file.
 pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, IngestError> {
+    let mut budget = Budget::new(name, bytes.len(), limits);
     let mut zip = Archive::open(name, bytes, limits)?;
     let content = zip
         .text("content.xml")?
@@ -59,6 +68,7 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, In
                     "tracked-changes" | "note-citation" if !empty => hidden += 1,
                     _ if hidden > 0 => {}
                     "list" if !empty => {
+                        budget.nesting(lists.len() + 1, "lists inside lists")?;
                         let style = attr(e, "style-name")
                             .or_else(|| list_style_stack.last().cloned().flatten());
                         list_style_stack.push(style.clone());
@@ -81,6 +91,7 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, In
                                 .unwrap_or(1)
                         });
                         if note_depth == 0 {
+                            budget.nesting(paras.len() + 1, "paragraphs in frames")?;
                             paras.push((level, String::new()));
                         } else if let Some(b) = note_body.as_mut()
                             && !b.is_empty()
@@ -88,7 +99,11 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, In
                             b.push(' ');
                         }
                     }
-                    "table" if !empty => tables.push(Default::default()),
+                    "table" if !empty => {
+                        budget.nesting(tables.len() + 1, "tables inside tables")?;
+                        tables.push(Default::default())
+                    }
+                    "table-cell" if !empty => budget.spend(0, 1)?,
                     "s" | "tab" | "line-break" => {
                         let n = attr(e, "c").and_then(|v| v.parse().ok()).unwrap_or(1usize);
                         let target = match note_body.as_mut() {
@@ -96,6 +111,7 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, In
                             _ => paras.last_mut().map(|p| &mut p.1),
                         };
                         if let Some(t) = target {
+                            budget.spend(n.min(8), 0)?;
                             t.push_str(&" ".repeat(n.min(8)));
                         }
                     }
@@ -134,6 +150,7 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, In
                         if t.is_empty() {
                             continue;
                         }
+                        budget.spend(0, 1)?;
                         for n in notes.drain(..) {
                             t.push(' ');
                             t.push_str(&n);
@@ -154,6 +171,7 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, In
                                 }
                                 None => "•".to_string(),
                             };
+                            budget.spend(label.len(), 0)?;
                             Block::ListItem {
                                 depth: depth.min(255) as u8,
                                 label,
@@ -206,10 +224,14 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, In
                 }
             }
             Event::Text(t) if hidden == 0 => {
-                push_text(&mut paras, &mut note_body, note_depth, &text(&t))
+                let t = text(&t);
+                budget.spend(t.len(), 0)?;
+                push_text(&mut paras, &mut note_body, note_depth, &t)
             }
             Event::GeneralRef(r) if hidden == 0 => {
-                push_text(&mut paras, &mut note_body, note_depth, &reference(&r))
+                let r = reference(&r);
+                budget.spend(r.len(), 0)?;
+                push_text(&mut paras, &mut note_body, note_depth, &r)
             }
             Event::Eof => break,
             _ => {}
@@ -257,10 +279,17 @@ fn read_list_styles(
                         levels.resize(level, None);
                     }
                     levels[level - 1] = (l == "list-level-style-number").then(|| {
+                        let affix = |key: &str| -> String {
+                            attr(&e, key)
+                                .unwrap_or_default()
+                                .chars()
+                                .take(MAX_AFFIX)
+                                .collect()
+                        };
                         (
-                            attr(&e, "num-prefix").unwrap_or_default(),
+                            affix("num-prefix"),
                             attr(&e, "num-format").unwrap_or_else(|| "1".into()),
-                            attr(&e, "num-suffix").unwrap_or_default(),
+                            affix("num-suffix"),
                         )
                     });
                 }

@@ -8,8 +8,27 @@
 //! [`crate::furniture`]), words hyphenated at line ends are rejoined and soft
 //! hyphens removed. Text in fonts whose encoding cannot be decoded is left
 //! out with a warning naming the pages. A PDF without a text layer (a scan)
-//! is refused with the OCR message; an encrypted one with the password message.
+//! is refused with the OCR message; an encrypted one with the password message;
+//! one whose pages cannot be read (truncated, a reference loop, a content
+//! stream that does not decompress) as damaged, naming the pages.
 //! Any panic inside the parser is contained and reported as an unsafe file.
+//!
+//! The work is bounded. Before `lopdf` parses anything, the file's objects
+//! are counted by a cheap scan ([`MAX_OBJECT_TOKENS`] numbers, names,
+//! strings and brackets at most, stream data aside: `lopdf` keeps every one
+//! as a value many times its size), and each object stream is checked as it
+//! is loaded (unpacked to at most [`MAX_OBJECT_STREAM_BYTES`], its objects
+//! counted against the same limit, its index in increasing order — an index
+//! that points many objects at one offset would make one object many). The
+//! content of a page is decompressed to at most
+//! [`Limits::max_page_content_bytes`] and of all pages together to
+//! [`Limits::max_unpacked_bytes`] (more is refused as a compression bomb);
+//! operators are decoded one at a time and counted
+//! ([`Limits::max_page_operations`] per page, sixteen times that per
+//! document); graphics states nest at most [`Limits::max_nesting`] deep; a
+//! font is read once however many pages use it, with at most
+//! [`MAX_FONT_WIDTHS`] glyph widths; the text is spent against the import's
+//! [`Budget`].
 
 use std::collections::{BTreeSet, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -18,10 +37,22 @@ use lopdf::Encoding;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
+use crate::budget::Budget;
 use crate::furniture;
 use crate::structure::leading_number;
 use crate::text::join_wrapped;
 use crate::{Block, IngestError, Limits, RawDocument};
+
+/// The most numbers, names, strings and brackets a PDF's objects may hold
+/// (stream data aside). A real document holds some thousands.
+pub const MAX_OBJECT_TOKENS: usize = 2_000_000;
+
+/// The most bytes one object stream may unpack to.
+pub const MAX_OBJECT_STREAM_BYTES: usize = 16 * 1024 * 1024;
+
+/// The most glyph widths read from one font (a real font has a few hundred,
+/// a CJK font some tens of thousands).
+pub const MAX_FONT_WIDTHS: usize = 65_536;
 
 /// Reads a PDF file. Never panics: a crash in the parser becomes an error.
 pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, IngestError> {
@@ -53,15 +84,61 @@ pub(crate) struct Line {
 }
 
 fn read_inner(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, IngestError> {
-    let limit = usize::try_from(limits.max_unpacked_bytes).unwrap_or(usize::MAX);
-    let options = LoadOptions {
-        max_decompressed_size: Some(limit),
-        ..LoadOptions::default()
+    let tokens = object_tokens(bytes, MAX_OBJECT_TOKENS);
+    let too_many = || IngestError::TooComplex {
+        name: name.to_string(),
+        what: format!(
+            "its objects hold more than {MAX_OBJECT_TOKENS} numbers, names and strings (a real document holds some thousands)"
+        ),
     };
-    let mut doc = Document::load_mem_with_options(bytes, options).map_err(|e| match e {
+    if tokens > MAX_OBJECT_TOKENS {
+        return Err(too_many());
+    }
+    let load = |reconstruct: bool| {
+        OBJECTS.with(|b| {
+            *b.borrow_mut() = ObjectBudget {
+                tokens_left: MAX_OBJECT_TOKENS - tokens,
+                refused: None,
+            }
+        });
+        let options = LoadOptions {
+            max_decompressed_size: Some(MAX_OBJECT_STREAM_BYTES),
+            filter: Some(object_stream_filter),
+            force_reconstruct: reconstruct,
+            ..LoadOptions::default()
+        };
+        let loaded = Document::load_mem_with_options(bytes, options);
+        match OBJECTS.with(|b| b.borrow_mut().refused.take()) {
+            Some(Refusal::Tokens) => Err(too_many()),
+            Some(Refusal::Unsafe(reason)) => Err(IngestError::Unsafe {
+                name: name.to_string(),
+                reason,
+            }),
+            None => Ok(loaded),
+        }
+    };
+    let loaded = match load(false)? {
+        // With a filter lopdf does not rebuild a page tree it cannot read;
+        // done here as lopdf does without one.
+        Ok(doc) if doc.get_pages().is_empty() => match load(true)? {
+            Ok(rebuilt) if !rebuilt.get_pages().is_empty() => Ok(rebuilt),
+            _ => Ok(doc),
+        },
+        other => other,
+    };
+    let mut doc = loaded.map_err(|e| match e {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => IngestError::Encrypted {
             name: name.to_string(),
         },
+        lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
+            IngestError::Unsafe {
+                name: name.to_string(),
+                reason: format!(
+                    "one of its object streams unpacks to more than {}, far more than any document's objects (a compression bomb)",
+                    crate::budget::human_bytes(MAX_OBJECT_STREAM_BYTES as u64)
+                ),
+            }
+        }
         other => IngestError::Damaged {
             name: name.to_string(),
             reason: format!("its PDF structure could not be read: {other}"),
@@ -79,12 +156,30 @@ fn read_inner(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, 
             reason: "it has no pages".into(),
         });
     }
+    let mut work = Work {
+        budget: Budget::new(name, bytes.len(), limits),
+        content_left: limits.max_unpacked_bytes,
+        operations_left: limits.max_page_operations.saturating_mul(16),
+        limits: *limits,
+        fonts: HashMap::new(),
+    };
     let mut all_pages: Vec<Vec<Line>> = Vec::new();
     let mut garbled: BTreeSet<u32> = BTreeSet::new();
+    // Pages whose content could not be read, with the first reason.
+    let mut unreadable: BTreeSet<u32> = BTreeSet::new();
+    let mut first_reason: Option<String> = None;
     let mut chars = 0usize;
     let mut images = false;
     for (&number, &page_id) in &pages {
-        let (lines, bad) = page_lines(&doc, page_id, number, limit);
+        work.budget.spend(0, 1)?;
+        let (lines, bad) = match page_lines(&doc, page_id, number, &mut work)? {
+            Ok(page) => page,
+            Err(reason) => {
+                unreadable.insert(number);
+                first_reason.get_or_insert(reason);
+                (Vec::new(), false)
+            }
+        };
         if bad {
             garbled.insert(number);
         }
@@ -98,12 +193,29 @@ fn read_inner(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, 
         all_pages.push(lines);
     }
     if chars < 16 * pages.len().min(4) && garbled.is_empty() {
+        // No text: a scan only when nothing stood in the way of reading it.
+        if let Some(reason) = first_reason {
+            return Err(IngestError::Damaged {
+                name: name.to_string(),
+                reason: format!(
+                    "the content of {} cannot be read: {reason}",
+                    page_list(&unreadable)
+                ),
+            });
+        }
+        let _ = images;
         return Err(IngestError::NoTextLayer {
             name: name.to_string(),
         });
     }
-    let _ = images;
     let mut raw = RawDocument::default();
+    if !unreadable.is_empty() {
+        raw.warnings.push(format!(
+            "The content of {} could not be read ({}); the text there is missing, so check those pages against the original.",
+            page_list(&unreadable),
+            first_reason.unwrap_or_default()
+        ));
+    }
     if !garbled.is_empty() {
         let list: Vec<String> = garbled.iter().map(u32::to_string).collect();
         raw.warnings.push(format!(
@@ -125,6 +237,222 @@ fn read_inner(name: &str, bytes: &[u8], limits: &Limits) -> Result<RawDocument, 
         raw.meta.title.clear();
     }
     Ok(raw)
+}
+
+/// Why loading stopped.
+enum Refusal {
+    /// The objects hold too many tokens.
+    Tokens,
+    /// An object stream is built to blow up (the reason).
+    Unsafe(String),
+}
+
+/// What the object streams of the PDF being loaded may still hold. Per
+/// thread, because `lopdf`'s load filter is a plain function.
+struct ObjectBudget {
+    tokens_left: usize,
+    refused: Option<Refusal>,
+}
+
+thread_local! {
+    static OBJECTS: std::cell::RefCell<ObjectBudget> = const {
+        std::cell::RefCell::new(ObjectBudget {
+            tokens_left: 0,
+            refused: None,
+        })
+    };
+}
+
+/// `lopdf`'s load filter: keeps every object, except an object stream over
+/// the budget, which is dropped unread and stops the load's acceptance.
+fn object_stream_filter(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    if let Object::Stream(stream) = &*object
+        && stream.dict.has_type(b"ObjStm")
+    {
+        let keep = OBJECTS.with(|b| {
+            let mut b = b.borrow_mut();
+            if b.refused.is_some() {
+                return false;
+            }
+            match check_object_stream(stream, b.tokens_left) {
+                Ok(tokens) => {
+                    b.tokens_left -= tokens;
+                    true
+                }
+                Err(refusal) => {
+                    b.refused = Some(refusal);
+                    false
+                }
+            }
+        });
+        if !keep {
+            return None;
+        }
+    }
+    // lopdf keeps its own `object` for a top-level object and uses the
+    // returned one only for the members of an object stream, which are never
+    // streams (ISO 32000-1, 7.5.7): a stream's content is not copied.
+    let kept = match object {
+        Object::Stream(_) => Object::Null,
+        other => other.clone(),
+    };
+    Some((id, kept))
+}
+
+/// The tokens an object stream holds, checked: unpacked within
+/// [`MAX_OBJECT_STREAM_BYTES`], its index in increasing order of offsets
+/// (ISO 32000-1, 7.5.7), at most `left` tokens. A stream that does not
+/// unpack is left to `lopdf`, which skips it.
+fn check_object_stream(stream: &lopdf::Stream, left: usize) -> Result<usize, Refusal> {
+    let content = match stream.decompressed_content_with_limit(MAX_OBJECT_STREAM_BYTES) {
+        Ok(c) => c,
+        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+            return Err(Refusal::Unsafe(format!(
+                "one of its object streams unpacks to more than {}, far more than any document's objects (a compression bomb)",
+                crate::budget::human_bytes(MAX_OBJECT_STREAM_BYTES as u64)
+            )));
+        }
+        Err(_) => return Ok(0),
+    };
+    let first = stream
+        .dict
+        .get(b"First")
+        .and_then(Object::as_i64)
+        .unwrap_or(0)
+        .clamp(0, content.len() as i64) as usize;
+    let index = &content[..first];
+    let mut last: Option<u64> = None;
+    let mut numbers = 0usize;
+    for (i, word) in index
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .enumerate()
+    {
+        numbers += 1;
+        if numbers > left {
+            return Err(Refusal::Tokens);
+        }
+        if i % 2 == 1 {
+            let offset: u64 = std::str::from_utf8(word)
+                .ok()
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(0);
+            if last.is_some_and(|l| offset <= l) {
+                return Err(Refusal::Unsafe(
+                    "one of its object streams lists objects at the same place or out of order, which would make one object many (an object bomb)".into(),
+                ));
+            }
+            last = Some(offset);
+        }
+    }
+    let tokens = numbers + object_tokens(&content[first..], left - numbers);
+    if tokens > left {
+        return Err(Refusal::Tokens);
+    }
+    Ok(tokens)
+}
+
+/// How many tokens (numbers, names, strings, keywords, brackets) the
+/// objects in `bytes` hold, stream data and cross-reference tables aside;
+/// it stops counting once past `cap`. A cheap scan by PDF's lexical rules,
+/// with no values built.
+fn object_tokens(bytes: &[u8], cap: usize) -> usize {
+    const WHITE: &[u8] = b" \t\r\n\x0c\x00";
+    const DELIMITERS: &[u8] = b"()<>[]{}/%";
+    let find = |from: usize, needle: &[u8]| -> Option<usize> {
+        bytes
+            .get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| from + p)
+    };
+    let n = bytes.len();
+    let mut i = 0;
+    let mut tokens = 0;
+    while i < n && tokens <= cap {
+        let c = bytes[i];
+        if WHITE.contains(&c) || c == b'>' {
+            i += 1;
+            continue;
+        }
+        match c {
+            b'%' => {
+                i = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n' || b == b'\r')
+                    .map_or(n, |p| i + p + 1);
+            }
+            b'(' => {
+                let mut depth = 1;
+                i += 1;
+                while i < n && depth > 0 {
+                    match bytes[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => depth -= 1,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                tokens += 1;
+            }
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                tokens += 1;
+                i += 2;
+            }
+            b'<' => {
+                i = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(n, |p| i + p + 1);
+                tokens += 1;
+            }
+            b'[' | b']' | b'{' | b'}' => {
+                tokens += 1;
+                i += 1;
+            }
+            _ => {
+                let start = i;
+                i += 1;
+                while i < n && !WHITE.contains(&bytes[i]) && !DELIMITERS.contains(&bytes[i]) {
+                    i += 1;
+                }
+                tokens += 1;
+                match &bytes[start..i] {
+                    b"stream" => i = find(i, b"endstream").map_or(n, |p| p + 9),
+                    b"xref" => i = find(i, b"trailer").unwrap_or(n),
+                    _ => {}
+                }
+            }
+        }
+    }
+    tokens
+}
+
+/// `page 3`, `pages 2, 5, 7` (at most ten numbers, then `…`).
+fn page_list(pages: &BTreeSet<u32>) -> String {
+    let mut list: Vec<String> = pages.iter().take(10).map(u32::to_string).collect();
+    if pages.len() > 10 {
+        list.push("…".into());
+    }
+    format!(
+        "page{} {}",
+        if pages.len() > 1 { "s" } else { "" },
+        list.join(", ")
+    )
+}
+
+/// What reading the pages may still spend, and the fonts read so far.
+struct Work<'a> {
+    budget: Budget,
+    /// Decompressed content bytes left for the remaining pages.
+    content_left: u64,
+    /// Operators left for the remaining pages.
+    operations_left: usize,
+    limits: Limits,
+    /// Fonts by the address of their dictionary in the loaded document: a
+    /// font used on every page is read once.
+    fonts: HashMap<usize, std::rc::Rc<Font<'a>>>,
 }
 
 /// A PDF text string: UTF-16BE with a BOM, else PDFDocEncoding (≈ Latin-1).
@@ -230,8 +558,12 @@ fn load_font<'a>(doc: &'a Document, dict: &'a Dictionary, limit: usize) -> Font<
                     match w.get(i + 1).and_then(resolve) {
                         Some(Object::Array(ws)) => {
                             for (k, v) in ws.iter().enumerate() {
+                                if font.cid_widths.len() >= MAX_FONT_WIDTHS {
+                                    break;
+                                }
                                 if let Some(v) = number(v) {
-                                    font.cid_widths.insert(start as u32 + k as u32, v);
+                                    font.cid_widths
+                                        .insert((start as u32).saturating_add(k as u32), v);
                                 }
                             }
                             i += 2;
@@ -241,12 +573,21 @@ fn load_font<'a>(doc: &'a Document, dict: &'a Dictionary, limit: usize) -> Font<
                             else {
                                 break;
                             };
-                            for c in (start as u32)..=(end as u32).min(start as u32 + 65_535) {
+                            let left = MAX_FONT_WIDTHS.saturating_sub(font.cid_widths.len()) as u32;
+                            let first = start as u32;
+                            let last = (end as u32).min(first.saturating_add(left.min(65_535)));
+                            for c in first..=last {
+                                if font.cid_widths.len() >= MAX_FONT_WIDTHS {
+                                    break;
+                                }
                                 font.cid_widths.insert(c, v);
                             }
                             i += 3;
                         }
                         None => break,
+                    }
+                    if font.cid_widths.len() >= MAX_FONT_WIDTHS {
+                        break;
                     }
                 }
             }
@@ -261,6 +602,7 @@ fn load_font<'a>(doc: &'a Document, dict: &'a Dictionary, limit: usize) -> Font<
         {
             font.widths = ws
                 .iter()
+                .take(MAX_FONT_WIDTHS)
                 .map(|o| resolve(o).and_then(number).unwrap_or(0.0))
                 .collect();
         }
@@ -308,24 +650,86 @@ struct Span {
     font: Vec<u8>,
 }
 
-/// The page's content streams, decoded and joined. Plain LZW streams (old
-/// Acrobat files) are decoded here in small steps: lopdf's LZW path zeroes a
-/// large buffer for every stream, which made such files several times slower
-/// than pdftotext. Everything else goes through lopdf. `None` when the
-/// decoded content would exceed `limit`.
-fn page_content(doc: &Document, page_id: ObjectId, limit: usize) -> Option<Vec<u8>> {
+/// Why a page's content was not read.
+#[derive(Debug, PartialEq)]
+enum Unread {
+    /// It decompresses to more than the limit: a compression bomb.
+    TooLarge,
+    /// It is missing or damaged: the reason, a lower-case clause.
+    Damaged(String),
+}
+
+/// The page's content streams, decoded and joined, and why some of it may
+/// be wrong (a stream that did not decompress is read as it is, as other
+/// readers do; a page that then shows no text is reported with the reason).
+/// Plain LZW streams (old Acrobat files) are decoded here in small steps:
+/// lopdf's LZW path zeroes a large buffer for every stream, which made such
+/// files several times slower than pdftotext. Everything else goes through
+/// lopdf. [`Unread::TooLarge`] when the decoded content would exceed `limit`.
+fn page_content(
+    doc: &Document,
+    page_id: ObjectId,
+    limit: usize,
+) -> Result<(Vec<u8>, Option<String>), Unread> {
     let ids = doc.get_page_contents(page_id);
-    let streams: Vec<&lopdf::Stream> = ids
-        .iter()
-        .filter_map(|&id| doc.get_object(id).and_then(Object::as_stream).ok())
-        .collect();
+    if ids.is_empty() {
+        // A page without content is blank, unless its content entry leads nowhere.
+        let refers = doc
+            .get_dictionary(page_id)
+            .is_ok_and(|d| d.get(b"Contents").is_ok());
+        if refers {
+            return Err(Unread::Damaged(
+                "its content entry leads to no content stream (a reference loop or a missing object)"
+                    .into(),
+            ));
+        }
+        return Ok((Vec::new(), None));
+    }
+    let mut streams: Vec<&lopdf::Stream> = Vec::new();
+    for &id in &ids {
+        match doc.get_object(id) {
+            Ok(Object::Stream(s)) => streams.push(s),
+            Ok(_) => {
+                return Err(Unread::Damaged(format!(
+                    "its content object {} {} is not a stream",
+                    id.0, id.1
+                )));
+            }
+            Err(_) => {
+                return Err(Unread::Damaged(format!(
+                    "its content object {} {} is missing (the file may be truncated)",
+                    id.0, id.1
+                )));
+            }
+        }
+    }
     let plain_lzw = |s: &lopdf::Stream| {
         matches!(s.filters().as_deref(), Ok([b"LZWDecode"])) && s.dict.get(b"DecodeParms").is_err()
     };
-    if !streams.iter().all(|s| plain_lzw(s)) {
-        return doc.get_page_content_with_limit(page_id, limit).ok();
-    }
     let mut content = Vec::new();
+    if !streams.iter().all(|s| plain_lzw(s)) {
+        let mut problem = None;
+        for stream in streams {
+            let remaining = limit.saturating_sub(content.len());
+            match stream.decompressed_content_with_limit(remaining) {
+                Ok(data) => content.extend_from_slice(&data),
+                Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                    ..
+                })) => return Err(Unread::TooLarge),
+                Err(e) => {
+                    if stream.content.len() > remaining {
+                        return Err(Unread::TooLarge);
+                    }
+                    problem.get_or_insert_with(|| {
+                        format!("a content stream does not decompress ({e})")
+                    });
+                    content.extend_from_slice(&stream.content);
+                }
+            }
+            content.push(b'\n');
+        }
+        return Ok((content, problem));
+    }
     let mut buf = vec![0u8; 1 << 16];
     for stream in streams {
         // PDF's LZW is TIFF-style (EarlyChange 1 by default), most significant bit first.
@@ -336,7 +740,7 @@ fn page_content(doc: &Document, page_id: ObjectId, limit: usize) -> Option<Vec<u
             content.extend_from_slice(&buf[..result.consumed_out]);
             input = &input[result.consumed_in..];
             if content.len() > limit {
-                return None;
+                return Err(Unread::TooLarge);
             }
             match result.status {
                 Ok(weezl::LzwStatus::Ok) if result.consumed_in > 0 || result.consumed_out > 0 => {}
@@ -346,25 +750,56 @@ fn page_content(doc: &Document, page_id: ObjectId, limit: usize) -> Option<Vec<u
         }
         content.push(b'\n');
     }
-    Some(content)
+    Ok((content, None))
 }
 
-/// The lines of one page in drawing order; true when some text was garbled.
-fn page_lines(doc: &Document, page_id: ObjectId, page: u32, limit: usize) -> (Vec<Line>, bool) {
-    let Some(content) = page_content(doc, page_id, limit) else {
-        return (Vec::new(), false);
+/// The lines of one page in drawing order and whether some text was
+/// garbled; the inner `Err` is why the page could not be read (a damaged
+/// page), the outer one a refusal of the whole file (a budget exceeded).
+#[allow(clippy::type_complexity)]
+fn page_lines<'a>(
+    doc: &'a Document,
+    page_id: ObjectId,
+    page: u32,
+    work: &mut Work<'a>,
+) -> Result<Result<(Vec<Line>, bool), String>, IngestError> {
+    let limit = usize::try_from(work.limits.max_page_content_bytes.min(work.content_left))
+        .unwrap_or(usize::MAX);
+    let (content, problem) = match page_content(doc, page_id, limit) {
+        Ok(c) => c,
+        Err(Unread::Damaged(reason)) => return Ok(Err(reason)),
+        Err(Unread::TooLarge) => {
+            let whole = work.content_left < work.limits.max_page_content_bytes;
+            return Err(IngestError::Unsafe {
+                name: work.budget.name().to_string(),
+                reason: if whole {
+                    format!(
+                        "the content of its pages unpacks to more than {} in all (page {page} is where it passed that), far more than the text of any document (a compression bomb)",
+                        crate::budget::human_bytes(work.limits.max_unpacked_bytes)
+                    )
+                } else {
+                    format!(
+                        "the content of page {page} unpacks to more than {}, far more than the text of any page (a compression bomb)",
+                        crate::budget::human_bytes(work.limits.max_page_content_bytes)
+                    )
+                },
+            });
+        }
     };
-    let Ok(content) = Content::decode(&content) else {
-        return (Vec::new(), false);
-    };
-    let fonts: HashMap<Vec<u8>, Font> = doc
-        .get_page_fonts(page_id)
-        .map(|f| {
-            f.into_iter()
-                .map(|(k, d)| (k, load_font(doc, d, limit)))
-                .collect()
-        })
-        .unwrap_or_default();
+    work.content_left = work.content_left.saturating_sub(content.len() as u64);
+    let font_limit = usize::try_from(work.limits.max_page_content_bytes).unwrap_or(usize::MAX);
+    let mut fonts: HashMap<Vec<u8>, std::rc::Rc<Font<'a>>> = HashMap::new();
+    if let Ok(page_fonts) = doc.get_page_fonts(page_id) {
+        for (key, dict) in page_fonts {
+            let address = dict as *const Dictionary as usize;
+            let font = work
+                .fonts
+                .entry(address)
+                .or_insert_with(|| std::rc::Rc::new(load_font(doc, dict, font_limit)))
+                .clone();
+            fonts.insert(key, font);
+        }
+    }
     let mut spans: Vec<Span> = Vec::new();
     let mut ctm = IDENTITY;
     // `q`/`Q` save and restore the whole graphics state, the text state
@@ -385,10 +820,39 @@ fn page_lines(doc: &Document, page_id: ObjectId, page: u32, limit: usize) -> (Ve
     let (mut size, mut leading, mut char_sp, mut word_sp, mut scale) =
         (1.0f32, 0.0f32, 0.0f32, 0.0f32, 1.0f32);
     let mut font: Option<(&Vec<u8>, &Font)> = None;
-    for op in &content.operations {
+    let mut operations = 0usize;
+    let mut broken = problem;
+    // One operator at a time: a page of a hundred million operators is
+    // never held whole, and is refused once it passes the limit.
+    for op in Content::decode_iter(&content) {
+        let op = match op {
+            Ok(op) => op,
+            Err(e) => {
+                // What was read so far stands, as with other readers.
+                broken.get_or_insert_with(|| format!("its content is malformed ({e})"));
+                break;
+            }
+        };
+        operations += 1;
+        if operations > work.limits.max_page_operations {
+            return Err(work.budget.refuse(format!(
+                "page {page} draws more than {} operators (a real page draws some thousands)",
+                work.limits.max_page_operations
+            )));
+        }
+        if work.operations_left == 0 {
+            return Err(work.budget.refuse(format!(
+                "its pages draw more than {} operators in all (page {page} is where it passed that)",
+                work.limits.max_page_operations.saturating_mul(16)
+            )));
+        }
+        work.operations_left -= 1;
         let n = |i: usize| op.operands.get(i).and_then(number).unwrap_or(0.0);
         match op.operator.as_str() {
-            "q" => stack.push((ctm, size, leading, char_sp, word_sp, scale, font)),
+            "q" => {
+                work.budget.nesting(stack.len() + 1, "graphics states")?;
+                stack.push((ctm, size, leading, char_sp, word_sp, scale, font))
+            }
             "Q" => {
                 if let Some(saved) = stack.pop() {
                     (ctm, size, leading, char_sp, word_sp, scale, font) = saved;
@@ -407,7 +871,8 @@ fn page_lines(doc: &Document, page_id: ObjectId, page: u32, limit: usize) -> (Ve
                     .operands
                     .first()
                     .and_then(|o| o.as_name().ok())
-                    .and_then(|name| fonts.get_key_value(name));
+                    .and_then(|name| fonts.get_key_value(name))
+                    .map(|(k, f)| (k, &**f));
             }
             "TL" => leading = n(0),
             "Tc" => char_sp = n(0),
@@ -487,6 +952,7 @@ fn page_lines(doc: &Document, page_id: ObjectId, page: u32, limit: usize) -> (Ve
                 }
                 let end = mul(&tm, &ctm);
                 if !text.is_empty() {
+                    work.budget.spend(text.len(), 1)?;
                     spans.push(Span {
                         x0: start[4],
                         x1: end[4],
@@ -511,7 +977,13 @@ fn page_lines(doc: &Document, page_id: ObjectId, page: u32, limit: usize) -> (Ve
             );
         }
     }
-    (lines_from_spans(spans, page), garbled)
+    let lines = lines_from_spans(spans, page);
+    if lines.is_empty()
+        && let Some(reason) = broken
+    {
+        return Ok(Err(reason));
+    }
+    Ok(Ok((lines, garbled)))
 }
 
 /// Removes the text of fonts whose decoded text is mostly not words.
@@ -1003,7 +1475,8 @@ mod tests {
         let limit = 64 << 20;
         let mut lzw_pages = 0;
         for (_, page_id) in doc.get_pages() {
-            let ours = page_content(&doc, page_id, limit).unwrap();
+            let (ours, problem) = page_content(&doc, page_id, limit).unwrap();
+            assert_eq!(problem, None);
             let theirs = doc.get_page_content_with_limit(page_id, limit).unwrap();
             assert_eq!(ours, theirs);
             let streams = doc.get_page_contents(page_id);
@@ -1018,6 +1491,6 @@ mod tests {
         assert!(lzw_pages > 0, "the file no longer exercises the LZW path");
         // A limit smaller than a page refuses instead of decoding on.
         let first = doc.get_pages().into_values().next().unwrap();
-        assert!(page_content(&doc, first, 10).is_none());
+        assert_eq!(page_content(&doc, first, 10), Err(Unread::TooLarge));
     }
 }

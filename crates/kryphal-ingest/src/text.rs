@@ -15,9 +15,14 @@ const CP1252_HIGH: [char; 32] = [
     '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
 ];
 
-/// Decodes a text file: UTF-8 (a BOM is dropped), else Windows-1252. Bytes
-/// that no text file has (NUL, most control characters) make it "not text".
+/// Decodes a text file: UTF-8 (a BOM is dropped), UTF-16 (with a BOM, or
+/// without one when every other byte is zero, as Windows' "Unicode" text
+/// is), else Windows-1252. Bytes that no text file has (NUL, most control
+/// characters) make it "not text".
 pub fn decode(name: &str, bytes: &[u8]) -> Result<String, IngestError> {
+    if let Some(text) = utf16(name, bytes)? {
+        return Ok(text);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let controls = bytes
         .iter()
@@ -41,6 +46,60 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, IngestError> {
             })
             .collect()),
     }
+}
+
+/// UTF-16 text: `None` when `bytes` are not UTF-16. With a byte-order mark
+/// it is UTF-16 by that mark; without one, when at least nine in ten of the
+/// bytes at odd (little-endian) or even (big-endian) positions are zero, as
+/// in text of Latin letters.
+fn utf16(name: &str, bytes: &[u8]) -> Result<Option<String>, IngestError> {
+    let (little, body) = if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        (true, rest)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        (false, rest)
+    } else {
+        let pairs = bytes.len() / 2;
+        if pairs < 2 || !bytes.len().is_multiple_of(2) {
+            return Ok(None);
+        }
+        let zero_at = |offset: usize| {
+            bytes
+                .iter()
+                .skip(offset)
+                .step_by(2)
+                .filter(|b| **b == 0)
+                .count()
+        };
+        let (odd, even) = (zero_at(1), zero_at(0));
+        if odd * 10 >= pairs * 9 && even * 10 < pairs {
+            (true, bytes)
+        } else if even * 10 >= pairs * 9 && odd * 10 < pairs {
+            (false, bytes)
+        } else {
+            return Ok(None);
+        }
+    };
+    let units = body.chunks_exact(2).map(|c| {
+        if little {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or('\u{FFFD}'))
+        .collect();
+    let controls = text
+        .chars()
+        .filter(|&c| c < ' ' && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}'))
+        .count();
+    if text.contains('\0') || controls * 100 > text.len().max(1) || !body.len().is_multiple_of(2) {
+        return Err(IngestError::NotText {
+            name: name.to_string(),
+            reason: "it starts like UTF-16 text but its characters are not text, so it is probably not a text document.".into(),
+        });
+    }
+    Ok(Some(text))
 }
 
 /// Joins two lines of one paragraph, rejoining a word hyphenated at the break.

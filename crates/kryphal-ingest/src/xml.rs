@@ -59,8 +59,12 @@ pub(crate) fn reference(r: &BytesRef<'_>) -> String {
 }
 
 /// The value of the attribute whose local name (without prefix) is `local`.
+///
+/// Duplicate attribute names are not checked for (that check is quadratic in
+/// the number of attributes, which a hostile element can make large): the
+/// first one counts.
 pub(crate) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
-    e.attributes().flatten().find_map(|a| {
+    e.attributes().with_checks(false).flatten().find_map(|a| {
         (a.key.local_name().as_ref() == local).then(|| {
             a.normalized_value(XmlVersion::Implicit1_0)
                 .map(|v| v.into_owned())

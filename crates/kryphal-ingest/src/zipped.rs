@@ -53,6 +53,15 @@ impl<'a> Archive<'a> {
         limits: &Limits,
     ) -> Result<Self, IngestError> {
         let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(name, &e))?;
+        if zip.has_duplicate_names() {
+            // Two parts with one name: programs disagree on which one counts,
+            // so what Kryphål reads could differ from what Word shows.
+            return Err(IngestError::Unsafe {
+                name: name.to_string(),
+                reason: "it holds two parts with the same name, which programs read differently"
+                    .into(),
+            });
+        }
         Ok(Archive {
             name,
             zip,

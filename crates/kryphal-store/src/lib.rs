@@ -220,6 +220,13 @@ impl StoreError {
     pub fn is_disk_full(&self) -> bool {
         matches!(self, StoreError::Sqlite(e) if sqlite_code(e) == Some(rusqlite::ErrorCode::DiskFull))
     }
+
+    /// Whether the change failed on a uniqueness constraint: another
+    /// writer stored the same record first (the same file imported by two
+    /// processes at once).
+    pub fn is_constraint_violation(&self) -> bool {
+        matches!(self, StoreError::Sqlite(e) if sqlite_code(e) == Some(rusqlite::ErrorCode::ConstraintViolation))
+    }
 }
 
 /// Who makes a change, and when (RFC 3339 UTC).
@@ -313,6 +320,10 @@ impl Store {
         if let Some(key) = key {
             apply_key(&conn, key).map_err(StoreError::Sqlite)?;
         }
+        // Before the first read: another process creating or migrating the
+        // same file holds a lock for a moment, which is waited for.
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(StoreError::Sqlite)?;
         let classify = |e: rusqlite::Error, path: &Path| match sqlite_code(&e) {
             Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
                 if key.is_some() {

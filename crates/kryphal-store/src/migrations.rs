@@ -36,24 +36,27 @@ const fn latest() -> i64 {
     max
 }
 
-/// Applies every migration newer than the file's `user_version`, each in its
-/// own transaction together with the new version number.
+/// Applies every migration newer than the file's `user_version`, all in one
+/// exclusive transaction together with the new version number.
+///
+/// The version is read again *inside* that transaction: several processes
+/// creating or upgrading the same library at once wait for each other there,
+/// and the ones that come second find the work done (reading it outside, two
+/// of them would both run migration 1 and the second fail on "table already
+/// exists"). A crash leaves the old schema or the new one, never a mixture.
 pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    let mut pending: Vec<(i64, &str)> = MIGRATIONS
-        .iter()
-        .copied()
-        .filter(|(v, _)| *v > current)
-        .collect();
-    pending.sort_by_key(|(v, _)| *v);
-    for (version, sql) in pending {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "application_id", crate::APPLICATION_ID)?;
-        tx.pragma_update(None, "user_version", version)?;
-        tx.commit()?;
+    if current >= LATEST_VERSION {
+        return Ok(());
     }
-    Ok(())
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+    let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for &(version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+    }
+    tx.pragma_update(None, "application_id", crate::APPLICATION_ID)?;
+    tx.commit()
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ test("clause and document events, and English", () => {
 
 test("a change merged from a bundle names the bundle's author and file, and what it changed", () => {
   i18n.set("sv");
-  const from = { author: "Björn Kollega", created: "2026-11-20T10:00:00Z", file: "kollega.kryphal", app_version: "0.1.0" };
+  const from = { author: "Björn Kollega", signed_by: null, created: "2026-11-20T10:00:00Z", file: "kollega.kryphal", app_version: "0.1.0" };
   const lines = historyLines([
     event(1, "finding.create", local(2026, 11, 23, 9, 0)),
     event(2, "finding.merge_update", local(2026, 11, 23, 10, 0), "anna", { status: "draft", exploitation: "" }, { value: { status: "draft", exploitation: "Bulvan" }, from }),

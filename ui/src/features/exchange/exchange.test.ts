@@ -20,7 +20,7 @@ function conflict(library: ReturnType<typeof sampleLibrary>): MergeConflict {
     finding_id: mine.id,
     mine: { ...mine, unintended_consequence: "Min version av fyndet." },
     theirs,
-    origin: { author: "bertil", created: "2026-11-24T04:00:00Z", file: "bertil.kryphal", app_version: "0.1.0" },
+    origin: { author: "bertil", signed_by: null, created: "2026-11-24T04:00:00Z", file: "bertil.kryphal", app_version: "0.1.0" },
     created_at: "2026-11-24T05:00:00Z",
     created_by: "anna",
     resolved_at: null,
@@ -55,7 +55,7 @@ test("open conflicts are counted in the menu, shown side by side and resolved by
 test("an imported bundle is summed up and the library is reloaded", async () => {
   m = await mountApp(sampleLibrary(), async (b) => {
     b.nextBundle = {
-      origin: { author: "bertil", created: "2026-11-24T04:00:00Z", file: "bertil.kryphal", app_version: "0.1.0" },
+      origin: { author: "bertil", signed_by: null, created: "2026-11-24T04:00:00Z", file: "bertil.kryphal", app_version: "0.1.0" },
       documents: [
         {
           document_id: "d1",
@@ -86,6 +86,8 @@ test("an imported bundle is summed up and the library is reloaded", async () => 
   await settle();
   const result = one("exchange-result");
   expect(result.textContent).toContain("Från bertil");
+  // An unsigned bundle says so: its author is only the file's claim.
+  expect(result.textContent).toContain("Osignerat: inget visar vem som gjorde paketet");
   expect(result.textContent).toContain("Reglemente: sammanfogat – nya fynd: 2, uppdaterade: 1, kommentarer: 1, konflikter: 1.");
   expect(result.textContent).toContain("1 fynd har ändrats i båda biblioteken");
   expect(result.textContent).toContain("Ändrade i båda biblioteken (dokumentets metadata eller beslut om förslag): 1.");
@@ -110,7 +112,7 @@ test("conflicts about the metadata and a decision are shown with what differs an
   const doc = library.documents[0]?.document;
   if (!doc) throw new Error("the sample has a document");
   const suggestion = { id: `s-${doc.id}-c1-vague`, message: "Vagt begrepp: osannolikt" };
-  const origin = { author: "bertil", created: "2026-11-24T04:00:00Z", file: "bertil.kryphal", app_version: "0.1.0" };
+  const origin = { author: "bertil", signed_by: null, created: "2026-11-24T04:00:00Z", file: "bertil.kryphal", app_version: "0.1.0" };
   const base = { origin, created_at: "2026-11-24T05:00:00Z", created_by: "anna", resolved_at: null, resolved_by: null, resolution: null };
   const records: RecordConflict[] = [
     {
@@ -157,4 +159,17 @@ test("conflicts about the metadata and a decision are shown with what differs an
   expect(backend.callsOf("resolve_record_conflict")[0]?.args).toEqual({ id: "r-meta", keep: "theirs" });
   expect(all("record-conflict-item")).toHaveLength(1);
   expect(one("conflict-count").textContent).toBe("1");
+});
+
+test("a signed bundle shows the fingerprint of the key that signed it", async () => {
+  const { bundleImportLines } = await import("./importSummary");
+  const lines = bundleImportLines({
+    origin: { author: "bertil", signed_by: "3f2a 9c01 77de 12ab 99ff 0a1b 2c3d 4e5f", created: "2026-11-24T04:00:00Z", file: "b.kryphal", app_version: "0.1.0" },
+    documents: [],
+    conflicts: 0,
+    record_conflicts: 0,
+    warnings: [],
+  });
+  expect(lines.join(" ")).toContain("Signerat med nyckeln 3f2a 9c01 77de 12ab 99ff 0a1b 2c3d 4e5f");
+  expect(lines.join(" ")).not.toContain("Osignerat");
 });

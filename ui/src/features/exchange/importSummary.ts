@@ -6,6 +6,12 @@ import { t } from "../../lib/i18n/index.svelte";
 
 export function bundleImportLines(r: BundleImportReport): string[] {
   const lines = [t("exchange.importedFrom", { author: r.origin.author, created: formatTime(r.origin.created), file: r.origin.file })];
+  // Who made it, as far as it can be told: a checked signature, or nothing.
+  lines.push(
+    r.origin.signed_by
+      ? t("exchange.signedBy", { fingerprint: r.origin.signed_by })
+      : t("exchange.unsigned", { author: r.origin.author }),
+  );
   for (const d of r.documents) {
     lines.push(
       t("exchange.importedDocument", {

@@ -9,7 +9,7 @@ let m: MountedApp | null = null;
 afterEach(() => m?.cleanup());
 
 const report: BundleImportReport = {
-  origin: { author: "bertil", created: "2026-11-24T04:00:00Z", file: "från bertil.kryphal", app_version: "0.1.0" },
+  origin: { author: "bertil", signed_by: null, created: "2026-11-24T04:00:00Z", file: "från bertil.kryphal", app_version: "0.1.0" },
   documents: [
     {
       document_id: "d9",

@@ -70,7 +70,7 @@ test("an encrypted bundle is exported after the passphrase is typed twice, and i
   const library = sampleLibrary();
   m = await mountApp(library, async (b) => {
     b.nextBundle = {
-      origin: { author: "bertil", created: "2026-11-24T04:00:00Z", file: "bertil.kryphal", app_version: "0.1.0" },
+      origin: { author: "bertil", signed_by: null, created: "2026-11-24T04:00:00Z", file: "bertil.kryphal", app_version: "0.1.0" },
       documents: [],
       conflicts: 0,
       record_conflicts: 0,

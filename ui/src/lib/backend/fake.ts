@@ -759,6 +759,8 @@ export class FakeBackend implements Backend {
         documents: docs.length,
         findings: docs.reduce((n, d) => n + d.findings.length, 0),
         encrypted: passphrase !== null,
+        // The app's export does not sign (the CLI's --sign does).
+        signed_by: null,
       };
     });
   }

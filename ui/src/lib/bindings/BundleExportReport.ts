@@ -7,4 +7,8 @@ export type BundleExportReport = { path: string, file_name: string, bytes: numbe
 /**
  * The bundle was written in an encrypted envelope.
  */
-encrypted: boolean, };
+encrypted: boolean, 
+/**
+ * The fingerprint of the key that signed it (`None`: unsigned).
+ */
+signed_by: string | null, };

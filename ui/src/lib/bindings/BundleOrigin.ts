@@ -6,9 +6,15 @@
  */
 export type BundleOrigin = { 
 /**
- * The user who exported the bundle.
+ * The user who exported the bundle, *as the bundle says*: a claim,
+ * unless `signed_by` is set.
  */
 author: string, 
+/**
+ * The fingerprint of the key that signed the bundle, checked on
+ * import; `None` for an unsigned bundle, whose author nobody vouches for.
+ */
+signed_by: string | null, 
 /**
  * RFC 3339 UTC time the bundle was made.
  */

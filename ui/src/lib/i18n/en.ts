@@ -559,6 +559,8 @@ export const en: Record<MessageKey, string> = {
   "exchange.exported": "The bundle {file} was saved: {documents} documents, {findings} findings.",
   "exchange.importedTitle": "Bundle imported",
   "exchange.importedFrom": "From {author}, made {created} ({file}).",
+  "exchange.signedBy": "Signed with the key {fingerprint}: the bundle comes from that key's owner and has not been changed since. Compare the fingerprint with the one the sender sees.",
+  "exchange.unsigned": "Unsigned: nothing shows who made the bundle or that it is unchanged; the sender {author} is what the file itself claims.",
   "exchange.importedDocument": "{title}: {state} – new findings: {added}, updated: {updated}, comments: {comments}, conflicts: {conflicts}.",
   "exchange.stateNew": "new document",
   "exchange.stateMerged": "merged",

@@ -558,6 +558,8 @@ export const sv = {
   "exchange.exported": "Paketet {file} sparades: {documents} dokument, {findings} fynd.",
   "exchange.importedTitle": "Paketet är inläst",
   "exchange.importedFrom": "Från {author}, skapat {created} ({file}).",
+  "exchange.signedBy": "Signerat med nyckeln {fingerprint}: paketet kommer från den nyckelns ägare och har inte ändrats sedan. Jämför fingeravtrycket med det avsändaren ser.",
+  "exchange.unsigned": "Osignerat: inget visar vem som gjorde paketet eller att det är oförändrat; avsändaren {author} är vad filen själv påstår.",
   "exchange.importedDocument": "{title}: {state} – nya fynd: {added}, uppdaterade: {updated}, kommentarer: {comments}, konflikter: {conflicts}.",
   "exchange.stateNew": "nytt dokument",
   "exchange.stateMerged": "sammanfogat",
