@@ -348,12 +348,18 @@ impl Store {
             _ => StoreError::Sqlite(e),
         };
         // Read-only look first: nothing below writes until the file is known to be ours.
+        // The three reads share one read transaction: another process creating the
+        // same library may commit between two separate reads, and an empty header
+        // read before its commit with its tables read after looks like a stranger.
         let (app_id, version, tables): (i32, i64, i64) = (|| {
-            Ok((
-                conn.pragma_query_value(None, "application_id", |r| r.get(0))?,
-                conn.pragma_query_value(None, "user_version", |r| r.get(0))?,
-                conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?,
-            ))
+            let tx = conn.unchecked_transaction()?;
+            let read = (
+                tx.pragma_query_value(None, "application_id", |r| r.get(0))?,
+                tx.pragma_query_value(None, "user_version", |r| r.get(0))?,
+                tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?,
+            );
+            tx.commit()?;
+            Ok(read)
         })()
         .map_err(|e| classify(e, &path))?;
         let fresh = tables == 0 && version == 0;
