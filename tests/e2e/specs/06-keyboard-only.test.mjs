@@ -26,8 +26,8 @@ import {
 } from '../lib/harness.mjs';
 
 const DOCX = join(repoRoot, 'crates', 'kryphal-ingest', 'tests', 'fixtures', 'riktlinje.docx');
-const CLAUSE_WORDS = 'registreringsbevis från Bolagsverket som är högst tre månader gammalt';
-const PROPOSED = 'registreringsbevis från Bolagsverket som nämnden själv hämtar och som är högst en månad gammalt;';
+const CLAUSE_WORDS = 'Förändringar ska anmälas inom en månad';
+const PROPOSED = 'Förändringar ska anmälas skriftligt till nämnden inom fem arbetsdagar.';
 
 /** The `data-pane` of the focused element (or null). */
 const paneOfFocus = (browser) =>
@@ -102,6 +102,10 @@ test('keyboard only: DOCX → accept a suggestion → risk grid → proposed wor
     await until(browser, async () => (await focusedTestid(browser)) === 'finding-item', 'the new finding did not get the focus');
     const prefilled = await browser.$(tid('finding-consequence')).getValue();
     assert.ok(prefilled.length > 0, 'the accepted suggestion prefilled the consequence');
+    // The rule's starting wording: the clause with the long deadline replaced.
+    const startingWording = await browser.$(tid('finding-proposed')).getValue();
+    assert.ok(startingWording.includes('fem arbetsdagar') && !startingWording.includes('en månad'),
+      `the accepted suggestion prefilled the proposed wording: ${startingWording}`);
 
     // ---- The risk grid: one tab stop, arrows, Enter ---------------------------------------------
     await pressUntil(browser, 'Tab', async () => ((await focusedTestid(browser)) ?? '').startsWith('matrix-cell-'),
@@ -119,7 +123,7 @@ test('keyboard only: DOCX → accept a suggestion → risk grid → proposed wor
     await tabTo(browser, 'finding-proposed');
     // Element Send Keys types into the focused field key by key (browser.keys would press
     // repeated letters such as the "mm" of "gammalt" as one chord).
-    await browser.$(tid('finding-proposed')).addValue(PROPOSED);
+    await browser.$(tid('finding-proposed')).setValue(PROPOSED);
     await until(browser, async () => (await browser.$(tid('finding-proposed')).getValue()) === PROPOSED,
       'the proposed wording was not typed in full');
     await shown(browser, 'finding-diff');
@@ -128,16 +132,16 @@ test('keyboard only: DOCX → accept a suggestion → risk grid → proposed wor
         [...document.querySelectorAll(`[data-testid="finding-diff"] [data-testid="${id}"]`)].map((e) => e.textContent);
       return { dels: texts('diff-del'), inss: texts('diff-ins') };
     });
-    assert.ok(dels.join(' ').includes('tre månader'), `the diff strikes "tre månader": ${dels}`);
-    assert.ok(inss.join(' ').includes('själv hämtar'), `the diff marks "själv hämtar" as new: ${inss}`);
+    assert.ok(dels.join(' ').includes('månad'), `the diff strikes "en månad": ${dels}`);
+    assert.ok(inss.join(' ').includes('skriftligt till nämnden'), `the diff marks "skriftligt till nämnden" as new: ${inss}`);
     await waitSaved(browser);
     await screenshot('keyboard-finding-with-diff');
 
     // ---- Undo the typing as one step, redo it ---------------------------------------------------
     await f6To(browser, 'header');
     await browser.keys(['Control', 'z']);
-    await until(browser, async () => (await browser.$(tid('finding-proposed')).getValue()) === '',
-      'one Ctrl+Z did not take back the whole typed wording');
+    await until(browser, async () => (await browser.$(tid('finding-proposed')).getValue()) === startingWording,
+      'one Ctrl+Z did not take back the whole typed wording (back to the starting wording)');
     assert.equal(await browser.$(tid('finding-risk')).getAttribute('data-level'), 'very_high',
       'undoing the wording keeps the rating made before it');
     await browser.keys(['Control', 'Shift', 'z']);

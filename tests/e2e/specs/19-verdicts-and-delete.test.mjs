@@ -36,10 +36,11 @@ test('verdicts by section, final refused, delete and undo', async (t) => {
     assert.match(await what.getText(), /klausuler, \d+ fynd/);
     await screenshot('delete-confirmation');
     await browser.$(tid('delete-confirm')).click();
-    const listed = async () => {
-      for (const el of await browser.$$(tid('doc-item'))) if ((await el.getText()).includes(title)) return true;
-      return false;
-    };
+    // Read in one go in the page: the list re-renders while it is read.
+    const listed = async () => browser.execute(
+      (t) => [...document.querySelectorAll('[data-testid="doc-item"]')].some((el) => el.textContent.includes(t)),
+      title,
+    );
     await until(browser, async () => !(await listed()), 'the deleted document is still listed');
     await screenshot('deleted');
     await browser.$(tid('undo')).click();

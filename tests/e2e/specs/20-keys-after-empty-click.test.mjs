@@ -34,8 +34,7 @@ test('a sentence typed after a click into empty space does nothing', async (t) =
     await flagged.click();
     await (await shown(browser, 'new-finding')).click();
     const consequence = await shown(browser, 'finding-consequence');
-    await consequence.click();
-    await browser.keys(CONSEQUENCE);
+    await consequence.setValue(CONSEQUENCE);
     await waitSaved(browser);
 
     const before = {

@@ -767,7 +767,7 @@ export const en: Record<MessageKey, string> = {
   "prefs.template.clear": "Use Kryphål's layout",
   "prefs.template.error": "The template could not be chosen: {reason}.",
   "review.open": "Read reviewed Word file…",
-  "review.openLabel": "Read a reviewed Word file with the service's answers",
+  "review.openLabel": "Read reviewed Word file with the service's answers",
   "review.title": "Read reviewed Word file",
   "review.intro": "Choose the Word file that came back from the review (a “Word for review” export, saved as .docx). You see what will be read in before anything is saved.",
   "review.pick": "Reviewed Word file",

@@ -766,7 +766,7 @@ export const sv = {
   "prefs.template.clear": "Använd Kryphåls layout",
   "prefs.template.error": "Mallen kunde inte väljas: {reason}.",
   "review.open": "Läs in granskad Word-fil…",
-  "review.openLabel": "Läs in en granskad Word-fil med verksamhetens svar",
+  "review.openLabel": "Läs in granskad Word-fil med verksamhetens svar",
   "review.title": "Läs in granskad Word-fil",
   "review.intro": "Välj Word-filen som kom tillbaka från granskningen (en export ”Word för granskning”, sparad som .docx). Du ser vad som läses in innan något sparas.",
   "review.pick": "Granskad Word-fil",
