@@ -31,42 +31,18 @@ pub struct OutlineDiff {
 impl OutlineDiff {
     /// What turns `before` into `after`.
     pub fn between(before: &Outline, after: &Outline) -> OutlineDiff {
-        let mut diff = OutlineDiff::default();
-        let old_sections: HashMap<&str, &Section> =
-            before.sections.iter().map(|s| (s.id.as_str(), s)).collect();
-        let new_sections: HashMap<&str, &Section> =
-            after.sections.iter().map(|s| (s.id.as_str(), s)).collect();
-        for s in &before.sections {
-            match new_sections.get(s.id.as_str()) {
-                None => diff.sections_removed.push(s.clone()),
-                Some(n) if *n != s => diff.sections_changed.push((s.clone(), (*n).clone())),
-                Some(_) => {}
-            }
+        let (sections_removed, sections_added, sections_changed) =
+            rows_between(&before.sections, &after.sections, |s| s.id.as_str());
+        let (clauses_removed, clauses_added, clauses_changed) =
+            rows_between(&before.clauses, &after.clauses, |c| c.id.as_str());
+        OutlineDiff {
+            sections_removed,
+            sections_added,
+            sections_changed,
+            clauses_removed,
+            clauses_added,
+            clauses_changed,
         }
-        diff.sections_added = after
-            .sections
-            .iter()
-            .filter(|s| !old_sections.contains_key(s.id.as_str()))
-            .cloned()
-            .collect();
-        let old_clauses: HashMap<&str, &Clause> =
-            before.clauses.iter().map(|c| (c.id.as_str(), c)).collect();
-        let new_clauses: HashMap<&str, &Clause> =
-            after.clauses.iter().map(|c| (c.id.as_str(), c)).collect();
-        for c in &before.clauses {
-            match new_clauses.get(c.id.as_str()) {
-                None => diff.clauses_removed.push(c.clone()),
-                Some(n) if *n != c => diff.clauses_changed.push((c.clone(), (*n).clone())),
-                Some(_) => {}
-            }
-        }
-        diff.clauses_added = after
-            .clauses
-            .iter()
-            .filter(|c| !old_clauses.contains_key(c.id.as_str()))
-            .cloned()
-            .collect();
-        diff
     }
 
     /// The diff that takes this one back.
@@ -130,6 +106,34 @@ pub struct OutlineWrite<'a> {
     /// Suggestions to store again once the rows are back (those of a
     /// promoted clause, when the promotion is undone).
     pub suggestions: &'a [Suggestion],
+}
+
+/// Rows matched by `id`: those only in `before` (removed), only in `after`
+/// (added, in `after`'s order), and in both but different (as they were and
+/// as they become, in `before`'s order).
+#[allow(clippy::type_complexity)]
+fn rows_between<T: Clone + PartialEq>(
+    before: &[T],
+    after: &[T],
+    id: impl Fn(&T) -> &str,
+) -> (Vec<T>, Vec<T>, Vec<(T, T)>) {
+    let old: HashMap<&str, &T> = before.iter().map(|r| (id(r), r)).collect();
+    let new: HashMap<&str, &T> = after.iter().map(|r| (id(r), r)).collect();
+    let mut removed = Vec::new();
+    let mut changed = Vec::new();
+    for r in before {
+        match new.get(id(r)) {
+            None => removed.push(r.clone()),
+            Some(n) if *n != r => changed.push((r.clone(), (*n).clone())),
+            Some(_) => {}
+        }
+    }
+    let added = after
+        .iter()
+        .filter(|r| !old.contains_key(id(r)))
+        .cloned()
+        .collect();
+    (removed, added, changed)
 }
 
 impl Store {
