@@ -188,7 +188,7 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
     let texts: Vec<String> = lines
         .iter()
         .map(|l| {
-            if l.contains(['\u{AD}', '\t']) {
+            if l.contains(['\u{AD}', '\t']) || l.trim_start().contains("    ") {
                 cells(&l.replace('\u{AD}', "")).trim_end().to_string()
             } else {
                 l.trim_end().to_string()
@@ -238,8 +238,14 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
             out_text.push(String::new());
             continue;
         }
+        // A row of a table that a converter marked as a heading
+        // (`### Samhällstjänster | Från 75200000-8 …`) is a row.
         if markdown && let Some((level, rest)) = marked(t) {
-            kinds.push(Kind::Marked(level));
+            kinds.push(if rest.contains(" | ") {
+                Kind::Text
+            } else {
+                Kind::Marked(level)
+            });
             out_text.push(rest.to_string());
             continue;
         }
@@ -480,33 +486,47 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
 }
 
 /// Columns a converter left as runs of tabs (`försäkringstjänster\t\tden
-/// premie …`) become cells joined by ` | `, as table rows are; a single tab
-/// inside text is a space. Leading tabs stay (Markdown's indentation).
+/// premie …`) or of spaces become cells joined by ` | `, as table rows are.
+/// A gap of one tab, or of four or more spaces, is a cell gap when the next
+/// cell starts with a capital or a digit (`Posttjänster\t64000000-6`); before
+/// a small letter it is a space inside a sentence (`ett totalt\thjälpbehov`).
+/// Leading tabs and spaces stay (Markdown's indentation).
 fn cells(line: &str) -> String {
-    let body = line.trim_start_matches('\t');
+    let body = line.trim_start_matches(['\t', ' ']);
     let lead = &line[..line.len() - body.len()];
-    if !body.contains('\t') {
+    if !body.contains('\t') && !body.contains("    ") {
         return line.to_string();
     }
     let mut out = String::from(lead);
-    let mut tabs = 0;
+    let (mut tabs, mut spaces) = (0, 0);
     for (i, c) in body.char_indices() {
-        if c == '\t' {
-            tabs += 1;
-            continue;
+        match c {
+            '\t' => {
+                tabs += 1;
+                continue;
+            }
+            ' ' => {
+                spaces += 1;
+                continue;
+            }
+            _ => {}
         }
-        if tabs > 0 {
+        if tabs > 0 || spaces > 0 {
             let rest = &body[i..];
             // A tab before a page number (a contents entry) is left for the contents reader.
-            let page = rest.len() <= 3 && rest.bytes().all(|b| b.is_ascii_digit());
+            let page = tabs > 0 && rest.len() <= 3 && rest.bytes().all(|b| b.is_ascii_digit());
+            let next_cell = c.is_uppercase() || c.is_ascii_digit();
             out.push_str(if page {
                 "\t"
-            } else if tabs >= 2 {
+            } else if tabs >= 2 || ((tabs == 1 || spaces >= 4) && next_cell) {
                 " | "
-            } else {
+            } else if tabs > 0 {
                 " "
+            } else {
+                &body[i - spaces..i]
             });
             tabs = 0;
+            spaces = 0;
         }
         out.push(c);
     }
@@ -881,5 +901,31 @@ mod tests {
         assert!(is_image_name("image1.emf"));
         assert!(is_stray_number("4"));
         assert!(!is_stray_number("4 §"));
+    }
+
+    #[test]
+    fn tab_and_space_gaps_before_a_capital_or_digit_are_cells() {
+        assert_eq!(
+            cells("Posttjänster\t64000000-6 (Post)"),
+            "Posttjänster | 64000000-6 (Post)"
+        );
+        assert_eq!(
+            cells("Hälsovård och tjänster          75200000-8"),
+            "Hälsovård och tjänster | 75200000-8"
+        );
+        assert_eq!(cells("Beskrivning\t\t\tCPV-kod"), "Beskrivning | CPV-kod");
+        // Near misses: a tab inside a sentence, a contents entry's page, indentation.
+        assert_eq!(
+            cells("ha ett totalt\thjälpbehov från 30"),
+            "ha ett totalt hjälpbehov från 30"
+        );
+        assert_eq!(cells("Inledning\t6"), "Inledning\t6");
+        assert_eq!(cells("    1. Första punkten"), "    1. Första punkten");
+        assert_eq!(cells("ord    och ord"), "ord    och ord");
+        // A table row a converter marked as a heading is a row.
+        assert_eq!(
+            show("## Bilaga\n\n### Samhällstjänster\tFrån 75200000-8\n", true),
+            vec!["M2 Bilaga", "Samhällstjänster | Från 75200000-8"]
+        );
     }
 }

@@ -720,9 +720,13 @@ mod tests {
         };
         let m = DocumentMeta::default();
         // Two golden clauses begin with "Denna lag gäller": the short one may share its start.
-        let g = parse("- Denna lag gäller\n- Denna lag gäller inte för skolor | om inte annat sägs.\n")
-            .unwrap();
-        let two = o(&["Denna lag gäller", "Denna lag gäller inte för skolor, om inte annat sägs."]);
+        let g =
+            parse("- Denna lag gäller\n- Denna lag gäller inte för skolor | om inte annat sägs.\n")
+                .unwrap();
+        let two = o(&[
+            "Denna lag gäller",
+            "Denna lag gäller inte för skolor, om inte annat sägs.",
+        ]);
         assert_eq!(score("x", &g, Ok((&two, &m, &[]))).covered, 2);
         // Near miss: the same text imported twice is a duplicate, not coverage
         // (of either: three clauses now start with the short first words).
@@ -733,8 +737,16 @@ mod tests {
         ]);
         let s = score("x", &g, Ok((&dup, &m, &[])));
         assert_eq!(s.covered, 0, "{}", s.diff());
-        assert!(s.diff().contains("c!   (not covered: starts 3"), "{}", s.diff());
-        assert!(s.diff().contains("c!   (not covered: starts 2"), "{}", s.diff());
+        assert!(
+            s.diff().contains("c!   (not covered: starts 3"),
+            "{}",
+            s.diff()
+        );
+        assert!(
+            s.diff().contains("c!   (not covered: starts 2"),
+            "{}",
+            s.diff()
+        );
     }
 
     #[test]
