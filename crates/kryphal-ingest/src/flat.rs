@@ -427,8 +427,13 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
                 kinds[n] == Kind::Text && ends_sentence(&out_text[n])
                     || kinds.get(n + 1) == Some(&Kind::Text)
             });
-            for k in run {
-                if k != last || !leads {
+            let heads = reference_list_heads(
+                &run.iter()
+                    .map(|&k| out_text[k].as_str())
+                    .collect::<Vec<_>>(),
+            );
+            for (r, k) in run.into_iter().enumerate() {
+                if (k != last || !leads) && !heads[r] {
                     kinds[k] = Kind::Text;
                 }
             }
@@ -483,6 +488,41 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
         .map(|(kind, text)| FlatLine { text, kind })
         .collect();
     flat
+}
+
+/// In a run of short lines (a list written without glyphs), the lines that
+/// head groups of a reference list: a source list reads `Lagar och
+/// förordningar`, `Förvaltningslag (2017:900)`, `Föräldrabalk (1949:381)`,
+/// `Justitieombudsmannen`, `JO 1998/99 sid. 464` … — its items cite years
+/// and numbers, its group headings (one, or two in a row) hold no digit.
+/// Only when at least two items carry digits; a list of plain words
+/// (`Omsorgsdirektör`, `Myndighetschef`) keeps all its lines as items.
+fn reference_list_heads(run: &[&str]) -> Vec<bool> {
+    let digits: Vec<bool> = run
+        .iter()
+        .map(|t| t.chars().any(|c| c.is_ascii_digit()))
+        .collect();
+    let mut heads = vec![false; run.len()];
+    if digits.iter().filter(|d| **d).count() < 2 {
+        return heads;
+    }
+    // Before the first citing line, plain items may precede the headings
+    // (`Hantera skyndsamt`, then `Källhänvisning`, `Lagar och förordningar`).
+    let first_cite = digits.iter().position(|d| *d).unwrap_or(run.len());
+    let opens = |k: usize| k == 0 || digits[k - 1] || k <= first_cite;
+    for i in 0..run.len() {
+        if digits[i] {
+            continue;
+        }
+        let next_cites = digits.get(i + 1) == Some(&true);
+        let then_cites = digits.get(i + 1) == Some(&false) && digits.get(i + 2) == Some(&true);
+        // A heading of two lines in a row is a group heading and its first group.
+        let first_of_two = then_cites && opens(i);
+        let second_of_two = next_cites && i > 0 && !digits[i - 1] && opens(i - 1);
+        let alone = next_cites && (i == 0 || digits[i - 1]);
+        heads[i] = alone || first_of_two || second_of_two;
+    }
+    heads
 }
 
 /// Columns a converter left as runs of tabs (`försäkringstjänster\t\tden
@@ -926,6 +966,34 @@ mod tests {
         assert_eq!(
             show("## Bilaga\n\n### Samhällstjänster\tFrån 75200000-8\n", true),
             vec!["M2 Bilaga", "Samhällstjänster | Från 75200000-8"]
+        );
+    }
+
+    #[test]
+    fn a_reference_list_keeps_its_group_headings() {
+        let text = "Sök fram tillämpligt kapitel.\n\nHantera skyndsamt\n\nKällhänvisning\n\nLagar och förordningar\n\nFörvaltningslag (2017:900)\n\nFöräldrabalk (1949:381)\n\nJustitieombudsmannen\n\nJO 1981/81 sid. 239\n\nJO 1998/99 sid. 464\n";
+        assert_eq!(
+            show(text, true),
+            vec![
+                "Sök fram tillämpligt kapitel.",
+                "Hantera skyndsamt",
+                "H1 Källhänvisning",
+                "H2 Lagar och förordningar",
+                "Förvaltningslag (2017:900)",
+                "Föräldrabalk (1949:381)",
+                "H2 Justitieombudsmannen",
+                "JO 1981/81 sid. 239",
+                "JO 1998/99 sid. 464",
+            ]
+        );
+        // Near misses: a list of plain words, and one with a single citing item.
+        assert_eq!(
+            reference_list_heads(&["Omsorgsdirektör", "Myndighetschef", "Omsorgschef"]),
+            vec![false; 3]
+        );
+        assert_eq!(
+            reference_list_heads(&["Lagar", "Förvaltningslag (2017:900)", "Omsorgschef"]),
+            vec![false; 3]
         );
     }
 }
