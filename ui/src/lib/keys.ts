@@ -7,7 +7,9 @@
 // first/last clause (in the outline), F6/Shift+F6 the next/previous pane
 // (toolbar, library, outline, clause, findings — also from text fields), n new finding,
 // a accept the clause's first open suggestion, d dismiss it (asks for the reason),
-// Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo (outside text fields, where the
+// J/K (Shift+j/k) the next/previous clause that needs the analyst (an open
+// suggestion, no verdict, an unrated finding), PageDown/PageUp a page of
+// clauses (in the outline), Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo (outside text fields, where the
 // browser's own text undo applies), ? the help overlay, Ctrl+K or Ctrl+F the
 // search (also from text fields: neither is a text key).
 export type Shortcut =
@@ -15,6 +17,10 @@ export type Shortcut =
   | "previous"
   | "first"
   | "last"
+  | "page-down"
+  | "page-up"
+  | "next-needing"
+  | "previous-needing"
   | "next-pane"
   | "previous-pane"
   | "new-finding"
@@ -68,6 +74,10 @@ const CLAUSE_SHORTCUTS: ReadonlySet<Shortcut> = new Set<Shortcut>([
   "previous",
   "first",
   "last",
+  "page-down",
+  "page-up",
+  "next-needing",
+  "previous-needing",
   "new-finding",
   "accept-suggestion",
   "dismiss-suggestion",
@@ -104,6 +114,11 @@ function anyShortcut(
       return "next";
     case "k":
       return "previous";
+    // Shifted j and k: on to the next clause that still needs a decision.
+    case "J":
+      return "next-needing";
+    case "K":
+      return "previous-needing";
     case "n":
       return "new-finding";
     // Not from inside the finding form, where a and d next to a checkbox or
@@ -122,6 +137,10 @@ function anyShortcut(
       return context.inOutline ? "first" : null;
     case "End":
       return context.inOutline ? "last" : null;
+    case "PageDown":
+      return context.inOutline ? "page-down" : null;
+    case "PageUp":
+      return context.inOutline ? "page-up" : null;
     default:
       return null;
   }
