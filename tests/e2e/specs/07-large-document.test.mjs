@@ -255,6 +255,18 @@ test('the LOU at 1024×700: a page at a time, filters, next-needs-me, folding, a
     await screenshot('lou-folded');
     await (await shown(browser, 'fold-all')).click();
     await until(browser, async () => (await browser.$(tid('outline')).getAttribute('data-rows')) === String(clauses + sections), 'unfolded');
+    // From the keyboard: ← to the clause's heading, Enter folds it, ↓ on to the next clause shown.
+    await browser.$(`${tid('clause-item')}[aria-current="true"]`).click();
+    await browser.keys('ArrowLeft');
+    await until(browser, async () => (await browser.execute(() => document.activeElement?.getAttribute('data-testid'))) === 'section-fold',
+      'ArrowLeft did not reach the heading');
+    await browser.keys('Enter');
+    await until(browser, async () => Number(await browser.$(tid('outline')).getAttribute('data-rows')) < clauses + sections,
+      'Enter on the heading did not fold it');
+    await browser.keys('ArrowDown');
+    await until(browser, async () => (await selectedRow(browser)).focused, 'ArrowDown did not come back to a clause');
+    await (await shown(browser, 'fold-all')).click(); // unfolds everything (something is folded)
+    await until(browser, async () => (await browser.$(tid('outline')).getAttribute('data-rows')) === String(clauses + sections), 'unfolded again');
 
     // ---- The outline's height from the keyboard --------------------------------------------------
     const handle = await shown(browser, 'outline-resize');

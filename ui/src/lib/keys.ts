@@ -9,7 +9,8 @@
 // a accept the clause's first open suggestion, d dismiss it (asks for the reason),
 // J/K (Shift+j/k) the next/previous clause that needs the analyst (an open
 // suggestion, no verdict, an unrated finding), PageDown/PageUp a page of
-// clauses (in the outline), Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo (outside text fields, where the
+// clauses (in the outline), ArrowLeft the fold button of the clause's heading
+// (in the outline), Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo (outside text fields, where the
 // browser's own text undo applies), ? the help overlay, Ctrl+K or Ctrl+F the
 // search (also from text fields: neither is a text key).
 export type Shortcut =
@@ -21,6 +22,7 @@ export type Shortcut =
   | "page-up"
   | "next-needing"
   | "previous-needing"
+  | "to-heading"
   | "next-pane"
   | "previous-pane"
   | "new-finding"
@@ -78,6 +80,7 @@ const CLAUSE_SHORTCUTS: ReadonlySet<Shortcut> = new Set<Shortcut>([
   "page-up",
   "next-needing",
   "previous-needing",
+  "to-heading",
   "new-finding",
   "accept-suggestion",
   "dismiss-suggestion",
@@ -139,6 +142,9 @@ function anyShortcut(
       return context.inOutline ? "last" : null;
     case "PageDown":
       return context.inOutline ? "page-down" : null;
+    // To the fold button of the clause's heading (Enter or Space folds it, ↓ comes back).
+    case "ArrowLeft":
+      return context.inOutline ? "to-heading" : null;
     case "PageUp":
       return context.inOutline ? "page-up" : null;
     default:

@@ -63,6 +63,26 @@ test("a folded heading hides its clauses, and unfolds again", async () => {
   expect(all("clause-item")).toHaveLength(total);
 });
 
+test("ArrowLeft from a clause reaches its heading's fold button; Enter folds, ArrowDown comes back to a clause", async () => {
+  const total = all("clause-item").length;
+  const rows = all("clause-item");
+  const second = rows[1];
+  if (!second) throw new Error("two clauses");
+  second.click();
+  await settle();
+  second.focus();
+  key(second, "ArrowLeft");
+  await settle();
+  const fold = document.activeElement as HTMLElement;
+  expect(fold.dataset.testid).toBe("section-fold");
+  fold.click(); // what Enter on a button does
+  await settle();
+  expect(all("clause-item").length).toBeLessThan(total);
+  key(fold, "ArrowDown");
+  await settle();
+  expect((document.activeElement as HTMLElement).dataset.testid).toBe("clause-item");
+});
+
 test("the outline's height handle moves with the arrow keys and says its value", async () => {
   const handle = one("outline-resize");
   expect(handle.getAttribute("role")).toBe("separator");

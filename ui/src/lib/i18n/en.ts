@@ -125,6 +125,7 @@ export const en: Record<MessageKey, string> = {
   "longdoc.more": "More",
   "help.page": "A page of clauses forward or back (in the outline)",
   "help.nextNeeding": "Next clause that needs you (open suggestion, no verdict, finding without a risk rating)",
+  "help.toHeading": "To the clause's heading in the outline (Enter folds or unfolds it, ↓ back)",
   "help.previousNeeding": "Previous clause that needs you",
   "present.ownPage": "Long clause: findings, proposal and matrix on the next page",
   "present.ownPageRest": "{label} – findings and proposed wording",

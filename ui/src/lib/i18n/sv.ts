@@ -124,6 +124,7 @@ export const sv = {
   "longdoc.more": "Mer",
   "help.page": "En sida klausuler framåt respektive bakåt (i dispositionen)",
   "help.nextNeeding": "Nästa klausul som behöver dig (öppet förslag, ingen bedömning, fynd utan riskbedömning)",
+  "help.toHeading": "Till klausulens rubrik i dispositionen (Enter fäller ihop eller ut den, ↓ tillbaka)",
   "help.previousNeeding": "Föregående klausul som behöver dig",
   "present.ownPage": "Lång klausul: fynd, förslag och matris på nästa sida",
   "present.ownPageRest": "{label} – fynd och föreslagen lydelse",
