@@ -134,6 +134,26 @@ export function formItems(rulebook: Rulebook): FormItem[] {
   return items;
 }
 
+/** The fields a finding needs first; the rest of the form is behind "Mer". */
+const ESSENTIAL: readonly FindingField[] = ["unintended_consequence", "crime_types", "likelihood", "impact", "proposed_wording"];
+
+/**
+ * The form split in two, each in the pack's order: the essential questions
+ * (consequence, crime types, likelihood × consequence, proposed wording) and
+ * the rest, which the form shows behind "Mer".
+ */
+export function splitForm(items: readonly FormItem[]): { essential: FormItem[]; more: FormItem[] } {
+  const essential: FormItem[] = [];
+  const more: FormItem[] = [];
+  for (const item of items) {
+    const w = item.widget.kind;
+    const field = item.question.field;
+    const first = w === "matrix" || w === "wording" || w === "crime_types" || (field !== null && ESSENTIAL.includes(field));
+    (first ? essential : more).push(item);
+  }
+  return { essential, more };
+}
+
 export function widgetOf(rulebook: Rulebook, q: Question): Widget {
   if (q.field === "alternatives") return { kind: "alternatives" };
   if (q.field === "crime_types" || (q.kind === "multiple_choice" && q.options_from === "crime_types")) {
