@@ -273,7 +273,9 @@ export function patchFor(f: FindingInput, q: Question, value: Answer): Partial<F
 }
 
 /** The pack's label of a status (its status question's option), if it has one. */
-export function packStatusLabel(rulebook: Rulebook | null, status: FindingStatus): string | null {
+export function packStatusLabel(rulebook: Rulebook | null, status: FindingStatus, locale?: string): string | null {
+  // A pack in another language than the interface's: the interface's own word.
+  if (locale && rulebook?.pack.language && rulebook.pack.language !== locale) return null;
   const q = rulebook?.questions.find((x) => x.field === "status");
   const label = q?.options.find((o) => o.value === status)?.label;
   return label ? label : null;

@@ -72,6 +72,11 @@ test("the finding form, the memo dialog and the workshop speak English", async (
   expect(rendered(form)).toContain(en["finding.more"]);
   expect(rendered(form)).toContain(en["finding.current"]);
   expect(swedishIn(form), "finding form").toEqual([]);
+  // The core's own values (status, confidence) in the interface's words, not the Swedish pack's.
+  const statusOptions = [...(form.querySelector('[data-testid="finding-status"]') as HTMLSelectElement).options].map((o) => o.textContent?.trim());
+  expect(statusOptions).toEqual([en["status.draft"], en["status.reviewed"], en["status.agreed"], en["status.rejected"]]);
+  const listed = target.querySelector('[data-testid="finding-item"] .status')?.textContent?.trim();
+  expect([en["status.draft"], en["status.reviewed"], en["status.agreed"], en["status.rejected"]]).toContain(listed);
 
   // The export dialog with the memo's fields.
   one("export-open").click();
