@@ -4,6 +4,7 @@
 import type { ClauseVerdict } from "./bindings/ClauseVerdict";
 import type { Verdict } from "./bindings/Verdict";
 import type { VerdictReport } from "./bindings/VerdictReport";
+import type { VersionReport } from "./bindings/VersionReport";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Clause } from "./bindings/Clause";
 import type { DocumentMeta } from "./bindings/DocumentMeta";
@@ -44,7 +45,8 @@ export type UiStore = Pick<Storage, "getItem" | "setItem">;
 /** What became of one file of an import. */
 export type ImportResult =
   | { fileName: string; status: "ok"; report: ImportReport }
-  | { fileName: string; status: "failed"; error: BackendError }
+  | { fileName: string; status: "failed"; error: BackendError; file?: File }
+  | { fileName: string; status: "replaced"; report: VersionReport }
   | { fileName: string; status: "skipped" };
 
 /** An import of one or more files, read one after another. */
@@ -381,6 +383,9 @@ export class AppState {
     this.libraryOverview = false;
     await this.autosaver.flush();
     const token = ++this.openToken;
+    // Another document never opens in the workshop view of the previous one
+    // (its sessions and attendees are that document's).
+    if (docId !== this.selectedDocId) this.workshopOpen = false;
     this.selectedDocId = docId;
     this.docLoading = true;
     this.docError = null;
@@ -765,13 +770,41 @@ export class AppState {
         active.results.push({ fileName: file.name, status: "ok", report });
         void this.refreshDocuments();
       } catch (e) {
-        active.results.push({ fileName: file.name, status: "failed", error: toBackendError(e) });
+        // The file is kept, so that one already in the library can be replaced.
+        active.results.push({ fileName: file.name, status: "failed", error: toBackendError(e), file });
       }
     }
     active.done = true;
     await this.refreshDocuments();
     const first = active.results.find((r) => r.status === "ok");
     if (first) await this.openDocument(first.report.document_id);
+  }
+
+  /**
+   * Reads a file of the finished import that was refused as already in the library again,
+   * as a new version of itself with the findings carried over, and opens the new version.
+   * Returns the error, or null when replaced.
+   */
+  async replaceImported(index: number): Promise<BackendError | null> {
+    const run = this.importRun;
+    const result = run?.results[index];
+    if (!run?.done || result?.status !== "failed" || !result.file) {
+      return { code: "not_found", message: "there is no refused file to replace" };
+    }
+    const file = result.file;
+    try {
+      await this.autosaver.flush();
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const report = await this.backend.importFileReplacing(file.name, bytes);
+      // Not an undo step of the core: deleting the new version takes it back.
+      run.results[index] = { fileName: file.name, status: "replaced", report };
+    } catch (e) {
+      return toBackendError(e);
+    }
+    await this.refreshDocuments();
+    const replaced = run.results[index];
+    if (replaced.status === "replaced") await this.openDocument(replaced.report.document_id);
+    return null;
   }
 
   /** Stops an import after the file being read now; the rest are listed as not imported. */
@@ -1024,9 +1057,21 @@ export class AppState {
     }
   }
 
+  /** The first start: no name saved and not asked for yet (the welcome dialog asks). */
+  get askName(): boolean {
+    const prefs = this.preferences;
+    return !!prefs && !prefs.name_asked && prefs.user_name.trim() === "";
+  }
+
+  /** The welcome dialog's answer: the name given (empty: skipped), not to be asked again. */
+  answerName(name: string): Promise<BackendError | null> {
+    const current = this.preferences ?? { user_name: "", language: "", name_asked: false };
+    return this.savePreferences({ ...current, user_name: name.trim() || current.user_name, name_asked: true });
+  }
+
   /** Remembers the interface language in the preferences (the switch calls this). */
   async saveLanguage(language: string): Promise<void> {
-    const current = this.preferences ?? { user_name: "", language: "" };
+    const current = this.preferences ?? { user_name: "", language: "", name_asked: false };
     if (current.language === language) return;
     await this.savePreferences({ ...current, language });
   }

@@ -163,8 +163,9 @@ describe("undo and redo", () => {
   });
 
   test("preferences are loaded at start and saved", async () => {
-    expect(app.preferences).toEqual({ user_name: "", language: "" });
-    expect(await app.savePreferences({ user_name: "Anna Berg", language: "sv" })).toBeNull();
+    expect(app.preferences).toEqual({ user_name: "", language: "", name_asked: true });
+    expect(app.askName).toBe(false);
+    expect(await app.savePreferences({ user_name: "Anna Berg", language: "sv", name_asked: true })).toBeNull();
     expect(app.preferences?.user_name).toBe("Anna Berg");
     expect(app.appInfo?.user).toBe("Anna Berg");
   });
