@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "add_comment",
     "ui_ready",
     "import_file",
+    "import_file_replacing",
     "update_metadata",
     "split_clause",
     "merge_with_next",

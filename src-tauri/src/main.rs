@@ -167,15 +167,9 @@ fn delete_finding(state: State<'_, AppState>, finding_id: String) -> AppResult<(
     state.with(|lib| lib.delete_finding(&finding_id))
 }
 
-/// Imports one file whose bytes are the raw request body; the file name is
-/// in the `x-kryphal-file-name` header (percent-encoded). The UI reads files
-/// only through the file dialog or a drop, so the shell never opens paths
-/// the UI names.
-#[tauri::command]
-async fn import_file(
-    state: State<'_, AppState>,
-    request: tauri::ipc::Request<'_>,
-) -> AppResult<ImportReport> {
+/// The file of an import request: its name from the `x-kryphal-file-name`
+/// header (percent-encoded) and its bytes, the raw request body.
+fn request_file<'r>(request: &'r tauri::ipc::Request<'_>) -> AppResult<(String, &'r [u8])> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(AppError::new(
             ErrorCode::InvalidInput,
@@ -193,11 +187,35 @@ async fn import_file(
         })
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| AppError::new(ErrorCode::InvalidInput, "The file's name is missing."))?;
+    Ok((name, bytes))
+}
+
+/// Imports one file whose bytes are the raw request body; the file name is
+/// in the `x-kryphal-file-name` header (percent-encoded). The UI reads files
+/// only through the file dialog or a drop, so the shell never opens paths
+/// the UI names.
+#[tauri::command]
+async fn import_file(
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> AppResult<ImportReport> {
+    let (name, bytes) = request_file(&request)?;
     // Documents are never JSON: a `.json` file is a Kryphål analysis.
     if name.to_lowercase().ends_with(".json") {
         return state.with(|lib| lib.import_analysis(bytes));
     }
     state.with(|lib| lib.import_bytes(&name, bytes))
+}
+
+/// Imports a file already in the library again as a new version of itself,
+/// carrying the findings over; sent like `import_file`.
+#[tauri::command]
+async fn import_file_replacing(
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> AppResult<kryphal_app::VersionReport> {
+    let (name, bytes) = request_file(&request)?;
+    state.with(|lib| lib.import_bytes_replacing(&name, bytes))
 }
 
 /// Exports a document: Rust shows the native save dialog (the UI never
@@ -1111,6 +1129,7 @@ fn main() {
             add_comment,
             ui_ready,
             import_file,
+            import_file_replacing,
             update_metadata,
             split_clause,
             merge_with_next,

@@ -240,7 +240,9 @@ test("preferences: the name and language are saved; the language switch saves to
 
   one("language-sv").click();
   await settle();
-  expect(backend.callsOf("set_preferences").at(-1)?.args).toEqual({ prefs: { user_name: "Anna Berg", language: "sv" } });
+  expect(backend.callsOf("set_preferences").at(-1)?.args).toEqual({
+    prefs: { user_name: "Anna Berg", language: "sv", name_asked: true },
+  });
 });
 
 test("the library is grouped by document type and owner", () => {

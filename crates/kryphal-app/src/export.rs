@@ -587,6 +587,7 @@ impl Library {
                 background: memo.background,
             },
             template,
+            coverage: Some(self.memo_coverage(&analysis.document.id)?),
         };
         let input = ExportInput {
             analysis: &analysis,

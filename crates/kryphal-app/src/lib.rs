@@ -238,6 +238,22 @@ pub fn default_user() -> String {
         .unwrap_or_else(|| "okänd".to_string())
 }
 
+/// Who a command acts as: `explicit` (the CLI's `--as NAME`) when given,
+/// else `KRYPHAL_USER`, else the display name saved in the preferences
+/// (the app's Settings), else the OS user name.
+pub fn acting_user(explicit: Option<String>) -> String {
+    explicit
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .or_else(|| {
+            std::env::var("KRYPHAL_USER")
+                .ok()
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty())
+        })
+        .unwrap_or_else(|| Preferences::load().effective_user())
+}
+
 fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)

@@ -19,6 +19,9 @@ pub struct Preferences {
     pub user_name: String,
     /// Interface language, `sv` or `en`; empty means Swedish.
     pub language: String,
+    /// The first start has asked for the display name (given or skipped),
+    /// so the app does not ask again.
+    pub name_asked: bool,
 }
 
 static CONFIG_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();

@@ -73,6 +73,13 @@ impl Library {
         Ok(preview)
     }
 
+    /// Reads the file at `path` and imports it again as a new version of
+    /// itself ([`Library::import_bytes_replacing`]).
+    pub fn import_file_replacing(&mut self, path: &std::path::Path) -> AppResult<VersionReport> {
+        let (name, bytes) = self.read_import_file(path)?;
+        self.import_bytes_replacing(&name, &bytes)
+    }
+
     /// Imports a file that is already in the library (the same bytes) again,
     /// read by this version's importer, as the next version of the newest
     /// version it is in, carrying the findings over. A file not yet in the

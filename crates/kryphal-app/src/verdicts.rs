@@ -156,6 +156,27 @@ impl Library {
         ))
     }
 
+    /// What the memo needs of a document's verdicts: its coverage (the
+    /// statement is printed when final) and the clauses that are not rules.
+    pub(crate) fn memo_coverage(&self, doc_id: &str) -> AppResult<kryphal_export::MemoCoverage> {
+        let verdicts = self.verdicts_of(doc_id)?;
+        let suggestions = self.store.suggestions(doc_id)?;
+        let not_a_rule = verdicts
+            .iter()
+            .filter(|v| v.verdict == VerdictKind::NotARule)
+            .map(|v| v.clause_id.clone())
+            .collect();
+        Ok(kryphal_export::MemoCoverage {
+            coverage: coverage_of(
+                doc_id,
+                &verdicts,
+                &suggestions,
+                self.store.final_mark(doc_id)?,
+            ),
+            not_a_rule,
+        })
+    }
+
     /// Each clause's verdict of a document, in document order.
     pub fn clause_verdicts(&self, document: &str) -> AppResult<Vec<ClauseVerdict>> {
         let doc = self.resolve_document(document)?;

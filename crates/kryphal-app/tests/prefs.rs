@@ -12,6 +12,7 @@ fn the_saved_user_name_is_used_and_bad_values_are_refused() {
     let prefs = Preferences {
         user_name: "Anna Analytiker".into(),
         language: "en".into(),
+        name_asked: true,
     };
     prefs.save().unwrap();
     assert_eq!(Preferences::load(), prefs);
@@ -52,4 +53,13 @@ fn the_saved_user_name_is_used_and_bad_values_are_refused() {
         prefs,
         "a refused save leaves the old preferences"
     );
+
+    // A file written before the first-start question reads as not asked yet.
+    std::fs::write(
+        dir.path().join("conf").join("preferences.json"),
+        r#"{"user_name": "", "language": "sv"}"#,
+    )
+    .unwrap();
+    let old = Preferences::load();
+    assert_eq!((old.language.as_str(), old.name_asked), ("sv", false));
 }

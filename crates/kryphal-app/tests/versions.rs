@@ -483,3 +483,75 @@ fn linking_as_a_new_version_is_undone_and_redone_whole() {
     assert_eq!(lib.version_status(&new).unwrap().number, 2);
     let _ = (a.owners, a.record, a.changes, a.relative, a.aconto);
 }
+
+#[test]
+fn a_file_already_in_the_library_is_replaced_by_a_new_version_carrying_its_findings() {
+    let (_dir, mut lib, old) = library();
+    analyse(&mut lib, &old);
+    let sample = kryphal_app::sample::TEXT.as_bytes();
+    let answers = |lib: &Library, doc: &str| {
+        let mut a: Vec<(String, String)> = lib
+            .document(doc)
+            .unwrap()
+            .findings
+            .into_iter()
+            .map(|f| {
+                let clause = lib
+                    .document(doc)
+                    .unwrap()
+                    .outline
+                    .clauses
+                    .into_iter()
+                    .find(|c| c.id == f.clause_id)
+                    .unwrap();
+                (clause.number, f.input.unintended_consequence)
+            })
+            .collect();
+        a.sort();
+        a
+    };
+    let before = answers(&lib, &old);
+    assert!(before.len() >= 4, "{before:?}");
+
+    // An ordinary import of the same bytes is refused; so is replacing a
+    // file that is not in the library. Neither changes anything.
+    let events = lib.history(None).unwrap().len();
+    let e = lib.import_bytes("kopia.md", sample).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Duplicate);
+    let e = lib
+        .import_bytes_replacing("annan.md", b"# Annat\n\n1. Helt annan text.\n")
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    assert!(e.message.contains("nothing to replace"), "{}", e.message);
+    assert_eq!(lib.history(None).unwrap().len(), events);
+    assert_eq!(lib.documents().unwrap().len(), 1);
+
+    // Replacing reads the file again as version 2, with every finding on
+    // its clause; the first version keeps its own.
+    let v2 = lib.import_bytes_replacing("kopia.md", sample).unwrap();
+    assert_eq!((v2.previous_id.as_str(), v2.number), (old.as_str(), 2));
+    assert_ne!(v2.document_id, old);
+    assert_eq!(v2.carried as usize, before.len());
+    assert_eq!((v2.rereview, v2.orphaned), (0, 0));
+    assert_eq!(v2.summary.unchanged, v2.clauses);
+    assert!(v2.decisions >= 1, "the dismissal is carried over too");
+    assert_eq!(answers(&lib, &v2.document_id), before);
+    assert_eq!(answers(&lib, &old), before);
+    assert_eq!(
+        lib.previous_version(&v2.document_id).unwrap(),
+        Some(old.clone())
+    );
+    assert!(
+        lib.history(None).unwrap().len() > events,
+        "the replacement is audited"
+    );
+
+    // The same file again follows the versions forward: version 3 of v2.
+    let v3 = lib.import_bytes_replacing("kopia.md", sample).unwrap();
+    assert_eq!(
+        (v3.previous_id.as_str(), v3.number),
+        (v2.document_id.as_str(), 3)
+    );
+    assert_eq!(answers(&lib, &v3.document_id), before);
+    assert_eq!(lib.documents().unwrap().len(), 3);
+}

@@ -28,8 +28,15 @@ struct Cli {
     /// A rulebook pack folder to use instead of the built-in one (default: $KRYPHAL_RULEBOOK).
     #[arg(long, global = true, value_name = "DIR")]
     rulebook: Option<PathBuf>,
-    /// Who is acting, for the audit trail (default: $KRYPHAL_USER, else the OS user name).
-    #[arg(long, global = true, value_name = "NAME")]
+    /// The name the audit trail, memo and minutes show for what this
+    /// command changes, e.g. `--as "Anna Berg"` (default: $KRYPHAL_USER,
+    /// else the name saved in the app's Settings, else the OS user name).
+    #[arg(
+        long = "as",
+        visible_alias = "user",
+        global = true,
+        value_name = "NAME"
+    )]
     user: Option<String>,
     /// A file holding the passphrase of an encrypted library, for scripts
     /// (default: $KRYPHAL_PASSPHRASE_FILE; else it is asked on the terminal).
@@ -57,6 +64,11 @@ enum Command {
         /// carry its findings over.
         #[arg(long, value_name = "DOC")]
         as_version_of: Option<String>,
+        /// The files are already in the library: read each again and make it
+        /// a new version of the newest version it is in, carrying the
+        /// findings over (instead of refusing it as a duplicate).
+        #[arg(long, conflicts_with = "as_version_of")]
+        replace: bool,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -931,7 +943,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         return key_show(*json);
     }
     let path = kryphal_app::resolve_library_path(cli.library);
-    let user = cli.user.unwrap_or_else(kryphal_app::default_user);
+    let user = kryphal_app::acting_user(cli.user);
     let passphrase_file = secret::file_from(cli.passphrase_file, "KRYPHAL_PASSPHRASE_FILE");
     if let Command::Init { encrypt } = &cli.command {
         return init(&path, user, *encrypt, passphrase_file.as_deref());
@@ -949,8 +961,48 @@ fn run(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Import {
             files,
+            replace: true,
+            json,
+            ..
+        } => {
+            let mut results = Vec::new();
+            let mut failed = 0;
+            for file in &files {
+                match lib.import_file_replacing(file) {
+                    Ok(report) => {
+                        if !json {
+                            print_version_report(&report);
+                            for w in &report.warnings {
+                                eprintln!("kryphal: warning: {}: {w}", file.display());
+                            }
+                        }
+                        results
+                            .push(serde_json::json!({"file": file, "ok": true, "report": report}));
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        if !json {
+                            eprintln!("kryphal: {}", e.message);
+                        }
+                        results.push(serde_json::json!({"file": file, "ok": false, "error": e}));
+                    }
+                }
+            }
+            if json {
+                print_json(&results)?;
+            }
+            if failed > 0 {
+                return Err(AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!("{failed} of {} files could not be replaced.", files.len()),
+                ));
+            }
+        }
+        Command::Import {
+            files,
             as_version_of: Some(previous),
             json,
+            ..
         } => {
             let [file] = files.as_slice() else {
                 return Err(AppError::new(
@@ -1012,6 +1064,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             files,
             as_version_of: None,
             json,
+            ..
         } => {
             let mut results = Vec::new();
             let mut failed = 0;
@@ -1052,6 +1105,12 @@ fn run(cli: Cli) -> Result<(), AppError> {
                         failed += 1;
                         if !json {
                             eprintln!("kryphal: {}", e.message);
+                            if e.code == ErrorCode::Duplicate {
+                                eprintln!(
+                                    "kryphal: hint: `kryphal import --replace {}` reads it again as a new version and carries the findings over.",
+                                    file.display()
+                                );
+                            }
                         }
                         results.push(serde_json::json!({"file": file, "ok": false, "error": e}));
                     }

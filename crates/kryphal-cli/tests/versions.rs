@@ -188,3 +188,91 @@ fn bad_requests_get_a_sentence_and_change_nothing() {
     assert!(!out.exists());
     assert_eq!(ok(&lib, &["history", "--json"]), history);
 }
+
+#[test]
+fn import_replace_reads_a_file_already_in_the_library_as_a_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib: PathBuf = dir.path().join("lib.kryphal");
+    let old = analysed(&lib);
+
+    // A plain import of the same file is refused with a hint at --replace.
+    let out = run(&lib, &["import", SAMPLE]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already in the library"), "{err}");
+    assert!(err.contains("kryphal import --replace"), "{err}");
+
+    // A file not in the library has nothing to replace.
+    let other = dir.path().join("annan.md");
+    std::fs::write(&other, "# Annat\n\n1. Helt annan text.\n").unwrap();
+    let out = run(&lib, &["import", "--replace", other.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to replace"));
+    assert_eq!(json(&lib, &["list", "--json"]).as_array().unwrap().len(), 1);
+
+    let answer = json(&lib, &["import", "--replace", SAMPLE, "--json"]);
+    let report = &answer[0]["report"];
+    assert_eq!(answer[0]["ok"], true);
+    assert_eq!(report["previous_id"], old.as_str());
+    assert_eq!(report["number"], 2);
+    assert_eq!(report["carried"], 3);
+    let new = report["document_id"].as_str().unwrap();
+    let findings = json(&lib, &["show", new, "--json"])["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["unintended_consequence"].as_str().unwrap().to_string())
+        .collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(
+        findings,
+        ["Brist i 3.6.", "Brist i 4.6.", "Brist i 5.4."]
+            .map(String::from)
+            .into()
+    );
+    // --replace and --as-version-of do not go together.
+    let out = run(
+        &lib,
+        &["import", "--replace", SAMPLE, "--as-version-of", &old],
+    );
+    assert!(!out.status.success());
+}
+
+#[test]
+fn the_audit_trail_names_the_display_name_of_as_or_of_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib: PathBuf = dir.path().join("lib.kryphal");
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("preferences.json"),
+        r#"{"user_name": "Anna Berg", "language": "sv"}"#,
+    )
+    .unwrap();
+    let no_env_user = Path::new("");
+    let with_settings = [
+        ("KRYPHAL_USER", no_env_user),
+        ("KRYPHAL_CONFIG_DIR", config.as_path()),
+    ];
+    common::succeeded(
+        &["import"],
+        common::kryphal_with(&lib, &["import", SAMPLE], &with_settings, None),
+    );
+    common::succeeded(
+        &["--as"],
+        common::kryphal_with(
+            &lib,
+            &["--as", "Per Ek", "import", REVISED],
+            &with_settings,
+            None,
+        ),
+    );
+    let history = ok(&lib, &["history"]);
+    let actors: Vec<&str> = history
+        .lines()
+        .filter(|l| l.contains("document.import"))
+        .map(|l| l.split('\t').nth(1).unwrap())
+        .collect();
+    assert_eq!(actors.len(), 2, "{history}");
+    assert!(actors.contains(&"Anna Berg"), "{history}");
+    assert!(actors.contains(&"Per Ek"), "{history}");
+}

@@ -46,7 +46,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use kryphal_domain::{Document, Finding, Outline, RulebookRef, Suggestion};
+use kryphal_domain::{Coverage, Document, Finding, Outline, RulebookRef, Suggestion};
 use kryphal_rules::Rulebook;
 use serde::{Deserialize, Serialize};
 
@@ -294,6 +294,20 @@ pub struct ExportOptions {
     /// The municipality's Word template for the memo and the review
     /// document (the other formats ignore it).
     pub template: Option<Template>,
+    /// The verdicts of the document's clauses, for the memo: when its
+    /// review is final the memo carries a coverage statement, and clauses
+    /// that are not rules are left out of it in any case.
+    pub coverage: Option<MemoCoverage>,
+}
+
+/// What the memo needs to know of the document's verdicts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoCoverage {
+    /// The coverage as it stands; the statement is printed only when it is
+    /// final ([`Coverage::is_final`]).
+    pub coverage: Coverage,
+    /// Ids of the clauses whose verdict is *not a rule*.
+    pub not_a_rule: Vec<String>,
 }
 
 /// The whole analysis of one document: what the JSON export holds and

@@ -270,6 +270,16 @@ pub(crate) fn blocks(p: &Prepared<'_>, shape: Shape) -> Vec<Block> {
     {
         out.push(Block::Para(vec![Span::plain(para.trim().to_string())]));
     }
+    if let Some(memo) = &p.options.coverage
+        && memo.coverage.is_final()
+    {
+        out.push(Block::Heading(1, t.coverage_title.to_string()));
+        for para in
+            crate::texts::coverage_statement(p.options.lang, &memo.coverage, &p.rulebook.pack.name)
+        {
+            out.push(Block::Para(vec![Span::plain(para)]));
+        }
+    }
     overview_table(p, &findings, &mut out);
 
     if !findings.is_empty() {
@@ -322,10 +332,9 @@ fn appendix_title(p: &Prepared<'_>, n: usize, title: &str) -> String {
 }
 
 fn has_dismissed(p: &Prepared<'_>) -> bool {
-    p.analysis
-        .suggestions
-        .iter()
-        .any(|s| matches!(s.state, SuggestionState::Dismissed { .. }))
+    p.analysis.suggestions.iter().any(|s| {
+        matches!(s.state, SuggestionState::Dismissed { .. }) && !p.not_a_rule(&s.clause_id)
+    })
 }
 
 /// The internal memo's technical lines: where the analysis came from.
@@ -361,6 +370,7 @@ fn dismissed(p: &Prepared<'_>, _: &[&Finding], out: &mut Vec<Block>) {
         .analysis
         .suggestions
         .iter()
+        .filter(|s| !p.not_a_rule(&s.clause_id))
         .filter_map(|s| match &s.state {
             SuggestionState::Dismissed { reason, by, at } => {
                 let clause = p.clause(&s.clause_id);

@@ -72,7 +72,7 @@ impl<'a> Prepared<'a> {
             .analysis
             .findings
             .iter()
-            .filter(|f| f.input.status != FindingStatus::Rejected)
+            .filter(|f| f.input.status != FindingStatus::Rejected && !self.not_a_rule(&f.clause_id))
             .collect();
         out.sort_by_key(|f| {
             (
@@ -81,6 +81,14 @@ impl<'a> Prepared<'a> {
             )
         });
         out
+    }
+
+    /// The clause's verdict is *not a rule*: the memo leaves it out.
+    pub fn not_a_rule(&self, clause_id: &str) -> bool {
+        self.options
+            .coverage
+            .as_ref()
+            .is_some_and(|c| c.not_a_rule.iter().any(|id| id == clause_id))
     }
 
     /// Every finding, in document order (the register's order).

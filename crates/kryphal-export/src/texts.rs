@@ -77,6 +77,7 @@ pub(crate) struct Texts {
     pub matrix_title: &'static str,
     pub dismissed_title: &'static str,
     pub technical_title: &'static str,
+    pub coverage_title: &'static str,
     pub technical_intro: &'static str,
     pub document_dnr: &'static str,
     pub document_id: &'static str,
@@ -170,6 +171,7 @@ static SV: Texts = Texts {
     matrix_title: "Riskmatris",
     dismissed_title: "Avfärdade screeningförslag",
     technical_title: "Teknisk information",
+    coverage_title: "Granskningens omfattning",
     technical_intro: "Uppgifter om underlaget för analysen, för förvaltningens egen dokumentation.",
     document_dnr: "Styrdokumentets Dnr",
     document_id: "Dokument-id i Kryphål",
@@ -262,6 +264,7 @@ static EN: Texts = Texts {
     matrix_title: "Risk matrix",
     dismissed_title: "Dismissed screening suggestions",
     technical_title: "Technical information",
+    coverage_title: "Coverage of the review",
     technical_intro: "Facts about what the analysis is based on, for the administration's own records.",
     document_dnr: "Document reference no.",
     document_id: "Document id in Kryphål",
@@ -548,5 +551,60 @@ pub(crate) fn overview_texts(lang: Lang) -> &'static OverviewTexts {
     match lang {
         Lang::Sv => &OVERVIEW_SV,
         Lang::En => &OVERVIEW_EN,
+    }
+}
+
+/// The coverage statement of a final review: how many clauses, each
+/// verdict counted, who gave them, who marked the review final and when,
+/// and the rulebook (`name`, its id and version) it was made with.
+pub(crate) fn coverage_statement(
+    lang: Lang,
+    coverage: &kryphal_domain::Coverage,
+    rulebook_name: &str,
+) -> Vec<String> {
+    let Some(mark) = &coverage.final_mark else {
+        return Vec::new();
+    };
+    let names = coverage
+        .by
+        .iter()
+        .map(|n| format!("{} ({})", n.name, n.count))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let date = crate::model::iso_date(&mark.at);
+    let book = if rulebook_name.trim().is_empty() {
+        format!("{} {}", mark.rulebook.id, mark.rulebook.version)
+    } else {
+        format!(
+            "{} ({} {})",
+            rulebook_name.trim(),
+            mark.rulebook.id,
+            mark.rulebook.version
+        )
+    };
+    let c = coverage;
+    match lang {
+        Lang::Sv => vec![
+            format!(
+                "Samtliga {} klausuler i styrdokumentet har fått en bedömning: {} med risk, {} kontrollerade utan risk, {} som inte är regler och {} som medvetet inte har bedömts. Klausuler som inte är regler (rubriker, kontaktuppgifter, bakgrundstext) redovisas inte i skrivelsen.",
+                c.clauses, c.risk, c.checked, c.not_a_rule, c.not_assessed
+            ),
+            format!("Bedömningarna gjordes av {names}."),
+            format!(
+                "Granskningen markerades som slutlig av {} den {date}. Regelbok: {book}.",
+                mark.by
+            ),
+        ],
+        Lang::En => vec![
+            format!(
+                "All {} clauses of the document have a verdict: {} with a risk, {} checked with no risk, {} not a rule and {} deliberately not assessed. Clauses that are not rules (headings, contact details, background text) are not reported in this memo.",
+                c.clauses, c.risk, c.checked, c.not_a_rule, c.not_assessed
+            ),
+            format!("The verdicts were given by {names}."),
+            format!(
+                "The review was marked final by {} on {date}. Rulebook: {book}.",
+                mark.by
+            ),
+        ],
     }
 }

@@ -644,3 +644,107 @@ fn json_of_format_version_1_still_reads_with_plain_suggestions() {
     assert_eq!(imported.format_version, 1);
     assert_eq!(imported.analysis, a);
 }
+
+/// A coverage of the sample analysis: every clause decided, marked final
+/// when `final_by` is given; clause c-6 (with a dismissed suggestion) is not
+/// a rule.
+fn memo_coverage(final_by: Option<&str>) -> kryphal_export::MemoCoverage {
+    use kryphal_domain::{Coverage, FinalMark, NameCount, RulebookRef};
+    kryphal_export::MemoCoverage {
+        coverage: Coverage {
+            document_id: "doc-1".into(),
+            clauses: 7,
+            risk: 4,
+            checked: 1,
+            not_a_rule: 1,
+            not_assessed: 1,
+            none: 0,
+            open_suggestions: 0,
+            by: vec![
+                NameCount {
+                    name: "Anna Berg".into(),
+                    count: 5,
+                },
+                NameCount {
+                    name: "Per Ek".into(),
+                    count: 2,
+                },
+            ],
+            complete: true,
+            final_mark: final_by.map(|by| FinalMark {
+                document_id: "doc-1".into(),
+                by: by.into(),
+                at: "2026-12-07T15:30:00Z".into(),
+                rulebook: RulebookRef {
+                    id: "bra-mur-sv".into(),
+                    version: "9.9.1".into(),
+                },
+            }),
+        },
+        not_a_rule: vec!["c-6".into()],
+    }
+}
+
+fn memo_with(coverage: Option<kryphal_export::MemoCoverage>, lang: Lang) -> String {
+    let a = analysis();
+    let book = Rulebook::builtin();
+    let options = kryphal_export::ExportOptions {
+        coverage,
+        ..options(Variant::Internal, lang)
+    };
+    squash(
+        &String::from_utf8(export(Format::Markdown, &input(&a, &book), &options).unwrap()).unwrap(),
+    )
+}
+
+#[test]
+fn a_final_memo_carries_the_coverage_statement_and_leaves_out_clauses_that_are_not_rules() {
+    let before = memo_with(None, Lang::Sv);
+    assert!(
+        before.contains("Hävningsgrunden prövas ändå av nämnden."),
+        "{before}"
+    );
+    assert!(!before.contains("Granskningens omfattning"));
+
+    let md = memo_with(Some(memo_coverage(Some("Anna Berg"))), Lang::Sv);
+    let name = &Rulebook::builtin().pack.name;
+    for expected in [
+        "## Granskningens omfattning".to_string(),
+        "Samtliga 7 klausuler i styrdokumentet har fått en bedömning: 4 med risk, 1 kontrollerade utan risk, 1 som inte är regler och 1 som medvetet inte har bedömts.".to_string(),
+        "Bedömningarna gjordes av Anna Berg (5), Per Ek (2).".to_string(),
+        format!("Granskningen markerades som slutlig av Anna Berg den 2026-12-07. Regelbok: {name} (bra-mur-sv 9.9.1)."),
+    ] {
+        assert!(md.contains(&expected), "missing {expected:?} in {md}");
+    }
+    // The dismissed suggestion on the clause that is not a rule is gone
+    // (and with it the appendix, which had only that one).
+    assert!(
+        !md.contains("Hävningsgrunden prövas ändå av nämnden."),
+        "{md}"
+    );
+    assert!(!md.contains("Avfärdade screeningförslag"), "{md}");
+
+    let en = memo_with(Some(memo_coverage(Some("Anna Berg"))), Lang::En);
+    assert!(en.contains("## Coverage of the review"), "{en}");
+    assert!(en.contains("All 7 clauses of the document have a verdict: 4 with a risk, 1 checked with no risk, 1 not a rule and 1 deliberately not assessed."), "{en}");
+    assert!(
+        en.contains("The verdicts were given by Anna Berg (5), Per Ek (2)."),
+        "{en}"
+    );
+    assert!(
+        en.contains("The review was marked final by Anna Berg on 2026-12-07."),
+        "{en}"
+    );
+}
+
+#[test]
+fn a_memo_of_a_review_not_marked_final_has_no_coverage_statement() {
+    let md = memo_with(Some(memo_coverage(None)), Lang::Sv);
+    assert!(!md.contains("Granskningens omfattning"), "{md}");
+    assert!(!md.contains("Bedömningarna gjordes av"), "{md}");
+    // Not a rule is left out all the same.
+    assert!(
+        !md.contains("Hävningsgrunden prövas ändå av nämnden."),
+        "{md}"
+    );
+}

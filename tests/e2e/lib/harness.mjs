@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -48,8 +48,18 @@ export function tempDir(prefix = 'kryphal-e2e-') {
 /**
  * Starts the app with the given library file and returns the WebdriverIO browser.
  * `extraArgs` go to the app, e.g. `['--config-dir', dir]` for preferences of the test's own.
+ * The first start asks for the user's name; unless `firstStart` is set, the preferences
+ * (the test's own folder, else run.sh's) say it was asked, so the other tests never see it.
  */
-export async function startApp(libraryPath, extraArgs = []) {
+export async function startApp(libraryPath, extraArgs = [], { firstStart = false } = {}) {
+  if (!firstStart) {
+    const at = extraArgs.indexOf('--config-dir');
+    const config = at >= 0 ? extraArgs[at + 1] : process.env.KRYPHAL_CONFIG_DIR;
+    if (config && !existsSync(join(config, 'preferences.json'))) {
+      mkdirSync(config, { recursive: true });
+      writeFileSync(join(config, 'preferences.json'), JSON.stringify({ name_asked: true }));
+    }
+  }
   return remote({
     hostname: '127.0.0.1',
     port: DRIVER_PORT,
@@ -86,6 +96,18 @@ export async function shown(browser, id, timeout = UI_TIMEOUT) {
   const el = browser.$(tid(id));
   await el.waitForDisplayed({ timeout, timeoutMsg: `data-testid="${id}" was not displayed within ${timeout} ms` });
   return el;
+}
+
+/**
+ * An action of the document header's "Mer" panel (export, metadata, review, screening again,
+ * the pack): opens the panel when the action is not on show, waits until it is and returns it.
+ */
+export async function docAction(browser, id, timeout = UI_TIMEOUT) {
+  if (!(await browser.$(tid(id)).isDisplayed())) {
+    const more = await shown(browser, 'doc-more', timeout);
+    if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();
+  }
+  return shown(browser, id, timeout);
 }
 
 /** Waits until `fn` returns a truthy value and returns that value. */
@@ -134,6 +156,16 @@ export async function waitSaved(browser, { stableMs = 1_000, timeout = UI_TIMEOU
     },
     { timeout, interval: 100, timeoutMsg: `save-status did not settle on "saved" (last data-state: ${last})` },
   );
+}
+
+/** Opens the finding form's "Mer" part (the fields after the essential ones) if it is closed. */
+export async function openMore(browser) {
+  const toggle = await shown(browser, 'finding-more-toggle');
+  const open = await browser.execute(() => document.querySelector('[data-testid="finding-more"]')?.open === true);
+  if (!open) {
+    await toggle.scrollIntoView({ block: 'center' });
+    await toggle.click();
+  }
 }
 
 /** Opens the seeded sample document (*Reglemente för kundval…*) from the library list. */

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample } from '../lib/harness.mjs';
+import { screenshot, docAction, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample, openMore } from '../lib/harness.mjs';
 
 const REASON = 'Utdraget begärs också vid varje förlängning av avtalet; se avsnitt 9.';
 const STALE_WORDS = 'ett år gammalt';
@@ -203,6 +203,8 @@ test('screening: highlighted match, accept → finding, dismiss with a reason, b
     assert.match(deleted, /ett år/, `the diff strikes "ett år" (got ${deleted})`);
     await screenshot('proposed-wording-diff');
 
+    // Alternatives and the free questions are behind "Mer".
+    await openMore(browser);
     const add = await shown(browser, 'add-alternative');
     await add.scrollIntoView({ block: 'center' });
     await add.click();
@@ -219,7 +221,7 @@ test('screening: highlighted match, accept → finding, dismiss with a reason, b
     await screenshot('alternative-and-free-answer');
 
     // ---- The pack is chosen per document -----------------------------------------------
-    const pack = await shown(browser, 'pack-select');
+    const pack = await docAction(browser, 'pack-select');
     await pack.scrollIntoView({ block: 'center' });
     await pack.selectByAttribute('value', 'korruption-sv');
     await until(browser, async () => (await pack.getValue()) === 'korruption-sv' &&
@@ -271,12 +273,13 @@ test('screening: highlighted match, accept → finding, dismiss with a reason, b
     assert.equal(findings.length, 1, 'exactly one finding on clause 4.5 after the restart');
     assert.equal(await findings[0].getAttribute('data-finding-id'), findingId, 'the accepted finding keeps its id');
     assert.equal(await (await shown(browser, 'finding-proposed')).getValue(), PROPOSED, 'the proposed wording is back');
+    await openMore(browser);
     assert.equal(await (await shown(browser, FREE_QUESTION)).getValue(), FREE_ANSWER, 'the free answer is back');
     const alt = await shown(browser, 'alternative-item');
     assert.equal(await (await alt.$(tid('alternative-wording'))).getValue(), ALTERNATIVE, 'the alternative is back');
     assert.equal(await (await alt.$(tid('alternative-impact'))).getValue(), '3', 'its residual impact is back');
 
-    assert.equal(await (await shown(browser, 'pack-select')).getValue(), 'korruption-sv',
+    assert.equal(await browser.$(tid('pack-select')).getValue(), 'korruption-sv',
       'the document keeps the pack chosen for it');
     const accepted = await itemById(browser, acceptedId);
     assert.equal(await accepted.getAttribute('data-state'), 'accepted', 'the suggestion is still accepted');

@@ -134,6 +134,26 @@ export function formItems(rulebook: Rulebook): FormItem[] {
   return items;
 }
 
+/** The fields a finding needs first; the rest of the form is behind "Mer". */
+const ESSENTIAL: readonly FindingField[] = ["unintended_consequence", "crime_types", "likelihood", "impact", "proposed_wording"];
+
+/**
+ * The form split in two, each in the pack's order: the essential questions
+ * (consequence, crime types, likelihood × consequence, proposed wording) and
+ * the rest, which the form shows behind "Mer".
+ */
+export function splitForm(items: readonly FormItem[]): { essential: FormItem[]; more: FormItem[] } {
+  const essential: FormItem[] = [];
+  const more: FormItem[] = [];
+  for (const item of items) {
+    const w = item.widget.kind;
+    const field = item.question.field;
+    const first = w === "matrix" || w === "wording" || w === "crime_types" || (field !== null && ESSENTIAL.includes(field));
+    (first ? essential : more).push(item);
+  }
+  return { essential, more };
+}
+
 export function widgetOf(rulebook: Rulebook, q: Question): Widget {
   if (q.field === "alternatives") return { kind: "alternatives" };
   if (q.field === "crime_types" || (q.kind === "multiple_choice" && q.options_from === "crime_types")) {
@@ -253,7 +273,9 @@ export function patchFor(f: FindingInput, q: Question, value: Answer): Partial<F
 }
 
 /** The pack's label of a status (its status question's option), if it has one. */
-export function packStatusLabel(rulebook: Rulebook | null, status: FindingStatus): string | null {
+export function packStatusLabel(rulebook: Rulebook | null, status: FindingStatus, locale?: string): string | null {
+  // A pack in another language than the interface's: the interface's own word.
+  if (locale && rulebook?.pack.language && rulebook.pack.language !== locale) return null;
   const q = rulebook?.questions.find((x) => x.field === "status");
   const label = q?.options.find((o) => o.value === status)?.label;
   return label ? label : null;

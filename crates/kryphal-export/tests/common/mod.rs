@@ -321,6 +321,7 @@ pub fn options(variant: Variant, lang: Lang) -> ExportOptions {
             ..Default::default()
         },
         template: None,
+        coverage: None,
     }
 }
 

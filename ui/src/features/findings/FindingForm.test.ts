@@ -30,6 +30,8 @@ function finding(over: Partial<Finding> = {}): Finding {
 let target: HTMLElement;
 let component: ReturnType<typeof mount> | null = null;
 
+const CLAUSE_TEXT = "Utdrag ur belastningsregistret får vara högst ett år gammalt.";
+
 function render(f: Finding, rb: Rulebook = rulebook) {
   const edits: Partial<FindingInput>[] = [];
   const onflush = vi.fn();
@@ -38,7 +40,7 @@ function render(f: Finding, rb: Rulebook = rulebook) {
     props: {
       finding: f,
       rulebook: rb,
-      clauseText: "Utdrag ur belastningsregistret får vara högst ett år gammalt.",
+      clauseText: CLAUSE_TEXT,
       onedit: (p: Partial<FindingInput>) => edits.push(p),
       onflush,
       ondelete: () => {},
@@ -191,14 +193,45 @@ describe("FindingForm", () => {
     expect([...select.options][0]?.textContent).toBe("Draft");
   });
 
-  test("the form follows the pack's questions in order, one wrapper per question", () => {
+  test("the form shows the essential questions first and the rest behind Mer, each part in the pack's order", () => {
     render(finding());
     const ids = [...target.querySelectorAll<HTMLElement>('[data-testid^="question-"]')].map((e) => e.dataset.testid);
     // The impact question sits inside the likelihood question's matrix.
-    expect(ids).toEqual(rulebook.questions.map((x) => `question-${x.id}`));
+    const essential = new Set(["unintended_consequence", "crime_types", "likelihood", "impact", "proposed_wording"]);
+    const first = rulebook.questions.filter((x) => x.field !== null && essential.has(x.field));
+    const rest = rulebook.questions.filter((x) => !first.includes(x));
+    expect(first.map((x) => x.field)).toEqual(["unintended_consequence", "crime_types", "likelihood", "impact", "proposed_wording"]);
+    expect(ids).toEqual([...first, ...rest].map((x) => `question-${x.id}`));
+    const more = q<HTMLDetailsElement>("finding-more") as HTMLDetailsElement;
+    expect(more.open).toBe(false);
+    expect(q("finding-more-toggle")?.textContent).toBe("Mer");
+    for (const x of rest) expect(more.contains(q(`question-${x.id}`))).toBe(true);
+    for (const x of first) expect(more.contains(q(`question-${x.id}`))).toBe(false);
     expect(q("question-oavsiktlig_konsekvens")?.contains(q("finding-consequence"))).toBe(true);
     expect(q("question-tillvagagangssatt")?.contains(q("finding-exploitation"))).toBe(true);
     expect(q("question-sannolikhet")?.contains(q("matrix-cell-2-2"))).toBe(true);
+  });
+
+  test("the proposed wording starts as the current wording; left unchanged it is no proposal", () => {
+    const { edits } = render(finding({ proposed_wording: "" }));
+    const field = q<HTMLTextAreaElement>("finding-proposed") as HTMLTextAreaElement;
+    expect(field.value).toBe(CLAUSE_TEXT);
+    const type = (value: string) => {
+      field.value = value;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      flushSync();
+    };
+    const longer = `${CLAUSE_TEXT} Intyget får vara högst tre månader gammalt.`;
+    type(longer);
+    expect(edits.at(-1)).toEqual({ proposed_wording: longer });
+    // Back to the current wording: on leaving the field it is stored as no proposal.
+    type(` ${CLAUSE_TEXT}`);
+    field.dispatchEvent(new FocusEvent("blur"));
+    flushSync();
+    expect(edits.at(-1)).toEqual({ proposed_wording: "" });
+    // Emptied by the analyst, it stays empty while they type.
+    type("");
+    expect(edits.at(-1)).toEqual({ proposed_wording: "" });
   });
 
   test("sensitive questions carry the tag", () => {

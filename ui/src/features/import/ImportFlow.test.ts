@@ -6,6 +6,7 @@ import { FakeBackend } from "../../lib/backend/fake";
 import { sampleLibrary } from "../../lib/backend/sample";
 import { i18n } from "../../lib/i18n/index.svelte";
 import { AppState } from "../../lib/state.svelte";
+import { emptyFindingInput } from "../../lib/finding";
 
 let target: HTMLElement;
 let component: ReturnType<typeof mount>;
@@ -157,6 +158,35 @@ test("the same file twice is refused as a duplicate, and warnings are listed", a
   expect(text(results[0])).toContain("already in the library");
   expect(text(results[1])).toContain("Varningar");
   expect(text(results[1])).toContain("Demo mode reads only text");
+});
+
+test("a file refused as already in the library can be replaced by a new version that keeps its findings", async () => {
+  await app.importFiles([file("a.md", MARKDOWN)]);
+  await settle();
+  one("import-close").click();
+  await settle();
+  const firstId = app.selectedDocId as string;
+  const clause = app.clauses[0];
+  if (!clause) throw new Error("no clause");
+  await backend.addFinding(clause.id, { ...emptyFindingInput(), unintended_consequence: "Kan utnyttjas." });
+  await app.importFiles([file("a.md", MARKDOWN)]);
+  await settle();
+  const refused = one("import-result", one("import-summary"));
+  expect(refused.dataset.ok).toBe("false");
+  const replace = one("import-replace", refused);
+  expect(text(replace)).toBe("Ersätt med ny version");
+  expect(replace.getAttribute("aria-label")).toBe("Ersätt a.md med en ny version");
+  replace.click();
+  await settle();
+  const done = one("import-result", one("import-summary"));
+  expect(done.dataset.ok).toBe("true");
+  expect(text(one("import-replaced", done))).toBe("Inläst som version 2: 1 av iakttagelserna förda över.");
+  expect(all("import-replace")).toHaveLength(0);
+  expect(backend.callsOf("import_file_replacing")).toHaveLength(1);
+  // The new version is opened, with the finding carried over; the first stays.
+  expect(app.selectedDocId).not.toBe(firstId);
+  expect(app.documents.map((d) => d.id)).toContain(firstId);
+  expect(app.view?.findings.map((f) => f.unintended_consequence)).toEqual(["Kan utnyttjas."]);
 });
 
 test("choosing files in the input imports them", async () => {

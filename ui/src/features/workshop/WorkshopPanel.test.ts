@@ -129,3 +129,23 @@ test("a refused entry shows the core's sentence and records nothing", async () =
   expect(one("workshop-error").textContent).toContain("The dissent is too long.");
   expect(all("decision-recorded")).toHaveLength(0);
 });
+
+test("a newly imported document opens outside the workshop view, without the previous session's attendees", async () => {
+  await startSession();
+  const file = new File(["# Riktlinje för representation\n\n## 1. Gåvor\n\nGåvor får tas emot om de är av ringa värde.\n"], "representation.md", {
+    type: "text/markdown",
+  });
+  await m.app.importFiles([file]);
+  await settle();
+  one("import-close").click();
+  await settle();
+  expect(m.app.view?.document.meta.title).toContain("representation");
+  expect(m.app.workshopOpen).toBe(false);
+  expect(all("workshop-panel")).toHaveLength(0);
+  expect(one("toggle-workshop").getAttribute("aria-pressed")).toBe("false");
+  one("toggle-workshop").click();
+  await settle();
+  expect(one("workshop-panel").textContent).toContain("Ingen workshop har hållits");
+  expect(all("workshop-control")).toHaveLength(0);
+  expect((one("workshop-new-attendees") as HTMLTextAreaElement).value).toBe("");
+});

@@ -91,6 +91,12 @@ export interface Backend {
   addComment(findingId: string, text: string): Promise<Finding>;
   /** Imports one file (its name, with extension, and its bytes) as a new document. */
   importFile(fileName: string, bytes: Uint8Array): Promise<ImportReport>;
+  /**
+   * Imports a file that is already in the library again, as the next version of the newest
+   * version it belongs to, carrying the findings over (a "replace"); a file not in the
+   * library is refused (`not_found`).
+   */
+  importFileReplacing(fileName: string, bytes: Uint8Array): Promise<VersionReport>;
   /** Replaces a document's metadata; an empty title is refused (`invalid_input`). */
   updateMetadata(docId: string, meta: DocumentMeta): Promise<Document>;
   /**

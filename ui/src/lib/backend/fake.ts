@@ -99,6 +99,8 @@ export interface FakeOptions {
   now?: () => string;
   /** An encrypted library: every call answers `library_locked` until `unlockLibrary` gets this passphrase. */
   passphrase?: string;
+  /** The first start: no name saved and not asked for yet (the welcome dialog shows). */
+  firstStart?: boolean;
 }
 
 export type FakeCall = { command: string; args: Record<string, unknown> };
@@ -179,13 +181,16 @@ export class FakeBackend implements Backend {
   private redoStack: FakeEdit[] = [];
   /** The undoable edit recorded by the call being answered. */
   private pending: { kind: string; documentId: string; entityId: string } | null = null;
-  private prefs: Preferences = { user_name: "", language: "" };
+  private prefs: Preferences;
 
   constructor(seed: FakeLibrary, options: FakeOptions = {}) {
     this.lib = clone(seed);
     this.latencyMs = options.latencyMs ?? 0;
     this.now = options.now ?? (() => new Date().toISOString());
     this.passphrase = options.passphrase ?? null;
+    // Demo mode and the tests start as if the first start had asked for the name already,
+    // unless told otherwise.
+    this.prefs = { user_name: "", language: "", name_asked: !options.firstStart };
   }
 
   /** Set while the fake library is encrypted and not unlocked yet. */
@@ -919,6 +924,40 @@ export class FakeBackend implements Backend {
       candidates: [],
       open_rereview: 0,
     }));
+  }
+  importFileReplacing(fileName: string, bytes: Uint8Array): Promise<VersionReport> {
+    return this.answer("import_file_replacing", { fileName, size: bytes.length }, () => {
+      const print = fingerprint(bytes);
+      const previous = this.lib.documents.find((d) => d.document.id === this.fingerprints.get(print));
+      if (!previous) {
+        throw fail("not_found", `${fileName} is not in the library yet, so there is nothing to replace; import it instead.`);
+      }
+      // Demo mode reads the same bytes to the same outline: every finding carries over.
+      const id = `doc-${this.nextId++}`;
+      const document: Document = { ...clone(previous.document), id, imported_at: this.now(), imported_by: this.lib.appInfo.user };
+      const findings = previous.findings.map((f) => ({ ...clone(f), id: `f-${this.nextId++}`, document_id: id }));
+      this.lib.documents.push({ document, outline: clone(previous.outline), findings });
+      this.record("document.version", "document", id, id, null, document.meta);
+      const clauses = previous.outline.clauses.length;
+      return {
+        document_id: id,
+        previous_id: previous.document.id,
+        family_id: previous.document.id,
+        number: 2,
+        title: document.meta.title,
+        file_name: fileName,
+        clauses,
+        summary: { unchanged: clauses, changed: 0, added: 0, removed: 0, moved: 0, renumbered: 0 },
+        carried: findings.length,
+        rereview: 0,
+        orphaned: 0,
+        implemented: 0,
+        decisions: 0,
+        corrections_applied: 0,
+        corrections_skipped: [],
+        warnings: [],
+      };
+    });
   }
   linkAsVersion(docId: string, previousId: string): Promise<VersionReport> {
     return this.answer("link_as_version", { docId, previousId }, () => {

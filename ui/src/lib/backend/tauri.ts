@@ -121,6 +121,11 @@ export class TauriBackend implements Backend {
       headers: { "x-kryphal-file-name": encodeURIComponent(fileName) },
     });
   }
+  importFileReplacing(fileName: string, bytes: Uint8Array): Promise<VersionReport> {
+    return call("import_file_replacing", bytes, {
+      headers: { "x-kryphal-file-name": encodeURIComponent(fileName) },
+    });
+  }
   updateMetadata(docId: string, meta: DocumentMeta): Promise<Document> {
     return call("update_metadata", { docId, meta });
   }

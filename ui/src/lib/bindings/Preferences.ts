@@ -11,4 +11,9 @@ user_name: string,
 /**
  * Interface language, `sv` or `en`; empty means Swedish.
  */
-language: string, };
+language: string, 
+/**
+ * The first start has asked for the display name (given or skipped),
+ * so the app does not ask again.
+ */
+name_asked: boolean, };
