@@ -483,8 +483,9 @@ struct Builder<'a> {
     words: Option<std::collections::HashSet<String>>,
 }
 
-/// The words of a document (lower-case, punctuation trimmed), when some text
-/// holds a word broken mid-line (`genom- förandet`); `None` when none does.
+/// The whole words a document writes that could close a word broken
+/// mid-line elsewhere in it (`genom- förandet` → is `genomförandet` or
+/// `genom-förandet` written somewhere?); `None` when no word is broken.
 fn split_word_evidence(blocks: &[Block]) -> Option<std::collections::HashSet<String>> {
     let texts = || {
         blocks.iter().flat_map(|b| match b {
@@ -496,19 +497,29 @@ fn split_word_evidence(blocks: &[Block]) -> Option<std::collections::HashSet<Str
             Block::TableRow { cells } => cells.iter().map(String::as_str).collect(),
         })
     };
-    if !texts().any(|t| broken_words(t).next().is_some()) {
+    // Only the few candidate forms are looked for, not every word kept.
+    let mut wanted = std::collections::HashSet::new();
+    for t in texts() {
+        for (_, head, tail) in broken_words(t) {
+            wanted.insert(format!("{head}{tail}").to_lowercase());
+            wanted.insert(format!("{head}-{tail}").to_lowercase());
+        }
+    }
+    if wanted.is_empty() {
         return None;
     }
-    Some(
-        texts()
-            .flat_map(str::split_whitespace)
-            .map(|w| {
-                w.trim_matches(|c: char| !c.is_alphanumeric())
-                    .to_lowercase()
-            })
-            .filter(|w| w.chars().count() > 3)
-            .collect(),
-    )
+    let lengths: std::collections::HashSet<usize> = wanted.iter().map(String::len).collect();
+    let mut found = std::collections::HashSet::new();
+    for w in texts().flat_map(str::split_whitespace) {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if lengths.contains(&w.len()) {
+            let lower = w.to_lowercase();
+            if wanted.contains(&lower) {
+                found.insert(lower);
+            }
+        }
+    }
+    Some(found)
 }
 
 /// Where a word ends in a hyphen and the next word starts with a small
