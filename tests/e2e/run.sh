@@ -65,6 +65,10 @@ mkdir -p "$artifacts"
 # neither read the developer's nor leave theirs behind.
 KRYPHAL_CONFIG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kryphal-e2e-config.XXXXXX")
 export KRYPHAL_CONFIG_DIR
+# The webview keeps its storage (the outline's height, the last clause of each document) under
+# XDG_DATA_HOME: each run gets its own, so no run sees the developer's or another run's.
+E2E_DATA_HOME=$(mktemp -d "${TMPDIR:-/tmp}/kryphal-e2e-data.XXXXXX")
+export XDG_DATA_HOME=$E2E_DATA_HOME
 rm -f "$artifacts"/*.png "$artifacts"/*.log
 
 cleanup() {
@@ -77,6 +81,7 @@ cleanup() {
   stop_tree "$DRIVER_PID"
   stop_tree "$XVFB_PID"
   [[ -n $OWN_XDG_DIR ]] && rm -rf "$OWN_XDG_DIR"
+  rm -rf "$E2E_DATA_HOME"
   [[ -n ${E2E_RUNTIME_DIR:-} ]] && rm -rf "$E2E_RUNTIME_DIR"
   rm -rf "$KRYPHAL_CONFIG_DIR"
   if (( status != 0 )); then

@@ -98,6 +98,18 @@ export async function shown(browser, id, timeout = UI_TIMEOUT) {
   return el;
 }
 
+/**
+ * An action of the document header's "Mer" panel (export, metadata, review, screening again,
+ * the pack): opens the panel when the action is not on show, waits until it is and returns it.
+ */
+export async function docAction(browser, id, timeout = UI_TIMEOUT) {
+  if (!(await browser.$(tid(id)).isDisplayed())) {
+    const more = await shown(browser, 'doc-more', timeout);
+    if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();
+  }
+  return shown(browser, id, timeout);
+}
+
 /** Waits until `fn` returns a truthy value and returns that value. */
 export async function until(browser, fn, timeoutMsg, timeout = UI_TIMEOUT) {
   let value;

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SAMPLE, repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
+import { SAMPLE, repoRoot, screenshot, docAction, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
 
 const DOCX = join(repoRoot, 'crates', 'kryphal-ingest', 'tests', 'fixtures', 'riktlinje.docx');
 const NEW_DNR = 'KS 2026/0042';
@@ -119,7 +119,7 @@ test('import files, see the summary, edit the Dnr, split a clause and merge it b
       'the import summary did not close');
 
     // ---- Metadata: the Dnr ----------------------------------------------------------
-    await (await shown(browser, 'edit-metadata')).click();
+    await (await docAction(browser, 'edit-metadata')).click();
     const dnr = await shown(browser, 'meta-dnr');
     for (const field of ['title', 'doc_type', 'owner', 'decided', 'decided_by', 'responsible', 'valid_from', 'valid_to', 'version_label']) {
       assert.ok(await browser.$(tid(`meta-${field}`)).isExisting(), `meta-${field} is in the form`);

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample, openMore } from '../lib/harness.mjs';
+import { screenshot, docAction, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample, openMore } from '../lib/harness.mjs';
 
 const REASON = 'Utdraget begärs också vid varje förlängning av avtalet; se avsnitt 9.';
 const STALE_WORDS = 'ett år gammalt';
@@ -221,7 +221,7 @@ test('screening: highlighted match, accept → finding, dismiss with a reason, b
     await screenshot('alternative-and-free-answer');
 
     // ---- The pack is chosen per document -----------------------------------------------
-    const pack = await shown(browser, 'pack-select');
+    const pack = await docAction(browser, 'pack-select');
     await pack.scrollIntoView({ block: 'center' });
     await pack.selectByAttribute('value', 'korruption-sv');
     await until(browser, async () => (await pack.getValue()) === 'korruption-sv' &&
@@ -279,7 +279,7 @@ test('screening: highlighted match, accept → finding, dismiss with a reason, b
     assert.equal(await (await alt.$(tid('alternative-wording'))).getValue(), ALTERNATIVE, 'the alternative is back');
     assert.equal(await (await alt.$(tid('alternative-impact'))).getValue(), '3', 'its residual impact is back');
 
-    assert.equal(await (await shown(browser, 'pack-select')).getValue(), 'korruption-sv',
+    assert.equal(await browser.$(tid('pack-select')).getValue(), 'korruption-sv',
       'the document keeps the pack chosen for it');
     const accepted = await itemById(browser, acceptedId);
     assert.equal(await accepted.getAttribute('data-state'), 'accepted', 'the suggestion is still accepted');

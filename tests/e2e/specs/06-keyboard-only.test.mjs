@@ -180,7 +180,10 @@ test('keyboard only: DOCX → accept a suggestion → risk grid → proposed wor
     await until(browser, async () => !(await browser.$(tid('preferences-form')).isExisting()), 'Escape did not close preferences');
 
     await f6To(browser, 'header');
-    await tabTo(browser, 'edit-metadata', 40);
+    // Metadata is one of the document's less used actions, behind "Mer".
+    await tabTo(browser, 'doc-more', 40);
+    await browser.keys('Enter');
+    await tabTo(browser, 'edit-metadata', 6);
     await browser.keys('Enter');
     await shown(browser, 'metadata-form');
     await until(browser, async () => (await focusedTestid(browser)) === 'meta-title', 'the metadata dialog did not take the focus');

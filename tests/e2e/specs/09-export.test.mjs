@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { ARTIFACTS, axeViolations, screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample, openMore, zipEntry } from '../lib/harness.mjs';
+import { ARTIFACTS, axeViolations, screenshot, docAction, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample, openMore, zipEntry } from '../lib/harness.mjs';
 
 const run = promisify(execFile);
 const USER_NAME = 'Eva Exportsson';
@@ -95,7 +95,7 @@ test('export dialog with preview; memo, tracked changes and JSON read by indepen
     await waitSaved(browser);
 
     // ---- The dialog and its preview ------------------------------------------------------
-    const open = await shown(browser, 'export-open');
+    const open = await docAction(browser, 'export-open');
     await open.scrollIntoView({ block: 'center' });
     await open.click();
     const dialog = await shown(browser, 'export-dialog');

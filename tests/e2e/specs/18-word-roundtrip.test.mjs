@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { repoRoot, screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample, zipEntry } from '../lib/harness.mjs';
+import { repoRoot, screenshot, docAction, shown, startApp, stopApp, tempDir, tid, until, waitSaved, openSample, zipEntry } from '../lib/harness.mjs';
 
 const run = promisify(execFile);
 const USER_NAME = 'Rut Rundtur';
@@ -70,7 +70,7 @@ test('memo fields, Öppna / Visa i mappen, review document out and back through 
     await waitSaved(browser);
 
     // ---- The memo: public first, its own fields -------------------------------------------
-    const open = await shown(browser, 'export-open');
+    const open = await docAction(browser, 'export-open');
     await open.scrollIntoView({ block: 'center' });
     await open.click();
     await shown(browser, 'export-dialog');
@@ -122,7 +122,7 @@ test('memo fields, Öppna / Visa i mappen, review document out and back through 
     await run('/usr/bin/python3', [join(repoRoot, 'tests', 'libreoffice', 'review.py'), plan], { timeout: 180_000 });
 
     // ---- Read back: preview, then store --------------------------------------------------
-    const readButton = await shown(browser, 'review-open');
+    const readButton = await docAction(browser, 'review-open');
     await readButton.scrollIntoView({ block: 'center' });
     await readButton.click();
     await shown(browser, 'review-dialog');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openSample, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
+import { docAction, openSample, screenshot, shown, startApp, stopApp, tempDir, tid, until } from '../lib/harness.mjs';
 
 const done = async (browser) => {
   const m = /(\d+) av (\d+) klausuler har en bedömning/.exec(await browser.$(tid('coverage')).getText());
@@ -25,13 +25,13 @@ test('verdicts by section, final refused, delete and undo', async (t) => {
     assert.equal(await browser.$(tid('verdict-bar')).getAttribute('data-verdict'), 'checked');
     await screenshot('section-checked');
 
-    await browser.$(tid('mark-final')).click();
+    await (await docAction(browser, 'mark-final')).click();
     await until(browser, async () => /saknar bedömning/.test(await browser.$(tid('final-error')).getText()),
       'mark final was not refused with what is missing');
     await screenshot('final-refused');
 
     const title = await browser.$(tid('document-title')).getText();
-    await browser.$(tid('delete-document')).click();
+    await (await docAction(browser, 'delete-document')).click();
     const what = await shown(browser, 'delete-what');
     assert.match(await what.getText(), /klausuler, \d+ fynd/);
     await screenshot('delete-confirmation');

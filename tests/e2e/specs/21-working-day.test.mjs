@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { CLI, openSample, screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved } from '../lib/harness.mjs';
+import { CLI, docAction, openSample, screenshot, shown, startApp, stopApp, tempDir, tid, until, waitSaved } from '../lib/harness.mjs';
 
 const NAME = 'Anna Berg';
 const RULES = `# Riktlinje för nyckelhantering
@@ -64,14 +64,14 @@ test('first-start name, a section checked to 100 %, the final memo, and replace 
     await (await shown(browser, 'verdict-section-checked')).click();
     await until(browser, async () => /(\d+) av \1 klausuler har en bedömning/.test(await browser.$(tid('coverage')).getText()),
       'the section verdict did not bring the coverage to every clause');
-    await browser.$(tid('mark-final')).click();
+    await (await docAction(browser, 'mark-final')).click();
     await until(browser, async () => (await browser.$(tid('coverage')).getAttribute('data-final')) === 'true',
       'the document was not marked final');
     assert.match(normalize(await browser.$(tid('coverage')).getText()), new RegExp(NAME));
     await screenshot('section-checked-final');
 
     // The memo of the final document, as Markdown.
-    await (await shown(browser, 'export-open')).click();
+    await (await docAction(browser, 'export-open')).click();
     await shown(browser, 'export-dialog');
     await (await shown(browser, 'export-format-md')).click();
     await (await shown(browser, 'export-submit')).click();

@@ -5,13 +5,14 @@
 //! searches it, and recall@20 / precision@10 printed per query class and in
 //! total (`kryphal_quality::search`). The floors are the figures reached;
 //! they may only rise. `KRYPHAL_SEARCH_SHOW=<query>` prints one query's
-//! ranking.
+//! ranking. Beside the judged ranking, every word form of each inflection
+//! query's lemma must find the same clauses as the base form.
 //!
 //! `KRYPHAL_HOLDOUT=<dir>` also scores the held-out set
 //! (`<dir>/docs/*`, judgements in `<dir>/search/queries.toml`), printing its
 //! figures without floors.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use kryphal_domain::{Document, RulebookRef, SourceFile};
@@ -84,10 +85,7 @@ fn run(title: &str, docs: &[(String, PathBuf)], judgements: &Path) -> Vec<QueryS
     let text = std::fs::read_to_string(judgements)
         .unwrap_or_else(|e| panic!("{}: {e}", judgements.display()));
     let judged = search::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", judgements.display()));
-    let imported: Vec<Imported> = docs
-        .iter()
-        .filter_map(|(name, path)| import_file(name, path))
-        .collect();
+    let imported = import_all(docs);
     let judged_docs = search::judged_documents(&judged);
     let unjudged: Vec<&str> = imported
         .iter()
@@ -122,10 +120,7 @@ fn run(title: &str, docs: &[(String, PathBuf)], judgements: &Path) -> Vec<QueryS
             );
         }
     }
-    let index = SearchIndex::in_memory().expect("index");
-    index
-        .rebuild(imported.iter().map(|d| d.indexed.clone()), 1)
-        .expect("rebuild");
+    let index = index_of(&imported);
 
     let mut scores = Vec::new();
     let mut unmapped = Vec::new();
@@ -200,6 +195,22 @@ fn run(title: &str, docs: &[(String, PathBuf)], judgements: &Path) -> Vec<QueryS
         search::table(&scores)
     );
     scores
+}
+
+/// The documents that import (a refusal is printed, as the app shows it).
+fn import_all(docs: &[(String, PathBuf)]) -> Vec<Imported> {
+    docs.iter()
+        .filter_map(|(name, path)| import_file(name, path))
+        .collect()
+}
+
+/// One in-memory index of the imported documents, built as the app builds it.
+fn index_of(imported: &[Imported]) -> SearchIndex {
+    let index = SearchIndex::in_memory().expect("index");
+    index
+        .rebuild(imported.iter().map(|d| d.indexed.clone()), 1)
+        .expect("rebuild");
+    index
 }
 
 fn corpus_docs() -> Vec<(String, PathBuf)> {
@@ -298,4 +309,100 @@ fn search_on_the_held_out_set() {
         &files_in(&dir.join("docs")),
         &judgements,
     );
+}
+
+/// Every clause a query finds (all pages, clause hits only).
+fn all_clauses(index: &SearchIndex, q: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut request = SearchRequest::new(q.to_owned());
+    request.limit = kryphal_search::MAX_LIMIT;
+    loop {
+        let page = index.search(&request).expect("search");
+        let n = page.hits.len();
+        found.extend(page.hits.into_iter().filter_map(|h| h.clause_id));
+        if n < request.limit || request.offset + n >= kryphal_search::MAX_OFFSET {
+            return found;
+        }
+        request.offset += n;
+    }
+}
+
+/// The inflection criterion in its own words: every inflected form
+/// of a judged query's lemma finds the same clauses as the base form, in
+/// both directions, on the whole corpus (all hits, not the first page).
+/// The forms are the lexicon's own: every word form (role W) whose readings
+/// include the query's lemma. A form that is also another word's form (it
+/// has a second lemma) may find more, never less.
+#[test]
+fn every_form_of_a_judged_lemma_finds_the_same_clauses() {
+    if corpus_dir().is_none() {
+        println!("SKIPPED: ../shared/corpus is not here");
+        return;
+    }
+    let judged = search::parse(
+        &std::fs::read_to_string(repo().join("tests/quality/search/queries.toml")).unwrap(),
+    )
+    .unwrap();
+    // form -> lemmas, lemma -> forms, of whole words only.
+    let mut lemmas_of: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut forms_of: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for line in kryphal_search::Lexicon::get().dump().lines() {
+        let mut cols = line.split('\t');
+        let (Some(form), Some(lemma), Some(roles)) = (cols.next(), cols.next(), cols.next()) else {
+            continue;
+        };
+        if !roles.contains('W') {
+            continue;
+        }
+        lemmas_of
+            .entry(form.to_owned())
+            .or_default()
+            .insert(lemma.to_owned());
+        forms_of
+            .entry(lemma.to_owned())
+            .or_default()
+            .insert(form.to_owned());
+    }
+    let index = index_of(&import_all(&corpus_docs()));
+    let mut failures = Vec::new();
+    let (mut queries, mut forms_checked) = (0, 0);
+    for j in judged.query.iter().filter(|j| j.class == "inflection") {
+        let q = j.q.to_lowercase();
+        let lemmas = lemmas_of
+            .get(&q)
+            .unwrap_or_else(|| panic!("{q}: not a word form of the lexicon"));
+        for lemma in lemmas {
+            let forms = &forms_of[lemma];
+            // The base form is the lemma itself when it is a word form.
+            let base = if forms.contains(lemma) { lemma } else { &q };
+            let expected = all_clauses(&index, base);
+            assert!(!expected.is_empty(), "{base}: finds nothing");
+            for form in forms {
+                let got = all_clauses(&index, form);
+                let same_lemmas = lemmas_of[form] == lemmas_of[base];
+                let ok = if same_lemmas {
+                    got == expected
+                } else {
+                    got.is_superset(&expected)
+                };
+                if !ok {
+                    let missing: Vec<_> = expected.difference(&got).take(3).collect();
+                    let extra: Vec<_> = got.difference(&expected).take(3).collect();
+                    failures.push(format!(
+                        "{form} ({lemma}): {} clauses, {base}: {}; missing {missing:?}, extra {extra:?}",
+                        got.len(),
+                        expected.len()
+                    ));
+                }
+                forms_checked += 1;
+            }
+        }
+        queries += 1;
+    }
+    println!(
+        "Inflection in both directions: {queries} judged queries, {forms_checked} forms of their lemmas searched on the corpus, {} differ from the base form",
+        failures.len()
+    );
+    assert!(queries >= 10, "{queries} inflection queries");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

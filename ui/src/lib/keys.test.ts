@@ -22,7 +22,14 @@ test("j/k/n act only from the outline or the clause reader, never from the page 
   for (const k of ["j", "k", "n", "a", "d", "?"]) expect(shortcutFor(key(k), free)).toBeNull();
   expect(shortcutFor(key("n"), { typing: true, inOutline: true })).toBeNull();
   expect(shortcutFor(key("j", { ctrlKey: true }), outline)).toBeNull();
-  expect(shortcutFor(key("J"), outline)).toBeNull();
+  // Shift+j is its own key (the next clause that needs the analyst), and also only from the outline or reader.
+  expect(shortcutFor(key("J", { shiftKey: true }), outline)).toBe("next-needing");
+  expect(shortcutFor(key("J", { shiftKey: true }), free)).toBeNull();
+  // PageDown/PageUp and ArrowLeft belong to the outline only (elsewhere they scroll or move a caret).
+  expect(shortcutFor(key("PageDown"), outline)).toBe("page-down");
+  expect(shortcutFor(key("PageUp"), outline)).toBe("page-up");
+  expect(shortcutFor(key("ArrowLeft"), outline)).toBe("to-heading");
+  for (const k of ["PageDown", "PageUp", "ArrowLeft"]) expect(shortcutFor(key(k), reader)).toBeNull();
 });
 
 test("nothing one-letter acts while a dialog, a menu or a field is open", () => {

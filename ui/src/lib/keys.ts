@@ -7,7 +7,10 @@
 // first/last clause (in the outline), F6/Shift+F6 the next/previous pane
 // (toolbar, library, outline, clause, findings — also from text fields), n new finding,
 // a accept the clause's first open suggestion, d dismiss it (asks for the reason),
-// Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo (outside text fields, where the
+// J/K (Shift+j/k) the next/previous clause that needs the analyst (an open
+// suggestion, no verdict, an unrated finding), PageDown/PageUp a page of
+// clauses (in the outline), ArrowLeft the fold button of the clause's heading
+// (in the outline), Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo (outside text fields, where the
 // browser's own text undo applies), ? the help overlay, Ctrl+K or Ctrl+F the
 // search (also from text fields: neither is a text key).
 export type Shortcut =
@@ -15,6 +18,11 @@ export type Shortcut =
   | "previous"
   | "first"
   | "last"
+  | "page-down"
+  | "page-up"
+  | "next-needing"
+  | "previous-needing"
+  | "to-heading"
   | "next-pane"
   | "previous-pane"
   | "new-finding"
@@ -68,6 +76,11 @@ const CLAUSE_SHORTCUTS: ReadonlySet<Shortcut> = new Set<Shortcut>([
   "previous",
   "first",
   "last",
+  "page-down",
+  "page-up",
+  "next-needing",
+  "previous-needing",
+  "to-heading",
   "new-finding",
   "accept-suggestion",
   "dismiss-suggestion",
@@ -104,6 +117,11 @@ function anyShortcut(
       return "next";
     case "k":
       return "previous";
+    // Shifted j and k: on to the next clause that still needs a decision.
+    case "J":
+      return "next-needing";
+    case "K":
+      return "previous-needing";
     case "n":
       return "new-finding";
     // Not from inside the finding form, where a and d next to a checkbox or
@@ -122,6 +140,13 @@ function anyShortcut(
       return context.inOutline ? "first" : null;
     case "End":
       return context.inOutline ? "last" : null;
+    case "PageDown":
+      return context.inOutline ? "page-down" : null;
+    // To the fold button of the clause's heading (Enter or Space folds it, ↓ comes back).
+    case "ArrowLeft":
+      return context.inOutline ? "to-heading" : null;
+    case "PageUp":
+      return context.inOutline ? "page-up" : null;
     default:
       return null;
   }

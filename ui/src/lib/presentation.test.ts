@@ -1,8 +1,22 @@
-import { expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Clause } from "./bindings/Clause";
 import type { Finding } from "./bindings/Finding";
 import type { WorkshopRecord } from "./bindings/WorkshopRecord";
-import { buildAgenda, formatElapsed, parseAttendees, presentKey, shownRating, today } from "./presentation";
+import {
+  buildAgenda,
+  clausePosition,
+  formatElapsed,
+  needsOwnPage,
+  OWN_PAGE_CHARS,
+  pagedAgenda,
+  parseAttendees,
+  presentKey,
+  shownRating,
+  slidePart,
+  smallerStep,
+  today,
+  TYPE_STEPS,
+} from "./presentation";
 
 const key = (k: string, mods: Partial<KeyboardEvent> = {}) =>
   presentKey({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...mods } as KeyboardEvent);
@@ -61,4 +75,38 @@ test("attendees are read one per line or separated by semicolons, blanks dropped
   expect(parseAttendees(" Anna Berg, enhetschef \n\nOmar Said; Lena Ek ;")).toEqual(["Anna Berg, enhetschef", "Omar Said", "Lena Ek"]);
   expect(parseAttendees("  \n ")).toEqual([]);
   expect(today(new Date(2026, 0, 5))).toBe("2026-01-05");
+});
+
+describe("fitting the projector", () => {
+  test("the type steps down only while the slide overflows, and stops at the smallest step", () => {
+    expect(smallerStep(0, false)).toBeNull();
+    expect(smallerStep(0, true)).toBe(1);
+    let step = 0;
+    let n = 0;
+    for (let next = smallerStep(step, true); next !== null; next = smallerStep(step, true)) {
+      step = next;
+      n++;
+    }
+    expect(step).toBe(TYPE_STEPS.length - 1);
+    expect(n).toBe(TYPE_STEPS.length - 1);
+    // Each step is smaller than the one before.
+    for (let i = 1; i < TYPE_STEPS.length; i++) expect(TYPE_STEPS[i]).toBeLessThan(TYPE_STEPS[i - 1] as number);
+  });
+
+  test("a long clause gets its own page: on the agenda twice, its text first, then the rest", () => {
+    expect(needsOwnPage("kort", "")).toBe(false);
+    expect(needsOwnPage("x".repeat(OWN_PAGE_CHARS), "")).toBe(false);
+    expect(needsOwnPage("x".repeat(OWN_PAGE_CHARS - 10), "y".repeat(11))).toBe(true);
+    const agenda = pagedAgenda(["a", "long", "b"], (id) => id === "long");
+    expect(agenda).toEqual(["a", "long", "long", "b"]);
+    expect(agenda.map((_, i) => slidePart(agenda, i))).toEqual(["whole", "text", "rest", "whole"]);
+    // Positions count clauses, not pages.
+    expect(agenda.map((_, i) => clausePosition(agenda, i))).toEqual([
+      { n: 1, m: 3 },
+      { n: 2, m: 3 },
+      { n: 2, m: 3 },
+      { n: 3, m: 3 },
+    ]);
+    expect(slidePart([], 0)).toBe("whole");
+  });
 });

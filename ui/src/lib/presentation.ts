@@ -93,3 +93,55 @@ export function today(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
+
+// ------------------------------------------------ fitting the projector (issue 22)
+
+/**
+ * Type sizes the projector steps down through, as factors of its base size,
+ * until a slide fits without scrolling. Nothing is hidden to make it fit.
+ */
+export const TYPE_STEPS: readonly number[] = [1, 0.9, 0.8, 0.72, 0.64, 0.57];
+
+/** The next smaller step while the slide overflows, or null when it fits or none is left. */
+export function smallerStep(step: number, overflowing: boolean): number | null {
+  if (!overflowing) return null;
+  return step + 1 < TYPE_STEPS.length ? step + 1 : null;
+}
+
+/**
+ * A clause too long to share a 1024×768 slide with its findings, proposal
+ * and matrix even at the smallest type gets a page of its own: its text
+ * first, then the rest. Measured at the smallest step: about 1,900
+ * characters of clause and proposed wording together fill the text column.
+ */
+export const OWN_PAGE_CHARS = 1900;
+
+export function needsOwnPage(text: string, proposal: string): boolean {
+  return text.length + proposal.trim().length > OWN_PAGE_CHARS;
+}
+
+/** The agenda the projector steps through: a clause that needs its own page is on it twice in a row. */
+export function pagedAgenda(agenda: readonly string[], ownPage: (clauseId: string) => boolean): string[] {
+  return agenda.flatMap((id) => (ownPage(id) ? [id, id] : [id]));
+}
+
+/** Which part of its clause a place on the paged agenda shows: all of it, the text alone, or the rest. */
+export function slidePart(agenda: readonly string[], index: number): "whole" | "text" | "rest" {
+  const id = agenda[index];
+  if (id === undefined) return "whole";
+  if (agenda[index + 1] === id) return "text";
+  if (index > 0 && agenda[index - 1] === id) return "rest";
+  return "whole";
+}
+
+/** A paged agenda's clauses once each (for positions shown as "n of m" clauses). */
+export function clausePosition(agenda: readonly string[], index: number): { n: number; m: number } {
+  let n = 0;
+  let m = 0;
+  for (let i = 0; i < agenda.length; i++) {
+    if (i > 0 && agenda[i - 1] === agenda[i]) continue;
+    m++;
+    if (i <= index) n++;
+  }
+  return { n, m };
+}

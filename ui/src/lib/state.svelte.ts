@@ -22,9 +22,25 @@ import type { PresentationState } from "./bindings/PresentationState";
 import type { WorkshopRecord } from "./bindings/WorkshopRecord";
 import { toBackendError, type Backend, type BackendError } from "./backend/backend";
 import { Autosaver, type SaveState } from "./autosave";
-import { i18n } from "./i18n/index.svelte";
+import { i18n, type MessageKey } from "./i18n/index.svelte";
 import { emptyFindingInput, inputOf } from "./finding";
 import { clausesInOrder, mergeOutline, type OutlineRow } from "./outline";
+import {
+  headingsOver,
+  matchesFilter,
+  memoryStore,
+  needsMe,
+  nextNeeding,
+  PlaceMemory,
+  stepAmong,
+  visibleRows,
+  type ClauseFacts,
+  type OutlineFilter,
+} from "./longdoc";
+import { findingLevel, highestLevel } from "./risk";
+
+/** Where the UI keeps its small comforts (the last clause per document, the outline's height). */
+export type UiStore = Pick<Storage, "getItem" | "setItem">;
 
 /** What became of one file of an import. */
 export type ImportResult =
@@ -78,6 +94,77 @@ export class AppState {
   selectedClause: Clause | null = $derived(
     this.clauses.find((c) => c.id === this.selectedClauseId) ?? null,
   );
+
+  // ------------------------------------------------ long documents (lib/longdoc)
+  /** What the outline shows; reset when another document opens. */
+  outlineFilter: OutlineFilter = $state({ kind: "all" });
+  /** The folded headings of the open document (kept per document for the session). */
+  folded: ReadonlySet<string> = $state(new Set<string>());
+  private foldedByDoc = new Map<string, ReadonlySet<string>>();
+  /** What "next clause that needs me" found last (a message key), for the outline's live region. */
+  outlineNotice: MessageKey | "" = $state("");
+  /** Per clause: suggestions, findings, risk and verdict, for the filters and "needs me". */
+  clauseFacts: Map<string, ClauseFacts> = $derived.by(() => {
+    const rb = this.rulebook;
+    const verdicts = new Map((this.view?.verdicts ?? []).map((v) => [v.clause_id, v.verdict]));
+    const map = new Map<string, ClauseFacts>();
+    for (const c of this.clauses) {
+      const findings = this.findingsByClause.get(c.id) ?? [];
+      const levels = rb ? findings.map((f) => findingLevel(rb, f)?.id ?? null) : [];
+      map.set(c.id, {
+        openSuggestions: this.openSuggestionCounts.get(c.id) ?? 0,
+        findings: findings.length,
+        unrated: findings.filter((f) => f.likelihood == null || f.impact == null).length,
+        level: rb ? (highestLevel(rb, levels)?.id ?? null) : null,
+        verdict: verdicts.get(c.id) ?? null,
+      });
+    }
+    return map;
+  });
+  /** The outline rows shown under the filter and the folds. */
+  shownRows: OutlineRow[] = $derived.by(() => {
+    const filter = this.outlineFilter;
+    const facts = this.clauseFacts;
+    const keep = filter.kind === "all" ? undefined : (c: Clause) => {
+      const f = facts.get(c.id);
+      return f ? matchesFilter(filter, f) : false;
+    };
+    return visibleRows(this.rows, this.folded, keep, filter.kind !== "all");
+  });
+  /** Ids of the clauses the outline shows. */
+  shownClauseIds: ReadonlySet<string> = $derived(
+    new Set(this.shownRows.flatMap((r) => (r.kind === "clause" ? [r.clause.id] : []))),
+  );
+  /** Clauses the filter lets through (folded or not). */
+  filteredCount: number = $derived.by(() => {
+    const filter = this.outlineFilter;
+    if (filter.kind === "all") return this.clauses.length;
+    let n = 0;
+    for (const f of this.clauseFacts.values()) if (matchesFilter(filter, f)) n++;
+    return n;
+  });
+  /** Clauses that still need the analyst (open suggestion, no verdict, unrated finding). */
+  needingCount: number = $derived.by(() => {
+    let n = 0;
+    for (const f of this.clauseFacts.values()) if (needsMe(f)) n++;
+    return n;
+  });
+  private readonly store: UiStore;
+  private placeMemory: PlaceMemory | null = null;
+  private placeScope = "";
+  /** The last clause of each document, per library. */
+  get places(): PlaceMemory {
+    const scope = this.appInfo?.library_path ?? "";
+    if (!this.placeMemory || this.placeScope !== scope) {
+      this.placeMemory = new PlaceMemory(this.store, scope);
+      this.placeScope = scope;
+    }
+    return this.placeMemory;
+  }
+  /** The small UI settings store (the outline pane's height). */
+  get uiStore(): UiStore {
+    return this.store;
+  }
   findingsByClause: Map<string, Finding[]> = $derived.by(() => {
     const map = new Map<string, Finding[]>();
     for (const f of this.view?.findings ?? []) {
@@ -169,8 +256,9 @@ export class AppState {
 
   private openToken = 0;
 
-  constructor(backend: Backend, autosaveDelayMs?: number) {
+  constructor(backend: Backend, autosaveDelayMs?: number, store: UiStore = memoryStore()) {
     this.backend = backend;
+    this.store = store;
     this.autosaver = new Autosaver({
       save: (id, input) => backend.updateFinding(id, input),
       ...(autosaveDelayMs === undefined ? {} : { delayMs: autosaveDelayMs }),
@@ -307,8 +395,14 @@ export class AppState {
       this.view = view;
       this.rescreenNotice = null;
       this.workshopRecords = [];
+      this.outlineFilter = { kind: "all" };
+      this.outlineNotice = "";
+      this.folded = this.foldedByDoc.get(docId) ?? new Set();
       void this.loadWorkshops(docId);
-      const first = clausesInOrder(view.outline)[0];
+      // Back where the user was in this document, else at its first clause.
+      const order = clausesInOrder(view.outline);
+      const remembered = this.places.get(docId);
+      const first = order.find((c) => c.id === remembered) ?? order[0];
       this.selectedClauseId = null;
       this.selectedFindingId = null;
       if (first) this.selectClauseNow(first.id);
@@ -369,6 +463,50 @@ export class AppState {
     }
     this.selectedClauseId = clauseId;
     this.selectedFindingId = this.findingsByClause.get(clauseId)?.[0]?.id ?? null;
+    if (this.selectedDocId) this.places.set(this.selectedDocId, clauseId);
+    // A clause chosen elsewhere (search, "needs me", undo) is never left folded away.
+    if (this.folded.size > 0) {
+      const over = headingsOver(this.rows, clauseId).filter((id) => this.folded.has(id));
+      if (over.length > 0) this.setFolded(new Set([...this.folded].filter((id) => !over.includes(id))));
+    }
+  }
+
+  private setFolded(next: ReadonlySet<string>): void {
+    this.folded = next;
+    if (this.selectedDocId) this.foldedByDoc.set(this.selectedDocId, next);
+  }
+
+  /** Folds or unfolds a heading of the outline; a selected clause folded away moves to the heading's first clause after it. */
+  toggleFold(sectionId: string): void {
+    const next = new Set(this.folded);
+    if (next.has(sectionId)) next.delete(sectionId);
+    else next.add(sectionId);
+    this.setFolded(next);
+  }
+
+  /** Folds every heading (true) or none (false). */
+  foldAll(fold: boolean): void {
+    this.setFolded(fold ? new Set(this.rows.flatMap((r) => (r.kind === "section" ? [r.section.id] : []))) : new Set());
+  }
+
+  /**
+   * Selects the next (or previous) clause that needs the analyst among those
+   * the filter lets through; says so in `outlineNotice` when none is left.
+   */
+  goToNeeding(direction: 1 | -1 = 1): string | null {
+    const filter = this.outlineFilter;
+    const facts = this.clauseFacts;
+    const found = nextNeeding(this.clauses, this.selectedClauseId, (c) => {
+      const f = facts.get(c.id);
+      return f !== undefined && needsMe(f) && matchesFilter(filter, f);
+    }, direction);
+    if (!found) {
+      this.outlineNotice = "longdoc.needsNone";
+      return null;
+    }
+    this.outlineNotice = found.wrapped ? "longdoc.needsWrapped" : "";
+    void this.selectClause(found.id);
+    return found.id;
   }
 
   /** Selects a clause (saving pending edits first) and its first finding. */
@@ -381,14 +519,14 @@ export class AppState {
 
   /** Moves the selection `delta` clauses along the document; returns the new clause id. */
   moveClause(delta: number): string | null {
-    const list = this.clauses;
-    if (list.length === 0) return null;
-    const at = list.findIndex((c) => c.id === this.selectedClauseId);
-    const next = at < 0 ? 0 : Math.max(0, Math.min(list.length - 1, at + delta));
-    const clause = list[next];
-    if (!clause) return null;
-    void this.selectClause(clause.id);
-    return clause.id;
+    // Through the clauses the outline shows (the filter and the folds apply).
+    const next = stepAmong(this.clauses, this.shownClauseIds, this.selectedClauseId, delta);
+    if (next === null) {
+      const here = this.selectedClauseId;
+      return here !== null && this.shownClauseIds.has(here) ? here : null;
+    }
+    void this.selectClause(next);
+    return next;
   }
 
   selectFinding(findingId: string): Promise<void> {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { FakeBackend } from "./backend/fake";
 import { sampleLibrary } from "./backend/sample";
 import { emptyFindingInput } from "./finding";
+import { memoryStore } from "./longdoc";
 import { AppState } from "./state.svelte";
 
 let backend: FakeBackend;
@@ -167,5 +168,73 @@ describe("undo and redo", () => {
     expect(await app.savePreferences({ user_name: "Anna Berg", language: "sv", name_asked: true })).toBeNull();
     expect(app.preferences?.user_name).toBe("Anna Berg");
     expect(app.appInfo?.user).toBe("Anna Berg");
+  });
+
+  test("reopening a document returns to the clause the user was at, on the same store only", async () => {
+    const store = memoryStore();
+    const withStore = new AppState(backend, undefined, store);
+    await withStore.init();
+    await withStore.selectClause("c-3-4");
+    await withStore.openDocument("doc-forening");
+    expect(withStore.selectedDocId).toBe("doc-forening");
+    await withStore.openDocument("doc-kundval");
+    expect(withStore.selectedClauseId).toBe("c-3-4");
+    // A restart with the same store: the same place.
+    const restarted = new AppState(backend, undefined, store);
+    await restarted.init();
+    expect(restarted.selectedClauseId).toBe("c-3-4");
+    // Another store knows nothing: the first clause.
+    const fresh = new AppState(backend);
+    await fresh.init();
+    expect(fresh.selectedClauseId).toBe("c-1-1");
+  });
+
+  test("j/k and the filters: only the clauses the outline shows are stepped through", async () => {
+    await app.selectClause("c-3-4");
+    await app.newFinding();
+    await app.selectClause("c-1-1");
+    const withFindings = app.clauses.filter((c) => (app.findingsByClause.get(c.id)?.length ?? 0) > 0).map((c) => c.id);
+    expect(withFindings.length).toBeGreaterThan(1);
+    app.outlineFilter = { kind: "findings" };
+    expect([...app.shownClauseIds]).toEqual(withFindings);
+    expect(app.filteredCount).toBe(withFindings.length);
+    // From the first clause (no finding, filtered out) the next step is the first with a finding.
+    expect(app.moveClause(1)).toBe(withFindings[0]);
+    expect(app.moveClause(1)).toBe(withFindings[1]);
+    app.outlineFilter = { kind: "all" };
+    expect(app.shownClauseIds.size).toBe(app.clauses.length);
+  });
+
+  test("a folded heading hides its clauses from stepping; choosing a clause in it unfolds it", async () => {
+    const first = app.rows.find((r) => r.kind === "section");
+    if (first?.kind !== "section") throw new Error("the sample has headings");
+    const under = app.clauses.filter((c) => c.section_id === first.section.id).map((c) => c.id);
+    expect(under.length).toBeGreaterThan(0);
+    await app.selectClause("c-3-4");
+    app.toggleFold(first.section.id);
+    expect(under.some((id) => app.shownClauseIds.has(id))).toBe(false);
+    // j from the clause before the folded heading (none here) or k from after it skips the folded clauses.
+    expect(under).not.toContain(app.moveClause(-1));
+    await app.selectClause(under[0] as string);
+    expect(app.folded.has(first.section.id)).toBe(false);
+    app.foldAll(true);
+    expect(app.shownClauseIds.size).toBeLessThan(app.clauses.length);
+    app.foldAll(false);
+    expect(app.folded.size).toBe(0);
+  });
+
+  test("next-needs-me skips clauses with a verdict and no open suggestion, and says when none is left", async () => {
+    const needing = app.clauses.filter((c) => {
+      const f = app.clauseFacts.get(c.id);
+      return f && (f.openSuggestions > 0 || f.verdict === "none" || f.verdict === null || f.unrated > 0);
+    });
+    expect(needing.length).toBeGreaterThan(0);
+    const found = app.goToNeeding(1);
+    expect(found).not.toBeNull();
+    expect(needing.map((c) => c.id)).toContain(found);
+    // With a filter nothing passes, nothing is found, and the notice says so.
+    app.outlineFilter = { kind: "risk", level: "no-such-level" };
+    expect(app.goToNeeding(1)).toBeNull();
+    expect(app.outlineNotice).toBe("longdoc.needsNone");
   });
 });
