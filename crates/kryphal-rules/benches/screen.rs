@@ -54,7 +54,9 @@ fn time_cpu<F: FnMut() -> usize>(runs: usize, mut f: F) -> (Duration, Option<Dur
 }
 
 fn cpu_note(cpu: Option<Duration>) -> String {
-    cpu.map_or(String::new(), |c| format!(" ({:.0} ms of it on the CPU)", ms(c)))
+    cpu.map_or(String::new(), |c| {
+        format!(" ({:.0} ms of it on the CPU)", ms(c))
+    })
 }
 
 fn ms(d: Duration) -> f64 {
@@ -109,7 +111,10 @@ fn main() {
         hits,
         ms(best),
         ms(median),
-        lou_cpu.map_or(String::new(), |c| format!(", CPU time of a fast run {:.2} ms", ms(c)))
+        lou_cpu.map_or(String::new(), |c| format!(
+            ", CPU time of a fast run {:.2} ms",
+            ms(c)
+        ))
     );
 
     let sample = common::sample();

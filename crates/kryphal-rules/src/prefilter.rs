@@ -252,12 +252,14 @@ mod tests {
         assert_eq!(
             strs(r"^(?:tips|obs) ?[:!]"),
             Some(
-                ["obs!", "obs:", "obs !", "obs :", "tips!", "tips:", "tips !", "tips :"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .into_iter()
-                    .collect()
+                [
+                    "obs!", "obs:", "obs !", "obs :", "tips!", "tips:", "tips !", "tips :"
+                ]
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect()
             )
         );
     }
