@@ -50,6 +50,7 @@ use ts_rs::TS;
 mod check;
 mod context;
 mod error;
+mod prefilter;
 mod questions;
 mod rule;
 mod schema;

@@ -6,8 +6,12 @@
 //! spans; a rule's other lists (`unless`, `with`, `unless_section`, the
 //! required family) are kept apart. Screening a document is then:
 //!
-//! 1. one set search per clause (and one search of the whole document per
-//!    standalone pattern) tells which triggers and signals occur where;
+//! 1. one set search per clause tells which word-list triggers and signals
+//!    occur where; the standalone patterns (raw regexes with gaps,
+//!    thresholds) are run only on clauses that hold one of the words each
+//!    cannot match without (one Aho-Corasick search per clause finds them
+//!    all, see `prefilter`), a rule's only once its role fits the clause;
+//!    the few with no such words are searched over the whole document;
 //! 2. each clause gets its *role* (obligation, statement, definition,
 //!    advice, context, heading, furniture) from its section titles, its own
 //!    wording and its shape;
@@ -223,8 +227,17 @@ pub(crate) struct Engine {
     /// Raw regexes and threshold patterns, searched one by one: each has a
     /// literal prefix that lets the engine skip most clauses at memchr
     /// speed, whereas in one DFA with the word lists their gaps of "up to
-    /// N words" would blow up the state space.
+    /// N words" would blow up the state space. These are the ones without
+    /// a usable set of necessary words (see `filtered`).
     alone: Vec<usize>,
+    /// Standalone patterns with a set of words every match contains: one
+    /// Aho-Corasick search per clause for all these words tells which of
+    /// them can match there, and only those are run, on that clause.
+    filtered: Vec<usize>,
+    /// All the necessary words of `filtered`, searched together; word `i`
+    /// stands for the members of `filtered` in `word_owners[i]`.
+    words: Option<aho_corasick::AhoCorasick>,
+    word_owners: Vec<Vec<usize>>,
     patterns: Vec<Pattern>,
     /// Per rule: indices of its trigger patterns.
     triggers: Vec<Vec<usize>>,
@@ -268,6 +281,10 @@ impl Engine {
         let mut sources = Vec::new();
         let mut in_set = Vec::new();
         let mut alone = Vec::new();
+        let mut filtered = Vec::new();
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        let mut word_index: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut word_owners: Vec<Vec<usize>> = Vec::new();
         let mut patterns = Vec::new();
         let mut triggers = vec![Vec::new(); compiled.len()];
         let mut add = |src: String, regex: Regex, owner: Owner, patterns: &mut Vec<Pattern>| {
@@ -287,6 +304,20 @@ impl Engine {
             if src.starts_with(crate::text::BOUNDED_PREFIX) {
                 in_set.push(patterns.len());
                 sources.push(src);
+            } else if let Some(needed) = crate::prefilter::necessary_literals(&src) {
+                for w in needed {
+                    let at = match word_index.get(&w) {
+                        Some(&i) => i,
+                        None => {
+                            word_index.insert(w.clone(), words.len());
+                            words.push(w);
+                            word_owners.push(Vec::new());
+                            words.len() - 1
+                        }
+                    };
+                    word_owners[at].push(filtered.len());
+                }
+                filtered.push(patterns.len());
             } else {
                 alone.push(patterns.len());
             }
@@ -319,10 +350,26 @@ impl Engine {
             .dfa_size_limit(PATTERN_SIZE_LIMIT * 16)
             .build()
             .map_err(|e| format!("the rules together are too large to compile: {e}"))?;
+        let words = if words.is_empty() {
+            None
+        } else {
+            Some(
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::Standard)
+                    // A few hundred words: the full DFA is small, and an
+                    // overlapping search with it is the fastest.
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&words)
+                    .map_err(|e| format!("the rules' necessary words do not compile: {e}"))?,
+            )
+        };
         Ok(Engine {
             set,
             in_set,
             alone,
+            filtered,
+            words,
+            word_owners,
             patterns,
             triggers,
             lists,
@@ -336,6 +383,10 @@ impl Engine {
 struct ClauseFlags {
     rules: Vec<bool>,
     signals: u8,
+    /// Standalone trigger patterns of rules whose necessary words occur in
+    /// the clause but which have not been run: pass 2 runs them only for a
+    /// rule whose other conditions (its roles) hold there.
+    pending: Vec<usize>,
 }
 
 impl ClauseFlags {
@@ -343,6 +394,12 @@ impl ClauseFlags {
         match owner {
             Owner::Rule(r) => self.rules[r] = true,
             Owner::Signal(s) => self.signals |= s.bit(),
+        }
+    }
+    fn is(&self, owner: Owner) -> bool {
+        match owner {
+            Owner::Rule(r) => self.rules[r],
+            Owner::Signal(s) => self.has(s),
         }
     }
     fn has(&self, s: Signal) -> bool {
@@ -642,7 +699,15 @@ pub fn screen<'d>(book: &crate::Rulebook, doc: &'d ScreenInput) -> Vec<Hit> {
         let mut negated: Option<Vec<(usize, usize)>> = None;
         let mut here: Vec<Candidate> = Vec::new();
         for (r, rule) in rules.iter().enumerate() {
-            if !f.rules[r] || !rule.roles.contains(&role) {
+            if !rule.roles.contains(&role) {
+                continue;
+            }
+            if !f.rules[r]
+                && !f.pending.iter().any(|&p| {
+                    let pat = &engine.patterns[p];
+                    pat.owner == Owner::Rule(r) && pat.regex.is_match(&n.text)
+                })
+            {
                 continue;
             }
             let lists = &engine.lists[r];
@@ -869,11 +934,40 @@ fn pass_one<'d>(
         let mut f = ClauseFlags {
             rules: vec![false; rules_len],
             signals: 0,
+            pending: Vec::new(),
         };
         for i in engine.set.matches(&n.text).into_iter() {
             f.set(engine.patterns[engine.in_set[i]].owner);
         }
         flags.push(f);
+    }
+    // The standalone patterns with necessary words: only where one of their
+    // words occurs, and not for a rule or signal already found there.
+    if let Some(ac) = &engine.words {
+        let mut seen = vec![usize::MAX; engine.filtered.len()];
+        for (c, n) in norms.iter().enumerate() {
+            for m in ac.find_overlapping_iter(n.text.as_ref()) {
+                for &k in &engine.word_owners[m.pattern().as_usize()] {
+                    if seen[k] == c {
+                        continue;
+                    }
+                    seen[k] = c;
+                    let p = engine.filtered[k];
+                    let pat = &engine.patterns[p];
+                    if flags[c].is(pat.owner) {
+                        continue;
+                    }
+                    match pat.owner {
+                        Owner::Rule(_) => flags[c].pending.push(p),
+                        Owner::Signal(_) => {
+                            if pat.regex.is_match(&n.text) {
+                                flags[c].set(pat.owner);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
     let clause_at = |offset: usize| starts.partition_point(|&s| s <= offset) - 1;
     for &p in &engine.alone {

@@ -17,16 +17,91 @@ pub(crate) struct Normalized<'a> {
 
 impl<'a> Normalized<'a> {
     pub fn new(original: &'a str) -> Normalized<'a> {
-        let needs = original.contains("  ")
-            || original
-                .chars()
-                .any(|c| c.is_uppercase() || c == '\u{ad}' || (c.is_whitespace() && c != ' '));
-        if !needs {
+        // Most clauses only need lower-casing (and a line break made a
+        // space), which keeps every byte where it was: then no map is made.
+        let mut change = false;
+        let mut remap = false;
+        let mut prev_space = false;
+        let bytes = original.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                // ASCII, byte by byte.
+                let space = matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+                if space {
+                    if prev_space {
+                        remap = true;
+                        break;
+                    }
+                    change |= b != b' ';
+                } else if b == b'-' {
+                    // A hyphen at a line's end may join a word's halves.
+                    let rest = &bytes[i + 1..];
+                    let at = rest
+                        .iter()
+                        .position(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+                        .map_or(b' ', |k| rest[k]);
+                    if at == b'\n' {
+                        remap = true;
+                        break;
+                    }
+                } else {
+                    change |= b.is_ascii_uppercase();
+                }
+                prev_space = space;
+                i += 1;
+                continue;
+            }
+            let c = original[i..].chars().next().expect("a char starts here");
+            i += c.len_utf8();
+            let space = c.is_whitespace();
+            if space {
+                if prev_space || c.len_utf8() > 1 {
+                    remap = true;
+                    break;
+                }
+                change |= c != ' ';
+            } else if c == '\u{ad}' {
+                remap = true;
+                break;
+            } else if c.is_uppercase() {
+                change = true;
+            }
+            prev_space = space;
+        }
+        if !remap {
+            if !change {
+                return Normalized {
+                    text: Cow::Borrowed(original),
+                    map: None,
+                };
+            }
+            let mut out = String::with_capacity(original.len());
+            for c in original.chars() {
+                if c.is_whitespace() {
+                    out.push(' ');
+                } else if c.is_ascii() {
+                    out.push(c.to_ascii_lowercase());
+                } else {
+                    let mut lower = c.to_lowercase();
+                    match (lower.next(), lower.next()) {
+                        (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
+                        _ => out.push(c),
+                    }
+                }
+            }
             return Normalized {
-                text: Cow::Borrowed(original),
+                text: Cow::Owned(out),
                 map: None,
             };
         }
+        Normalized::remapped(original)
+    }
+
+    /// The general case: white space collapsed, soft hyphens dropped, words
+    /// hyphenated across a line break joined, with a byte map back.
+    fn remapped(original: &'a str) -> Normalized<'a> {
         let mut out = String::with_capacity(original.len());
         let mut map: Vec<u32> = Vec::with_capacity(original.len());
         let mut chars = original.char_indices().peekable();
@@ -348,6 +423,31 @@ mod tests {
         let start = n.text.find("osannolikt").unwrap();
         let (s, e) = n.original_span(start, start + "osannolikt".len(), original);
         assert_eq!(&original[s..e], "osanno-\n  likt");
+    }
+
+    #[test]
+    fn the_quick_path_gives_what_the_general_one_gives() {
+        for original in [
+            "Nämnden SKA\tpröva\nansökan.",
+            "Ägaren\u{b}ÅTERBETALAR İstanbul Σ beloppet",
+            "Pengar utbetalas - direkt",
+            "utan\u{a0}kontroll",
+            "osanno-\r\nlikt",
+            "  två  mellanslag ",
+            "vid behov",
+        ] {
+            let quick = Normalized::new(original);
+            let general = Normalized::remapped(original);
+            assert_eq!(quick.text, general.text, "{original:?}");
+            for (start, _) in general.text.char_indices() {
+                let end = general.text.len();
+                assert_eq!(
+                    quick.original_span(start, end, original),
+                    general.original_span(start, end, original),
+                    "{original:?} at {start}"
+                );
+            }
+        }
     }
 
     #[test]
