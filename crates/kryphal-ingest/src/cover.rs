@@ -236,16 +236,23 @@ pub(crate) fn plain_headings(blocks: &mut [Block]) {
         };
         let t = text.trim();
         let label = t.ends_with(':') && words(t) <= 3;
+        // `YRKANDEN M.M.`: a line in capitals is no sentence, whatever ends it.
+        let caps = t.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && t.chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase);
         let shaped = words(t) <= 12
             && t.chars().count() <= 90
             && t.starts_with(char::is_uppercase)
             && t.chars().any(char::is_alphabetic)
-            && (label || !t.ends_with(['.', ',', ';', ':']))
+            && (label || caps || !t.ends_with(['.', ',', ';', ':']))
             && (label || !structure::is_lead_in(t))
             && structure::leading_number(t).is_none()
-            && meta::decision_date(t).is_none();
+            && meta::decision_date(t).is_none()
+            && !is_record_line(t);
         let after = i == 0
             || under
+            || caps
             || match &blocks[i - 1] {
                 Block::Heading { .. } | Block::ListItem { .. } | Block::TableRow { .. } => true,
                 Block::Paragraph { text } => text.trim_end().ends_with(['.', '!', '?']),
@@ -288,6 +295,27 @@ pub(crate) fn plain_headings(blocks: &mut [Block]) {
         blocks[i] = Block::Heading { level, text: title };
         level_of_prev = Some((i, level));
     }
+}
+
+/// A line that records rather than heads: a field with its value
+/// (`Sekreterare: Charlotte Svanström`), a line stating a date (`Dom
+/// 2013-08-21, målnummer B-114-2012`), or a bare running number (`Nr 63`).
+fn is_record_line(t: &str) -> bool {
+    let field = t
+        .split_once(": ")
+        .is_some_and(|(_, v)| !v.trim().is_empty());
+    let dated = t.as_bytes().windows(10).any(|w| {
+        w.iter().enumerate().all(|(k, b)| match k {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+    });
+    let mut ws = t.split_whitespace();
+    let running_number = matches!(
+        (ws.next(), ws.next(), ws.next()),
+        (Some("Nr" | "Nr." | "No" | "No."), Some(n), None) if n.chars().all(|c| c.is_ascii_digit())
+    );
+    field || dated || running_number
 }
 
 /// A form's labelled field (`Lagrum: | • 16 § föräldraledighetslagen`): the
@@ -413,6 +441,48 @@ mod tests {
         ));
         assert!(is_kind("Kommittédirektiv"));
         assert!(!is_kind("Kommittédirektivets syfte"));
+    }
+
+    #[test]
+    fn capital_lines_head_and_record_lines_do_not_in_unstyled_word() {
+        let mut blocks = vec![
+            p("Parter:"),
+            p("Grünberger Advokater AB; S.J."),
+            p("Nr 63"),
+            p("Grünberger Advokater AB i Stockholm"),
+            p("Dom 2013-08-21, målnummer B-114-2012"),
+            p("Sekreterare: Charlotte Svanström"),
+            p("BILAGA"),
+            p("Tingsrättens dom (ledamöter: Lars Lundgren och Anna Adolfsson)"),
+            p("BAKGRUND"),
+            p("S.J. var tillsvidareanställd som receptionist."),
+            p("YRKANDEN M.M."),
+            p("Advokatbyrån har bestritt käromålet."),
+            // Near miss: a short line in small letters ending in a full stop is a sentence.
+            p("Målet avgjordes."),
+            p("Parterna har yrkat ersättning."),
+        ];
+        plain_headings(&mut blocks);
+        assert_eq!(
+            blocks,
+            vec![
+                h(1, "Parter"),
+                p("Grünberger Advokater AB; S.J."),
+                p("Nr 63"),
+                p("Grünberger Advokater AB i Stockholm"),
+                p("Dom 2013-08-21, målnummer B-114-2012"),
+                p("Sekreterare: Charlotte Svanström"),
+                h(1, "BILAGA"),
+                p("Tingsrättens dom (ledamöter: Lars Lundgren och Anna Adolfsson)"),
+                h(1, "BAKGRUND"),
+                p("S.J. var tillsvidareanställd som receptionist."),
+                h(1, "YRKANDEN M.M."),
+                p("Advokatbyrån har bestritt käromålet."),
+                p("Målet avgjordes."),
+                p("Parterna har yrkat ersättning."),
+            ]
+        );
+        assert!(is_record_line("Nr 63") && !is_record_line("Nr 63 Ansökan"));
     }
 
     #[test]

@@ -188,7 +188,7 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
     let texts: Vec<String> = lines
         .iter()
         .map(|l| {
-            if l.contains(['\u{AD}', '\t']) {
+            if l.contains(['\u{AD}', '\t']) || l.trim_start().contains("    ") {
                 cells(&l.replace('\u{AD}', "")).trim_end().to_string()
             } else {
                 l.trim_end().to_string()
@@ -238,8 +238,14 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
             out_text.push(String::new());
             continue;
         }
+        // A row of a table that a converter marked as a heading
+        // (`### Samhällstjänster | Från 75200000-8 …`) is a row.
         if markdown && let Some((level, rest)) = marked(t) {
-            kinds.push(Kind::Marked(level));
+            kinds.push(if rest.contains(" | ") {
+                Kind::Text
+            } else {
+                Kind::Marked(level)
+            });
             out_text.push(rest.to_string());
             continue;
         }
@@ -421,8 +427,13 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
                 kinds[n] == Kind::Text && ends_sentence(&out_text[n])
                     || kinds.get(n + 1) == Some(&Kind::Text)
             });
-            for k in run {
-                if k != last || !leads {
+            let heads = reference_list_heads(
+                &run.iter()
+                    .map(|&k| out_text[k].as_str())
+                    .collect::<Vec<_>>(),
+            );
+            for (r, k) in run.into_iter().enumerate() {
+                if (k != last || !leads) && !heads[r] {
                     kinds[k] = Kind::Text;
                 }
             }
@@ -479,34 +490,83 @@ pub(crate) fn analyse(lines: &[&str], markdown: bool) -> Flat {
     flat
 }
 
+/// In a run of short lines (a list written without glyphs), the lines that
+/// head groups of a reference list: a source list reads `Lagar och
+/// förordningar`, `Förvaltningslag (2017:900)`, `Föräldrabalk (1949:381)`,
+/// `Justitieombudsmannen`, `JO 1998/99 sid. 464` … — its items cite years
+/// and numbers, its group headings (one, or two in a row) hold no digit.
+/// Only when at least two items carry digits; a list of plain words
+/// (`Omsorgsdirektör`, `Myndighetschef`) keeps all its lines as items.
+fn reference_list_heads(run: &[&str]) -> Vec<bool> {
+    let digits: Vec<bool> = run
+        .iter()
+        .map(|t| t.chars().any(|c| c.is_ascii_digit()))
+        .collect();
+    let mut heads = vec![false; run.len()];
+    if digits.iter().filter(|d| **d).count() < 2 {
+        return heads;
+    }
+    // Before the first citing line, plain items may precede the headings
+    // (`Hantera skyndsamt`, then `Källhänvisning`, `Lagar och förordningar`).
+    let first_cite = digits.iter().position(|d| *d).unwrap_or(run.len());
+    let opens = |k: usize| k == 0 || digits[k - 1] || k <= first_cite;
+    for i in 0..run.len() {
+        if digits[i] {
+            continue;
+        }
+        let next_cites = digits.get(i + 1) == Some(&true);
+        let then_cites = digits.get(i + 1) == Some(&false) && digits.get(i + 2) == Some(&true);
+        // A heading of two lines in a row is a group heading and its first group.
+        let first_of_two = then_cites && opens(i);
+        let second_of_two = next_cites && i > 0 && !digits[i - 1] && opens(i - 1);
+        let alone = next_cites && (i == 0 || digits[i - 1]);
+        heads[i] = alone || first_of_two || second_of_two;
+    }
+    heads
+}
+
 /// Columns a converter left as runs of tabs (`försäkringstjänster\t\tden
-/// premie …`) become cells joined by ` | `, as table rows are; a single tab
-/// inside text is a space. Leading tabs stay (Markdown's indentation).
+/// premie …`) or of spaces become cells joined by ` | `, as table rows are.
+/// A gap of one tab, or of four or more spaces, is a cell gap when the next
+/// cell starts with a capital or a digit (`Posttjänster\t64000000-6`); before
+/// a small letter it is a space inside a sentence (`ett totalt\thjälpbehov`).
+/// Leading tabs and spaces stay (Markdown's indentation).
 fn cells(line: &str) -> String {
-    let body = line.trim_start_matches('\t');
+    let body = line.trim_start_matches(['\t', ' ']);
     let lead = &line[..line.len() - body.len()];
-    if !body.contains('\t') {
+    if !body.contains('\t') && !body.contains("    ") {
         return line.to_string();
     }
     let mut out = String::from(lead);
-    let mut tabs = 0;
+    let (mut tabs, mut spaces) = (0, 0);
     for (i, c) in body.char_indices() {
-        if c == '\t' {
-            tabs += 1;
-            continue;
+        match c {
+            '\t' => {
+                tabs += 1;
+                continue;
+            }
+            ' ' => {
+                spaces += 1;
+                continue;
+            }
+            _ => {}
         }
-        if tabs > 0 {
+        if tabs > 0 || spaces > 0 {
             let rest = &body[i..];
             // A tab before a page number (a contents entry) is left for the contents reader.
-            let page = rest.len() <= 3 && rest.bytes().all(|b| b.is_ascii_digit());
+            let page = tabs > 0 && rest.len() <= 3 && rest.bytes().all(|b| b.is_ascii_digit());
+            let next_cell = c.is_uppercase() || c.is_ascii_digit();
             out.push_str(if page {
                 "\t"
-            } else if tabs >= 2 {
+            } else if tabs >= 2 || ((tabs == 1 || spaces >= 4) && next_cell) {
                 " | "
-            } else {
+            } else if tabs > 0 {
                 " "
+            } else {
+                &body[i - spaces..i]
             });
             tabs = 0;
+            spaces = 0;
         }
         out.push(c);
     }
@@ -881,5 +941,59 @@ mod tests {
         assert!(is_image_name("image1.emf"));
         assert!(is_stray_number("4"));
         assert!(!is_stray_number("4 §"));
+    }
+
+    #[test]
+    fn tab_and_space_gaps_before_a_capital_or_digit_are_cells() {
+        assert_eq!(
+            cells("Posttjänster\t64000000-6 (Post)"),
+            "Posttjänster | 64000000-6 (Post)"
+        );
+        assert_eq!(
+            cells("Hälsovård och tjänster          75200000-8"),
+            "Hälsovård och tjänster | 75200000-8"
+        );
+        assert_eq!(cells("Beskrivning\t\t\tCPV-kod"), "Beskrivning | CPV-kod");
+        // Near misses: a tab inside a sentence, a contents entry's page, indentation.
+        assert_eq!(
+            cells("ha ett totalt\thjälpbehov från 30"),
+            "ha ett totalt hjälpbehov från 30"
+        );
+        assert_eq!(cells("Inledning\t6"), "Inledning\t6");
+        assert_eq!(cells("    1. Första punkten"), "    1. Första punkten");
+        assert_eq!(cells("ord    och ord"), "ord    och ord");
+        // A table row a converter marked as a heading is a row.
+        assert_eq!(
+            show("## Bilaga\n\n### Samhällstjänster\tFrån 75200000-8\n", true),
+            vec!["M2 Bilaga", "Samhällstjänster | Från 75200000-8"]
+        );
+    }
+
+    #[test]
+    fn a_reference_list_keeps_its_group_headings() {
+        let text = "Sök fram tillämpligt kapitel.\n\nHantera skyndsamt\n\nKällhänvisning\n\nLagar och förordningar\n\nFörvaltningslag (2017:900)\n\nFöräldrabalk (1949:381)\n\nJustitieombudsmannen\n\nJO 1981/81 sid. 239\n\nJO 1998/99 sid. 464\n";
+        assert_eq!(
+            show(text, true),
+            vec![
+                "Sök fram tillämpligt kapitel.",
+                "Hantera skyndsamt",
+                "H1 Källhänvisning",
+                "H2 Lagar och förordningar",
+                "Förvaltningslag (2017:900)",
+                "Föräldrabalk (1949:381)",
+                "H2 Justitieombudsmannen",
+                "JO 1981/81 sid. 239",
+                "JO 1998/99 sid. 464",
+            ]
+        );
+        // Near misses: a list of plain words, and one with a single citing item.
+        assert_eq!(
+            reference_list_heads(&["Omsorgsdirektör", "Myndighetschef", "Omsorgschef"]),
+            vec![false; 3]
+        );
+        assert_eq!(
+            reference_list_heads(&["Lagar", "Förvaltningslag (2017:900)", "Omsorgschef"]),
+            vec![false; 3]
+        );
     }
 }

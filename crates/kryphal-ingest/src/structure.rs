@@ -441,6 +441,8 @@ pub fn build_with_toc(
         paragraph_count: 0,
         bullet_count: 0,
         row_count: 0,
+        bare: None,
+        words: split_word_evidence(blocks),
     };
     let headings = numbered_headings(blocks, toc);
     for (block, heading) in blocks.iter().zip(headings) {
@@ -475,10 +477,131 @@ struct Builder<'a> {
     paragraph_count: u32,
     bullet_count: u32,
     row_count: u32,
+    /// The last section, when it is a bare `Bilaga 2` with nothing under it yet.
+    bare: Option<(usize, u8)>,
+    /// The document's words, when a word is broken mid-line somewhere.
+    words: Option<std::collections::HashSet<String>>,
+}
+
+/// The whole words a document writes that could close a word broken
+/// mid-line elsewhere in it (`genom- förandet` → is `genomförandet` or
+/// `genom-förandet` written somewhere?); `None` when no word is broken.
+fn split_word_evidence(blocks: &[Block]) -> Option<std::collections::HashSet<String>> {
+    let texts = || {
+        blocks.iter().flat_map(|b| match b {
+            Block::Paragraph { text }
+            | Block::Heading { text, .. }
+            | Block::ListItem { text, .. } => {
+                vec![text.as_str()]
+            }
+            Block::TableRow { cells } => cells.iter().map(String::as_str).collect(),
+        })
+    };
+    // Only the few candidate forms are looked for, not every word kept.
+    let mut wanted = std::collections::HashSet::new();
+    for t in texts() {
+        for (_, head, tail) in broken_words(t) {
+            wanted.insert(format!("{head}{tail}").to_lowercase());
+            wanted.insert(format!("{head}-{tail}").to_lowercase());
+        }
+    }
+    if wanted.is_empty() {
+        return None;
+    }
+    let lengths: std::collections::HashSet<usize> = wanted.iter().map(String::len).collect();
+    let mut found = std::collections::HashSet::new();
+    for w in texts().flat_map(str::split_whitespace) {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if lengths.contains(&w.len()) {
+            let lower = w.to_lowercase();
+            if wanted.contains(&lower) {
+                found.insert(lower);
+            }
+        }
+    }
+    Some(found)
+}
+
+/// Where a word ends in a hyphen and the next word starts with a small
+/// letter: (byte range of `genom- förandet`, `genom`, `förandet`).
+fn broken_words(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str, &str)> {
+    text.match_indices("- ").filter_map(move |(at, _)| {
+        let head_start = text[..at]
+            .rfind(|c: char| !c.is_alphabetic())
+            .map_or(0, |k| {
+                k + text[k..].chars().next().map_or(1, char::len_utf8)
+            });
+        let head = &text[head_start..at];
+        let tail_start = at + 2;
+        let tail_len = text[tail_start..]
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(text.len() - tail_start);
+        let tail = &text[tail_start..tail_start + tail_len];
+        // `vård- och omsorg`, `privat- eller offentligrättslig`: a compound
+        // shortened before a conjunction is never a broken word.
+        let conjunction = matches!(
+            tail,
+            "och" | "eller" | "samt" | "respektive" | "resp" | "som" | "men" | "utan"
+        );
+        (head.chars().count() >= 2
+            && tail.chars().count() >= 2
+            && tail.starts_with(char::is_lowercase)
+            && !conjunction)
+            .then_some((head_start..tail_start + tail_len, head, tail))
+    })
+}
+
+/// Rejoins a word a conversion broke inside a line (`genom- förandet`), when
+/// the document itself writes the whole word elsewhere (`genomförandet`, or
+/// `icke-diskriminerande` with its hyphen). Without that evidence the text is
+/// left as printed: `hjärt- kärlsjukdom`, `betal- och drivmedelskort`.
+fn rejoin_broken_words(text: &str, words: &std::collections::HashSet<String>) -> Option<String> {
+    let mut out = String::new();
+    let mut from = 0;
+    for (range, head, tail) in broken_words(text) {
+        let closed = format!("{head}{tail}");
+        let hyphened = format!("{head}-{tail}");
+        let whole = if words.contains(&closed.to_lowercase()) {
+            closed
+        } else if words.contains(&hyphened.to_lowercase()) {
+            hyphened
+        } else {
+            continue;
+        };
+        out.push_str(&text[from..range.start]);
+        out.push_str(&whole);
+        from = range.end;
+    }
+    (from > 0).then(|| {
+        out.push_str(&text[from..]);
+        out
+    })
+}
+
+/// A heading that is only a numbering word and its number (`Bilaga 2`,
+/// `Artikel 3`): the heading right under it is its title.
+fn is_bare_designation(number: &str, title: &str) -> bool {
+    number.is_empty() && matches!(word_number(title.trim()), Some((_, rest)) if rest.is_empty())
 }
 
 impl Builder<'_> {
     fn section(&mut self, level: u8, number: String, title: String) {
+        // `## Bilaga 2` then `### Förteckning över …`: one heading.
+        if let Some((i, l)) = self.bare.take()
+            && level > l
+            && i + 1 == self.outline.sections.len()
+        {
+            let sec = &mut self.outline.sections[i];
+            let joined = [number.as_str(), title.as_str()]
+                .iter()
+                .filter(|t| !t.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ");
+            sec.title = format!("{} {joined}", sec.title);
+            return;
+        }
+        let bare = is_bare_designation(&number, &title);
         while self.stack.last().is_some_and(|&(l, _)| l >= level) {
             self.stack.pop();
         }
@@ -507,6 +630,7 @@ impl Builder<'_> {
         });
         self.position += 1;
         self.stack.push((level, self.outline.sections.len() - 1));
+        self.bare = bare.then(|| (self.outline.sections.len() - 1, level));
         self.last_number = None;
         self.pending = None;
         self.paragraph_count = 0;
@@ -712,6 +836,11 @@ impl Builder<'_> {
             label_tail
         } else {
             format!("{title} › {label_tail}")
+        };
+        self.bare = None;
+        let text = match &self.words {
+            Some(words) => rejoin_broken_words(&text, words).unwrap_or(text),
+            None => text,
         };
         let id = self
             .ids
@@ -940,5 +1069,57 @@ mod tests {
         let o = build(&[p("Dnr: KS 2024/12"), p("Texten.")], &mut meta, "d");
         assert_eq!(meta.dnr, "KS 2024/12");
         assert_eq!(o.clauses.len(), 1);
+    }
+
+    #[test]
+    fn a_bare_appendix_heading_takes_the_heading_under_it_as_its_title() {
+        check(
+            &[
+                h(2, "Bilaga 2"),
+                h(3, "Förteckning över tjänster"),
+                p("Posttjänster | 64000000-6"),
+                h(2, "Bilaga 3"),
+                p("I lagen gäller följande."),
+                h(3, "Definitioner"),
+            ],
+            &[
+                "#  Bilaga 2 Förteckning över tjänster",
+                "[Bilaga 2 Förteckning över tjänster › st. 1] Posttjänster | 64000000-6",
+                "#  Bilaga 3",
+                "[Bilaga 3 › st. 1] I lagen gäller följande.",
+                // Near miss: text stands between, so this is a heading of its own.
+                " #  Definitioner",
+            ],
+        );
+        // Near miss: a heading with a title of its own keeps the next heading apart.
+        check(
+            &[h(2, "Bilaga 2 Tjänster"), h(3, "Posttjänster"), p("Text.")],
+            &[
+                "#  Bilaga 2 Tjänster",
+                " #  Posttjänster",
+                "[Posttjänster › st. 1] Text.",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_word_broken_mid_line_is_rejoined_when_the_document_writes_it_whole() {
+        check(
+            &[
+                p(
+                    "Myndigheten ska dokumentera genom- förandet av en icke- diskriminerande upphandling.",
+                ),
+                p("Genomförandet ska vara icke-diskriminerande."),
+                p("Vid hjärt- kärlsjukdom gäller vård- och omsorgsboende."),
+                p("Ett vård-och omsorgsboende och kärlsjukdomar."),
+            ],
+            &[
+                "[st. 1] Myndigheten ska dokumentera genomförandet av en icke-diskriminerande upphandling.",
+                "[st. 2] Genomförandet ska vara icke-diskriminerande.",
+                // Near misses: no whole word elsewhere; a conjunction after the hyphen.
+                "[st. 3] Vid hjärt- kärlsjukdom gäller vård- och omsorgsboende.",
+                "[st. 4] Ett vård-och omsorgsboende och kärlsjukdomar.",
+            ],
+        );
     }
 }

@@ -366,13 +366,20 @@ pub fn score(name: &str, golden: &Golden, imported: ImportResult<'_>) -> Score {
     s.imported_clauses = outline.clauses.len();
     s.imported_headings = outline.sections.len();
 
-    // How many golden clauses start with each first-words string.
-    let mut golden_starts: HashMap<String, usize> = HashMap::new();
-    for it in &golden.items {
-        if let Item::Clause { first, .. } = it {
-            *golden_starts.entry(norm(first)).or_default() += 1;
-        }
-    }
+    // The golden clauses' first words. An imported clause "starts with" a
+    // golden clause's first words by prefix, so the number of clauses that may
+    // rightly start with them is the number of golden clauses whose own first
+    // words begin with them (a short `Denna lag gäller inte för` is also the
+    // start of every longer golden clause that begins so).
+    let golden_firsts: Vec<String> = golden
+        .items
+        .iter()
+        .filter_map(|it| match it {
+            Item::Clause { first, .. } => Some(norm(first)),
+            Item::Heading { .. } => None,
+        })
+        .collect();
+    let golden_starts = |f: &str| golden_firsts.iter().filter(|g| g.starts_with(f)).count();
 
     let mut used_clause = vec![false; outline.clauses.len()];
     let mut used_section = vec![false; outline.sections.len()];
@@ -467,8 +474,16 @@ pub fn score(name: &str, golden: &Golden, imported: ImportResult<'_>) -> Score {
                 let starts = clause_text.iter().filter(|t| t.starts_with(&f)).count();
                 let present = all_text.contains(&f)
                     && last.as_ref().is_none_or(|l| all_text.contains(&norm(l)));
-                if present && starts <= golden_starts.get(&f).copied().unwrap_or(1) {
+                let covered = present && starts <= golden_starts(&f).max(1);
+                if covered {
                     s.covered += 1;
+                } else {
+                    let why = if present {
+                        format!("starts {starts} imported clauses")
+                    } else {
+                        "its words are not in the import's text".to_string()
+                    };
+                    let _ = writeln!(out, "c!   (not covered: {why})");
                 }
                 let status = match found {
                     Some(j) => {
@@ -682,6 +697,56 @@ mod tests {
         assert_eq!(s.covered, 4);
         assert_eq!((s.meta_right, s.meta_total), (1, 1));
         assert!((s.boundary_f1() - 2.0 * 1.0 * 0.75 / 1.75).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_short_first_words_may_start_as_many_clauses_as_golden_clauses_begin_with_them() {
+        let cl = |number: &str, text: &str, pos| Clause {
+            id: format!("c{pos}"),
+            section_id: None,
+            number: number.into(),
+            label: String::new(),
+            kind: ClauseKind::Paragraph,
+            text: text.into(),
+            position: pos,
+        };
+        let o = |texts: &[&str]| Outline {
+            sections: vec![],
+            clauses: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| cl("", t, i as u32))
+                .collect(),
+        };
+        let m = DocumentMeta::default();
+        // Two golden clauses begin with "Denna lag gäller": the short one may share its start.
+        let g =
+            parse("- Denna lag gäller\n- Denna lag gäller inte för skolor | om inte annat sägs.\n")
+                .unwrap();
+        let two = o(&[
+            "Denna lag gäller",
+            "Denna lag gäller inte för skolor, om inte annat sägs.",
+        ]);
+        assert_eq!(score("x", &g, Ok((&two, &m, &[]))).covered, 2);
+        // Near miss: the same text imported twice is a duplicate, not coverage
+        // (of either: three clauses now start with the short first words).
+        let dup = o(&[
+            "Denna lag gäller",
+            "Denna lag gäller inte för skolor, om inte annat sägs.",
+            "Denna lag gäller inte för skolor, om inte annat sägs.",
+        ]);
+        let s = score("x", &g, Ok((&dup, &m, &[])));
+        assert_eq!(s.covered, 0, "{}", s.diff());
+        assert!(
+            s.diff().contains("c!   (not covered: starts 3"),
+            "{}",
+            s.diff()
+        );
+        assert!(
+            s.diff().contains("c!   (not covered: starts 2"),
+            "{}",
+            s.diff()
+        );
     }
 
     #[test]

@@ -12,15 +12,15 @@ use kryphal_ingest::{Limits, import};
 use kryphal_quality::golden::{self, Score, table_header};
 use kryphal_quality::{corpus_dir, repo};
 
-/// Floors: the figures reached (2026-12-07), which may only rise. Issue 16's
+/// Floors: the figures reached (2026-12-08), which may only rise. Issue 16's
 /// targets are 0.95 / 0.95 / 0.99 in total and 0.85 for every document on
 /// each measure; where a figure is still below its target, the floor is the
 /// figure, not the target.
-const FLOOR_TOTAL_F1: f64 = 0.95;
-const FLOOR_TOTAL_LABELS: f64 = 0.94;
-const FLOOR_TOTAL_COVERAGE: f64 = 0.96;
+const FLOOR_TOTAL_F1: f64 = 0.955;
+const FLOOR_TOTAL_LABELS: f64 = 0.955;
+const FLOOR_TOTAL_COVERAGE: f64 = 0.98;
 /// Per document: boundary F1, label accuracy, coverage.
-const FLOOR_DOCUMENT: [f64; 3] = [0.78, 0.68, 0.94];
+const FLOOR_DOCUMENT: [f64; 3] = [0.78, 0.70, 0.94];
 
 fn golden_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
