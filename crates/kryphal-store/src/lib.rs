@@ -304,6 +304,32 @@ impl Store {
                 reason: format!("its folder {} cannot be created ({e}).", parent.display()),
             })?;
         }
+        // Processes opening a library that another is creating or migrating
+        // at that moment: the busy timeout covers most waits, but SQLite
+        // answers "locked" at once where waiting could deadlock (a file
+        // turning to WAL under a reader, a read upgraded to a write). Such
+        // an open starts again from the file, for a few seconds at most.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match Self::open_file(&path, key, kind) {
+                Err(StoreError::Sqlite(e))
+                    if matches!(
+                        sqlite_code(&e),
+                        Some(
+                            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                        )
+                    ) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                opened => return opened,
+            }
+        }
+    }
+
+    /// One attempt of [`Store::open_with`] on a file whose kind is known.
+    fn open_file(path: &Path, key: Option<&Passphrase>, kind: FileKind) -> Result<Store> {
+        let path = path.to_path_buf();
         let conn = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
