@@ -988,15 +988,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     }
                 }
             }
-            if json {
-                print_json(&results)?;
-            }
-            if failed > 0 {
-                return Err(AppError::new(
-                    ErrorCode::InvalidInput,
-                    format!("{failed} of {} files could not be replaced.", files.len()),
-                ));
-            }
+            finish_files(json, &results, failed, files.len(), "replaced")?;
         }
         Command::Import {
             files,
@@ -1116,15 +1108,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     }
                 }
             }
-            if json {
-                print_json(&results)?;
-            }
-            if failed > 0 {
-                return Err(AppError::new(
-                    ErrorCode::InvalidInput,
-                    format!("{failed} of {} files could not be imported.", files.len()),
-                ));
-            }
+            finish_files(json, &results, failed, files.len(), "imported")?;
         }
         Command::Search {
             query,
@@ -1986,6 +1970,27 @@ fn outline(lib: &mut Library, command: OutlineCommand) -> Result<(), AppError> {
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// The end of a command over several files: the JSON list of results, and
+/// a refusal that counts the files that failed (`verb`: what was not done).
+fn finish_files(
+    json: bool,
+    results: &[serde_json::Value],
+    failed: usize,
+    total: usize,
+    verb: &str,
+) -> Result<(), AppError> {
+    if json {
+        print_json(&results)?;
+    }
+    if failed > 0 {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!("{failed} of {total} files could not be {verb}."),
+        ));
     }
     Ok(())
 }

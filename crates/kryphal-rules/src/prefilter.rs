@@ -156,16 +156,20 @@ fn info(hir: &Hir) -> Info {
     }
 }
 
+/// Whether a class of ranges of these sizes holds more than `MAX_CLASS` characters.
+fn too_many(sizes: impl Iterator<Item = u32>) -> bool {
+    sizes.sum::<u32>() > MAX_CLASS
+}
+
 /// The strings of a small character class, as UTF-8 (or bytes).
 fn class_strings(class: &Class) -> Option<Set> {
     match class {
         Class::Unicode(c) => {
-            let count: u32 = c
+            let sizes = c
                 .ranges()
                 .iter()
-                .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
-                .sum();
-            if count > MAX_CLASS {
+                .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1);
+            if too_many(sizes) {
                 return None;
             }
             let mut out = Vec::new();
@@ -177,12 +181,11 @@ fn class_strings(class: &Class) -> Option<Set> {
             Some(out)
         }
         Class::Bytes(c) => {
-            let count: u32 = c
+            let sizes = c
                 .ranges()
                 .iter()
-                .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
-                .sum();
-            if count > MAX_CLASS {
+                .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1);
+            if too_many(sizes) {
                 return None;
             }
             Some(
